@@ -14,16 +14,16 @@ public static class MessageFraming
     /// Reads the next message, decompressing it when flagged. Returns null at a clean end of stream.
     /// Protocol violations surface as <see cref="RpcException"/> with the status the spec asks for.
     /// </summary>
-    public static async ValueTask<byte[]?> ReadMessageAsync(PipeReader reader, int maxMessageSize, string? encoding, CancellationToken cancellationToken)
+    public static async ValueTask<ReceivedMessage?> ReadMessageAsync(PipeReader reader, int maxMessageSize, string? encoding, CancellationToken cancellationToken)
     {
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (TryParseFrame(ref buffer, maxMessageSize, encoding, out var payload))
+            if (TryParseFrame(ref buffer, maxMessageSize, encoding, out var message))
             {
                 reader.AdvanceTo(buffer.Start);
-                return payload;
+                return message;
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -42,9 +42,9 @@ public static class MessageFraming
         }
     }
 
-    private static bool TryParseFrame(ref ReadOnlySequence<byte> buffer, int maxMessageSize, string? encoding, out byte[]? payload)
+    private static bool TryParseFrame(ref ReadOnlySequence<byte> buffer, int maxMessageSize, string? encoding, out ReceivedMessage? message)
     {
-        payload = null;
+        message = null;
         if (buffer.Length < GrpcProtocol.MessagePrefixLength)
         {
             return false;
@@ -82,7 +82,7 @@ public static class MessageFraming
             bytes = GrpcCompression.Decompress(encoding, bytes, maxMessageSize);
         }
 
-        payload = bytes;
+        message = new ReceivedMessage(bytes, flag == 1);
         return true;
     }
 
@@ -111,3 +111,6 @@ public static class MessageFraming
         return writer.WrittenSpan.ToArray();
     }
 }
+
+/// <summary>A received message's bytes (already decompressed) and whether it came compressed.</summary>
+public readonly record struct ReceivedMessage(byte[] Payload, bool WasCompressed);
