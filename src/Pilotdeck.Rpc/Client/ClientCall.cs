@@ -384,6 +384,7 @@ internal sealed class ClientCall<TRequest, TResponse>
 
     private Metadata GetTrailers() => _status is null ? throw new InvalidOperationException("Unable to get the trailers because the call is not complete.") : _trailers;
 
+    /// <summary>Stops both directions; disposing an unfinished HTTP/2 response is what sends RST_STREAM.</summary>
     private void Abort()
     {
         _aborting = true;
@@ -394,6 +395,8 @@ internal sealed class ClientCall<TRequest, TResponse>
         catch (ObjectDisposedException)
         {
         }
+
+        _response?.Dispose();
     }
 
     /// <summary>Cancels a call still running (RST_STREAM to the server) and releases the response.</summary>
@@ -410,7 +413,6 @@ internal sealed class ClientCall<TRequest, TResponse>
         }
 
         Abort();
-        _response?.Dispose();
     }
 
     private async Task WriteAsync(StreamingRequestContent content, TRequest message, WriteOptions? writeOptions, CancellationToken cancellationToken)
