@@ -1,0 +1,215 @@
+using System.Globalization;
+using Pilotdeck.Guardian;
+using Pilotdeck.Guardian.Comparison;
+using Pilotdeck.Guardian.Configuration;
+using Pilotdeck.Guardian.Coverage;
+using Pilotdeck.Guardian.Generation;
+
+namespace Pilotdeck.Cli.Guardian;
+
+/// <summary>Writes guardian results as aligned text tables, Markdown (for PR comments) or JSON (for machines and --compare).</summary>
+internal static class GuardianRenderer
+{
+    private sealed record AnalyzeOutput(
+        ProjectSummary Project,
+        CoverageReport Coverage,
+        IReadOnlyList<Pilotdeck.Guardian.Gaps.Gap> Gaps,
+        IReadOnlyList<string> Warnings,
+        AnalysisComparison? Comparison);
+
+    private sealed record InfoOutput(string Manifest, string? Catalog, ProjectSummary Project, IReadOnlyList<string> Warnings);
+
+    public static void Info(TextWriter output, string format, ProjectLocation location, ProjectSummary project, IReadOnlyList<string> warnings)
+    {
+        if (format == "json")
+        {
+            output.WriteLine(GuardianJson.Serialize(new InfoOutput(location.ManifestPath, location.CatalogPath, project, warnings)));
+            return;
+        }
+        var md = format == "markdown";
+        Heading(output, md, $"dbt project {project.Name ?? "(unnamed)"}");
+        Table(output, md, ["", "value"],
+        [
+            ["manifest", location.ManifestPath],
+            ["catalog", location.CatalogPath ?? "none (run `dbt docs generate` for warehouse columns and types)"],
+            ["dbt version", project.DbtVersion ?? "unknown"],
+            ["manifest schema", project.SchemaVersion is { } v ? $"v{v}" : "unknown"],
+            ["adapter", project.Adapter ?? "unknown"],
+            ["generated at", project.GeneratedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown"],
+            ["models", Num(project.Models)],
+            ["sources", Num(project.Sources)],
+            ["seeds", Num(project.Seeds)],
+            ["snapshots", Num(project.Snapshots)],
+            ["data tests", Num(project.DataTests)],
+            ["unit tests", Num(project.UnitTests)],
+            ["packages", string.Join(", ", project.Packages)],
+        ]);
+        Warnings(output, warnings);
+    }
+
+    public static void Analysis(TextWriter output, string format, GuardianAnalysis analysis, AnalysisComparison? comparison, GuardianOptions options)
+    {
+        if (format == "json")
+        {
+            output.WriteLine(GuardianJson.Serialize(new AnalyzeOutput(analysis.Project, analysis.Coverage, analysis.Gaps, analysis.Warnings, comparison)));
+            return;
+        }
+        var md = format == "markdown";
+        var p = analysis.Project;
+        var c = analysis.Coverage;
+        Heading(output, md, $"dbt Guardian: {p.Name ?? "project"} (dbt {p.DbtVersion ?? "?"}, manifest v{p.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"}{(p.HasCatalog ? ", with catalog" : "")})");
+
+        var delta = comparison is null ? null : new[] { comparison.Columns, comparison.Models, comparison.PrimaryKeys, comparison.UnitTests };
+        string[] header = delta is null ? ["coverage", "covered", "total", "%"] : ["coverage", "covered", "total", "%", "change"];
+        var figures = new[] { ("columns", c.Columns), ("models", c.Models), ("primary keys", c.PrimaryKeys), ("unit tests", c.UnitTests) };
+        Table(output, md, header, figures.Select((f, i) =>
+        {
+            string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2.Percent)];
+            return delta is null ? row : [.. row, Signed(delta[i].Change)];
+        }).ToArray());
+
+        Heading(output, md, "By directory", level: 3);
+        Table(output, md, ["directory", "resources tested", "columns tested", "column %"],
+            c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns.Percent) }).ToArray());
+
+        if (c.ResourceTypes.Count > 1 || c.Packages.Count > 1)
+        {
+            Heading(output, md, "By resource type and package", level: 3);
+            Table(output, md, ["group", "resources tested", "columns tested", "column %"],
+                c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) })
+                    .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) }))
+                    .ToArray());
+        }
+
+        var gaps = comparison?.NewGaps ?? analysis.Gaps;
+        var title = comparison is null
+            ? $"Gaps: {analysis.Gaps.Count} (priority ≤ {options.Priority})"
+            : $"New gaps: {comparison.NewGaps.Count} ({comparison.ResolvedGaps} resolved since the previous run)";
+        Heading(output, md, title, level: 3);
+        if (gaps.Count > 0)
+        {
+            Table(output, md, ["P", "model", "column", "test", "why"],
+                gaps.Select(g => new[] { Num(g.Priority), g.Model, g.Column, TestLabel(g), g.Rationale }).ToArray());
+        }
+        else
+        {
+            output.WriteLine("None.");
+        }
+        Warnings(output, analysis.Warnings);
+    }
+
+    public static void Preview(TextWriter output, GenerationResult result)
+    {
+        if (result.Files.Count == 0)
+        {
+            output.WriteLine("# No tests to add at this priority.");
+            return;
+        }
+        foreach (var file in result.Files)
+        {
+            if (file.IsNew)
+            {
+                output.WriteLine($"# new file {file.Path} (+{file.TestsAdded} tests)");
+                output.Write(file.Content);
+            }
+            else
+            {
+                output.WriteLine($"# merge into {file.Path} (+{file.TestsAdded} tests)");
+                foreach (var (line, text) in AddedLines(file.Original!, file.Content))
+                {
+                    output.WriteLine($"+{line,5}: {text}");
+                }
+            }
+            output.WriteLine();
+        }
+        output.WriteLine($"# {result.TestsAdded} tests in {result.Files.Count} files. Apply with --merge, or write copies with --output <dir>.");
+    }
+
+    // Merges only insert lines, so a two-pointer walk recovers what was added and where.
+    private static IEnumerable<(int Line, string Text)> AddedLines(string before, string after)
+    {
+        var old = before.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var now = after.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var i = 0;
+        for (var j = 0; j < now.Length; j++)
+        {
+            if (i < old.Length && old[i] == now[j])
+            {
+                i++;
+            }
+            else
+            {
+                yield return (j + 1, now[j]);
+            }
+        }
+    }
+
+    private static string TestLabel(Pilotdeck.Guardian.Gaps.Gap gap)
+    {
+        if (gap.Arguments.Count == 0)
+        {
+            return gap.Test;
+        }
+        if (gap.Arguments.TryGetValue("to", out var to) && gap.Arguments.TryGetValue("field", out var field))
+        {
+            return $"{gap.Test} → {Plain(to)}.{Plain(field)}";
+        }
+        return gap.Test;
+    }
+
+    private static string Plain(object? value) => value?.ToString() ?? "";
+
+    private static void Heading(TextWriter output, bool markdown, string text, int level = 2)
+    {
+        output.WriteLine();
+        output.WriteLine(markdown ? $"{new string('#', level)} {text}" : text);
+        output.WriteLine();
+    }
+
+    private static void Table(TextWriter output, bool markdown, string[] header, string[][] rows)
+    {
+        if (markdown)
+        {
+            output.WriteLine("| " + string.Join(" | ", header.Select(Escape)) + " |");
+            output.WriteLine("|" + string.Join("|", header.Select((_, i) => i == 0 || !IsNumericColumn(rows, i) ? "---" : "---:")) + "|");
+            foreach (var row in rows)
+            {
+                output.WriteLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
+            }
+            return;
+        }
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Length == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        string Format(string[] cells) => string.Join("  ", cells.Select((cell, i) =>
+            i == cells.Length - 1 ? cell : IsNumericColumn(rows, i) && i > 0 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
+        output.WriteLine(Format(header));
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            output.WriteLine(Format(row));
+        }
+    }
+
+    private static bool IsNumericColumn(string[][] rows, int column) =>
+        rows.Length > 0 && rows.All(r => r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±'));
+
+    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
+
+    private static void Warnings(TextWriter output, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            output.WriteLine($"warning: {warning}");
+        }
+    }
+
+    private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Pct(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Signed(double value) => value switch
+    {
+        > 0.05 => "+" + value.ToString("0.0", CultureInfo.InvariantCulture),
+        < -0.05 => value.ToString("0.0", CultureInfo.InvariantCulture),
+        _ => "±0.0",
+    };
+}

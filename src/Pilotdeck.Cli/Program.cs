@@ -1,0 +1,3 @@
+using Pilotdeck.Cli;
+
+return await CliRoot.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,26 @@
+namespace Pilotdeck.Guardian.Gaps;
+
+/// <summary>A missing test worth adding.</summary>
+/// <param name="ModelId">dbt unique id of the model.</param>
+/// <param name="Model">Model name.</param>
+/// <param name="Column">Column name (unquoted, as spelled in the project).</param>
+/// <param name="Test">Generic test to add: <c>unique</c>, <c>not_null</c>, <c>relationships</c>, <c>accepted_values</c> or a namespaced test learned from the project.</param>
+/// <param name="Arguments">Test arguments (<c>to</c>/<c>field</c>, <c>values</c>, …); <c>TODO</c> marks what Guardian could not work out.</param>
+/// <param name="Priority">1 (primary keys) … 5 (other columns).</param>
+/// <param name="Rule">The rule that found it: primary_key, foreign_key, accepted_values, timestamp or other.</param>
+/// <param name="Rationale">One line saying why the test matters.</param>
+/// <param name="LearnedFrom">The model whose existing test this copies, when the project already tests the pattern.</param>
+public sealed record Gap(
+    string ModelId,
+    string Model,
+    string Column,
+    string Test,
+    IReadOnlyDictionary<string, object?> Arguments,
+    int Priority,
+    string Rule,
+    string Rationale,
+    string? LearnedFrom = null)
+{
+    /// <summary>Identity used to compare two analyses: model, column and test.</summary>
+    public string Key => $"{ModelId}|{Column.ToLowerInvariant()}|{Test}";
+}
