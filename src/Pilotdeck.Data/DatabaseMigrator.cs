@@ -1,0 +1,36 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pilotdeck.Data;
+
+/// <summary>Applies the configured provider's migrations; used at start-up and by <c>pilotdeck db migrate</c>.</summary>
+public static class DatabaseMigrator
+{
+    /// <summary>
+    /// Creates the database if needed and applies pending migrations. Safe to run concurrently from
+    /// several instances: EF takes a migrations lock.
+    /// </summary>
+    /// <returns>The ids of the migrations this call applied, oldest first.</returns>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+
+        var sqlite = db.Database.GetDbConnection() as SqliteConnection;
+        if (sqlite is not null && Path.GetDirectoryName(Path.GetFullPath(sqlite.DataSource)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+
+        if (sqlite is not null)
+        {
+            // Readers then no longer block the writer; the server handles concurrent RPCs on one file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        return pending;
+    }
+}

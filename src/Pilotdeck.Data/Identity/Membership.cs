@@ -1,0 +1,11 @@
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Data.Identity;
+
+public sealed class Membership : ITenantOwned
+{
+    public string TenantId { get; init; } = "";
+    public required string UserId { get; init; }
+    public TenantRole Role { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,192 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data.Idempotency;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Data;
+
+/// <summary>
+/// The Pilotdeck model. Abstract because each database provider has a derived context that owns
+/// its migrations set (see docs/adr/0002-persistence-providers.md); inject this type.
+/// </summary>
+public abstract class PilotdeckDbContext : DbContext
+{
+    /// <summary>Name of the query filter every <see cref="ITenantOwned"/> entity carries.</summary>
+    public const string TenantFilter = "Tenant";
+
+    private static readonly MethodInfo ConfigureTenantOwnedMethod =
+        typeof(PilotdeckDbContext).GetMethod(nameof(ConfigureTenantOwned), BindingFlags.NonPublic | BindingFlags.Instance)!;
+
+    private readonly ITenantContext _tenant;
+
+    protected PilotdeckDbContext(DbContextOptions options, ITenantContext tenant)
+        : base(options)
+    {
+        _tenant = tenant;
+    }
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    // Read through the context on every query: EF turns context members used in a query filter
+    // into parameters, so one cached model serves every tenant.
+    private string? CurrentTenantId => _tenant.TenantId;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Tenant>(b =>
+        {
+            b.ToTable("tenants");
+            b.Property(t => t.Id).HasMaxLength(64);
+            b.Property(t => t.Name).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<User>(b =>
+        {
+            b.ToTable("users");
+            b.Property(u => u.Id).HasMaxLength(64);
+            b.Property(u => u.Email).HasMaxLength(320);
+            b.Property(u => u.NormalizedEmail).HasMaxLength(320);
+            b.HasIndex(u => u.NormalizedEmail).IsUnique();
+        });
+
+        modelBuilder.Entity<Membership>(b =>
+        {
+            b.ToTable("memberships");
+            b.HasKey(m => new { m.TenantId, m.UserId });
+            b.Property(m => m.UserId).HasMaxLength(64);
+            b.Property(m => m.Role).HasMaxLength(32).HasConversion(r => r.ToClaimValue(), s => TenantRoles.Parse(s));
+            b.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(m => m.UserId);
+        });
+
+        modelBuilder.Entity<ApiClient>(b =>
+        {
+            b.ToTable("api_clients");
+            b.HasKey(c => c.ClientId);
+            b.Property(c => c.ClientId).HasMaxLength(64);
+            b.Property(c => c.Name).HasMaxLength(200);
+            b.Property(c => c.Scopes).HasMaxLength(2000);
+            b.Ignore(c => c.ScopeList);
+            b.HasIndex(c => c.TenantId);
+        });
+
+        modelBuilder.Entity<SigningKey>(b =>
+        {
+            b.ToTable("signing_keys");
+            b.Property(k => k.Id).HasMaxLength(64);
+            b.Property(k => k.Algorithm).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<RefreshToken>(b =>
+        {
+            b.ToTable("refresh_tokens");
+            b.Property(t => t.Id).HasMaxLength(64);
+            b.Property(t => t.UserId).HasMaxLength(64);
+            b.Property(t => t.FamilyId).HasMaxLength(64);
+            b.HasIndex(t => t.TokenHash).IsUnique();
+            b.HasIndex(t => t.FamilyId);
+            b.HasIndex(t => t.UserId);
+            b.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(b =>
+        {
+            b.ToTable("idempotency_records");
+            b.HasKey(r => new { r.TenantId, r.Method, r.RequestId });
+            b.Property(r => r.Method).HasMaxLength(200);
+            b.Property(r => r.RequestId).HasMaxLength(100);
+            b.HasIndex(r => r.CreatedAt);
+        });
+
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
+        {
+            ConfigureTenantOwnedMethod.MakeGenericMethod(entityType.ClrType).Invoke(this, [modelBuilder]);
+        }
+
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entityType.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    // Generic so the filter is a typed lambda over this context, which EF re-evaluates per query.
+    private void ConfigureTenantOwned<T>(ModelBuilder modelBuilder)
+        where T : class, ITenantOwned
+    {
+        modelBuilder.Entity<T>(b =>
+        {
+            b.HasQueryFilter(TenantFilter, e => e.TenantId == CurrentTenantId);
+            b.Property(e => e.TenantId).HasMaxLength(64);
+            // Makes every UPDATE/DELETE also match the tenant, so a row addressed by key that belongs
+            // to another tenant is not touched: it fails exactly like a row that does not exist.
+            b.Property(e => e.TenantId).IsConcurrencyToken();
+            b.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardTenantWrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardTenantWrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardTenantWrites()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var entityName = entry.Metadata.ClrType.Name;
+            var tenant = CurrentTenantId
+                ?? throw new TenantIsolationException($"Cannot save {entityName}: no tenant is bound to this scope.");
+            var tenantId = entry.Property(e => e.TenantId);
+
+            if (entry.State == EntityState.Added && string.IsNullOrEmpty(tenantId.CurrentValue))
+            {
+                tenantId.CurrentValue = tenant;
+                continue;
+            }
+
+            var original = entry.State == EntityState.Added ? tenantId.CurrentValue : tenantId.OriginalValue;
+            if (tenantId.CurrentValue != tenant || original != tenant)
+            {
+                throw new TenantIsolationException(
+                    $"Cannot save {entityName} of tenant '{original}' as '{tenantId.CurrentValue}' while bound to tenant '{tenant}'.");
+            }
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                sb.Append('_');
+            }
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+        return sb.ToString();
+    }
+}

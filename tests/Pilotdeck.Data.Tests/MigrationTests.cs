@@ -1,0 +1,125 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pilotdeck.Data.Tests;
+
+public class MigrationTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrations_AppliedToEmptyDatabase_LeaveNoPendingModelChanges(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var scope = database.UnboundScope();
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+
+        // Checked before migrating because Migrate itself refuses to run with pending model changes.
+        var drift = db.Database.HasPendingModelChanges() ? DescribeSnapshotDrift(db) : null;
+        Assert.True(drift is null, "The model differs from the provider's model snapshot; add a migration and update the snapshot:\n" + drift);
+
+        await DatabaseMigrator.MigrateAsync(database.Services);
+        Assert.Equal(["2026112101_Initial"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrations_AppliedToEmptyDatabase_MatchSchemaCreatedFromModel(DatabaseProvider provider)
+    {
+        await using var migrated = await TestDatabase.CreateAsync(provider);
+        await using var fromModel = await TestDatabase.CreateAsync(provider, migrate: false);
+
+        await using var migratedScope = migrated.UnboundScope();
+        var migratedDb = migratedScope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        await using var modelScope = fromModel.UnboundScope();
+        var modelDb = modelScope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        await modelDb.Database.OpenConnectionAsync();
+        await using (var create = modelDb.Database.GetDbConnection().CreateCommand())
+        {
+            create.CommandText = modelDb.Database.GenerateCreateScript();
+            await create.ExecuteNonQueryAsync();
+        }
+        await migratedDb.Database.OpenConnectionAsync();
+
+        var expected = await SchemaCatalog.DescribeAsync(modelDb.Database.GetDbConnection(), provider);
+        var actual = await SchemaCatalog.DescribeAsync(migratedDb.Database.GetDbConnection(), provider);
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrator_RunTwice_AppliesNothingTheSecondTime(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
+
+        Assert.Equal(["2026112101_Initial"], await DatabaseMigrator.MigrateAsync(database.Services));
+        Assert.Empty(await DatabaseMigrator.MigrateAsync(database.Services));
+    }
+
+    [Fact]
+    public async Task Migrator_SqliteWithOnlyDataDirectory_CreatesAndMigratesDatabaseFile()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-data-tests", Guid.NewGuid().ToString("N"), "nested");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pilotdeck:DataDirectory"] = dataDirectory })
+            .Build();
+        var services = new ServiceCollection().AddPilotdeckData(configuration).BuildServiceProvider();
+        try
+        {
+            var applied = await DatabaseMigrator.MigrateAsync(services);
+
+            Assert.Equal(["2026112101_Initial"], applied);
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "pilotdeck.db")));
+        }
+        finally
+        {
+            await services.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(Path.GetDirectoryName(dataDirectory)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddPilotdeckData_PostgresWithoutConnectionString_ThrowsNamingTheSetting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pilotdeck:Database:Provider"] = "Postgres" })
+            .Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddPilotdeckData(configuration));
+        Assert.Contains("Pilotdeck:Database:ConnectionString", error.Message);
+    }
+
+    // HasPendingModelChanges only answers yes/no; the operations tell a maintainer what to put in the snapshot.
+    private static string DescribeSnapshotDrift(PilotdeckDbContext db)
+    {
+        // A fresh snapshot instance: the migrator has already finalized the cached one.
+        var snapshotType = db.GetService<IMigrationsAssembly>().ModelSnapshot?.GetType();
+        if (snapshotType is null)
+        {
+            return "(no snapshot)";
+        }
+        IModel snapshot = ((ModelSnapshot)Activator.CreateInstance(snapshotType)!).Model;
+        if (snapshot is IMutableModel mutable)
+        {
+            snapshot = mutable.FinalizeModel();
+        }
+        snapshot = db.GetService<IModelRuntimeInitializer>().Initialize(snapshot);
+        var operations = db.GetService<IMigrationsModelDiffer>()
+            .GetDifferences(snapshot.GetRelationalModel(), db.GetService<IDesignTimeModel>().Model.GetRelationalModel());
+        return string.Join("\n", operations.Select(o => $"{o.GetType().Name} {Describe(o)}"));
+    }
+
+    private static string Describe(MigrationOperation operation) => operation switch
+    {
+        ColumnOperation c => $"{c.Table}.{c.Name} {c.ColumnType} nullable={c.IsNullable}",
+        TableOperation t => t.Name,
+        CreateIndexOperation i => $"{i.Table}.{i.Name}",
+        _ => "",
+    };
+}
