@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.Compiler;
 using Google.Protobuf.Reflection;
 
@@ -12,12 +13,17 @@ public static class ServiceGenerator
     /// </summary>
     public const string FileSuffix = "Rpc.g.cs";
 
+    // google.protobuf.Edition numbers; Google.Protobuf 3.25's enum predates some of their names.
+    private const int EditionProto2 = 998;
+    private const int Edition2023 = 1000;
+
     public static CodeGeneratorResponse Generate(CodeGeneratorRequest request)
     {
-        // Services don't care how fields are declared, so proto3 optional needs nothing from us.
+        // Only names, types and streaming flags matter here, and neither proto3 optional nor editions
+        // change those, so every syntax protoc's C# generator accepts is fine for us too.
         var response = new CodeGeneratorResponse
         {
-            SupportedFeatures = (ulong)CodeGeneratorResponse.Types.Feature.Proto3Optional,
+            SupportedFeatures = (ulong)(CodeGeneratorResponse.Types.Feature.Proto3Optional | CodeGeneratorResponse.Types.Feature.SupportsEditions),
         };
 
         try
@@ -45,7 +51,26 @@ public static class ServiceGenerator
             response.Error = e.Message;
         }
 
-        return response;
+        return WithEditionRange(response);
+    }
+
+    /// <summary>
+    /// protoc requires an edition range from plugins that support editions, but Google.Protobuf
+    /// 3.25's CodeGeneratorResponse has no properties for minimum_edition (3) and maximum_edition
+    /// (4). Appending them to the serialized message and re-parsing keeps them as unknown fields,
+    /// which are written back out unchanged.
+    /// </summary>
+    private static CodeGeneratorResponse WithEditionRange(CodeGeneratorResponse response)
+    {
+        using var buffer = new MemoryStream();
+        var output = new CodedOutputStream(buffer, leaveOpen: true);
+        response.WriteTo(output);
+        output.WriteTag(3, WireFormat.WireType.Varint);
+        output.WriteInt32(EditionProto2);
+        output.WriteTag(4, WireFormat.WireType.Varint);
+        output.WriteInt32(Edition2023);
+        output.Flush();
+        return CodeGeneratorResponse.Parser.ParseFrom(buffer.ToArray());
     }
 
     /// <summary><c>a/b/foo_bar.proto</c> → <c>a/b/FooBarRpc.g.cs</c>: mirrors the proto tree, so names never collide.</summary>

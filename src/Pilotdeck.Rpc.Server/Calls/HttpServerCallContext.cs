@@ -393,6 +393,9 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 
     public Status FinalStatus { get; private set; }
 
+    /// <summary>Structured properties for this call's log line, e.g. tenant and actor set by an auth interceptor.</summary>
+    public CallLogProperties LogProperties { get; } = new();
+
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     public void Dispose()

@@ -68,6 +68,8 @@ internal static class ServerCallHandlers
         }
 
         using var call = new HttpServerCallContext(http, method, options, logger);
+        // Interceptors add properties (tenant, actor) to this scope; the final line carries them.
+        using var logScope = logger.BeginScope(call.LogProperties);
         if (await call.TryStartAsync().ConfigureAwait(false))
         {
             Exception? error = null;

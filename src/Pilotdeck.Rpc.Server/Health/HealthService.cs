@@ -23,8 +23,8 @@ public sealed class HealthService : V1.Health.HealthBase
     public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
     {
         // The protocol keeps a Watch open for an unknown service (reporting SERVICE_UNKNOWN) so the
-        // client learns when the service appears; it ends only when the client goes away or the deadline passes, and the
-        // resulting cancellation propagates so the runtime reports CANCELLED or DEADLINE_EXCEEDED.
+        // client learns when it appears. The call ends only when the client leaves or the deadline
+        // passes; that cancellation propagates so the runtime reports CANCELLED or DEADLINE_EXCEEDED.
         using var subscription = _store.Watch(request.Service);
         ServingStatus? sent = null;
         while (await subscription.Statuses.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))

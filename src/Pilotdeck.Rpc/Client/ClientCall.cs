@@ -36,21 +36,26 @@ internal sealed class ClientCall<TRequest, TResponse>
         _channel = channel;
         _method = method;
         _options = options;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         _requestEncoding = options.Headers?.GetValue(GrpcChannel.RequestEncodingHeader) ?? channel.Options.RequestCompression;
         if (options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
             _deadline = deadline.ToUniversalTime();
-            _cts.Token.Register(() => _deadlineExceeded = !_aborting && !options.CancellationToken.IsCancellationRequested);
+            // A token of its own: it reads as cancelled before any callback of the linked call token runs.
+            _deadlineCts = new CancellationTokenSource();
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadlineCts.Token);
             var remaining = _deadline.Value - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
-                _cts.Cancel();
+                _deadlineCts.Cancel();
             }
             else
             {
-                _cts.CancelAfter(remaining);
+                _deadlineCts.CancelAfter(remaining);
             }
+        }
+        else
+        {
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         }
 
         State = new CallState(_headers.Task, GetStatus, GetTrailers, Dispose);
@@ -310,11 +315,10 @@ internal sealed class ClientCall<TRequest, TResponse>
         return true;
     }
 
-    /// <summary>Set when the call's token fires for neither the user's token nor our own abort: the deadline did it.</summary>
-    private volatile bool _deadlineExceeded;
-    private volatile bool _aborting;
+    private readonly CancellationTokenSource? _deadlineCts;
 
-    private bool DeadlineExceeded => _deadlineExceeded;
+    /// <summary>The deadline fired, and neither the user's token nor our own abort came first.</summary>
+    private bool DeadlineExceeded => _deadlineCts is { IsCancellationRequested: true } && !_options.CancellationToken.IsCancellationRequested;
 
     private Status StatusFromException(Exception ex)
     {
@@ -387,7 +391,6 @@ internal sealed class ClientCall<TRequest, TResponse>
     /// <summary>Stops both directions; disposing an unfinished HTTP/2 response is what sends RST_STREAM.</summary>
     private void Abort()
     {
-        _aborting = true;
         try
         {
             _cts.Cancel();

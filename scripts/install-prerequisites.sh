@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for the full test run: Debian packages for the peer gRPC
+# implementations, the benchmark driver, PostgreSQL and the browser, and the npm packages under tests/.
+# Safe to re-run: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  python3-grpcio python3-grpc-tools python3-protobuf  # python peer for the interop cases
+  grpc-proto                                            # reference copies of the official protos
+  nghttp2-client                                        # h2load, for bench/
+  postgresql                                            # the second database provider
+  chromium                                              # portal tests drive it through Playwright
+)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The python peer must run on Debian's interpreter, where python3-grpcio lives.
+/usr/bin/python3 -c "import grpc, grpc_tools" || { echo "python3-grpcio is not importable from /usr/bin/python3" >&2; exit 1; }
+
+if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+  echo "Installing npm packages under tests/"
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,309 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Rpc;
+using Pilotdeck.Server.Platform.Auth;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Idempotency;
+using Pilotdeck.Server.Platform.Paging;
+using ContractApiClient = Pilotdeck.Contracts.Identity.V1.ApiClient;
+using ContractRole = Pilotdeck.Contracts.Api.V1.TenantRole;
+
+namespace Pilotdeck.Server.Features.Identity;
+
+/// <summary>
+/// pilotdeck.identity.v1: the caller, the tenant's members and its API clients. Every query runs
+/// in the caller's tenant because the access interceptor bound it; nothing here names a tenant.
+/// </summary>
+public sealed class IdentityService : Contracts.Identity.V1.IdentityService.IdentityServiceBase
+{
+    private readonly PilotdeckDbContext _db;
+    private readonly CallerAccessor _caller;
+    private readonly UserAccounts _users;
+    private readonly ApiClients _clients;
+    private readonly IdempotentCreates _idempotent;
+    private readonly Pager _pager;
+
+    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager)
+    {
+        _db = db;
+        _caller = caller;
+        _users = users;
+        _clients = clients;
+        _idempotent = idempotent;
+        _pager = pager;
+    }
+
+    public override async Task<GetCallerIdentityResponse> GetCallerIdentity(GetCallerIdentityRequest request, ServerCallContext context)
+    {
+        var caller = _caller.Current;
+        var response = new GetCallerIdentityResponse { Subject = caller.Subject, TenantId = caller.TenantId, IsApiClient = caller.IsApiClient };
+        response.Scopes.AddRange(caller.Scopes);
+        if (!caller.IsApiClient)
+        {
+            response.Email = await _db.Users.Where(u => u.Id == caller.Subject).Select(u => u.Email).SingleAsync(context.CancellationToken);
+            response.Role = caller.Role!.Value.ToContract();
+        }
+
+        return response;
+    }
+
+    public override async Task<ListMyTenantsResponse> ListMyTenants(ListMyTenantsRequest request, ServerCallContext context)
+    {
+        var response = new ListMyTenantsResponse();
+        if (_caller.Current.IsApiClient)
+        {
+            // An API client belongs to exactly its own tenant.
+            var tenant = await _db.Tenants.SingleAsync(t => t.Id == _caller.Current.TenantId, context.CancellationToken);
+            response.Tenants.Add(new TenantMembership { TenantId = tenant.Id, TenantName = tenant.Name });
+            return response;
+        }
+
+        var memberships = await _users.ListMembershipsAsync(_caller.Current.Subject, context.CancellationToken);
+        var ids = memberships.Select(m => m.TenantId).ToList();
+        var names = await _db.Tenants.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, context.CancellationToken);
+        response.Tenants.AddRange(memberships
+            .Select(m => new TenantMembership { TenantId = m.TenantId, TenantName = names.GetValueOrDefault(m.TenantId, m.TenantId), Role = m.Role.ToContract() })
+            .OrderBy(t => t.TenantName, StringComparer.OrdinalIgnoreCase));
+        return response;
+    }
+
+    public override Task<CreateMemberResponse> CreateMember(CreateMemberRequest request, ServerCallContext context)
+    {
+        var role = RoleMapping.FromContract(request.Role);
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            violations.Add(new("email", "is required"));
+        }
+
+        if (role is null)
+        {
+            violations.Add(new("role", "must be one of VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER"));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw ApiErrors.InvalidArgument([.. violations]);
+        }
+
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateMemberResponse.Parser, async () =>
+        {
+            var user = await _users.FindByEmailAsync(request.Email, context.CancellationToken)
+                ?? await CreateUserAsync(request.Email, request.InitialPassword, context.CancellationToken);
+            if (await _db.Memberships.AnyAsync(m => m.UserId == user.Id, context.CancellationToken))
+            {
+                throw ApiErrors.Create(StatusCode.AlreadyExists, Reasons.MemberExists, $"'{request.Email}' is already a member of this tenant.");
+            }
+
+            var membership = await _users.SetMembershipAsync(user.Id, role!.Value, context.CancellationToken);
+            return new CreateMemberResponse { Member = ToMember(user, membership) };
+        }, context.CancellationToken);
+    }
+
+    private async Task<User> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _users.CreateAsync(email, password, cancellationToken);
+        }
+        catch (IdentityValidationException ex)
+        {
+            var violations = ex.Errors.Select(e => new FieldViolation(e.StartsWith("email", StringComparison.Ordinal) ? "email" : "initial_password", e)).ToArray();
+            throw ApiErrors.Create(StatusCode.InvalidArgument, violations.Any(v => v.Field == "initial_password") ? Reasons.PasswordRejected : Reasons.FieldInvalid,
+                "The new account was refused: " + string.Join(", ", ex.Errors), violations: violations);
+        }
+    }
+
+    public override async Task<ListMembersResponse> ListMembers(ListMembersRequest request, ServerCallContext context)
+    {
+        var role = request.Role == ContractRole.Unspecified ? null : RoleMapping.FromContract(request.Role);
+        var page = _pager.Read(request.PageSize, request.PageToken, $"role={request.Role}");
+        var query = Members();
+        if (role is not null)
+        {
+            query = query.Where(m => m.Membership.Role == role);
+        }
+
+        if (page.After is { } after)
+        {
+            query = query.Where(m => string.Compare(m.User.NormalizedEmail, after) > 0);
+        }
+
+        var rows = await query.OrderBy(m => m.User.NormalizedEmail).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        var (items, next) = _pager.Page(page, rows, m => m.User.NormalizedEmail);
+        var response = new ListMembersResponse { NextPageToken = next };
+        response.Members.AddRange(items.Select(m => ToMember(m.User, m.Membership)));
+        return response;
+    }
+
+    public override async Task<GetMemberResponse> GetMember(GetMemberRequest request, ServerCallContext context)
+    {
+        var row = await FindMemberAsync(request.UserId, context.CancellationToken);
+        return new GetMemberResponse { Member = ToMember(row.User, row.Membership) };
+    }
+
+    public override async Task<UpdateMemberResponse> UpdateMember(UpdateMemberRequest request, ServerCallContext context)
+    {
+        if (request.Member is null || string.IsNullOrEmpty(request.Member.UserId))
+        {
+            throw ApiErrors.InvalidArgument(new FieldViolation("member.user_id", "is required"));
+        }
+
+        var paths = request.UpdateMask?.Paths ?? [];
+        if (paths.Count == 0 || paths.Any(p => p != "role"))
+        {
+            throw ApiErrors.Create(StatusCode.InvalidArgument, Reasons.UpdateMaskInvalid, "update_mask must list exactly the updatable fields: role.",
+                violations: [new FieldViolation("update_mask", "only 'role' may be updated")]);
+        }
+
+        var role = RoleMapping.FromContract(request.Member.Role)
+            ?? throw ApiErrors.InvalidArgument(new FieldViolation("member.role", "must be one of VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER"));
+        var row = await FindMemberAsync(request.Member.UserId, context.CancellationToken);
+        var membership = await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken);
+        return new UpdateMemberResponse { Member = ToMember(row.User, membership) };
+    }
+
+    public override async Task<DeleteMemberResponse> DeleteMember(DeleteMemberRequest request, ServerCallContext context)
+    {
+        var row = await FindMemberAsync(request.UserId, context.CancellationToken);
+        _db.Memberships.Remove(await _db.Memberships.SingleAsync(m => m.UserId == row.User.Id, context.CancellationToken));
+        await _db.SaveChangesAsync(context.CancellationToken);
+        return new DeleteMemberResponse();
+    }
+
+    public override Task<CreateApiClientResponse> CreateApiClient(CreateApiClientRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            violations.Add(new("name", "is required and at most 200 characters"));
+        }
+
+        if (request.Scopes.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
+        {
+            violations.Add(new("scopes", "each scope is one word without spaces"));
+        }
+
+        if (request.LifetimeDays is < 0 or > 3650)
+        {
+            violations.Add(new("lifetime_days", "must be between 0 (never expires) and 3650"));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw ApiErrors.InvalidArgument([.. violations]);
+        }
+
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, async () =>
+        {
+            var lifetime = request.LifetimeDays == 0 ? (TimeSpan?)null : TimeSpan.FromDays(request.LifetimeDays);
+            var issued = await _clients.CreateAsync(request.Name.Trim(), request.Scopes, lifetime, context.CancellationToken);
+            return new CreateApiClientResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+        }, context.CancellationToken);
+    }
+
+    public override async Task<ListApiClientsResponse> ListApiClients(ListApiClientsRequest request, ServerCallContext context)
+    {
+        var page = _pager.Read(request.PageSize, request.PageToken, $"show_revoked={request.ShowRevoked}");
+        var query = _db.ApiClients.AsNoTracking();
+        if (!request.ShowRevoked)
+        {
+            query = query.Where(c => c.RevokedAt == null);
+        }
+
+        // Keyset on (name, client id): names repeat, ids break ties, both compare in SQL on every provider.
+        if (page.After is { } after)
+        {
+            var (name, id) = SplitKey(after);
+            query = query.Where(c => string.Compare(c.Name, name) > 0 || (c.Name == name && string.Compare(c.ClientId, id) > 0));
+        }
+
+        var rows = await query.OrderBy(c => c.Name).ThenBy(c => c.ClientId).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        var (items, next) = _pager.Page(page, rows, c => c.Name + KeySeparator + c.ClientId);
+        var response = new ListApiClientsResponse { NextPageToken = next };
+        response.ApiClients.AddRange(items.Select(ToContract));
+        return response;
+    }
+
+    public override async Task<GetApiClientResponse> GetApiClient(GetApiClientRequest request, ServerCallContext context) =>
+        new() { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+
+    public override async Task<RotateApiClientSecretResponse> RotateApiClientSecret(RotateApiClientSecretRequest request, ServerCallContext context)
+    {
+        await FindClientAsync(request.ClientId, context.CancellationToken);
+        var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
+            ?? throw ApiErrors.NotFound(Reasons.ApiClientNotFound, "API client", request.ClientId);
+        return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+    }
+
+    public override async Task<RevokeApiClientResponse> RevokeApiClient(RevokeApiClientRequest request, ServerCallContext context)
+    {
+        await FindClientAsync(request.ClientId, context.CancellationToken);
+        await _clients.RevokeAsync(request.ClientId, context.CancellationToken);
+        return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+    }
+
+    private const char KeySeparator = '\u001f';
+
+    private static (string Name, string ClientId) SplitKey(string key)
+    {
+        var cut = key.LastIndexOf(KeySeparator);
+        return (key[..cut], key[(cut + 1)..]);
+    }
+
+    private IQueryable<MemberRow> Members() =>
+        _db.Memberships.AsNoTracking().Join(_db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new MemberRow(u, m));
+
+    private async Task<MemberRow> FindMemberAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userId))
+        {
+            throw ApiErrors.InvalidArgument(new FieldViolation("user_id", "is required"));
+        }
+
+        return await Members().SingleOrDefaultAsync(m => m.User.Id == userId, cancellationToken)
+            ?? throw ApiErrors.NotFound(Reasons.MemberNotFound, "Member", userId);
+    }
+
+    private async Task<Data.Identity.ApiClient> FindClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(clientId))
+        {
+            throw ApiErrors.InvalidArgument(new FieldViolation("client_id", "is required"));
+        }
+
+        return await _clients.FindAsync(clientId, cancellationToken)
+            ?? throw ApiErrors.NotFound(Reasons.ApiClientNotFound, "API client", clientId);
+    }
+
+    private static Member ToMember(User user, Membership membership) => new()
+    {
+        UserId = user.Id,
+        Email = user.Email,
+        Role = membership.Role.ToContract(),
+        Disabled = user.Disabled,
+        CreateTime = Timestamp.FromDateTimeOffset(membership.CreatedAt),
+    };
+
+    private static ContractApiClient ToContract(Data.Identity.ApiClient client)
+    {
+        var contract = new ContractApiClient { ClientId = client.ClientId, Name = client.Name, CreateTime = Timestamp.FromDateTimeOffset(client.CreatedAt) };
+        contract.Scopes.AddRange(client.ScopeList);
+        if (client.ExpiresAt is { } expires)
+        {
+            contract.ExpireTime = Timestamp.FromDateTimeOffset(expires);
+        }
+
+        if (client.RevokedAt is { } revoked)
+        {
+            contract.RevokeTime = Timestamp.FromDateTimeOffset(revoked);
+        }
+
+        return contract;
+    }
+
+    private sealed record MemberRow(User User, Membership Membership);
+}

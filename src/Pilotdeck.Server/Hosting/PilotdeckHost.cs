@@ -1,0 +1,26 @@
+using Pilotdeck.Server.Platform.Database;
+
+namespace Pilotdeck.Server.Hosting;
+
+/// <summary>Builds the host; Program runs it and tests start it on a free loopback port.</summary>
+public static class PilotdeckHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json ships beside the binary; resolve it there, whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.AddPilotdeckLogging();
+        builder.AddPilotdeckEndpoints();
+        builder.Services.AddPilotdeckServices(builder.Configuration);
+
+        var app = builder.Build();
+        await app.PrepareDatabaseAsync();
+        app.MapPilotdeckServices();
+        app.ReportListeningAddresses();
+        return app;
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.IdentityModel.Tokens;
+using Pilotdeck.Contracts.Api.V1;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Rpc;
+using Pilotdeck.Rpc.Server;
+using Pilotdeck.Server.Platform.Errors;
+
+namespace Pilotdeck.Server.Platform.Auth;
+
+/// <summary>
+/// Authenticates every call from its bearer token and enforces the method's access policy before
+/// the handler runs. On success the call's DI scope is bound to the token's tenant, so the data
+/// layer filters every query to it; nothing tenant-specific is decided in handlers.
+/// </summary>
+public sealed class AccessPolicyInterceptor : Interceptor
+{
+    private readonly AccessPolicyCatalog _catalog;
+
+    public AccessPolicyInterceptor(AccessPolicyCatalog catalog) => _catalog = catalog;
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task AuthorizeAsync(ServerCallContext context)
+    {
+        var policy = _catalog.For(context.Method);
+        if (policy.Anonymous)
+        {
+            return;
+        }
+
+        var services = context.GetHttpContext().RequestServices;
+        var token = BearerToken(context.RequestHeaders.GetValue("authorization"));
+        var validation = await services.GetRequiredService<TokenService>().ValidateAsync(token, context.CancellationToken);
+        if (!validation.IsValid)
+        {
+            throw validation.Exception is SecurityTokenExpiredException
+                ? ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenExpired, "The access token has expired; obtain a new one from /oauth2/token.")
+                : ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenInvalid, "The access token is not valid for this server.");
+        }
+
+        var claims = validation.Claims;
+        var tenantId = claims.TryGetValue(PilotdeckClaims.Tenant, out var t) ? t as string : null;
+        var subject = claims.TryGetValue(PilotdeckClaims.Subject, out var s) ? s as string : null;
+        if (string.IsNullOrEmpty(tenantId) || string.IsNullOrEmpty(subject))
+        {
+            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenInvalid, "The access token lacks a subject or tenant.");
+        }
+
+        services.GetRequiredService<TenantContext>().Bind(tenantId);
+        var caller = claims.ContainsKey(PilotdeckClaims.ClientId)
+            ? await AuthorizeClientAsync(services, subject, tenantId, ScopesOf(claims), policy, context.CancellationToken)
+            : await AuthorizeUserAsync(services, subject, tenantId, policy, context.CancellationToken);
+        services.GetRequiredService<CallerAccessor>().Set(caller);
+        context.AddLogProperty("Tenant", caller.TenantId);
+        context.AddLogProperty("Actor", caller.Subject);
+    }
+
+    private static string BearerToken(string? header)
+    {
+        const string prefix = "Bearer ";
+        if (header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length == prefix.Length)
+        {
+            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.");
+        }
+
+        return header[prefix.Length..].Trim();
+    }
+
+    private static IReadOnlyList<string> ScopesOf(IDictionary<string, object> claims) =>
+        claims.TryGetValue(PilotdeckClaims.Scope, out var value) && value is string text
+            ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+
+    /// <summary>The token proves who; the database says whether the client is still allowed (revocation is immediate).</summary>
+    private static async Task<Caller> AuthorizeClientAsync(IServiceProvider services, string clientId, string tenantId, IReadOnlyList<string> scopes, AccessPolicy policy, CancellationToken cancellationToken)
+    {
+        var client = await services.GetRequiredService<ApiClients>().FindAsync(clientId, cancellationToken);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (client is null || client.RevokedAt is not null || client.ExpiresAt <= now)
+        {
+            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This API client has been revoked or has expired.");
+        }
+
+        if (policy.ClientScopes.Count > 0 && !policy.ClientScopes.Any(scopes.Contains))
+        {
+            throw ApiErrors.Create(StatusCode.PermissionDenied, Reasons.ScopeMissing,
+                $"This method needs one of the scopes: {string.Join(", ", policy.ClientScopes)}.",
+                new Dictionary<string, string> { ["required_scopes"] = string.Join(" ", policy.ClientScopes) });
+        }
+
+        return new Caller(clientId, tenantId, IsApiClient: true, Role: null, scopes);
+    }
+
+    /// <summary>Reads the user's current role, so a demotion or removal applies before the token expires.</summary>
+    private static async Task<Caller> AuthorizeUserAsync(IServiceProvider services, string userId, string tenantId, AccessPolicy policy, CancellationToken cancellationToken)
+    {
+        var state = await services.GetRequiredService<UserAccounts>().GetAccessStateAsync(userId, cancellationToken);
+        if (state is null || state.Disabled)
+        {
+            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This account is disabled or no longer a member of the tenant.");
+        }
+
+        if (!state.Role.Satisfies(policy.MinRole))
+        {
+            throw ApiErrors.Create(StatusCode.PermissionDenied, Reasons.RoleInsufficient,
+                $"This method needs the {policy.MinRole} role or higher.",
+                new Dictionary<string, string> { ["required_role"] = policy.MinRole.ToString() });
+        }
+
+        return new Caller(userId, tenantId, IsApiClient: false, state.Role, []);
+    }
+}

@@ -1,0 +1,43 @@
+using Pilotdeck.Data.Identity;
+
+namespace Pilotdeck.Server.Platform.Auth;
+
+/// <summary>The authenticated caller of the current call, set by <see cref="AccessPolicyInterceptor"/>.</summary>
+public sealed record Caller(string Subject, string TenantId, bool IsApiClient, TenantRole? Role, IReadOnlyList<string> Scopes);
+
+/// <summary>Per-call holder of the caller; handlers take it from DI.</summary>
+public sealed class CallerAccessor
+{
+    private Caller? _caller;
+
+    /// <summary>The caller; throws when the method was anonymous, which a handler relying on it must not be.</summary>
+    public Caller Current => _caller ?? throw new InvalidOperationException("No authenticated caller: this method is anonymous.");
+
+    internal void Set(Caller caller) => _caller = caller;
+}
+
+/// <summary>Maps between the data layer's roles and the contract's enum (which ranks them upwards).</summary>
+public static class RoleMapping
+{
+    public static Contracts.Api.V1.TenantRole ToContract(this TenantRole role) => role switch
+    {
+        TenantRole.Owner => Contracts.Api.V1.TenantRole.Owner,
+        TenantRole.Admin => Contracts.Api.V1.TenantRole.Admin,
+        TenantRole.Facilitator => Contracts.Api.V1.TenantRole.Facilitator,
+        TenantRole.Analyst => Contracts.Api.V1.TenantRole.Analyst,
+        _ => Contracts.Api.V1.TenantRole.Viewer,
+    };
+
+    public static TenantRole? FromContract(Contracts.Api.V1.TenantRole role) => role switch
+    {
+        Contracts.Api.V1.TenantRole.Owner => TenantRole.Owner,
+        Contracts.Api.V1.TenantRole.Admin => TenantRole.Admin,
+        Contracts.Api.V1.TenantRole.Facilitator => TenantRole.Facilitator,
+        Contracts.Api.V1.TenantRole.Analyst => TenantRole.Analyst,
+        Contracts.Api.V1.TenantRole.Viewer => TenantRole.Viewer,
+        _ => null,
+    };
+
+    /// <summary>Whether <paramref name="role"/> is at least <paramref name="required"/> (unspecified: any member).</summary>
+    public static bool Satisfies(this TenantRole role, Contracts.Api.V1.TenantRole required) => (int)role.ToContract() >= (int)required;
+}

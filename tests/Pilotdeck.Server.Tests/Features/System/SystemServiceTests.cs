@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Pilotdeck.Contracts.System.V1;
+using Pilotdeck.Rpc.Server.Health.V1;
+using Pilotdeck.Server.Tests.Hosting;
+
+namespace Pilotdeck.Server.Tests.Features.System;
+
+public sealed class SystemServiceTests : IClassFixture<SqliteHostFixture>
+{
+    private readonly SqliteHostFixture _host;
+
+    public SystemServiceTests(SqliteHostFixture host) => _host = host;
+
+    [Fact]
+    public async Task GetServerInfo_OverOurClient_ReportsVersionAndContractDigests()
+    {
+        var client = new SystemService.SystemServiceClient(_host.CreateChannel());
+
+        var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo)));
+
+        Assert.Equal("0.1.0", info.Version);
+        Assert.Contains(info.Services, s => s.ServiceName == "pilotdeck.identity.v1.IdentityService");
+        var system = info.Services.Single(s => s.ServiceName == SystemService.ServiceName);
+        Assert.Equal("pilotdeck/system/v1/system.proto", system.ProtoFile);
+        var expected = Convert.ToHexStringLower(SHA256.HashData(SystemReflection.Descriptor.SerializedData.Span));
+        Assert.Equal(expected, system.FileDescriptorSha256);
+        Assert.Contains(info.Services, s => s.ServiceName == "grpc.health.v1.Health");
+        Assert.Equal(info.Services.Select(s => s.ServiceName).Order(StringComparer.Ordinal), info.Services.Select(s => s.ServiceName));
+    }
+
+    [Theory]
+    [InlineData("grpc-v1")]
+    [InlineData("grpc-v1alpha")]
+    public async Task BufCurl_ListMethodsThroughReflection_ListsEveryMethod(string reflectProtocol)
+    {
+        var (exit, stdout, stderr) = await RepoProcess.RunAsync(RepoProcess.Buf,
+            ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--reflect-protocol", reflectProtocol, "--list-methods", _host.Address.ToString().TrimEnd('/')],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, stderr);
+        var methods = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("pilotdeck.system.v1.SystemService/GetServerInfo", methods);
+        Assert.Contains("grpc.health.v1.Health/Check", methods);
+        Assert.Contains("grpc.health.v1.Health/Watch", methods);
+        Assert.Contains("grpc.reflection.v1.ServerReflection/ServerReflectionInfo", methods);
+        Assert.Contains("grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", methods);
+    }
+
+    [Theory]
+    [InlineData("grpc-v1")]
+    [InlineData("grpc-v1alpha")]
+    public async Task BufCurl_InvokeGetServerInfoThroughReflection_ReturnsJson(string reflectProtocol)
+    {
+        var (exit, stdout, stderr) = await RepoProcess.RunAsync(RepoProcess.Buf,
+            ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--reflect-protocol", reflectProtocol, "-d", "{}",
+                "-H", "authorization: Bearer " + await _host.ClientTokenAsync(_host.Demo),
+                _host.Address + "pilotdeck.system.v1.SystemService/GetServerInfo"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("0.1.0", json.RootElement.GetProperty("version").GetString());
+        Assert.Contains(json.RootElement.GetProperty("services").EnumerateArray(),
+            s => s.GetProperty("serviceName").GetString() == "pilotdeck.system.v1.SystemService");
+    }
+
+    [Fact]
+    public async Task BufCurl_HealthCheck_ReportsServing()
+    {
+        var (exit, stdout, stderr) = await RepoProcess.RunAsync(RepoProcess.Buf,
+            ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", """{"service":"pilotdeck.system.v1.SystemService"}""",
+                _host.Address + "grpc.health.v1.Health/Check"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("SERVING", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task BufCurl_HealthCheckUnknownService_IsNotFound()
+    {
+        var (exit, _, stderr) = await RepoProcess.RunAsync(RepoProcess.Buf,
+            ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", """{"service":"no.such.Service"}""",
+                _host.Address + "grpc.health.v1.Health/Check"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("not_found", stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task HealthWatch_StatusChanges_StreamsEachChange()
+    {
+        var store = (Pilotdeck.Rpc.Server.Health.HealthStatusStore)_host.Services.GetService(typeof(Pilotdeck.Rpc.Server.Health.HealthStatusStore))!;
+        var client = new Health.HealthClient(_host.CreateChannel());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = client.Watch(new HealthCheckRequest { Service = SystemService.ServiceName }, cancellationToken: cts.Token);
+
+        Assert.True(await watch.ResponseStream.MoveNext());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
+
+        store.SetStatus(SystemService.ServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
+        try
+        {
+            Assert.True(await watch.ResponseStream.MoveNext());
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
+        }
+        finally
+        {
+            store.SetStatus(SystemService.ServiceName, HealthCheckResponse.Types.ServingStatus.Serving);
+        }
+    }
+}

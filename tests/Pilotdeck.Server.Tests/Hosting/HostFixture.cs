@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Rpc;
+using Pilotdeck.Server.Hosting;
+
+namespace Pilotdeck.Server.Tests.Hosting;
+
+/// <summary>
+/// The real host, built as the run command builds it, on a free loopback port over a fresh
+/// database of one provider. It holds two tenants, each with an owner and an API client, so tests
+/// can try to cross from one to the other.
+/// </summary>
+public abstract class HostFixture : IAsyncLifetime
+{
+    public const string PostgresVariable = "PILOTDECK_TEST_POSTGRES";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-host-" + Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new(new SocketsHttpHandler());
+    private WebApplication? _app;
+    private Func<Task> _dropDatabase = () => Task.CompletedTask;
+
+    protected abstract DatabaseProvider Provider { get; }
+
+    public Uri Address { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public TenantUnderTest Demo { get; private set; } = null!;
+
+    public TenantUnderTest Acme { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var args = new List<string>
+        {
+            "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
+            $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
+            "--Pilotdeck:SeedDemo=true",
+            "--Serilog:MinimumLevel=Warning",
+        };
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var (connectionString, drop) = await CreatePostgresDatabaseAsync();
+            _dropDatabase = drop;
+            args.Add("--Pilotdeck:Database:Provider=Postgres");
+            args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
+        }
+
+        _app = await PilotdeckHost.BuildAsync([.. args]);
+        await _app.StartAsync();
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        Demo = await PrepareTenantAsync("demo", "Demo", createTenant: false);
+        Acme = await PrepareTenantAsync("acme", "Acme Corp", createTenant: true);
+    }
+
+    private async Task<TenantUnderTest> PrepareTenantAsync(string tenantId, string name, bool createTenant)
+    {
+        if (createTenant)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            db.Tenants.Add(new Tenant { Id = tenantId, Name = name, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await using var tenantScope = Services.CreateTenantScope(tenantId);
+        var users = tenantScope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var email = $"owner@{tenantId}.test";
+        const string password = "Correct-Horse-Battery-9";
+        var user = await users.CreateAsync(email, password);
+        await users.SetMembershipAsync(user.Id, TenantRole.Owner);
+        var client = await tenantScope.ServiceProvider.GetRequiredService<ApiClients>()
+            .CreateAsync($"{tenantId}-automation", ["identity.read", "identity.admin"]);
+        return new TenantUnderTest(tenantId, email, password, user.Id, client.Client.ClientId, client.Secret);
+    }
+
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Address);
+
+    /// <summary>Posts to the token endpoint over HTTP/2 and returns the status and JSON body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostTokenAsync(IDictionary<string, string> form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, "/oauth2/token"))
+        {
+            Content = new FormUrlEncodedContent(form),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, body);
+    }
+
+    public async Task<string> ClientTokenAsync(TenantUnderTest tenant, string? scope = null)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = tenant.ClientId, ["client_secret"] = tenant.ClientSecret };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
+        var (status, body) = await PostTokenAsync(form);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<string> UserTokenAsync(string email, string password)
+    {
+        var (status, body) = await PostTokenAsync(new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = email, ["password"] = password });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public static Metadata Bearer(string token) => new Metadata().Add("authorization", "Bearer " + token);
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _http.Dispose();
+        await _dropDatabase();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment on shutdown; the temp dir is harmless.
+        }
+    }
+
+    private static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            // Fail rather than skip: the test command always starts the cluster.
+            throw new InvalidOperationException($"{PostgresVariable} is not set. Start the test cluster with: eval \"$(scripts/postgres.sh start)\"");
+        }
+
+        var name = $"pd_host_{Guid.NewGuid():N}";
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        return (connectionString, async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        });
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class SqliteHostFixture : HostFixture
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresHostFixture : HostFixture
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+/// <summary>A tenant the fixture prepared: its owner's credentials and an API client's.</summary>
+public sealed record TenantUnderTest(string TenantId, string OwnerEmail, string OwnerPassword, string OwnerUserId, string ClientId, string ClientSecret);
