@@ -16,8 +16,10 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     private readonly HttpContext _http;
     private readonly GrpcServiceOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _cts;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // Both exist only for calls with a deadline: that is the one case where something besides the
+    // handler (the deadline timer) can cancel the call or write to the response concurrently.
+    private CancellationTokenSource? _cts;
+    private SemaphoreSlim? _writeLock;
     private readonly long _started = Stopwatch.GetTimestamp();
     private Timer? _deadlineTimer;
     private Metadata? _requestHeaders;
@@ -33,7 +35,6 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         _options = options;
         _logger = logger;
         Method = method;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         RequestEncoding = http.Request.Headers[GrpcProtocol.EncodingHeader].ToString() is { Length: > 0 } enc ? enc : null;
         ResponseCompression = options.ResponseCompression;
     }
@@ -56,7 +57,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 
     public override Metadata RequestHeaders => _requestHeaders ??= ReadRequestHeaders();
 
-    public override CancellationToken CancellationToken => _cts.Token;
+    public override CancellationToken CancellationToken => _cts?.Token ?? _http.RequestAborted;
 
     public override Metadata ResponseTrailers => _responseTrailers ??= new Metadata();
 
@@ -133,6 +134,8 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     private void SetDeadline(DateTime deadline, TimeSpan timeout)
     {
         _deadline = deadline;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted);
+        _writeLock = new SemaphoreSlim(1, 1);
         if (timeout <= TimeSpan.Zero)
         {
             timeout = TimeSpan.FromTicks(1);
@@ -147,7 +150,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         _deadlineExceeded = true;
         try
         {
-            await _cts.CancelAsync().ConfigureAwait(false);
+            await _cts!.CancelAsync().ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
@@ -158,9 +161,11 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         await CompleteWithStatusAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), null).ConfigureAwait(false);
     }
 
+    private Task EnterWriteAsync(CancellationToken cancellationToken) => _writeLock?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
+
     public override async Task WriteResponseHeadersAsync(Metadata responseHeaders)
     {
-        await _writeLock.WaitAsync(CancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync(CancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfCompleted();
@@ -178,7 +183,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
@@ -234,14 +239,9 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     /// <summary>Writes one response message. Unary calls pass flush=false so message and trailers leave together.</summary>
     public async Task WriteMessageAsync<TResponse>(Marshaller<TResponse> marshaller, TResponse message, WriteOptions? writeOptions, bool flush, CancellationToken cancellationToken)
     {
-        var payload = marshaller.Serializer(message);
-        if (_options.MaxSendMessageSize is { } max && payload.Length > max)
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Sending message larger than max ({payload.Length} vs. {max})."));
-        }
-
         var noCompress = ((writeOptions ?? WriteOptions)?.Flags ?? WriteFlags.None).HasFlag(WriteFlags.NoCompress);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var encoding = noCompress ? null : ResponseCompression;
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfCompleted();
@@ -251,7 +251,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
                 _headersSent = true;
             }
 
-            MessageFraming.WriteMessage(_http.Response.BodyWriter, payload, noCompress ? null : ResponseCompression);
+            MessageFraming.WriteMessage(_http.Response.BodyWriter, marshaller, message, encoding, _options.MaxSendMessageSize);
             if (flush)
             {
                 await _http.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -259,7 +259,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
@@ -304,7 +304,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         {
             case RpcException rpc:
                 return (rpc.Status, rpc.RichStatus);
-            case OperationCanceledException when _cts.IsCancellationRequested:
+            case OperationCanceledException when CancellationToken.IsCancellationRequested:
                 return (new Status(StatusCode.Cancelled, "The call was cancelled."), null);
             default:
                 _logger.LogError(error, "Handler for {Method} threw", Method);
@@ -319,7 +319,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     /// </summary>
     public async Task CompleteWithStatusAsync(Status status, Google.Rpc.Status? richStatus)
     {
-        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_completed)
@@ -342,6 +342,14 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
                 PrepareResponseHeaders();
             }
 
+            if (!trailersOnly && status.StatusCode == StatusCode.OK && status.Detail.Length == 0 && _responseTrailers is not { Count: > 0 })
+            {
+                // The common case: one trailer, nothing to encode.
+                _http.Response.AppendTrailer(GrpcProtocol.StatusHeader, "0");
+                await _http.Response.CompleteAsync().ConfigureAwait(false);
+                return;
+            }
+
             if (richStatus is not null && richStatus.Code != (int)status.StatusCode)
             {
                 richStatus = richStatus.Clone();
@@ -362,7 +370,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
                 pairs.Add(new(GrpcProtocol.StatusDetailsHeader, MetadataCodec.EncodeStatusDetails(richStatus)));
             }
 
-            foreach (var entry in ResponseTrailers)
+            foreach (var entry in _responseTrailers ?? [])
             {
                 pairs.Add(new(entry.Key, MetadataCodec.ToHeaderValue(entry)));
             }
@@ -387,20 +395,22 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
     public Status FinalStatus { get; private set; }
 
     /// <summary>Structured properties for this call's log line, e.g. tenant and actor set by an auth interceptor.</summary>
-    public CallLogProperties LogProperties { get; } = new();
+    public List<KeyValuePair<string, object?>> LogProperties => LogPropertiesOrNull ??= new();
+
+    public List<KeyValuePair<string, object?>>? LogPropertiesOrNull { get; private set; }
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     public void Dispose()
     {
         _deadlineTimer?.Dispose();
-        _cts.Dispose();
+        _cts?.Dispose();
     }
 }

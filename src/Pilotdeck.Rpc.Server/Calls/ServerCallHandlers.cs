@@ -7,39 +7,58 @@ namespace Pilotdeck.Rpc.Server;
 /// <summary>Turns a typed handler of each call type into the request delegate for its route.</summary>
 internal static class ServerCallHandlers
 {
+    // Each factory builds the call body once, so a request allocates no closure beyond its own state.
     public static RequestDelegate Unary<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse> handler, GrpcServiceOptions options, ILogger logger)
         where TRequest : class
-        where TResponse : class =>
-        http => RunAsync(http, method.FullName, options, logger, async call =>
+        where TResponse : class
+    {
+        async Task Body(HttpServerCallContext call)
         {
             var request = await ReadSingleRequestAsync(call, method.RequestMarshaller).ConfigureAwait(false);
             var response = await handler(request, call).ConfigureAwait(false);
             await call.WriteMessageAsync(method.ResponseMarshaller, response, null, flush: false, call.CancellationToken).ConfigureAwait(false);
-        });
+        }
+
+        Func<HttpServerCallContext, Task> body = Body;
+        return http => RunAsync(http, method.FullName, options, logger, body);
+    }
 
     public static RequestDelegate ClientStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse> handler, GrpcServiceOptions options, ILogger logger)
         where TRequest : class
-        where TResponse : class =>
-        http => RunAsync(http, method.FullName, options, logger, async call =>
+        where TResponse : class
+    {
+        async Task Body(HttpServerCallContext call)
         {
             var response = await handler(new RequestStreamReader<TRequest>(call, method.RequestMarshaller), call).ConfigureAwait(false);
             await call.WriteMessageAsync(method.ResponseMarshaller, response, null, flush: false, call.CancellationToken).ConfigureAwait(false);
-        });
+        }
+
+        Func<HttpServerCallContext, Task> body = Body;
+        return http => RunAsync(http, method.FullName, options, logger, body);
+    }
 
     public static RequestDelegate ServerStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse> handler, GrpcServiceOptions options, ILogger logger)
         where TRequest : class
-        where TResponse : class =>
-        http => RunAsync(http, method.FullName, options, logger, async call =>
+        where TResponse : class
+    {
+        async Task Body(HttpServerCallContext call)
         {
             var request = await ReadSingleRequestAsync(call, method.RequestMarshaller).ConfigureAwait(false);
             await handler(request, new ResponseStreamWriter<TResponse>(call, method.ResponseMarshaller), call).ConfigureAwait(false);
-        });
+        }
+
+        Func<HttpServerCallContext, Task> body = Body;
+        return http => RunAsync(http, method.FullName, options, logger, body);
+    }
 
     public static RequestDelegate DuplexStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse> handler, GrpcServiceOptions options, ILogger logger)
         where TRequest : class
-        where TResponse : class =>
-        http => RunAsync(http, method.FullName, options, logger, call =>
-            handler(new RequestStreamReader<TRequest>(call, method.RequestMarshaller), new ResponseStreamWriter<TResponse>(call, method.ResponseMarshaller), call));
+        where TResponse : class
+    {
+        Func<HttpServerCallContext, Task> body = call =>
+            handler(new RequestStreamReader<TRequest>(call, method.RequestMarshaller), new ResponseStreamWriter<TResponse>(call, method.ResponseMarshaller), call);
+        return http => RunAsync(http, method.FullName, options, logger, body);
+    }
 
     /// <summary>Answers a path no service serves: UNIMPLEMENTED, as a Trailers-Only response.</summary>
     public static RequestDelegate Unimplemented(GrpcServiceOptions options, ILogger logger) =>
@@ -68,8 +87,6 @@ internal static class ServerCallHandlers
         }
 
         using var call = new HttpServerCallContext(http, method, options, logger);
-        // Interceptors add properties (tenant, actor) to this scope; the final line carries them.
-        using var logScope = logger.BeginScope(call.LogProperties);
         if (await call.TryStartAsync().ConfigureAwait(false))
         {
             Exception? error = null;
@@ -85,12 +102,12 @@ internal static class ServerCallHandlers
             await call.CompleteAsync(error).ConfigureAwait(false);
         }
 
-        CallLog.Completed(logger, call.Method, call.FinalStatus.StatusCode, call.Elapsed.TotalMilliseconds, call.Peer);
+        CallLog.Completed(logger, call);
     }
 
     private static bool HttpProtocolIsHttp2(HttpContext http) => HttpProtocol.IsHttp2(http.Request.Protocol) || HttpProtocol.IsHttp3(http.Request.Protocol);
 
-    private static async Task<TRequest> ReadSingleRequestAsync<TRequest>(HttpServerCallContext call, Marshaller<TRequest> marshaller)
+    private static async ValueTask<TRequest> ReadSingleRequestAsync<TRequest>(HttpServerCallContext call, Marshaller<TRequest> marshaller)
         where TRequest : class
     {
         var request = await call.ReadMessageAsync(marshaller, call.CancellationToken).ConfigureAwait(false)
@@ -102,12 +119,6 @@ internal static class ServerCallHandlers
 
         return request;
     }
-}
-
-internal static partial class CallLog
-{
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "gRPC {Method} -> {StatusCode} in {ElapsedMs:0.0} ms from {Peer}")]
-    public static partial void Completed(ILogger logger, string method, StatusCode statusCode, double elapsedMs, string peer);
 }
 
 internal sealed class RequestStreamReader<T> : IAsyncStreamReader<T>

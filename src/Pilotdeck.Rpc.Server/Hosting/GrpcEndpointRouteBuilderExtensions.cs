@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,9 +34,7 @@ public static class GrpcEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException($"{typeof(TService)} does not derive from a generated service base ([BindServiceMethod] not found).");
         var bindMethod = bindAttribute.BindType.GetMethod(bindAttribute.BindMethodName, BindingFlags.Public | BindingFlags.Static)
             ?? throw new InvalidOperationException($"{bindAttribute.BindType}.{bindAttribute.BindMethodName} not found.");
-        Func<ServerCallContext, TService> factory = context =>
-            ActivatorUtilities.GetServiceOrCreateInstance<TService>(((HttpServerCallContext)context).HttpContext.RequestServices);
-        bindMethod.Invoke(null, [binder, factory]);
+        bindMethod.Invoke(null, [binder, ServiceFactory<TService>(services)]);
 
         if (binder.Descriptor is not null)
         {
@@ -50,29 +47,30 @@ public static class GrpcEndpointRouteBuilderExtensions
             builders.Add(endpoints.MapPost(method.FullName, handler).WithDisplayName("gRPC " + method.FullName));
         }
 
-        EnsureUnimplementedRoute(endpoints, options, logger);
         return new CompositeConventionBuilder(builders);
     }
 
     /// <summary>
-    /// One catch-all per route builder so unknown services and methods get UNIMPLEMENTED instead
-    /// of a bare 404. It runs last, so any real route wins.
+    /// Resolves the implementation per call: from DI when registered, else constructed with its
+    /// dependencies from the call's scope. The constructor lookup happens once, here, not per call,
+    /// and a dependency-free service never touches the request's DI scope.
     /// </summary>
-    private static void EnsureUnimplementedRoute(IEndpointRouteBuilder endpoints, GrpcServiceOptions options, ILogger logger)
+    private static Func<ServerCallContext, TService> ServiceFactory<TService>(IServiceProvider services)
+        where TService : class
     {
-        if (endpoints.DataSources.SelectMany(d => d.Endpoints).Any(e => e.Metadata.GetMetadata<UnimplementedRouteMarker>() is not null))
+        if (services.GetService<IServiceProviderIsService>()?.IsService(typeof(TService)) == true)
         {
-            return;
+            return context => context.GetHttpContext().RequestServices.GetRequiredService<TService>();
         }
 
-        endpoints.MapPost("{service}/{method}", ServerCallHandlers.Unimplemented(options, logger))
-            .WithMetadata(new UnimplementedRouteMarker())
-            .WithDisplayName("gRPC unimplemented")
-            .Add(b => ((RouteEndpointBuilder)b).Order = int.MaxValue);
-    }
+        var constructors = typeof(TService).GetConstructors();
+        if (constructors.Length == 1 && constructors[0].GetParameters().Length == 0)
+        {
+            return _ => Activator.CreateInstance<TService>();
+        }
 
-    private sealed class UnimplementedRouteMarker
-    {
+        var create = ActivatorUtilities.CreateFactory<TService>(Type.EmptyTypes);
+        return context => create(context.GetHttpContext().RequestServices, null);
     }
 
     private sealed class CompositeConventionBuilder : IEndpointConventionBuilder

@@ -1,4 +1,9 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Pilotdeck.Rpc.Server;
 
@@ -40,6 +45,30 @@ public static class GrpcServiceCollectionExtensions
         }
 
         services.AddSingleton<ServiceRegistry>();
+        services.AddTransient<IStartupFilter, UnimplementedCallsStartupFilter>();
         return new GrpcServerBuilder(services);
+    }
+}
+
+/// <summary>
+/// Answers gRPC requests that no route matched with UNIMPLEMENTED rather than a bare 404. It sits
+/// after the endpoint middleware, so matched calls never pay for it and no catch-all route competes
+/// with real ones (or with the portal's pages) in the route table.
+/// </summary>
+internal sealed class UnimplementedCallsStartupFilter(IOptions<GrpcServiceOptions> options, ILoggerFactory loggers) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        next(app);
+        var unimplemented = ServerCallHandlers.Unimplemented(options.Value, loggers.CreateLogger("Pilotdeck.Rpc.Server"));
+        app.Run(context => HttpMethods.IsPost(context.Request.Method) && Rpc.Wire.GrpcProtocol.IsGrpcContentType(context.Request.ContentType)
+            ? unimplemented(context)
+            : WriteNotFound(context));
+    };
+
+    private static Task WriteNotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 
 namespace Pilotdeck.Rpc;
@@ -10,18 +11,29 @@ public enum MethodType
     DuplexStreaming,
 }
 
-/// <summary>Turns messages into bytes and back.</summary>
+/// <summary>
+/// Turns messages into bytes and back. A marshaller that can also size a message and write it into
+/// a buffer writer lets the runtime serialize straight into the HTTP/2 pipe, with no interim array.
+/// </summary>
 public sealed class Marshaller<T>
 {
-    public Marshaller(Func<T, byte[]> serializer, Func<ReadOnlyMemory<byte>, T> deserializer)
+    public Marshaller(Func<T, byte[]> serializer, Func<ReadOnlyMemory<byte>, T> deserializer, Func<T, int>? sizer = null, Action<T, IBufferWriter<byte>>? bufferSerializer = null)
     {
         Serializer = serializer;
         Deserializer = deserializer;
+        Sizer = sizer;
+        BufferSerializer = bufferSerializer;
     }
 
     public Func<T, byte[]> Serializer { get; }
 
     public Func<ReadOnlyMemory<byte>, T> Deserializer { get; }
+
+    /// <summary>The serialized size of a message, when known without serializing; pairs with <see cref="BufferSerializer"/>.</summary>
+    public Func<T, int>? Sizer { get; }
+
+    /// <summary>Writes a message into a buffer writer; null when only <see cref="Serializer"/> is available.</summary>
+    public Action<T, IBufferWriter<byte>>? BufferSerializer { get; }
 }
 
 public static class Marshallers
@@ -29,7 +41,7 @@ public static class Marshallers
     /// <summary>The marshaller generated code uses for every protobuf message.</summary>
     public static Marshaller<T> ForMessage<T>(MessageParser<T> parser)
         where T : IMessage<T> =>
-        new(message => message.ToByteArray(), bytes => parser.ParseFrom(bytes.Span));
+        new(message => message.ToByteArray(), bytes => parser.ParseFrom(bytes.Span), message => message.CalculateSize(), (message, writer) => message.WriteTo(writer));
 }
 
 /// <summary>A method's identity independent of its message types.</summary>

@@ -103,6 +103,38 @@ public static class MessageFraming
         writer.Advance(GrpcProtocol.MessagePrefixLength + payload.Length);
     }
 
+    /// <summary>
+    /// Writes one message as a frame, serializing it straight into <paramref name="writer"/> when it
+    /// goes uncompressed and the marshaller can write into buffers; enforces the send limit.
+    /// </summary>
+    public static void WriteMessage<T>(IBufferWriter<byte> writer, Marshaller<T> marshaller, T message, string? encoding, int? maxMessageSize)
+    {
+        var compress = encoding is not null && encoding != GrpcCompression.Identity;
+        if (!compress && marshaller.Sizer is { } sizer && marshaller.BufferSerializer is { } serialize)
+        {
+            var size = sizer(message);
+            EnsureWithinSendLimit(size, maxMessageSize);
+            var prefix = writer.GetSpan(GrpcProtocol.MessagePrefixLength);
+            prefix[0] = 0;
+            BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)size);
+            writer.Advance(GrpcProtocol.MessagePrefixLength);
+            serialize(message, writer);
+            return;
+        }
+
+        var payload = marshaller.Serializer(message);
+        EnsureWithinSendLimit(payload.Length, maxMessageSize);
+        WriteMessage(writer, payload, encoding);
+    }
+
+    private static void EnsureWithinSendLimit(int size, int? maxMessageSize)
+    {
+        if (maxMessageSize is { } max && size > max)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Sending message larger than max ({size} vs. {max})."));
+        }
+    }
+
     /// <summary>One frame as a byte array, for writers that take whole buffers.</summary>
     public static byte[] Frame(ReadOnlySpan<byte> payload, string? encoding)
     {
