@@ -255,7 +255,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     }
 
     private IQueryable<MemberRow> Members() =>
-        _db.Memberships.AsNoTracking().Join(_db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new MemberRow(u, m));
+        _db.Memberships.AsNoTracking().Join(_db.Users.AsNoTracking(), m => m.UserId, u => u.Id, (m, u) => new MemberRow { User = u, Membership = m });
 
     private async Task<MemberRow> FindMemberAsync(string userId, CancellationToken cancellationToken)
     {
@@ -305,5 +305,11 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         return contract;
     }
 
-    private sealed record MemberRow(User User, Membership Membership);
+    // Member-initialised (not positional) so EF can translate filters and ordering on its members.
+    private sealed class MemberRow
+    {
+        public required User User { get; init; }
+
+        public required Membership Membership { get; init; }
+    }
 }

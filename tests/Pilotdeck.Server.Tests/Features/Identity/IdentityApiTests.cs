@@ -1,0 +1,413 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Rpc;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Tests.Hosting;
+using ContractRole = Pilotdeck.Contracts.Api.V1.TenantRole;
+
+namespace Pilotdeck.Server.Tests.Features.Identity;
+
+/// <summary>
+/// The identity API over the real host, per database provider: token attacks, crossing tenants,
+/// idempotent creates, paging and validation. Each attack must fail closed and leak nothing.
+/// </summary>
+public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
+    where TFixture : HostFixture
+{
+    private readonly TFixture _host;
+
+    protected IdentityApiTests(TFixture host) => _host = host;
+
+    private IdentityService.IdentityServiceClient Client => new(_host.CreateChannel());
+
+    private static async Task<RpcException> FailsAsync(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.NotNull(ex.RichStatus);
+        return ex;
+    }
+
+    [Fact]
+    public async Task Call_WithoutToken_IsUnauthenticatedTokenMissing()
+    {
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal(Reasons.TokenMissing, ApiErrors.ReasonOf(ex));
+    }
+
+    [Theory]
+    [InlineData("not-a-jwt")]
+    [InlineData("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA")]
+    [InlineData("")]
+    public async Task Call_WithMalformedToken_IsUnauthenticated(string token)
+    {
+        var headers = new Metadata().Add("authorization", "Bearer " + token);
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), headers).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Call_WithAlgNoneToken_IsUnauthenticated()
+    {
+        var claims = await ClaimsOfAsync(await _host.ClientTokenAsync(_host.Demo));
+        var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Claims = claims, Expires = DateTime.UtcNow.AddMinutes(5) });
+        Assert.Equal("none", new JsonWebToken(unsigned).Alg);
+
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), HostFixture.Bearer(unsigned)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal(Reasons.TokenInvalid, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task Call_WithTokenSignedByAnotherKey_IsUnauthenticated()
+    {
+        var claims = await ClaimsOfAsync(await _host.ClientTokenAsync(_host.Demo));
+        using var foreignKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(foreignKey) { KeyId = "attacker" }, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), HostFixture.Bearer(forged)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Call_WithExpiredToken_IsUnauthenticatedTokenExpired()
+    {
+        var claims = await ClaimsOfAsync(await _host.ClientTokenAsync(_host.Demo));
+        await using var scope = _host.Services.CreateAsyncScope();
+        var credentials = await scope.ServiceProvider.GetRequiredService<SigningKeyStore>().GetSigningCredentialsAsync();
+        claims.Remove("exp");
+        claims.Remove("nbf");
+        claims.Remove("iat");
+        var expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            TokenType = TokenService.AccessTokenType,
+            IssuedAt = DateTime.UtcNow.AddHours(-2),
+            NotBefore = DateTime.UtcNow.AddHours(-2),
+            Expires = DateTime.UtcNow.AddHours(-1),
+            SigningCredentials = credentials,
+        });
+
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), HostFixture.Bearer(expired)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal(Reasons.TokenExpired, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task Call_WithTamperedTenantClaim_IsUnauthenticated()
+    {
+        var token = await _host.ClientTokenAsync(_host.Demo);
+        var parts = token.Split('.');
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"demo\"", "\"acme\"", StringComparison.Ordinal);
+        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}";
+
+        var ex = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest(), HostFixture.Bearer(tampered)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientToken_WithoutRequiredScope_IsPermissionDeniedScopeMissing()
+    {
+        var readOnly = await _host.ClientTokenAsync(_host.Demo, scope: "identity.read");
+
+        var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "x" }, HostFixture.Bearer(readOnly)).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.Equal(Reasons.ScopeMissing, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task ViewerUser_CallingAdminMethod_IsPermissionDeniedRoleInsufficient()
+    {
+        var owner = HostFixture.Bearer(await _host.UserTokenAsync(_host.Demo.OwnerEmail, _host.Demo.OwnerPassword));
+        var email = $"viewer-{Guid.NewGuid():N}@demo.test";
+        await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = ContractRole.Viewer, InitialPassword = "Viewer-Password-123" }, owner);
+        var viewer = HostFixture.Bearer(await _host.UserTokenAsync(email, "Viewer-Password-123"));
+
+        var listed = await Client.ListMembersAsync(new ListMembersRequest(), viewer);
+        var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "x" }, viewer).ResponseAsync);
+
+        Assert.Contains(listed.Members, m => m.Email == email);
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.Equal(Reasons.RoleInsufficient, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task RevokedClient_ItsTokenStopsWorkingAtOnce()
+    {
+        var admin = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var created = await Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "short-lived", Scopes = { "identity.read" } }, admin);
+        var victim = new TenantUnderTest("demo", "", "", "", created.ApiClient.ClientId, created.ClientSecret);
+        var token = HostFixture.Bearer(await _host.ClientTokenAsync(victim));
+        await Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token);
+
+        await Client.RevokeApiClientAsync(new RevokeApiClientRequest { ClientId = created.ApiClient.ClientId }, admin);
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ResponseAsync);
+        var (status, body) = await _host.PostTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = victim.ClientId, ["client_secret"] = victim.ClientSecret,
+        });
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal(Reasons.PrincipalDisabled, ApiErrors.ReasonOf(ex));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task DisabledUser_ItsTokenStopsWorking()
+    {
+        var owner = HostFixture.Bearer(await _host.UserTokenAsync(_host.Demo.OwnerEmail, _host.Demo.OwnerPassword));
+        var email = $"soon-disabled-{Guid.NewGuid():N}@demo.test";
+        var member = await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = ContractRole.Analyst, InitialPassword = "Analyst-Password-123" }, owner);
+        var token = HostFixture.Bearer(await _host.UserTokenAsync(email, "Analyst-Password-123"));
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            await db.Users.Where(u => u.Id == member.Member.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, true));
+        }
+
+        var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task TenantAToken_OnTenantBResources_IsNotFoundAndLeaksNothing()
+    {
+        var acme = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Acme));
+        var demoClientId = _host.Demo.ClientId;
+        var demoOwnerId = _host.Demo.OwnerUserId;
+
+        var get = await FailsAsync(() => Client.GetApiClientAsync(new GetApiClientRequest { ClientId = demoClientId }, acme).ResponseAsync);
+        var rotate = await FailsAsync(() => Client.RotateApiClientSecretAsync(new RotateApiClientSecretRequest { ClientId = demoClientId }, acme).ResponseAsync);
+        var revoke = await FailsAsync(() => Client.RevokeApiClientAsync(new RevokeApiClientRequest { ClientId = demoClientId }, acme).ResponseAsync);
+        var member = await FailsAsync(() => Client.GetMemberAsync(new GetMemberRequest { UserId = demoOwnerId }, acme).ResponseAsync);
+        var update = await FailsAsync(() => Client.UpdateMemberAsync(new UpdateMemberRequest
+        {
+            Member = new Member { UserId = demoOwnerId, Role = ContractRole.Viewer },
+            UpdateMask = new FieldMask { Paths = { "role" } },
+        }, acme).ResponseAsync);
+        var delete = await FailsAsync(() => Client.DeleteMemberAsync(new DeleteMemberRequest { UserId = demoOwnerId }, acme).ResponseAsync);
+        var unknown = await FailsAsync(() => Client.GetApiClientAsync(new GetApiClientRequest { ClientId = "pdc_does_not_exist" }, acme).ResponseAsync);
+
+        foreach (var ex in new[] { get, rotate, revoke, member, update, delete })
+        {
+            Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+        }
+
+        // A foreign id and a made-up id look exactly alike: existence in another tenant is not revealed.
+        Assert.Equal(unknown.Status.Detail.Replace("pdc_does_not_exist", demoClientId, StringComparison.Ordinal), get.Status.Detail);
+
+        var acmeClients = await Client.ListApiClientsAsync(new ListApiClientsRequest { ShowRevoked = true, PageSize = 200 }, acme);
+        var acmeMembers = await Client.ListMembersAsync(new ListMembersRequest { PageSize = 200 }, acme);
+        Assert.DoesNotContain(acmeClients.ApiClients, c => c.ClientId == demoClientId);
+        Assert.All(acmeMembers.Members, m => Assert.EndsWith("acme.test", m.Email, StringComparison.Ordinal));
+
+        // And the demo tenant's data is untouched.
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var still = await Client.GetApiClientAsync(new GetApiClientRequest { ClientId = demoClientId }, demo);
+        Assert.Null(still.ApiClient.RevokeTime);
+        var owner = await Client.GetMemberAsync(new GetMemberRequest { UserId = demoOwnerId }, demo);
+        Assert.Equal(ContractRole.Owner, owner.Member.Role);
+    }
+
+    [Fact]
+    public async Task PageToken_FromAnotherTenant_IsRejected()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var acme = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Acme));
+        for (var i = 0; i < 3; i++)
+        {
+            await Client.CreateApiClientAsync(new CreateApiClientRequest { Name = $"paging-{i}" }, demo);
+        }
+
+        var first = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1 }, demo);
+        Assert.NotEmpty(first.NextPageToken);
+
+        var ex = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1, PageToken = first.NextPageToken }, acme).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task ListApiClients_PagedThroughAll_ReturnsEachOnceInStableOrder()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        for (var i = 0; i < 5; i++)
+        {
+            await Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "same-name" }, demo);
+        }
+
+        var all = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 200 }, demo);
+        var paged = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 2, PageToken = token }, demo);
+            Assert.InRange(page.ApiClients.Count, 1, 2);
+            paged.AddRange(page.ApiClients.Select(c => c.ClientId));
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal(all.ApiClients.Select(c => c.ClientId), paged);
+    }
+
+    [Fact]
+    public async Task ListApiClients_TamperedPageToken_IsInvalidArgumentNamingTheField()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        await Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "a" }, demo);
+        await Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "b" }, demo);
+        var first = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1 }, demo);
+        var tampered = first.NextPageToken[..^2] + (first.NextPageToken[^2] == 'A' ? "B" : "A") + first.NextPageToken[^1];
+
+        var ex = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1, PageToken = tampered }, demo).ResponseAsync);
+        var changedFilter = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1, PageToken = first.NextPageToken, ShowRevoked = true }, demo).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("page_token", ex.RichStatus!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
+        Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(changedFilter));
+    }
+
+    [Fact]
+    public async Task CreateApiClient_RetriedWithSameRequestId_ReturnsFirstResultAndCreatesOnce()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var request = new CreateApiClientRequest { RequestId = Guid.NewGuid().ToString(), Name = "idempotent", Scopes = { "identity.read" } };
+
+        var first = await Client.CreateApiClientAsync(request, demo);
+        var retry = await Client.CreateApiClientAsync(request, demo);
+        var all = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 200 }, demo);
+
+        Assert.Equal(first, retry);
+        Assert.Single(all.ApiClients, c => c.ClientId == first.ApiClient.ClientId);
+        Assert.Equal(1, all.ApiClients.Count(c => c.Name == "idempotent"));
+    }
+
+    [Fact]
+    public async Task CreateApiClient_ConcurrentRetries_CreateExactlyOne()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var request = new CreateApiClientRequest { RequestId = Guid.NewGuid().ToString(), Name = "raced" };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Client.CreateApiClientAsync(request, demo).ResponseAsync));
+        var all = await Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 200 }, demo);
+
+        Assert.Single(results.Select(r => r.ApiClient.ClientId).Distinct());
+        Assert.Equal(1, all.ApiClients.Count(c => c.Name == "raced"));
+    }
+
+    [Fact]
+    public async Task CreateApiClient_SameRequestIdDifferentFields_IsRejected()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var requestId = Guid.NewGuid().ToString();
+        await Client.CreateApiClientAsync(new CreateApiClientRequest { RequestId = requestId, Name = "one" }, demo);
+
+        var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { RequestId = requestId, Name = "two" }, demo).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(Reasons.RequestIdReused, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task CreateApiClient_InvalidFields_ListsEachViolation()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+
+        var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = " ", Scopes = { "two words" }, LifetimeDays = -1 }, demo).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(Reasons.FieldInvalid, ApiErrors.ReasonOf(ex));
+        var fields = ex.RichStatus!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field);
+        Assert.Equal(new[] { "name", "scopes", "lifetime_days" }, fields);
+    }
+
+    [Fact]
+    public async Task UpdateMember_MaskWithUnknownField_IsInvalidArgument()
+    {
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var ex = await FailsAsync(() => Client.UpdateMemberAsync(new UpdateMemberRequest
+        {
+            Member = new Member { UserId = _host.Demo.OwnerUserId, Email = "hijack@x.test" },
+            UpdateMask = new FieldMask { Paths = { "email" } },
+        }, demo).ResponseAsync);
+        Assert.Equal(Reasons.UpdateMaskInvalid, ApiErrors.ReasonOf(ex));
+    }
+
+    [Fact]
+    public async Task GetCallerIdentity_ForUser_ReportsTenantEmailAndRole()
+    {
+        var token = HostFixture.Bearer(await _host.UserTokenAsync(_host.Acme.OwnerEmail, _host.Acme.OwnerPassword));
+        var me = await Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token);
+        var tenants = await Client.ListMyTenantsAsync(new ListMyTenantsRequest(), token);
+
+        Assert.Equal("acme", me.TenantId);
+        Assert.Equal(_host.Acme.OwnerEmail, me.Email);
+        Assert.Equal(ContractRole.Owner, me.Role);
+        Assert.False(me.IsApiClient);
+        Assert.Equal("Acme Corp", tenants.Tenants.Single().TenantName);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_WrongPassword_IsInvalidGrant()
+    {
+        var (status, body) = await _host.PostTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = _host.Demo.OwnerEmail, ["password"] = "wrong-password",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_RefreshToken_IssuesNewPairOnce()
+    {
+        var (_, first) = await _host.PostTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = _host.Acme.OwnerEmail, ["password"] = _host.Acme.OwnerPassword,
+        });
+        var refresh = first.GetProperty("refresh_token").GetString()!;
+
+        var (okStatus, renewed) = await _host.PostTokenAsync(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+        var (replayStatus, _) = await _host.PostTokenAsync(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+
+        Assert.Equal(HttpStatusCode.OK, okStatus);
+        Assert.NotEqual(refresh, renewed.GetProperty("refresh_token").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, replayStatus);
+    }
+
+    private static Task<Dictionary<string, object>> ClaimsOfAsync(string token)
+    {
+        var jwt = new JsonWebToken(token);
+        var claims = new Dictionary<string, object>();
+        foreach (var claim in jwt.Claims.GroupBy(c => c.Type))
+        {
+            claims[claim.Key] = claim.Count() == 1 ? claim.First().Value : claim.Select(c => c.Value).ToArray();
+        }
+
+        claims["iss"] = jwt.Issuer;
+        claims["aud"] = jwt.Audiences.First();
+        return Task.FromResult(claims);
+    }
+}
+
+public sealed class IdentityApiTests_Sqlite(SqliteHostFixture host) : IdentityApiTests<SqliteHostFixture>(host);
+
+public sealed class IdentityApiTests_Postgres(PostgresHostFixture host) : IdentityApiTests<PostgresHostFixture>(host);
