@@ -37,6 +37,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<ApiClients>();
+        services.AddSingleton<SigningKeyCache>();
         services.AddScoped<SigningKeyStore>();
         services.AddScoped<TokenService>();
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -34,6 +35,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<GuardianAnalysis> GuardianAnalyses => Set<GuardianAnalysis>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -104,6 +106,17 @@ public abstract class PilotdeckDbContext : DbContext
             b.Property(r => r.Method).HasMaxLength(200);
             b.Property(r => r.RequestId).HasMaxLength(100);
             b.HasIndex(r => r.CreatedAt);
+        });
+
+        modelBuilder.Entity<GuardianAnalysis>(b =>
+        {
+            b.ToTable("guardian_analyses");
+            b.Property(a => a.Id).HasMaxLength(64);
+            b.Property(a => a.ProjectName).HasMaxLength(200);
+            b.Property(a => a.DbtVersion).HasMaxLength(64);
+            // The history is listed newest first, for the tenant or for one of its projects.
+            b.HasIndex(a => new { a.TenantId, a.CreatedAt });
+            b.HasIndex(a => new { a.TenantId, a.ProjectName, a.CreatedAt });
         });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())

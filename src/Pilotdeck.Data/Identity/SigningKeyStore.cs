@@ -10,7 +10,7 @@ namespace Pilotdeck.Data.Identity;
 /// stored keys validate and are published, so a key added later (by rotation, or by two instances
 /// racing on first use) never invalidates tokens already issued.
 /// </summary>
-public sealed class SigningKeyStore(PilotdeckDbContext db, TimeProvider time)
+public sealed class SigningKeyStore(PilotdeckDbContext db, TimeProvider time, SigningKeyCache cache)
 {
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
@@ -24,11 +24,28 @@ public sealed class SigningKeyStore(PilotdeckDbContext db, TimeProvider time)
         return new SigningCredentials(ToSecurityKey(newest), Algorithm);
     }
 
+    /// <summary>
+    /// The keys tokens may be signed with. Served from a per-host cache: validating a token is on
+    /// every call's path, and loading plus importing the keys costs far more than the check itself.
+    /// </summary>
     public async Task<IReadOnlyList<ECDsaSecurityKey>> GetValidationKeysAsync(CancellationToken cancellationToken = default)
     {
+        if (cache.TryGet() is { } cached)
+        {
+            return cached;
+        }
+
         var keys = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
-        return keys.Select(ToSecurityKey).ToList();
+        var loaded = keys.Select(ToSecurityKey).ToList();
+        cache.Set(loaded);
+        return loaded;
     }
+
+    /// <summary>
+    /// Forgets cached keys when a token names a key another instance may have created since. At most
+    /// every 30 s, so tokens with made-up key ids cannot turn every call into a key reload.
+    /// </summary>
+    public bool TryRefreshCache() => cache.InvalidateIfOlderThan(TimeSpan.FromSeconds(30));
 
     /// <summary>The RFC 7517 JWK Set of the public keys, as served at <c>/.well-known/jwks.json</c>.</summary>
     public async Task<string> GetJwksJsonAsync(CancellationToken cancellationToken = default)
@@ -65,6 +82,7 @@ public sealed class SigningKeyStore(PilotdeckDbContext db, TimeProvider time)
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         db.Entry(key).State = EntityState.Detached;
+        cache.Invalidate();
         return key;
     }
 
@@ -74,4 +92,34 @@ public sealed class SigningKeyStore(PilotdeckDbContext db, TimeProvider time)
         ecdsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
         return new ECDsaSecurityKey(ecdsa) { KeyId = key.Id };
     }
+}
+
+/// <summary>
+/// Parsed validation keys shared by all calls of one host (a singleton). Entries expire after five
+/// minutes so a key added by another instance is picked up even without a cache miss.
+/// </summary>
+public sealed class SigningKeyCache(TimeProvider time)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private volatile Entry? _entry;
+
+    public IReadOnlyList<ECDsaSecurityKey>? TryGet() =>
+        _entry is { } entry && time.GetUtcNow() - entry.LoadedAt < Lifetime ? entry.Keys : null;
+
+    public void Set(IReadOnlyList<ECDsaSecurityKey> keys) => _entry = new Entry(keys, time.GetUtcNow());
+
+    public void Invalidate() => _entry = null;
+
+    public bool InvalidateIfOlderThan(TimeSpan age)
+    {
+        if (_entry is { } entry && time.GetUtcNow() - entry.LoadedAt < age)
+        {
+            return false;
+        }
+
+        _entry = null;
+        return true;
+    }
+
+    private sealed record Entry(IReadOnlyList<ECDsaSecurityKey> Keys, DateTimeOffset LoadedAt);
 }

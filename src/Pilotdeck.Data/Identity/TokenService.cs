@@ -137,7 +137,16 @@ public sealed class TokenService(
         };
 
     public async Task<TokenValidationResult> ValidateAsync(string accessToken, CancellationToken cancellationToken = default)
-        => await Handler.ValidateTokenAsync(accessToken, await CreateValidationParametersAsync(cancellationToken));
+    {
+        var result = await Handler.ValidateTokenAsync(accessToken, await CreateValidationParametersAsync(cancellationToken));
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && keys.TryRefreshCache())
+        {
+            // The token names a key this host has not cached yet (created by another instance): reload once.
+            result = await Handler.ValidateTokenAsync(accessToken, await CreateValidationParametersAsync(cancellationToken));
+        }
+
+        return result;
+    }
 
     private async Task<TokenPair> IssuePairAsync(string userId, TenantRole role, string familyId, DateTimeOffset refreshExpiry, CancellationToken cancellationToken)
     {

@@ -108,6 +108,35 @@ internal sealed class PostgresModelSnapshot : ModelSnapshot
             b.ToTable("idempotency_records");
         });
 
+        modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+        {
+            b.Property<string>("Id").HasMaxLength(64).HasColumnType("character varying(64)").HasColumnName("id");
+            b.Property<string>("TenantId").IsRequired().IsConcurrencyToken().HasMaxLength(64).HasColumnType("character varying(64)").HasColumnName("tenant_id");
+            b.Property<string>("ProjectName").IsRequired().HasMaxLength(200).HasColumnType("character varying(200)").HasColumnName("project_name");
+            b.Property<DateTimeOffset>("CreatedAt").HasColumnType("timestamp with time zone").HasColumnName("created_at");
+            b.Property<string>("DbtVersion").HasMaxLength(64).HasColumnType("character varying(64)").HasColumnName("dbt_version");
+            b.Property<int>("PriorityThreshold").HasColumnType("integer").HasColumnName("priority_threshold");
+            b.Property<int>("ColumnsCovered").HasColumnType("integer").HasColumnName("columns_covered");
+            b.Property<int>("ColumnsTotal").HasColumnType("integer").HasColumnName("columns_total");
+            b.Property<double>("ColumnCoveragePercent").HasColumnType("double precision").HasColumnName("column_coverage_percent");
+            b.Property<int>("ModelsCovered").HasColumnType("integer").HasColumnName("models_covered");
+            b.Property<int>("ModelsTotal").HasColumnType("integer").HasColumnName("models_total");
+            b.Property<double>("ModelCoveragePercent").HasColumnType("double precision").HasColumnName("model_coverage_percent");
+            b.Property<int>("PrimaryKeysCovered").HasColumnType("integer").HasColumnName("primary_keys_covered");
+            b.Property<int>("PrimaryKeysTotal").HasColumnType("integer").HasColumnName("primary_keys_total");
+            b.Property<double>("PrimaryKeyCoveragePercent").HasColumnType("double precision").HasColumnName("primary_key_coverage_percent");
+            b.Property<int>("UnitTestsCovered").HasColumnType("integer").HasColumnName("unit_tests_covered");
+            b.Property<int>("UnitTestsTotal").HasColumnType("integer").HasColumnName("unit_tests_total");
+            b.Property<double>("UnitTestCoveragePercent").HasColumnType("double precision").HasColumnName("unit_test_coverage_percent");
+            b.Property<int>("GapCount").HasColumnType("integer").HasColumnName("gap_count");
+            b.Property<byte[]>("ResultJson").IsRequired().HasColumnType("bytea").HasColumnName("result_json");
+            b.Property<byte[]>("Suggestions").IsRequired().HasColumnType("bytea").HasColumnName("suggestions");
+            b.HasKey("Id");
+            b.HasIndex("TenantId", "CreatedAt");
+            b.HasIndex("TenantId", "ProjectName", "CreatedAt");
+            b.ToTable("guardian_analyses");
+        });
+
         modelBuilder.Entity("Pilotdeck.Data.Identity.Membership", b =>
         {
             b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
@@ -126,6 +155,11 @@ internal sealed class PostgresModelSnapshot : ModelSnapshot
         });
 
         modelBuilder.Entity("Pilotdeck.Data.Idempotency.IdempotencyRecord", b =>
+        {
+            b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+        });
+
+        modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
         {
             b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
         });

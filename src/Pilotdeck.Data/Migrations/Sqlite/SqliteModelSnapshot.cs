@@ -105,6 +105,35 @@ internal sealed class SqliteModelSnapshot : ModelSnapshot
             b.ToTable("idempotency_records");
         });
 
+        modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+        {
+            b.Property<string>("Id").HasMaxLength(64).HasColumnType("TEXT").HasColumnName("id");
+            b.Property<string>("TenantId").IsRequired().IsConcurrencyToken().HasMaxLength(64).HasColumnType("TEXT").HasColumnName("tenant_id");
+            b.Property<string>("ProjectName").IsRequired().HasMaxLength(200).HasColumnType("TEXT").HasColumnName("project_name");
+            b.Property<long>("CreatedAt").HasColumnType("INTEGER").HasColumnName("created_at");
+            b.Property<string>("DbtVersion").HasMaxLength(64).HasColumnType("TEXT").HasColumnName("dbt_version");
+            b.Property<int>("PriorityThreshold").HasColumnType("INTEGER").HasColumnName("priority_threshold");
+            b.Property<int>("ColumnsCovered").HasColumnType("INTEGER").HasColumnName("columns_covered");
+            b.Property<int>("ColumnsTotal").HasColumnType("INTEGER").HasColumnName("columns_total");
+            b.Property<double>("ColumnCoveragePercent").HasColumnType("REAL").HasColumnName("column_coverage_percent");
+            b.Property<int>("ModelsCovered").HasColumnType("INTEGER").HasColumnName("models_covered");
+            b.Property<int>("ModelsTotal").HasColumnType("INTEGER").HasColumnName("models_total");
+            b.Property<double>("ModelCoveragePercent").HasColumnType("REAL").HasColumnName("model_coverage_percent");
+            b.Property<int>("PrimaryKeysCovered").HasColumnType("INTEGER").HasColumnName("primary_keys_covered");
+            b.Property<int>("PrimaryKeysTotal").HasColumnType("INTEGER").HasColumnName("primary_keys_total");
+            b.Property<double>("PrimaryKeyCoveragePercent").HasColumnType("REAL").HasColumnName("primary_key_coverage_percent");
+            b.Property<int>("UnitTestsCovered").HasColumnType("INTEGER").HasColumnName("unit_tests_covered");
+            b.Property<int>("UnitTestsTotal").HasColumnType("INTEGER").HasColumnName("unit_tests_total");
+            b.Property<double>("UnitTestCoveragePercent").HasColumnType("REAL").HasColumnName("unit_test_coverage_percent");
+            b.Property<int>("GapCount").HasColumnType("INTEGER").HasColumnName("gap_count");
+            b.Property<byte[]>("ResultJson").IsRequired().HasColumnType("BLOB").HasColumnName("result_json");
+            b.Property<byte[]>("Suggestions").IsRequired().HasColumnType("BLOB").HasColumnName("suggestions");
+            b.HasKey("Id");
+            b.HasIndex("TenantId", "CreatedAt");
+            b.HasIndex("TenantId", "ProjectName", "CreatedAt");
+            b.ToTable("guardian_analyses");
+        });
+
         modelBuilder.Entity("Pilotdeck.Data.Identity.Membership", b =>
         {
             b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
@@ -123,6 +152,11 @@ internal sealed class SqliteModelSnapshot : ModelSnapshot
         });
 
         modelBuilder.Entity("Pilotdeck.Data.Idempotency.IdempotencyRecord", b =>
+        {
+            b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+        });
+
+        modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
         {
             b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null).WithMany().HasForeignKey("TenantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
         });
