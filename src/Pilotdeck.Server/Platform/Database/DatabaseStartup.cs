@@ -25,13 +25,34 @@ public static class DatabaseStartup
         }
 
         var seeded = await DemoSeeder.SeedAsync(app.Services);
+        var dataDirectory = DatabaseOptions.From(app.Configuration).DataDirectory;
+        var credentials = DemoCredentialsFile.Path(dataDirectory);
         if (seeded.AdminPassword is not null)
         {
-            Console.WriteLine($"Demo tenant '{seeded.TenantId}' created. Sign in as {seeded.AdminEmail} / {seeded.AdminPassword} (shown once; reset with `pilotdeck admin user reset-password`).");
+            DemoCredentialsFile.Write(credentials, seeded.AdminEmail, seeded.AdminPassword);
         }
-        else
+
+        // Embedded mode is a demo on the developer's own machine: show the sign-in every start,
+        // from a file readable only by its owner, rather than once and never again.
+        Console.WriteLine(DemoCredentialsFile.TryRead(credentials) is { } line
+            ? $"Demo tenant '{seeded.TenantId}': sign in as {line}"
+            : $"Demo tenant '{seeded.TenantId}': sign in as {seeded.AdminEmail} (password was printed at first start).");
+    }
+}
+
+/// <summary>The demo admin's credentials, kept beside the embedded database with owner-only permissions.</summary>
+internal static class DemoCredentialsFile
+{
+    public static string Path(string dataDirectory) => System.IO.Path.Combine(dataDirectory, "demo-credentials.txt");
+
+    public static void Write(string path, string email, string password)
+    {
+        File.WriteAllText(path, $"{email} / {password}{Environment.NewLine}");
+        if (!OperatingSystem.IsWindows())
         {
-            Console.WriteLine($"Demo tenant '{seeded.TenantId}': sign in as {seeded.AdminEmail} (password shown at first start).");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
+
+    public static string? TryRead(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : null;
 }
