@@ -94,13 +94,13 @@ internal sealed class ClientCall<TRequest, TResponse>
 
     private void Send(HttpContent content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address, _method.FullName))
+        var request = new HttpRequestMessage(HttpMethod.Post, _channel.UriFor(_method.FullName))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = content,
         };
-        content.Headers.ContentType = new MediaTypeHeaderValue(GrpcProtocol.ContentType);
+        content.Headers.TryAddWithoutValidation("content-type", GrpcProtocol.ContentType);
         var headers = request.Headers;
         headers.TryAddWithoutValidation(GrpcProtocol.TeHeader, "trailers");
         headers.TryAddWithoutValidation(GrpcProtocol.UserAgentHeader, UserAgent);

@@ -55,6 +55,11 @@ public sealed class GrpcChannel : ChannelBase, IDisposable
 
     internal HttpMessageInvoker HttpInvoker { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
+
+    /// <summary>The request URI of a method, built once per method rather than per call.</summary>
+    internal Uri UriFor(string fullName) => _methodUris.GetOrAdd(fullName, static (name, address) => new Uri(address, name), Address);
+
     public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null) =>
         ForAddress(new Uri(address), options);
 
