@@ -23,7 +23,7 @@ public class MigrationTests
         Assert.True(drift is null, "The model differs from the provider's model snapshot; add a migration and update the snapshot:\n" + drift);
 
         await DatabaseMigrator.MigrateAsync(database.Services);
-        Assert.Equal(["2026112101_Initial"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
@@ -57,7 +57,7 @@ public class MigrationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
 
-        Assert.Equal(["2026112101_Initial"], await DatabaseMigrator.MigrateAsync(database.Services));
+        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await DatabaseMigrator.MigrateAsync(database.Services));
         Assert.Empty(await DatabaseMigrator.MigrateAsync(database.Services));
     }
 
@@ -73,7 +73,7 @@ public class MigrationTests
         {
             var applied = await DatabaseMigrator.MigrateAsync(services);
 
-            Assert.Equal(["2026112101_Initial"], applied);
+            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], applied);
             Assert.True(File.Exists(Path.Combine(dataDirectory, "pilotdeck.db")));
         }
         finally

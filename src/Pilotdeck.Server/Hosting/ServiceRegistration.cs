@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
 using Pilotdeck.Rpc.Server;
+using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
+        services.AddGuardianFeature(configuration);
 
         services.AddGrpc(options => options.Interceptors.Add(typeof(AccessPolicyInterceptor)));
         services.AddPilotdeckReflectionAndHealth();
@@ -35,6 +37,7 @@ public static class ServiceRegistration
     {
         app.MapGrpcService<SystemService>();
         app.MapGrpcService<IdentityService>();
+        app.MapGrpcService<GuardianService>();
         app.MapGrpcReflectionAndHealth();
         app.MapOAuthEndpoints();
         return app;

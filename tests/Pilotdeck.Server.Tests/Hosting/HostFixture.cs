@@ -29,6 +29,9 @@ public abstract class HostFixture : IAsyncLifetime
 
     protected abstract DatabaseProvider Provider { get; }
 
+    /// <summary>More host arguments (e.g. <c>--Pilotdeck:Guardian:MaxUploadBytes=…</c>) for a fixture that needs other settings.</summary>
+    protected virtual IEnumerable<string> ExtraArgs => [];
+
     public Uri Address { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -54,6 +57,7 @@ public abstract class HostFixture : IAsyncLifetime
             args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
         }
 
+        args.AddRange(ExtraArgs);
         _app = await PilotdeckHost.BuildAsync([.. args]);
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -71,5 +71,10 @@ public static class Reasons
     public const string MemberExists = "MEMBER_EXISTS";
     public const string ApiClientNotFound = "API_CLIENT_NOT_FOUND";
     public const string PasswordRejected = "PASSWORD_REJECTED";
+    public const string ManifestMissing = "MANIFEST_MISSING";
+    public const string ManifestInvalid = "MANIFEST_INVALID";
+    public const string CatalogInvalid = "CATALOG_INVALID";
+    public const string UploadTooLarge = "UPLOAD_TOO_LARGE";
+    public const string AnalysisNotFound = "ANALYSIS_NOT_FOUND";
     public const string Internal = "INTERNAL";
 }

@@ -28,7 +28,15 @@ public sealed class IdempotentCreates
         _time = time;
     }
 
-    public async Task<TResponse> RunAsync<TResponse>(string method, string requestId, IMessage request, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
+    public Task<TResponse> RunAsync<TResponse>(string method, string requestId, IMessage request, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
+        where TResponse : IMessage<TResponse> =>
+        RunAsync(method, requestId, SHA256.HashData(request.ToByteArray()), parser, create, cancellationToken);
+
+    /// <summary>
+    /// For requests that are not one message (client streams): the caller hashes everything that
+    /// makes the request what it is, so a retry with other content is refused as REQUEST_ID_REUSED.
+    /// </summary>
+    public async Task<TResponse> RunAsync<TResponse>(string method, string requestId, byte[] requestHash, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>
     {
         if (string.IsNullOrEmpty(requestId))
@@ -41,7 +49,6 @@ public sealed class IdempotentCreates
             throw ApiErrors.InvalidArgument(new FieldViolation("request_id", "must be at most 100 characters"));
         }
 
-        var requestHash = SHA256.HashData(request.ToByteArray());
         if (await FindAsync(method, requestId, requestHash, parser, cancellationToken) is { } earlier)
         {
             return earlier;

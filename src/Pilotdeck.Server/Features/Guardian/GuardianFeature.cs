@@ -1,0 +1,23 @@
+namespace Pilotdeck.Server.Features.Guardian;
+
+/// <summary>Server-side limits of the Guardian API, from <c>Pilotdeck:Guardian</c>.</summary>
+public sealed class GuardianServerOptions
+{
+    public const string Section = "Pilotdeck:Guardian";
+
+    /// <summary>Largest sum of manifest and catalog bytes one upload may send. Default 512 MiB.</summary>
+    public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Where uploads are spooled while they are analyzed. Default: the system temp directory.</summary>
+    public string? TempDirectory { get; set; }
+}
+
+public static class GuardianFeature
+{
+    public static IServiceCollection AddGuardianFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GuardianServerOptions>(configuration.GetSection(GuardianServerOptions.Section));
+        services.AddScoped<GuardianAnalyses>();
+        return services;
+    }
+}
