@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime;
 using System.Text;
 using Pilotdeck.Bench.Rpc;
+using static Pilotdeck.Bench.Common.Machine;
 
 // Pilotdeck gRPC runtime benchmark. Usage and defaults: bench/rpc.sh and BenchOptions.cs.
 // Exit codes: 0 ok, 1 a check failed (wrong responses or failed requests), 2 h2load missing.
@@ -240,8 +241,3 @@ finally
     File.Delete(bodyFile);
     await app.StopAsync();
 }
-
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture) + " ms";

@@ -1,15 +1,32 @@
 using System.CommandLine;
+using Pilotdeck.Cli.Admin;
+using Pilotdeck.Cli.Api;
+using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
+using Pilotdeck.Cli.Login;
 
 namespace Pilotdeck.Cli;
 
 /// <summary>The <c>pilotdeck</c> root command; each feature contributes one subcommand tree.</summary>
 public static class CliRoot
 {
-    /// <summary>Builds the root command with every feature's subcommands.</summary>
-    public static RootCommand Create()
+    /// <summary>Builds the root command with every feature's subcommands, for this process's environment.</summary>
+    public static RootCommand Create() => Create(CliEnvironment.FromProcess());
+
+    /// <summary>Builds the root command reading environment, profiles and prompts from <paramref name="environment"/> (tests pass their own).</summary>
+    public static RootCommand Create(CliEnvironment environment)
     {
+        var api = new ApiContext(environment);
         var root = new RootCommand("Pilotdeck: the control plane for product pilots.");
+        root.Options.Add(api.ServerOption);
+        root.Options.Add(api.ProfileOption);
+        foreach (var command in LoginCommands.Create(api))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(AdminCommand.Create(api));
+        root.Subcommands.Add(DbCommand.Create(environment));
         root.Subcommands.Add(GuardianCommand.Create());
         return root;
     }

@@ -9,6 +9,8 @@ public static class EndpointConfiguration
 {
     public const string GrpcUrlKey = "Pilotdeck:GrpcUrl";
     public const string DefaultGrpcUrl = "http://127.0.0.1:5080";
+    public const string PortalUrlKey = "Pilotdeck:PortalUrl";
+    public const string DefaultPortalUrl = "http://127.0.0.1:5081";
 
     /// <summary>
     /// gRPC on <c>Pilotdeck:GrpcUrl</c>: plain http means h2c with prior knowledge, so the endpoint
@@ -39,6 +41,14 @@ public static class EndpointConfiguration
                     listen.Protocols = HttpProtocols.Http2;
                 }
             });
+
+            // Browsers cannot speak h2c, so the portal gets an endpoint of its own; an empty value turns it off
+            // (e.g. an API-only node behind a load balancer).
+            var portalUrl = builder.Configuration[PortalUrlKey] ?? DefaultPortalUrl;
+            if (portalUrl.Length > 0)
+            {
+                kestrel.Listen(ToEndPoint(new Uri(portalUrl)), listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
         });
         return builder;
     }
@@ -54,16 +64,20 @@ public static class EndpointConfiguration
         return new System.Net.IPEndPoint(address, url.Port);
     }
 
-    /// <summary>Prints the bound addresses once listening, so a port of 0 shows the port actually taken.</summary>
+    /// <summary>
+    /// Prints the bound addresses once listening, so a port of 0 shows the port actually taken.
+    /// Kestrel reports them in the order the endpoints were configured: gRPC first, then the portal.
+    /// </summary>
     public static void ReportListeningAddresses(this WebApplication app)
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            foreach (var address in addresses)
+                .Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            string[] roles = ["gRPC API", "Portal"];
+            for (var i = 0; i < addresses.Count; i++)
             {
-                Console.WriteLine($"Pilotdeck gRPC listening on {address}");
+                Console.WriteLine($"Pilotdeck {(i < roles.Length ? roles[i] : "endpoint")} listening on {addresses[i]}");
             }
         });
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
+using Pilotdeck.Portal;
 using Pilotdeck.Rpc.Server;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
@@ -29,6 +30,7 @@ public static class ServiceRegistration
 
         services.AddGrpc(options => options.Interceptors.Add(typeof(AccessPolicyInterceptor)));
         services.AddPilotdeckReflectionAndHealth();
+        services.AddPilotdeckPortal(configuration);
         services.AddSingleton(BuildInfoProvider.FromAssembly(typeof(PilotdeckHost).Assembly));
         return services;
     }
@@ -40,6 +42,7 @@ public static class ServiceRegistration
         app.MapGrpcService<GuardianService>();
         app.MapGrpcReflectionAndHealth();
         app.MapOAuthEndpoints();
+        app.MapPilotdeckPortal();
         return app;
     }
 }

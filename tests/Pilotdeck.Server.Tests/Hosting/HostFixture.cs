@@ -45,6 +45,7 @@ public abstract class HostFixture : IAsyncLifetime
         var args = new List<string>
         {
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
+            "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
             $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             "--Serilog:MinimumLevel=Warning",

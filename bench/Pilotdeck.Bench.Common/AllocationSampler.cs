@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 
-namespace Pilotdeck.Bench.Rpc;
+namespace Pilotdeck.Bench.Common;
 
 /// <summary>
 /// Where the bytes go, without a profiler: the runtime's GCAllocationTick event fires about every
@@ -9,7 +9,7 @@ namespace Pilotdeck.Bench.Rpc;
 /// per-type share of samples is a good estimate of the per-type share of bytes. In-process
 /// EventListener only; the measured runs never have it on, since it costs a little.
 /// </summary>
-internal sealed class AllocationSampler : EventListener
+public sealed class AllocationSampler : EventListener
 {
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly ConcurrentDictionary<string, (long Samples, long Bytes)> _byType = new();

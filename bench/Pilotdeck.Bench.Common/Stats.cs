@@ -1,6 +1,6 @@
-namespace Pilotdeck.Bench.Rpc;
+namespace Pilotdeck.Bench.Common;
 
-internal static class Stats
+public static class Stats
 {
     /// <summary>Nearest-rank percentile of an already sorted array.</summary>
     public static double Percentile(double[] sorted, double p)
@@ -20,7 +20,7 @@ internal static class Stats
 }
 
 /// <summary>Server-process cost over one measured interval: CPU time and managed allocations.</summary>
-internal readonly record struct ProcessCost(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+public readonly record struct ProcessCost(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
 {
     public static ProcessCost Now()
     {

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Pilotdeck.Bench.Rpc;
+namespace Pilotdeck.Bench.Common;
 
 /// <summary>h2load settings shared by every run, so both targets see identical load.</summary>
-internal sealed record H2LoadSettings(string Executable, int Requests, int Connections, int Streams, int Threads, string BodyFile);
+public sealed record H2LoadSettings(string Executable, int Requests, int Connections, int Streams, int Threads, string BodyFile);
 
 /// <summary>One h2load run, parsed, plus what it cost the server process.</summary>
-internal sealed record H2LoadResult(
+public sealed record H2LoadResult(
     string Target,
     double RequestsPerSecond,
     long Total,
@@ -32,7 +32,7 @@ internal sealed record H2LoadResult(
     public bool AllSucceeded => Succeeded == Total && Failed == 0 && Errored == 0 && Timeout == 0 && Status2xx == Total && StatusOther == 0 && HandlerCalls == Total;
 }
 
-internal static partial class H2Load
+public static partial class H2Load
 {
     public static string? Find(string? explicitPath)
     {
@@ -55,9 +55,10 @@ internal static partial class H2Load
     /// <summary>
     /// Runs h2load against <paramref name="url"/> with prior-knowledge h2c (h2load's default for
     /// http:// URIs), POSTing the framed request with gRPC's headers. Per-request timings come from
-    /// --log-file, since h2load itself prints only min/max/mean/sd.
+    /// --log-file, since h2load itself prints only min/max/mean/sd. <paramref name="extraHeaders"/>
+    /// ("name: value") are sent on every request of this run only, e.g. an authorization header.
     /// </summary>
-    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null)
+    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null)
     {
         var requests = requestsOverride ?? settings.Requests;
         var logFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-h2load-{Environment.ProcessId}.log");
@@ -71,9 +72,15 @@ internal static partial class H2Load
             "-d", settings.BodyFile,
             "-H", "content-type: application/grpc",
             "-H", "te: trailers",
-            "--log-file=" + logFile,
-            url,
         };
+        foreach (var header in extraHeaders ?? [])
+        {
+            arguments.Add("-H");
+            arguments.Add(header);
+        }
+
+        arguments.Add("--log-file=" + logFile);
+        arguments.Add(url);
 
         var callsBefore = handlerCalls();
         var before = ProcessCost.Now();
@@ -126,7 +133,7 @@ internal static partial class H2Load
         return latencies.ToArray();
     }
 
-    internal static async Task<string> RunProcessAsync(string executable, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<string> RunProcessAsync(string executable, IEnumerable<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(executable)
         {

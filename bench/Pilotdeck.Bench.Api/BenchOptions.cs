@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace Pilotdeck.Bench.Api;
+
+/// <summary>Command-line settings (--name=value). Usage: bench/api.sh.</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>h2load requests per measured run (-n), the same for both endpoints.</summary>
+    public int Requests { get; init; } = 50_000;
+
+    /// <summary>h2load requests per warm-up pass and endpoint (JIT tiering, connection pools, caches).</summary>
+    public int WarmupRequests { get; init; } = 20_000;
+
+    /// <summary>h2load client connections (-c).</summary>
+    public int Connections { get; init; } = 16;
+
+    /// <summary>h2load concurrent streams per connection (-m).</summary>
+    public int Streams { get; init; } = 32;
+
+    /// <summary>h2load threads (-t); one keeps h2load to one core of two.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Measured runs per endpoint, alternating which goes first; the median is reported.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Providers to run, in order: sqlite, postgres.</summary>
+    public IReadOnlyList<string> Providers { get; init; } = ["sqlite", "postgres"];
+
+    /// <summary>Also sample allocations by type for one more run of each endpoint.</summary>
+    public bool AllocationProfile { get; init; }
+
+    /// <summary>
+    /// Time the pieces of the authenticated path one by one (token validation, DI scope + DbContext,
+    /// the principal lookup) in the server process. On by default; --no-breakdown skips it.
+    /// </summary>
+    public bool Breakdown { get; init; } = true;
+
+    /// <summary>Operations per breakdown step.</summary>
+    public int BreakdownOperations { get; init; } = 20_000;
+
+    public string? H2LoadPath { get; init; }
+
+    /// <summary>Also write the result tables as markdown to this file.</summary>
+    public string? MarkdownFile { get; init; }
+
+    /// <summary>Extra arguments for the host (e.g. --host-arg=--Logging:LogLevel:Default=Information).</summary>
+    public IReadOnlyList<string> HostArgs { get; init; } = [];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        foreach (var arg in args)
+        {
+            var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, "");
+            int Int() => int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            options = name switch
+            {
+                "--quick" => options with { Requests = 10_000, WarmupRequests = 5_000, Rounds = 1, BreakdownOperations = 5_000 },
+                "--requests" => options with { Requests = Int() },
+                "--warmup" => options with { WarmupRequests = Int() },
+                "--connections" => options with { Connections = Int() },
+                "--streams" => options with { Streams = Int() },
+                "--threads" => options with { Threads = Int() },
+                "--rounds" => options with { Rounds = Int() },
+                "--providers" => options with { Providers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToList() },
+                "--alloc-profile" => options with { AllocationProfile = true },
+                "--no-breakdown" => options with { Breakdown = false },
+                "--breakdown-ops" => options with { BreakdownOperations = Int() },
+                "--h2load" => options with { H2LoadPath = value },
+                "--markdown" => options with { MarkdownFile = value },
+                "--host-arg" => options with { HostArgs = [.. options.HostArgs, value] },
+                _ => throw new ArgumentException($"Unknown option '{arg}'. See bench/api.sh for usage."),
+            };
+        }
+
+        if (options.Providers.Except(["sqlite", "postgres"]).FirstOrDefault() is { } unknown)
+        {
+            throw new ArgumentException($"Unknown provider '{unknown}'; use sqlite and/or postgres.");
+        }
+
+        return options;
+    }
+}

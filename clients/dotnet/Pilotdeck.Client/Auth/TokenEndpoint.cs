@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Pilotdeck.Client;
+
+/// <summary>
+/// The server's OAuth2 token endpoint (<c>POST /oauth2/token</c>). It is served on the gRPC port,
+/// which speaks HTTP/2 only (h2c on http://), so every request insists on HTTP/2.
+/// </summary>
+internal sealed class TokenEndpoint
+{
+    public const string Path = "/oauth2/token";
+
+    private readonly HttpMessageInvoker _http;
+    private readonly Uri _address;
+
+    public TokenEndpoint(HttpMessageInvoker http, Uri serverUrl)
+    {
+        _http = http;
+        _address = new Uri(serverUrl, Path);
+    }
+
+    public Task<HeldTokens> ClientCredentialsAsync(string clientId, string clientSecret, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (scopes.Count > 0)
+        {
+            form.Add(new("scope", string.Join(' ', scopes)));
+        }
+
+        // client_secret_basic, as RFC 6749 §2.3.1 asks: each part form-encoded, then base64.
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(clientSecret)));
+        return SendAsync(form, new AuthenticationHeaderValue("Basic", basic), cancellationToken);
+    }
+
+    public Task<HeldTokens> PasswordAsync(string email, string password, string? tenantId, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "password"), new("username", email), new("password", password) };
+        if (tenantId is not null)
+        {
+            form.Add(new("tenant", tenantId));
+        }
+
+        return SendAsync(form, null, cancellationToken);
+    }
+
+    public Task<HeldTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        SendAsync([new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], null, cancellationToken);
+
+    private async Task<HeldTokens> SendAsync(IEnumerable<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _address)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new FormUrlEncodedContent(form),
+        };
+        request.Headers.Authorization = authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        var sentAt = DateTimeOffset.UtcNow;
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonElement json;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            json = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new HttpRequestException($"The token endpoint {_address} answered HTTP {(int)response.StatusCode} without a JSON body.", null, response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                var description = json.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+                throw new PilotdeckAuthException(error.GetString()!, description);
+            }
+
+            throw new HttpRequestException($"The token endpoint {_address} answered HTTP {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
+        if (!json.TryGetProperty("access_token", out var access) || access.ValueKind != JsonValueKind.String
+            || !json.TryGetProperty("expires_in", out var expiresIn) || !expiresIn.TryGetInt64(out var seconds))
+        {
+            throw new HttpRequestException($"The token endpoint {_address} answered without access_token and expires_in.");
+        }
+
+        var refresh = json.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        // Measured from when the request was sent, so network time can only make us renew early.
+        var lifetime = TimeSpan.FromSeconds(seconds);
+        return new HeldTokens(new TokenSet(access.GetString()!, sentAt + lifetime, refresh), HeldTokens.WindowFor(lifetime));
+    }
+}

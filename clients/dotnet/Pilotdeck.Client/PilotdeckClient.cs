@@ -1,0 +1,124 @@
+using System.Net;
+using System.Reflection;
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.System.V1;
+using Pilotdeck.Rpc;
+
+namespace Pilotdeck.Client;
+
+/// <summary>
+/// The entry point of the SDK: one HTTP/2 connection pool to a Pilotdeck server and typed clients
+/// over it. Every call gets an access token (obtained lazily, cached and renewed ahead of expiry),
+/// the default deadline when it sets none, and retries on UNAVAILABLE when it is idempotent.
+/// Thread-safe; create one per server and credentials, reuse it, dispose it at shutdown.
+/// </summary>
+public sealed class PilotdeckClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly HttpMessageHandler? _ownedHandler;
+    private readonly HttpMessageInvoker _tokenHttp;
+    private readonly TokenManager? _tokens;
+
+    private PilotdeckClient(PilotdeckClientOptions options)
+    {
+        _ownedHandler = options.HttpHandler is null ? CreateHandler() : null;
+        var handler = options.HttpHandler ?? _ownedHandler!;
+        _channel = GrpcChannel.ForAddress(options.ServerUrl, new GrpcChannelOptions { HttpHandler = handler });
+        _tokenHttp = new HttpMessageInvoker(handler, disposeHandler: false);
+
+        var interceptors = new List<Interceptor>
+        {
+            new DefaultDeadlineInterceptor(options.DefaultDeadline),
+            new RetryInterceptor(options.MaxRetryAttempts, options.InitialBackoff, options.MaxBackoff),
+        };
+        if (options.Credentials is { } credentials)
+        {
+            _tokens = new TokenManager(credentials, new TokenEndpoint(_tokenHttp, options.ServerUrl));
+            _tokens.Obtained += tokens => TokensRefreshed?.Invoke(tokens);
+            interceptors.Add(new AuthInterceptor(_tokens));
+        }
+
+        CallInvoker = _channel.CreateCallInvoker().Intercept([.. interceptors]);
+        Identity = new IdentityService.IdentityServiceClient(CallInvoker);
+        System = new SystemService.SystemServiceClient(CallInvoker);
+    }
+
+    /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (e.g. a server URL that is not http:// or https://).</exception>
+    public static PilotdeckClient Create(PilotdeckClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.ServerUrl);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRetryAttempts, 1);
+        if (options.DefaultDeadline <= TimeSpan.Zero && options.DefaultDeadline != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "DefaultDeadline must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (options.InitialBackoff < TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Backoffs must satisfy 0 <= InitialBackoff <= MaxBackoff.");
+        }
+
+        return new PilotdeckClient(options);
+    }
+
+    /// <summary>
+    /// The invoker behind every client: interceptors for the default deadline (outermost), retries
+    /// and authentication (innermost), over the HTTP/2 channel.
+    /// </summary>
+    public CallInvoker CallInvoker { get; }
+
+    /// <summary>pilotdeck.identity.v1: the caller, tenant members and API clients.</summary>
+    public IdentityService.IdentityServiceClient Identity { get; }
+
+    /// <summary>pilotdeck.system.v1: the server's version, build and contract digests.</summary>
+    public SystemService.SystemServiceClient System { get; }
+
+    /// <summary>
+    /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and
+    /// every renewal. Refresh tokens are single-use, so an app that stores tokens (the portal's auth
+    /// cookie, the CLI's profile) must persist each new set. Runs on the thread of the call that
+    /// triggered the renewal; keep it short and do not throw from it.
+    /// </summary>
+    public event Action<TokenSet>? TokensRefreshed;
+
+    /// <summary>Creates any generated client (a <see cref="ClientBase"/> with a <see cref="Rpc.CallInvoker"/> constructor) over <see cref="CallInvoker"/>.</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TClient"/> has no public constructor taking a CallInvoker.</exception>
+    public TClient CreateClient<TClient>()
+        where TClient : ClientBase
+    {
+        var constructor = typeof(TClient).GetConstructor(BindingFlags.Public | BindingFlags.Instance, [typeof(CallInvoker)])
+            ?? throw new ArgumentException($"{typeof(TClient)} has no public constructor taking a {nameof(Rpc.CallInvoker)}.", nameof(TClient));
+        return (TClient)constructor.Invoke([CallInvoker]);
+    }
+
+    /// <summary>
+    /// The current tokens: obtained on first use, and renewed first when they expire within 60 s (or
+    /// within half their lifetime, if that is shorter): with the refresh token when there is one,
+    /// else by running the client-credentials or password grant again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client was created without credentials.</exception>
+    /// <exception cref="PilotdeckAuthException">The token endpoint refused the credentials or refresh token.</exception>
+    /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
+    public Task<TokenSet> GetTokensAsync(CancellationToken cancellationToken = default) =>
+        _tokens?.GetAsync(cancellationToken) ?? throw new InvalidOperationException("This client was created without credentials.");
+
+    /// <summary>Closes the connections. A handler passed in <see cref="PilotdeckClientOptions.HttpHandler"/> stays open.</summary>
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _tokenHttp.Dispose();
+        _ownedHandler?.Dispose();
+    }
+
+    // The same settings GrpcChannel uses for its own handler; one handler serves gRPC and token requests.
+    private static SocketsHttpHandler CreateHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        AutomaticDecompression = DecompressionMethods.None,
+    };
+}

@@ -1,0 +1,42 @@
+using Google.Rpc;
+using Pilotdeck.Rpc;
+
+namespace Pilotdeck.Client;
+
+/// <summary>
+/// Reads the structured details Pilotdeck puts on every error (a google.rpc.Status in
+/// <c>grpc-status-details-bin</c>): the ErrorInfo reason to branch on, its metadata, and the
+/// BadRequest field violations of validation failures. The reasons are catalogued in docs/api/error-reasons.md.
+/// </summary>
+public static class PilotdeckErrors
+{
+    /// <summary>The ErrorInfo reason, e.g. <c>TOKEN_EXPIRED</c> or <c>MEMBER_NOT_FOUND</c>; null when the error carries no ErrorInfo (e.g. a transport failure).</summary>
+    public static string? ReasonOf(RpcException exception)
+    {
+        var reason = ErrorInfoOf(exception)?.Type;
+        return string.IsNullOrEmpty(reason) ? null : reason;
+    }
+
+    /// <summary>The ErrorInfo metadata (e.g. <c>required_role</c>, <c>id</c>); empty when there is none.</summary>
+    public static IReadOnlyDictionary<string, string> MetadataOf(RpcException exception) =>
+        ErrorInfoOf(exception)?.Metadata.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Every BadRequest field violation as (proto field path, description), in the server's order; empty when there are none.</summary>
+    public static IReadOnlyList<(string Field, string Description)> FieldViolationsOf(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.RichStatus?.Details
+            .Where(d => d.Is(BadRequest.Descriptor))
+            .SelectMany(d => d.Unpack<BadRequest>().FieldViolations)
+            .Select(v => (v.Field, v.Description))
+            .ToList() ?? [];
+    }
+
+    // The C# type of our feed names ErrorInfo's field 1 "Type"; on the wire (and in the proto) it is "reason".
+    private static ErrorInfo? ErrorInfoOf(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.RichStatus?.Details.FirstOrDefault(d => d.Is(ErrorInfo.Descriptor))?.Unpack<ErrorInfo>();
+    }
+}

@@ -1,0 +1,29 @@
+namespace Pilotdeck.Portal.Infrastructure;
+
+/// <summary>The portal's menu: one entry per capability, so a page added later only has to replace its placeholder.</summary>
+public static class Navigation
+{
+    public static IReadOnlyList<NavItem> Workspace { get; } =
+    [
+        new("/Home/Index", "Home"),
+        new("/Cohorts/Index", "Cohorts"),
+        new("/Feedback/Index", "Feedback"),
+        new("/Imports/Index", "Imports"),
+        new("/Receipts/Index", "Receipts"),
+        new("/Parity/Index", "Parity"),
+        new("/Guardian/Index", "dbt Guardian"),
+    ];
+
+    public static IReadOnlyList<NavItem> Admin { get; } =
+    [
+        new("/Admin/Members/Index", "Members"),
+        new("/Admin/ApiClients/Index", "API clients"),
+    ];
+}
+
+/// <param name="Page">The Razor page name; its folder counts as "current" for every page inside it.</param>
+public sealed record NavItem(string Page, string Label)
+{
+    public bool IsCurrent(string? currentPage) =>
+        currentPage is not null && (currentPage == Page || currentPage.StartsWith(Page[..Page.LastIndexOf('/')] + "/", StringComparison.Ordinal));
+}

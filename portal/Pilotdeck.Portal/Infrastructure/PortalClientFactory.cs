@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Pilotdeck.Client;
+
+namespace Pilotdeck.Portal.Infrastructure;
+
+/// <summary>
+/// Builds a <see cref="PilotdeckClient"/> per use. Clients are cheap wrappers; the HTTP/2
+/// connections live in one shared handler so a page view does not open a new connection.
+/// </summary>
+public sealed class PortalClientFactory : IDisposable
+{
+    private readonly PortalOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly SocketsHttpHandler _connections = new()
+    {
+        // Long-lived pools must still notice DNS changes of the API host.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        EnableMultipleHttp2Connections = true,
+    };
+
+    private Uri? _resolvedApiUrl;
+
+    public PortalClientFactory(PortalOptions options, IServiceProvider services)
+    {
+        _options = options;
+        _services = services;
+    }
+
+    public PilotdeckClient Create(PilotdeckCredentials credentials, HttpContext http) =>
+        PilotdeckClient.Create(new PilotdeckClientOptions
+        {
+            ServerUrl = ApiUrlFor(http),
+            Credentials = credentials,
+            DefaultDeadline = _options.ApiDeadline,
+            // The SDK leaves a handler it was given open, so one pool serves every request's client.
+            HttpHandler = _connections,
+        });
+
+    /// <summary>
+    /// The configured API URL; a port of 0 (tests, or "any free port") names this host's other
+    /// endpoint, which is only known once Kestrel is listening: the bound address that is not the
+    /// one this request came in on.
+    /// </summary>
+    internal Uri ApiUrlFor(HttpContext http)
+    {
+        if (_options.ApiUrl.Port != 0)
+        {
+            return _options.ApiUrl;
+        }
+
+        if (_resolvedApiUrl is { } resolved)
+        {
+            return resolved;
+        }
+
+        var addresses = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var other = addresses.Select(a => new Uri(a)).FirstOrDefault(a => a.Port != http.Connection.LocalPort)
+            ?? throw new InvalidOperationException($"{PortalOptions.ApiUrlKey} has port 0 but this host listens on no other endpoint; set it to the API's URL.");
+        _resolvedApiUrl = new UriBuilder(_options.ApiUrl) { Port = other.Port }.Uri;
+        return _resolvedApiUrl;
+    }
+
+    public void Dispose() => _connections.Dispose();
+}

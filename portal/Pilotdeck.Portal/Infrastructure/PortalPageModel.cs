@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
+using Pilotdeck.Client;
+using Pilotdeck.Rpc;
+
+namespace Pilotdeck.Portal.Infrastructure;
+
+/// <summary>
+/// Base of every portal page: the API as the signed-in user (set up by <see cref="PortalPageFilter"/>
+/// before any handler runs) and one place to turn API errors into what the page shows.
+/// </summary>
+public abstract class PortalPageModel : PageModel
+{
+    public const string FlashKey = "Flash";
+
+    protected PortalSession Session => HttpContext.RequestServices.GetRequiredService<PortalSession>();
+
+    /// <summary>The API as the signed-in user.</summary>
+    protected PilotdeckClient Api => Session.Api;
+
+    public PortalUser CurrentUser => Session.User ?? throw new InvalidOperationException("No signed-in user on this request.");
+
+    /// <summary>The API error to show above the page's content, if the last call failed.</summary>
+    public ApiProblem? Problem { get; protected set; }
+
+    protected CancellationToken Aborted => HttpContext.RequestAborted;
+
+    protected void ShowProblem(RpcException exception, FieldMap? fields = null) =>
+        Problem = ApiProblem.From(exception, ModelState, fields);
+
+    /// <summary>A one-line confirmation shown on the next page (post/redirect/get).</summary>
+    protected void FlashNext(string message) => TempData[FlashKey] = message;
+}
+
+/// <summary>What the layout shows beyond the page itself; filled once the page's handler has run.</summary>
+public sealed class LayoutState
+{
+    public IReadOnlyList<Contracts.Identity.V1.TenantMembership> Tenants { get; set; } = [];
+}

@@ -1,0 +1,25 @@
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Portal.Infrastructure;
+using Pilotdeck.Rpc;
+
+namespace Pilotdeck.Portal.Pages.Home;
+
+/// <summary>The dashboard; for now it shows who the API says the caller is.</summary>
+public sealed class IndexModel : PortalPageModel
+{
+    public HomeViewModel? ViewModel { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        try
+        {
+            var caller = await Api.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken: Aborted);
+            var name = caller.TenantId == CurrentUser.TenantId ? CurrentUser.TenantName : caller.TenantId;
+            ViewModel = HomeViewModel.From(caller, name);
+        }
+        catch (RpcException ex) when (ApiProblem.IsShowable(ex))
+        {
+            ShowProblem(ex);
+        }
+    }
+}

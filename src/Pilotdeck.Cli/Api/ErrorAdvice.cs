@@ -1,0 +1,124 @@
+using Pilotdeck.Client;
+using Pilotdeck.Rpc;
+
+namespace Pilotdeck.Cli.Api;
+
+/// <summary>
+/// What to do about each failure, in one place: by the server's ErrorInfo reason first (the
+/// reasons of docs/api/error-reasons.md), then by the token endpoint's OAuth2 error, then by the
+/// bare gRPC status for failures that carry no reason (transport, deadlines).
+/// </summary>
+public static class ErrorAdvice
+{
+    /// <summary>Advice per ErrorInfo reason. <c>{name}</c> is replaced by the ErrorInfo metadata entry of that name.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ByReason = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["TOKEN_MISSING"] = "Run `pilotdeck login` first.",
+        ["TOKEN_INVALID"] = "The saved login is not valid for this server: run `pilotdeck login` again (check --server).",
+        ["TOKEN_EXPIRED"] = "Your login has expired: run `pilotdeck login` again.",
+        ["PRINCIPAL_DISABLED"] = "This account or API client is disabled, revoked or no longer a member: ask a tenant admin, then run `pilotdeck login` again.",
+        ["ROLE_INSUFFICIENT"] = "Your role is too low for this (it needs {required_role}): ask a tenant owner or admin to raise it with `pilotdeck admin members set-role`.",
+        ["SCOPE_MISSING"] = "The API client lacks a scope this needs ({required_scopes}): log in with a client that has it (`pilotdeck admin clients create --scope ...`).",
+        ["FIELD_INVALID"] = "Correct the values listed above and run the command again.",
+        ["PAGE_TOKEN_INVALID"] = "The page token is stale or from another listing: run the command again without --page-token.",
+        ["UPDATE_MASK_INVALID"] = "Only the role of a member can be changed: use `pilotdeck admin members set-role`.",
+        ["REQUEST_ID_REUSED"] = "A request id was reused for a different request: run the command again (it picks a new id).",
+        ["MEMBER_NOT_FOUND"] = "No such member in this tenant: see `pilotdeck admin members list`.",
+        ["MEMBER_EXISTS"] = "They are already a member: change their role with `pilotdeck admin members set-role`.",
+        ["API_CLIENT_NOT_FOUND"] = "No such API client in this tenant: see `pilotdeck admin clients list --show-revoked`.",
+        ["PASSWORD_REJECTED"] = "The initial password does not meet the password rules listed above: choose a longer, less common one.",
+        ["INTERNAL"] = "The server failed unexpectedly: try again, and if it persists give the operators the time of the failure (server logs).",
+        ["MANIFEST_MISSING"] = "Upload target/manifest.json: run `dbt parse` first to write it.",
+        ["MANIFEST_INVALID"] = "Run `dbt parse` again and upload the whole target/manifest.json.",
+        ["CATALOG_INVALID"] = "Run `dbt docs generate` again, or analyze without the catalog.",
+        ["UPLOAD_TOO_LARGE"] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        ["ANALYSIS_NOT_FOUND"] = "No such analysis in this tenant: check the id.",
+    };
+
+    /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ByOAuthError = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["invalid_grant"] = "Wrong email or password, or the saved login has ended: run `pilotdeck login` again.",
+        ["invalid_client"] = "The client id or secret is wrong, or the client was revoked or expired: check them, or issue a new secret with `pilotdeck admin clients rotate`.",
+        ["invalid_scope"] = "The client may not ask for that scope: omit it, or use a client created with it.",
+        ["unsupported_grant_type"] = "The server does not support this login method: upgrade the CLI or the server so they match.",
+    };
+
+    /// <summary>Advice per status for errors without a reason.</summary>
+    public static readonly IReadOnlyDictionary<StatusCode, string> ByStatus = new Dictionary<StatusCode, string>
+    {
+        [StatusCode.Unavailable] = "Cannot reach the server at {server}: is it running (./run.sh) and is --server right?",
+        [StatusCode.DeadlineExceeded] = "The server did not answer in time: try again; if it keeps happening, check the server's health and logs.",
+        [StatusCode.Unimplemented] = "The server does not offer this operation: upgrade the server or use a CLI of the same version.",
+        [StatusCode.Unauthenticated] = "Run `pilotdeck login` again.",
+        [StatusCode.PermissionDenied] = "Ask a tenant owner or admin for access.",
+        [StatusCode.Cancelled] = "The command was cancelled.",
+        [StatusCode.Internal] = "The call failed inside the client or server: try again, and report it if it persists.",
+        [StatusCode.Unknown] = "The server failed unexpectedly: try again, and report it with the time of the failure if it persists.",
+    };
+
+    /// <summary>Writes the error and its advice; returns the exit code.</summary>
+    public static int Report(TextWriter error, Exception exception, Uri? server)
+    {
+        switch (exception)
+        {
+            case RpcException rpc:
+            {
+                var reason = PilotdeckErrors.ReasonOf(rpc);
+                var metadata = PilotdeckErrors.MetadataOf(rpc);
+                error.WriteLine($"error: {StatusName(rpc.StatusCode)}{(reason is null ? "" : $" ({reason})")}: {rpc.Status.Detail}");
+                foreach (var (field, description) in PilotdeckErrors.FieldViolationsOf(rpc))
+                {
+                    error.WriteLine($"  {field}: {description}");
+                }
+
+                var advice = reason is not null && ByReason.TryGetValue(reason, out var byReason) ? byReason
+                    : ByStatus.TryGetValue(rpc.StatusCode, out var byStatus) ? byStatus
+                    : null;
+                WriteAdvice(error, advice, metadata, server);
+                return ExitCodes.For(rpc.StatusCode);
+            }
+
+            case PilotdeckAuthException auth:
+                error.WriteLine($"error: login refused ({auth.Error}): {auth.Description}");
+                WriteAdvice(error, ByOAuthError.GetValueOrDefault(auth.Error, "Run `pilotdeck login` again."), null, server);
+                return ExitCodes.For(StatusCode.Unauthenticated);
+
+            case HttpRequestException http:
+                error.WriteLine($"error: UNAVAILABLE: {http.Message}");
+                WriteAdvice(error, ByStatus[StatusCode.Unavailable], null, server);
+                return ExitCodes.For(StatusCode.Unavailable);
+
+            case CliException cli:
+                error.WriteLine($"error: {cli.Message}");
+                WriteAdvice(error, cli.Advice, null, server);
+                return cli.ExitCode;
+
+            default:
+                throw exception;
+        }
+    }
+
+    /// <summary>The protocol's name for a status, e.g. NOT_FOUND, as grpcurl and the docs spell it.</summary>
+    public static string StatusName(StatusCode code) => code switch
+    {
+        StatusCode.OK => "OK",
+        _ => string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant(),
+    };
+
+    private static void WriteAdvice(TextWriter error, string? advice, IReadOnlyDictionary<string, string>? metadata, Uri? server)
+    {
+        if (advice is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            advice = advice.Replace("{" + key + "}", value, StringComparison.Ordinal);
+        }
+
+        advice = advice.Replace("{server}", server?.ToString() ?? "the configured address", StringComparison.Ordinal);
+        error.WriteLine($"hint: {advice}");
+    }
+}

@@ -1,0 +1,187 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Pilotdeck.Cli.Output;
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+    Markdown,
+}
+
+/// <summary>One column of output: a snake_case name (the JSON key and the table header) and how to read it from an item.</summary>
+public sealed record Column<T>(string Name, Func<T, object?> Value);
+
+/// <summary>
+/// The one place the API commands format results. A list renders as an aligned text table, a
+/// Markdown table, or a JSON array of objects; a single record as a two-column field/value table
+/// or a JSON object. Values: strings, numbers, booleans, enums (lower-case names), timestamps
+/// (ISO 8601, UTC) and string lists (joined in tables, arrays in JSON). JSON keeps every column,
+/// empty ones as null, so scripts can rely on the keys.
+/// </summary>
+public static class Renderer
+{
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>--output table|json|markdown</c> (<c>-o</c>), default table.</summary>
+    public static Option<string> CreateOption()
+    {
+        var option = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: table, json or markdown.",
+            DefaultValueFactory = _ => "table",
+        };
+        option.AcceptOnlyFromAmong("table", "json", "markdown");
+        return option;
+    }
+
+    /// <summary>The format chosen with an option made by <see cref="CreateOption"/>.</summary>
+    public static OutputFormat FormatOf(ParseResult parse, Option<string> option) => parse.GetValue(option) switch
+    {
+        "json" => OutputFormat.Json,
+        "markdown" => OutputFormat.Markdown,
+        _ => OutputFormat.Table,
+    };
+
+    public static void List<T>(TextWriter output, OutputFormat format, IEnumerable<T> items, IReadOnlyList<Column<T>> columns, string? emptyMessage = null)
+    {
+        var rows = items.ToList();
+        if (format == OutputFormat.Json)
+        {
+            WriteJson(output, writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var item in rows)
+                {
+                    WriteObject(writer, item, columns);
+                }
+
+                writer.WriteEndArray();
+            });
+            return;
+        }
+
+        if (rows.Count == 0 && emptyMessage is not null)
+        {
+            output.WriteLine(emptyMessage);
+            return;
+        }
+
+        Table(output, format == OutputFormat.Markdown, columns.Select(c => c.Name).ToList(), rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList());
+    }
+
+    public static void Record<T>(TextWriter output, OutputFormat format, T item, IReadOnlyList<Column<T>> columns)
+    {
+        if (format == OutputFormat.Json)
+        {
+            WriteJson(output, writer => WriteObject(writer, item, columns));
+            return;
+        }
+
+        Table(output, format == OutputFormat.Markdown, ["field", "value"], columns.Select(c => (IReadOnlyList<string>)[c.Name, Text(c.Value(item))]).ToList());
+    }
+
+    private static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            write(writer);
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static void WriteObject<T>(Utf8JsonWriter writer, T item, IReadOnlyList<Column<T>> columns)
+    {
+        writer.WriteStartObject();
+        foreach (var column in columns)
+        {
+            writer.WritePropertyName(column.Name);
+            WriteValue(writer, column.Value(item));
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int or long:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
+            case DateTimeOffset or DateTime or Enum:
+                writer.WriteStringValue(Text(value));
+                break;
+            case IEnumerable<string> list:
+                writer.WriteStartArray();
+                foreach (var entry in list)
+                {
+                    writer.WriteStringValue(entry);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStringValue(value.ToString());
+                break;
+        }
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        bool b => b ? "yes" : "no",
+        DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateTime t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        Enum e => e.ToString().ToLowerInvariant(),
+        IEnumerable<string> list => string.Join(", ", list),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static void Table(TextWriter output, bool markdown, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        if (markdown)
+        {
+            output.WriteLine("| " + string.Join(" | ", headers.Select(Cell)) + " |");
+            output.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
+            foreach (var row in rows)
+            {
+                output.WriteLine("| " + string.Join(" | ", row.Select(Cell)) + " |");
+            }
+
+            return;
+        }
+
+        var widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        output.WriteLine(Line(headers.Select(h => h.ToUpperInvariant()).ToList(), widths));
+        foreach (var row in rows)
+        {
+            output.WriteLine(Line(row, widths));
+        }
+
+        static string Line(IReadOnlyList<string> cells, int[] widths) =>
+            string.Join("  ", cells.Select((c, i) => i == cells.Count - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
+
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Reflection;
+using Pilotdeck.Cli.Api;
+using Pilotdeck.Server.Platform.Errors;
+
+namespace Pilotdeck.Cli.Tests;
+
+public sealed class ErrorAdviceTests
+{
+    [Fact]
+    public void ByReason_EveryServerReason_HasAdvice()
+    {
+        // A reason added to the server without advice here would leave CLI users with a bare error.
+        var reasons = typeof(Reasons).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!);
+
+        Assert.All(reasons, reason => Assert.True(ErrorAdvice.ByReason.ContainsKey(reason), $"no advice for {reason} in ErrorAdvice.ByReason"));
+    }
+
+    [Theory]
+    [InlineData(Rpc.StatusCode.NotFound, "NOT_FOUND")]
+    [InlineData(Rpc.StatusCode.PermissionDenied, "PERMISSION_DENIED")]
+    [InlineData(Rpc.StatusCode.Unauthenticated, "UNAUTHENTICATED")]
+    public void StatusName_StatusCode_IsTheProtocolSpelling(Rpc.StatusCode code, string expected) =>
+        Assert.Equal(expected, ErrorAdvice.StatusName(code));
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.System.V1;
+using Pilotdeck.Rpc;
+using Pilotdeck.TestSupport;
+
+namespace Pilotdeck.Client.Tests;
+
+public sealed class RetryAndDeadlineTests
+{
+    private static readonly GetServerInfoResponse Info = new() { Version = "scripted" };
+
+    private static PilotdeckClient Client(Uri server, Action<PilotdeckClientOptions>? configure = null)
+    {
+        var options = new PilotdeckClientOptions
+        {
+            ServerUrl = server,
+            // A syntactically plain token: the scripted server checks nothing, and no token request is made.
+            Credentials = PilotdeckCredentials.Tokens("test-token", accessTokenExpiresAt: DateTimeOffset.UtcNow.AddHours(1)),
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+        };
+        configure?.Invoke(options);
+        return PilotdeckClient.Create(options);
+    }
+
+    [Fact]
+    public async Task Retry_IdempotentCallUnavailableTwice_SucceedsOnTheThirdAttempt()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((attempt, http) =>
+            attempt <= 2 ? ScriptedGrpcServer.Unavailable(http) : ScriptedGrpcServer.Respond(http, Info));
+        using var client = Client(server.Address);
+
+        var call = client.System.GetServerInfoAsync(new GetServerInfoRequest());
+        var info = await call;
+
+        Assert.Equal("scripted", info.Version);
+        Assert.Equal(3, server.Attempts);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+        // Every attempt carries the token, not only the first.
+        Assert.All(server.Requests, headers => Assert.Equal("Bearer test-token", headers.Authorization.ToString()));
+    }
+
+    [Fact]
+    public async Task Retry_AlwaysUnavailable_GivesUpAfterMaxAttempts()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
+        using var client = Client(server.Address, o => o.MaxRetryAttempts = 3);
+
+        var call = client.Identity.GetMemberAsync(new GetMemberRequest { UserId = "u1" });
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(3, server.Attempts);
+        Assert.Equal(StatusCode.Unavailable, call.GetStatus().StatusCode);
+    }
+
+    [Fact]
+    public async Task Retry_NonIdempotentCall_IsSentOnce()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
+        using var client = Client(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.Identity.CreateApiClientAsync(new CreateApiClientRequest { Name = "no-request-id" }));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, server.Attempts);
+    }
+
+    [Fact]
+    public async Task Retry_CreateWithRequestId_IsRetried()
+    {
+        var created = new CreateApiClientResponse { ApiClient = new ApiClient { ClientId = "pdc_1", Name = "with-id" } };
+        await using var server = await ScriptedGrpcServer.StartAsync((attempt, http) =>
+            attempt == 1 ? ScriptedGrpcServer.Unavailable(http) : ScriptedGrpcServer.Respond(http, created));
+        using var client = Client(server.Address);
+
+        var response = await client.Identity.CreateApiClientAsync(new CreateApiClientRequest { Name = "with-id", RequestId = Guid.NewGuid().ToString() });
+
+        Assert.Equal("pdc_1", response.ApiClient.ClientId);
+        Assert.Equal(2, server.Attempts);
+    }
+
+    [Fact]
+    public async Task Retry_StreamingCall_IsNeverRetried()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
+        using var client = Client(server.Address);
+        // The same path as an idempotent unary method: only the call type keeps it from being retried.
+        var streaming = new Method<GetServerInfoRequest, GetServerInfoResponse>(MethodType.ServerStreaming, SystemService.ServiceName, "GetServerInfo",
+            Marshallers.ForMessage(GetServerInfoRequest.Parser), Marshallers.ForMessage(GetServerInfoResponse.Parser));
+
+        using var call = client.CallInvoker.AsyncServerStreamingCall(streaming, default, new GetServerInfoRequest());
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, server.Attempts);
+        Assert.Equal("Bearer test-token", server.Requests[0].Authorization.ToString());
+    }
+
+    [Fact]
+    public async Task Streaming_TokenRequestFails_ReaderThrowsTheRpcException()
+    {
+        using var client = PilotdeckClient.Create(new PilotdeckClientOptions
+        {
+            ServerUrl = new Uri($"http://127.0.0.1:{PilotdeckTestHost.FreePort()}"),
+            Credentials = PilotdeckCredentials.Password("nobody@demo.test", "irrelevant"),
+        });
+        var streaming = new Method<GetServerInfoRequest, GetServerInfoResponse>(MethodType.ServerStreaming, SystemService.ServiceName, "GetServerInfo",
+            Marshallers.ForMessage(GetServerInfoRequest.Parser), Marshallers.ForMessage(GetServerInfoResponse.Parser));
+
+        using var call = client.CallInvoker.AsyncServerStreamingCall(streaming, default, new GetServerInfoRequest());
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, call.GetStatus().StatusCode);
+    }
+
+    [Fact]
+    public async Task Retry_NextBackoffPastTheDeadline_StopsWithTheLastError()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
+        using var client = Client(server.Address, o =>
+        {
+            o.InitialBackoff = TimeSpan.FromSeconds(10);
+            o.MaxBackoff = TimeSpan.FromSeconds(10);
+        });
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.System.GetServerInfoAsync(new GetServerInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(2)));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(1, server.Attempts);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Deadline_CallWithoutOne_GetsTheDefault()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Hang(http));
+        using var client = Client(server.Address, o => o.DefaultDeadline = TimeSpan.FromMilliseconds(700));
+        var stopwatch = Stopwatch.StartNew();
+
+        // Not idempotent, so a single attempt: the deadline alone ends it.
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.Identity.DeleteMemberAsync(new DeleteMemberRequest { UserId = "u1" }));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
+        Assert.InRange(GrpcTimeout(server.Requests[0]), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(700));
+    }
+
+    [Fact]
+    public async Task Deadline_CallWithItsOwn_KeepsIt()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Respond(http, Info));
+        using var client = Client(server.Address, o => o.DefaultDeadline = TimeSpan.FromMilliseconds(700));
+
+        await client.System.GetServerInfoAsync(new GetServerInfoRequest(), deadline: DateTime.UtcNow.AddMinutes(5));
+
+        Assert.InRange(GrpcTimeout(server.Requests[0]), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Retry_ServerStartsAfterTheFirstAttempt_CallSucceeds()
+    {
+        var port = PilotdeckTestHost.FreePort();
+        // Password credentials, so the token request meets the absent server first and is retried too.
+        using var client = PilotdeckClient.Create(new PilotdeckClientOptions
+        {
+            ServerUrl = new Uri($"http://127.0.0.1:{port}"),
+            Credentials = PilotdeckCredentials.Password(PilotdeckTestHost.OwnerEmail, PilotdeckTestHost.OwnerPassword),
+            MaxRetryAttempts = 30,
+            InitialBackoff = TimeSpan.FromMilliseconds(200),
+            MaxBackoff = TimeSpan.FromMilliseconds(500),
+            DefaultDeadline = TimeSpan.FromSeconds(60),
+        });
+
+        var call = client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        // Nothing listens yet: the first attempt is refused.
+        await Task.Delay(300);
+        Assert.False(call.ResponseAsync.IsCompleted);
+        await using var host = await PilotdeckTestHost.StartAsync(port: port);
+        var caller = await call;
+
+        Assert.Equal(PilotdeckTestHost.OwnerEmail, caller.Email);
+    }
+
+    /// <summary>Decodes the grpc-timeout header the client sent (value plus unit H, M, S, m, u or n).</summary>
+    private static TimeSpan GrpcTimeout(Microsoft.AspNetCore.Http.IHeaderDictionary headers)
+    {
+        var text = headers["grpc-timeout"].ToString();
+        var value = long.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture);
+        return text[^1] switch
+        {
+            'H' => TimeSpan.FromHours(value),
+            'M' => TimeSpan.FromMinutes(value),
+            'S' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMilliseconds(value),
+            'u' => TimeSpan.FromMicroseconds(value),
+            _ => TimeSpan.FromTicks(value / 100),
+        };
+    }
+
+    [Fact]
+    public void IdempotencyCatalog_ReadsTheProtoOptionAndRequestId()
+    {
+        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_GetMember, new GetMemberRequest()));
+        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_ListApiClients, new ListApiClientsRequest()));
+        Assert.True(IdempotencyCatalog.IsRetryable(SystemService.__Method_GetServerInfo, new GetServerInfoRequest()));
+        Assert.False(IdempotencyCatalog.IsRetryable(IdentityService.__Method_DeleteMember, new DeleteMemberRequest()));
+        Assert.False(IdempotencyCatalog.IsRetryable(IdentityService.__Method_CreateMember, new CreateMemberRequest()));
+        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_CreateMember, new CreateMemberRequest { RequestId = "r-1" }));
+    }
+}

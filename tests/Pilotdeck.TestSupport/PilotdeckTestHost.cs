@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Server.Hosting;
+
+namespace Pilotdeck.TestSupport;
+
+/// <summary>
+/// The real host, built as the run command builds it, on loopback over a fresh database. The demo
+/// tenant gets an owner and an API client with known credentials (the seeded admin's password is
+/// random and shown only on the console). Extra host settings go in as <c>--Key=Value</c> arguments,
+/// e.g. a short <c>Pilotdeck:Tokens:AccessTokenLifetime</c>.
+/// </summary>
+public sealed class PilotdeckTestHost : IAsyncDisposable
+{
+    public const string PostgresVariable = "PILOTDECK_TEST_POSTGRES";
+    public const string OwnerPassword = "Correct-Horse-Battery-9";
+
+    private readonly WebApplication _app;
+    private readonly string _dataDirectory;
+    private readonly Func<Task> _dropDatabase;
+
+    private PilotdeckTestHost(WebApplication app, string dataDirectory, Func<Task> dropDatabase)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        _dropDatabase = dropDatabase;
+    }
+
+    /// <summary>The gRPC and OAuth2 address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    public IServiceProvider Services => _app.Services;
+
+    public string TenantId => DemoSeeder.TenantId;
+
+    /// <summary>An owner of the demo tenant; the same in every host, so a client can be set up before the host starts.</summary>
+    public const string OwnerEmail = "owner@demo.test";
+
+    public string ClientId { get; private set; } = null!;
+
+    public string ClientSecret { get; private set; } = null!;
+
+    /// <summary>Starts a host over SQLite (or PostgreSQL) on <paramref name="port"/> (0: any free port).</summary>
+    public static async Task<PilotdeckTestHost> StartAsync(IEnumerable<string>? settings = null, int port = 0, DatabaseProvider provider = DatabaseProvider.Sqlite)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-testhost-" + Guid.NewGuid().ToString("N"));
+        var args = new List<string>
+        {
+            $"--Pilotdeck:GrpcUrl=http://127.0.0.1:{port}",
+            // The browser endpoint defaults to a fixed port; hosts running side by side must not share it.
+            "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
+            $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
+            "--Pilotdeck:SeedDemo=true",
+            "--Serilog:MinimumLevel=Warning",
+        };
+        Func<Task> drop = () => Task.CompletedTask;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var (connectionString, dropDatabase) = await CreatePostgresDatabaseAsync();
+            drop = dropDatabase;
+            args.Add("--Pilotdeck:Database:Provider=Postgres");
+            args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
+        }
+
+        args.AddRange((settings ?? []).Select(s => s.StartsWith("--", StringComparison.Ordinal) ? s : "--" + s));
+        var app = await PilotdeckHost.BuildAsync([.. args]);
+        var host = new PilotdeckTestHost(app, dataDirectory, drop);
+        // Building migrated the database; the accounts exist before the first request can arrive.
+        await host.PrepareDemoTenantAsync();
+        await app.StartAsync();
+        // Kestrel reports addresses in the order the endpoints were configured: the gRPC endpoint comes first.
+        host.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return host;
+    }
+
+    private async Task PrepareDemoTenantAsync()
+    {
+        await using var scope = Services.CreateTenantScope(TenantId);
+        var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var user = await users.CreateAsync(OwnerEmail, OwnerPassword);
+        await users.SetMembershipAsync(user.Id, TenantRole.Owner);
+        var client = await scope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync("test-automation", ["identity.read", "identity.admin"]);
+        ClientId = client.Client.ClientId;
+        ClientSecret = client.Secret;
+    }
+
+    /// <summary>Adds a user to the demo tenant directly in the database.</summary>
+    public async Task<string> AddMemberAsync(string email, string password, TenantRole role)
+    {
+        await using var scope = Services.CreateTenantScope(TenantId);
+        var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var user = await users.CreateAsync(email, password);
+        await users.SetMembershipAsync(user.Id, role);
+        return user.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _dropDatabase();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold the file a moment longer; a stray temp directory is harmless.
+        }
+    }
+
+    /// <summary>A fresh database on the test cluster; the admin connection string comes from <see cref="PostgresVariable"/>.</summary>
+    public static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            // Fail rather than skip: the test command always starts the cluster.
+            throw new InvalidOperationException($"{PostgresVariable} is not set. Start the test cluster with: eval \"$(scripts/postgres.sh start)\"");
+        }
+
+        var name = $"pd_sdk_{Guid.NewGuid():N}";
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        return (connectionString, async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        });
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
