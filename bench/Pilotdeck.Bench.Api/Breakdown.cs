@@ -54,11 +54,13 @@ internal static class Breakdown
         {
             await Loop(Math.Max(operations / 5, 200), op);
             var dbBefore = postgresCpu?.Now() ?? TimeSpan.Zero;
+            // Precise allocation counts here: the cheap counter lags when the loops' threads park on I/O.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var before = ProcessCost.Now();
             var started = Stopwatch.GetTimestamp();
             await Loop(operations, op);
             var wall = Stopwatch.GetElapsedTime(started);
-            var cost = ProcessCost.Now() - before;
+            var cost = (ProcessCost.Now() - before) with { AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore };
             var db = postgresCpu is null ? double.NaN : ((postgresCpu.Now() - dbBefore).TotalMicroseconds / operations);
             var step = new Step(name, where, cost.Cpu.TotalMicroseconds / operations, (double)cost.AllocatedBytes / operations, wall.TotalMicroseconds / operations, db);
             steps.Add(step);
