@@ -144,7 +144,7 @@ try
         var withDb = postgresCpu is not null;
         report.AppendLine("| endpoint | req/s | p50 | p99 | server CPU/req | server alloc/req |" + (withDb ? " PostgreSQL CPU/req |" : ""));
         report.AppendLine("|---|---:|---:|---:|---:|---:|" + (withDb ? "---:|" : ""));
-        foreach (var (run, name) in new[] { (anonymous, "`grpc.health.v1.Health/Check`, anonymous"), (authenticated, "`IdentityService/GetCallerIdentity`, API-client token") })
+        foreach (var (run, name) in new[] { (anonymous, "`SystemService/GetServerInfo`, anonymous"), (authenticated, "`IdentityService/GetCallerIdentity`, API-client token") })
         {
             var r = run.Result;
             report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {r.RequestsPerSecond:N0} | {Ms(r.P50Micros)} | {Ms(r.P99Micros)} | {r.CpuMicrosPerRequest:F1} µs | {r.AllocatedBytesPerRequest:N0} B |{(withDb ? $" {run.PostgresCpuMicrosPerRequest:F1} µs |" : "")}");

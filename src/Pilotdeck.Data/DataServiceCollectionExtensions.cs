@@ -13,6 +13,35 @@ namespace Pilotdeck.Data;
 public static class DataServiceCollectionExtensions
 {
     /// <summary>
+    /// Defaults for a server that holds no session state: skip the reset round trip when a pooled
+    /// connection is reused, and prepare the hot statements. Values set explicitly are kept.
+    /// </summary>
+    private static string TunePostgres(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 20;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>A pooled context for this scope, bound to the scope's tenant; disposing the scope returns it.</summary>
+    private static TContext Lease<TContext>(IServiceProvider services)
+        where TContext : PilotdeckDbContext
+    {
+        var context = services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+        context.Tenant = services.GetRequiredService<ITenantContext>();
+        return context;
+    }
+
+    /// <summary>
     /// Registers the database (<c>Pilotdeck:Database</c>), the scoped tenant context, the identity
     /// core (<c>Pilotdeck:Accounts</c>, <c>Pilotdeck:Tokens</c>) and the page token codec
     /// (<c>Pilotdeck:Paging:Key</c>, base64, at least 32 bytes).
@@ -21,12 +50,21 @@ public static class DataServiceCollectionExtensions
     {
         var database = DatabaseOptions.From(configuration);
         var connectionString = database.ResolveConnectionString();
-        _ = database.Provider switch
+        // Pooled: building a context (options, services, and on SQLite the connection's functions)
+        // costs more than a typical indexed read, and every call needs one.
+        switch (database.Provider)
         {
-            DatabaseProvider.Sqlite => services.AddDbContext<PilotdeckDbContext, SqlitePilotdeckDbContext>(o => o.UseSqlite(connectionString)),
-            DatabaseProvider.Postgres => services.AddDbContext<PilotdeckDbContext, PostgresPilotdeckDbContext>(o => o.UseNpgsql(connectionString)),
-            _ => throw new InvalidOperationException($"Unknown database provider '{database.Provider}'."),
-        };
+            case DatabaseProvider.Sqlite:
+                services.AddPooledDbContextFactory<SqlitePilotdeckDbContext>(o => o.UseSqlite(connectionString));
+                services.AddScoped<PilotdeckDbContext>(sp => Lease<SqlitePilotdeckDbContext>(sp));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddPooledDbContextFactory<PostgresPilotdeckDbContext>(o => o.UseNpgsql(TunePostgres(connectionString)));
+                services.AddScoped<PilotdeckDbContext>(sp => Lease<PostgresPilotdeckDbContext>(sp));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{database.Provider}'.");
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
@@ -38,6 +76,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<UserAccounts>();
         services.AddScoped<ApiClients>();
         services.AddSingleton<SigningKeyCache>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddScoped<SigningKeyStore>();
         services.AddScoped<TokenService>();
 

@@ -20,12 +20,23 @@ public abstract class PilotdeckDbContext : DbContext
     private static readonly MethodInfo ConfigureTenantOwnedMethod =
         typeof(PilotdeckDbContext).GetMethod(nameof(ConfigureTenantOwned), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    private readonly ITenantContext _tenant;
+    private static readonly ITenantContext Unbound = new TenantContext();
 
-    protected PilotdeckDbContext(DbContextOptions options, ITenantContext tenant)
+    private ITenantContext _tenant = Unbound;
+
+    protected PilotdeckDbContext(DbContextOptions options)
         : base(options)
     {
-        _tenant = tenant;
+    }
+
+    /// <summary>
+    /// The scope's tenant. Contexts are pooled, so this is set each time one is handed to a scope
+    /// (see AddPilotdeckData); until then the context is unbound and sees no tenant-owned rows.
+    /// </summary>
+    internal ITenantContext Tenant
+    {
+        get => _tenant;
+        set => _tenant = value;
     }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();

@@ -4,5 +4,5 @@ using Pilotdeck.Data.Tenancy;
 namespace Pilotdeck.Data;
 
 /// <summary>The server provider; its type selects the migrations in Migrations/Postgres.</summary>
-public sealed class PostgresPilotdeckDbContext(DbContextOptions<PostgresPilotdeckDbContext> options, ITenantContext tenant)
-    : PilotdeckDbContext(options, tenant);
+public sealed class PostgresPilotdeckDbContext(DbContextOptions<PostgresPilotdeckDbContext> options)
+    : PilotdeckDbContext(options);

@@ -5,8 +5,8 @@ using Pilotdeck.Data.Tenancy;
 namespace Pilotdeck.Data;
 
 /// <summary>The embedded provider; its type selects the migrations in Migrations/Sqlite.</summary>
-public sealed class SqlitePilotdeckDbContext(DbContextOptions<SqlitePilotdeckDbContext> options, ITenantContext tenant)
-    : PilotdeckDbContext(options, tenant)
+public sealed class SqlitePilotdeckDbContext(DbContextOptions<SqlitePilotdeckDbContext> options)
+    : PilotdeckDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -12,7 +12,7 @@ public sealed class PilotdeckClientOptions
 
     /// <summary>
     /// How the client authenticates. Default <c>null</c>: anonymous, which only reaches the methods
-    /// that need no token (the gRPC health and reflection services).
+    /// that need no token (gRPC health and reflection, and SystemService.GetServerInfo).
     /// </summary>
     public PilotdeckCredentials? Credentials { get; set; }
 

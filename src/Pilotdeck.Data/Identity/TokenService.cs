@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -31,7 +32,8 @@ public sealed class TokenService(
     TenantContext tenant,
     SigningKeyStore keys,
     IOptions<TokenServiceOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ValidatedTokenCache validated)
 {
     public const string AccessTokenType = "at+jwt";
     private const string RefreshTokenPrefix = "pdr_";
@@ -138,11 +140,21 @@ public sealed class TokenService(
 
     public async Task<TokenValidationResult> ValidateAsync(string accessToken, CancellationToken cancellationToken = default)
     {
+        if (validated.TryGet(accessToken) is { } known)
+        {
+            return known;
+        }
+
         var result = await Handler.ValidateTokenAsync(accessToken, await CreateValidationParametersAsync(cancellationToken));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException && keys.TryRefreshCache())
         {
             // The token names a key this host has not cached yet (created by another instance): reload once.
             result = await Handler.ValidateTokenAsync(accessToken, await CreateValidationParametersAsync(cancellationToken));
+        }
+
+        if (result.IsValid && result.SecurityToken is { } token)
+        {
+            validated.Add(accessToken, result, new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
         }
 
         return result;
@@ -208,4 +220,22 @@ public sealed class TokenService(
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
     }
+}
+
+/// <summary>
+/// Access tokens this host has already verified, until they expire. The signature check costs far
+/// more than the call it guards, and a token's claims cannot change; whether its principal is still
+/// active is checked on every call regardless, so revocation stays immediate.
+/// </summary>
+public sealed class ValidatedTokenCache(TimeProvider time)
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 50_000 });
+
+    public TokenValidationResult? TryGet(string token) =>
+        _cache.TryGetValue(token, out Entry? entry) && entry!.ExpiresAt > time.GetUtcNow() ? entry.Result : null;
+
+    public void Add(string token, TokenValidationResult result, DateTimeOffset expiresAt) =>
+        _cache.Set(token, new Entry(result, expiresAt), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expiresAt });
+
+    private sealed record Entry(TokenValidationResult Result, DateTimeOffset ExpiresAt);
 }

@@ -97,9 +97,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
     /// <summary>The token proves who; the database says whether the client is still allowed (revocation is immediate).</summary>
     private static async Task<Caller> AuthorizeClientAsync(IServiceProvider services, string clientId, string tenantId, IReadOnlyList<string> scopes, AccessPolicy policy, CancellationToken cancellationToken)
     {
-        var client = await services.GetRequiredService<ApiClients>().FindAsync(clientId, cancellationToken);
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (client is null || client.RevokedAt is not null || client.ExpiresAt <= now)
+        if (!await services.GetRequiredService<ApiClients>().IsActiveAsync(clientId, cancellationToken))
         {
             throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This API client has been revoked or has expired.");
         }

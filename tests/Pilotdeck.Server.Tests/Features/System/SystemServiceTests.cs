@@ -29,6 +29,14 @@ public sealed class SystemServiceTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(info.Services.Select(s => s.ServiceName).Order(StringComparer.Ordinal), info.Services.Select(s => s.ServiceName));
     }
 
+    [Fact]
+    public async Task GetServerInfo_WithoutToken_IsAnswered()
+    {
+        // The one anonymous Pilotdeck method: parity checks compare builds across environments without credentials.
+        var info = await new SystemService.SystemServiceClient(_host.CreateChannel()).GetServerInfoAsync(new GetServerInfoRequest());
+        Assert.Equal("0.1.0", info.Version);
+    }
+
     [Theory]
     [InlineData("grpc-v1")]
     [InlineData("grpc-v1alpha")]
