@@ -25,7 +25,7 @@ public static class CliRoot
             root.Subcommands.Add(command);
         }
 
-        root.Subcommands.Add(AdminCommand.Create(api));
+        root.Subcommands.Add(AdminCommand.Create(api, environment));
         root.Subcommands.Add(DbCommand.Create(environment));
         root.Subcommands.Add(GuardianCommand.Create());
         return root;

@@ -12,11 +12,12 @@ namespace Pilotdeck.Cli.Admin;
 /// </summary>
 public static class AdminCommand
 {
-    public static Command Create(ApiContext api)
+    public static Command Create(ApiContext api, CliEnvironment environment)
     {
-        var admin = new Command("admin", "Administer the profile's tenant: members and API clients (needs the admin role or the identity.admin scope).");
+        var admin = new Command("admin", "Administer the profile's tenant (members, API clients: needs the admin role or the identity.admin scope) and, directly on the database, tenants.");
         admin.Subcommands.Add(Members(api));
         admin.Subcommands.Add(Clients(api));
+        admin.Subcommands.Add(TenantsCommand.Create(environment));
         return admin;
     }
 
