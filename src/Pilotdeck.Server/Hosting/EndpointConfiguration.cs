@@ -17,40 +17,56 @@ public static class EndpointConfiguration
     /// speaks HTTP/2 only; https (with <c>Pilotdeck:Tls:CertificatePath</c>) negotiates h2 by ALPN
     /// and still accepts HTTP/1.1 so such clients get a clear 426 instead of a broken connection.
     /// </summary>
+    /// <summary>An empty <c>Pilotdeck:GrpcUrl</c> runs the portal alone, against <c>Pilotdeck:ApiUrl</c>.</summary>
+    public static bool HostsApi(IConfiguration configuration) => configuration[GrpcUrlKey] is not "";
+
+    /// <summary>An empty <c>Pilotdeck:PortalUrl</c> runs the API alone, e.g. on a node behind a load balancer.</summary>
+    public static bool HostsPortal(IConfiguration configuration) => configuration[PortalUrlKey] is not "";
+
     public static WebApplicationBuilder AddPilotdeckEndpoints(this WebApplicationBuilder builder)
     {
-        var grpcUrl = new Uri(builder.Configuration[GrpcUrlKey] ?? DefaultGrpcUrl);
-        var certificatePath = builder.Configuration["Pilotdeck:Tls:CertificatePath"];
-        var certificatePassword = builder.Configuration["Pilotdeck:Tls:CertificatePassword"];
+        var configuration = builder.Configuration;
+        if (!HostsApi(configuration) && !HostsPortal(configuration))
+        {
+            throw new InvalidOperationException($"Both {GrpcUrlKey} and {PortalUrlKey} are empty: nothing to serve.");
+        }
+
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(ToEndPoint(grpcUrl), listen =>
+            if (HostsApi(configuration))
             {
-                if (grpcUrl.Scheme == Uri.UriSchemeHttps)
-                {
-                    if (string.IsNullOrEmpty(certificatePath))
-                    {
-                        throw new InvalidOperationException($"{GrpcUrlKey} is https but Pilotdeck:Tls:CertificatePath is not set.");
-                    }
+                // Plain http means h2c with prior knowledge, so HTTP/2 only; over TLS, ALPN picks h2 and
+                // HTTP/1.1 clients still connect and get a clear 426.
+                var grpcUrl = new Uri(configuration[GrpcUrlKey] ?? DefaultGrpcUrl);
+                kestrel.Listen(ToEndPoint(grpcUrl), listen => Configure(listen, grpcUrl, HttpProtocols.Http2, configuration));
+            }
 
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificatePath, certificatePassword));
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                }
-            });
-
-            // Browsers cannot speak h2c, so the portal gets an endpoint of its own; an empty value turns it off
-            // (e.g. an API-only node behind a load balancer).
-            var portalUrl = builder.Configuration[PortalUrlKey] ?? DefaultPortalUrl;
-            if (portalUrl.Length > 0)
+            if (HostsPortal(configuration))
             {
-                kestrel.Listen(ToEndPoint(new Uri(portalUrl)), listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+                // Browsers cannot speak h2c, so the portal gets an endpoint of its own: HTTP/1.1, or h2 over TLS.
+                var portalUrl = new Uri(configuration[PortalUrlKey] ?? DefaultPortalUrl);
+                kestrel.Listen(ToEndPoint(portalUrl), listen => Configure(listen, portalUrl, HttpProtocols.Http1, configuration));
             }
         });
         return builder;
+    }
+
+    private static void Configure(ListenOptions listen, Uri url, HttpProtocols plainProtocols, IConfiguration configuration)
+    {
+        if (url.Scheme != Uri.UriSchemeHttps)
+        {
+            listen.Protocols = plainProtocols;
+            return;
+        }
+
+        var certificatePath = configuration["Pilotdeck:Tls:CertificatePath"];
+        if (string.IsNullOrEmpty(certificatePath))
+        {
+            throw new InvalidOperationException($"{url} is https but Pilotdeck:Tls:CertificatePath is not set.");
+        }
+
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["Pilotdeck:Tls:CertificatePassword"]));
     }
 
     private static System.Net.IPEndPoint ToEndPoint(Uri url)
@@ -74,7 +90,7 @@ public static class EndpointConfiguration
         {
             var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-            string[] roles = ["gRPC API", "Portal"];
+            string[] roles = [.. HostsApi(app.Configuration) ? ["gRPC API"] : Array.Empty<string>(), "Portal"];
             for (var i = 0; i < addresses.Count; i++)
             {
                 Console.WriteLine($"Pilotdeck {(i < roles.Length ? roles[i] : "endpoint")} listening on {addresses[i]}");

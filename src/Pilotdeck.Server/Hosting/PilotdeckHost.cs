@@ -18,7 +18,11 @@ public static class PilotdeckHost
         builder.Services.AddPilotdeckServices(builder.Configuration);
 
         var app = builder.Build();
-        await app.PrepareDatabaseAsync();
+        if (EndpointConfiguration.HostsApi(app.Configuration))
+        {
+            await app.PrepareDatabaseAsync();
+        }
+
         app.MapPilotdeckServices();
         app.ReportListeningAddresses();
         return app;

@@ -11,15 +11,34 @@ using Pilotdeck.Server.Platform.Paging;
 
 namespace Pilotdeck.Server.Hosting;
 
-/// <summary>The one place that lists what the host serves.</summary>
+/// <summary>
+/// The one place that lists what the host serves. The API and the portal are registered separately
+/// so one process can run either or both (see <see cref="EndpointConfiguration"/>).
+/// </summary>
 public static class ServiceRegistration
 {
     public static IServiceCollection AddPilotdeckServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddPilotdeckData(configuration);
+        // Both halves protect data (idempotency records, portal cookies) with the same persisted keys.
         services.AddDataProtection()
             .SetApplicationName("pilotdeck")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseOptions.From(configuration).DataDirectory, "keys")));
+        if (EndpointConfiguration.HostsApi(configuration))
+        {
+            services.AddPilotdeckApi(configuration);
+        }
+
+        if (EndpointConfiguration.HostsPortal(configuration))
+        {
+            services.AddPilotdeckPortal(configuration);
+        }
+
+        return services;
+    }
+
+    private static void AddPilotdeckApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddPilotdeckData(configuration);
 
         services.AddSingleton<AccessPolicyCatalog>();
         services.AddSingleton<AccessPolicyInterceptor>();
@@ -30,19 +49,25 @@ public static class ServiceRegistration
 
         services.AddGrpc(options => options.Interceptors.Add(typeof(AccessPolicyInterceptor)));
         services.AddPilotdeckReflectionAndHealth();
-        services.AddPilotdeckPortal(configuration);
         services.AddSingleton(BuildInfoProvider.FromAssembly(typeof(PilotdeckHost).Assembly));
-        return services;
     }
 
     public static WebApplication MapPilotdeckServices(this WebApplication app)
     {
-        app.MapGrpcService<SystemService>();
-        app.MapGrpcService<IdentityService>();
-        app.MapGrpcService<GuardianService>();
-        app.MapGrpcReflectionAndHealth();
-        app.MapOAuthEndpoints();
-        app.MapPilotdeckPortal();
+        if (EndpointConfiguration.HostsApi(app.Configuration))
+        {
+            app.MapGrpcService<SystemService>();
+            app.MapGrpcService<IdentityService>();
+            app.MapGrpcService<GuardianService>();
+            app.MapGrpcReflectionAndHealth();
+            app.MapOAuthEndpoints();
+        }
+
+        if (EndpointConfiguration.HostsPortal(app.Configuration))
+        {
+            app.MapPilotdeckPortal();
+        }
+
         return app;
     }
 }
