@@ -18,7 +18,6 @@ namespace Pilotdeck.Bench.Api;
 /// </summary>
 internal sealed class ServerUnderTest : IAsyncDisposable
 {
-    public const string PostgresVariable = "PILOTDECK_TEST_POSTGRES";
     public const string TenantId = "demo";
     public const string ClientScope = "identity.read";
 
@@ -70,7 +69,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         string? connectionString = null;
         if (provider == "postgres")
         {
-            (connectionString, var dropDatabase) = await CreatePostgresDatabaseAsync();
+            (connectionString, var dropDatabase) = await Pilotdeck.TestSupport.ThrowawayPostgres.CreateDatabaseAsync("pd_bench_api");
             drop = dropDatabase;
             args.Add("--Pilotdeck:Database:Provider=Postgres");
             args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
@@ -146,31 +145,5 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         {
             // SQLite may hold the file a moment longer; a temp directory left behind is harmless.
         }
-    }
-
-    private static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            throw new InvalidOperationException($"{PostgresVariable} is not set. bench/api.sh starts a cluster; by hand: eval \"$(scripts/postgres.sh start)\"");
-        }
-
-        var name = $"pd_bench_api_{Guid.NewGuid():N}";
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        return (connectionString, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        });
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -18,7 +18,6 @@ namespace Pilotdeck.TestSupport;
 /// </summary>
 public sealed class PilotdeckTestHost : IAsyncDisposable
 {
-    public const string PostgresVariable = "PILOTDECK_TEST_POSTGRES";
     public const string OwnerPassword = "Correct-Horse-Battery-9";
 
     private readonly WebApplication _app;
@@ -114,33 +113,8 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh database on the test cluster; the admin connection string comes from <see cref="PostgresVariable"/>.</summary>
-    public static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            // Fail rather than skip: the test command always starts the cluster.
-            throw new InvalidOperationException($"{PostgresVariable} is not set. Start the test cluster with: eval \"$(scripts/postgres.sh start)\"");
-        }
-
-        var name = $"pd_sdk_{Guid.NewGuid():N}";
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        return (connectionString, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        });
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>A fresh database on the test cluster; see <see cref="ThrowawayPostgres"/>.</summary>
+    public static Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync() => ThrowawayPostgres.CreateDatabaseAsync("pd_sdk");
 
     /// <summary>A loopback port nothing listens on right now.</summary>
     public static int FreePort()

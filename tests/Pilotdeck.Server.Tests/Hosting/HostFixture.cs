@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Rpc;
 using Pilotdeck.Server.Hosting;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Hosting;
 
@@ -20,8 +20,6 @@ namespace Pilotdeck.Server.Tests.Hosting;
 /// </summary>
 public abstract class HostFixture : IAsyncLifetime
 {
-    public const string PostgresVariable = "PILOTDECK_TEST_POSTGRES";
-
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-host-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new(new SocketsHttpHandler());
     private WebApplication? _app;
@@ -52,7 +50,7 @@ public abstract class HostFixture : IAsyncLifetime
         };
         if (Provider == DatabaseProvider.Postgres)
         {
-            var (connectionString, drop) = await CreatePostgresDatabaseAsync();
+            var (connectionString, drop) = await ThrowawayPostgres.CreateDatabaseAsync("pd_host");
             _dropDatabase = drop;
             args.Add("--Pilotdeck:Database:Provider=Postgres");
             args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
@@ -143,33 +141,6 @@ public abstract class HostFixture : IAsyncLifetime
         {
             // SQLite may still hold the file for a moment on shutdown; the temp dir is harmless.
         }
-    }
-
-    private static async Task<(string ConnectionString, Func<Task> Drop)> CreatePostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            // Fail rather than skip: the test command always starts the cluster.
-            throw new InvalidOperationException($"{PostgresVariable} is not set. Start the test cluster with: eval \"$(scripts/postgres.sh start)\"");
-        }
-
-        var name = $"pd_host_{Guid.NewGuid():N}";
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        return (connectionString, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        });
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
 
