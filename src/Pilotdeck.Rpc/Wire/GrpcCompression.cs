@@ -13,7 +13,7 @@ public static class GrpcCompression
 
     public static bool IsSupported(string encoding) => encoding is Identity or Gzip;
 
-    /// <summary>Picks gzip if the peer's accept list has it, else identity.</summary>
+    /// <summary>Whether the peer listed <paramref name="encoding"/> in its <c>grpc-accept-encoding</c>.</summary>
     public static bool PeerAccepts(string? acceptEncoding, string encoding) =>
         acceptEncoding is not null && acceptEncoding.Split(',').Any(e => e.Trim() == encoding);
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pilotdeck.Rpc.Wire;
 
 /// <summary>Moves metadata between HTTP header lists and <see cref="Metadata"/>, base64 for <c>-bin</c> keys.</summary>
@@ -73,16 +71,5 @@ public static class MetadataCodec
         {
             return null;
         }
-    }
-
-    internal static string Describe(Metadata metadata)
-    {
-        var sb = new StringBuilder();
-        foreach (var e in metadata)
-        {
-            sb.Append(e).Append("; ");
-        }
-
-        return sb.ToString();
     }
 }
