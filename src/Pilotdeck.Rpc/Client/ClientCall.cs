@@ -19,6 +19,8 @@ internal sealed class ClientCall<TRequest, TResponse>
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
     private readonly CancellationTokenSource _cts;
+    private readonly CancellationTokenSource? _deadlineCts;
+    private readonly DateTime? _deadline;
     private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string? _requestEncoding;
     private Task<HttpResponseMessage>? _send;
@@ -27,7 +29,6 @@ internal sealed class ClientCall<TRequest, TResponse>
     private string? _responseEncoding;
     private Status? _status;
     private Metadata _trailers = Metadata.Empty;
-    private readonly DateTime? _deadline;
     private Google.Rpc.Status? _richStatus;
     private int _disposed;
 
@@ -314,8 +315,6 @@ internal sealed class ClientCall<TRequest, TResponse>
         status = new Status(code, message);
         return true;
     }
-
-    private readonly CancellationTokenSource? _deadlineCts;
 
     /// <summary>The deadline fired, and neither the user's token nor our own abort came first.</summary>
     private bool DeadlineExceeded => _deadlineCts is { IsCancellationRequested: true } && !_options.CancellationToken.IsCancellationRequested;
