@@ -76,5 +76,4 @@ public static class Reasons
     public const string CatalogInvalid = "CATALOG_INVALID";
     public const string UploadTooLarge = "UPLOAD_TOO_LARGE";
     public const string AnalysisNotFound = "ANALYSIS_NOT_FOUND";
-    public const string Internal = "INTERNAL";
 }
