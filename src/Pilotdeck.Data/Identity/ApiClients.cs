@@ -103,17 +103,4 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
         }
         return new ClientAuthenticationResult(ClientAuthenticationStatus.Succeeded, client);
     }
-
-    /// <summary>Whether a client may still call, in one indexed, untracked read: the per-call check after token validation.</summary>
-    public async Task<bool> IsActiveAsync(string clientId, CancellationToken cancellationToken = default)
-    {
-        // Not an EF compiled query: those keep the first model they meet, and a process may hold both providers.
-        var state = await db.ApiClients.AsNoTracking()
-            .Where(c => c.ClientId == clientId)
-            .Select(c => new ClientActiveState(c.RevokedAt, c.ExpiresAt))
-            .SingleOrDefaultAsync(cancellationToken);
-        return state is not null && state.RevokedAt is null && !(state.ExpiresAt <= time.GetUtcNow());
-    }
-
-    private sealed record ClientActiveState(DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt);
 }

@@ -142,17 +142,4 @@ public sealed class UserAccounts(PilotdeckDbContext db, IPasswordHasher<User> ha
             .Where(m => m.UserId == userId)
             .OrderBy(m => m.TenantId)
             .ToListAsync(cancellationToken);
-
-    /// <summary>
-    /// What a call needs to know about a signed-in user in the bound tenant, in one indexed query:
-    /// null when the user is not (or no longer) a member.
-    /// </summary>
-    public async Task<UserAccessState?> GetAccessStateAsync(string userId, CancellationToken cancellationToken = default)
-        => await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == userId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new UserAccessState(m.Role, u.Disabled))
-            .SingleOrDefaultAsync(cancellationToken);
 }
-
-/// <summary>A member's role in the bound tenant and whether their account is disabled.</summary>
-public sealed record UserAccessState(TenantRole Role, bool Disabled);

@@ -97,7 +97,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
     /// <summary>The token proves who; the database says whether the client is still allowed (revocation is immediate).</summary>
     private static async Task<Caller> AuthorizeClientAsync(IServiceProvider services, string clientId, string tenantId, IReadOnlyList<string> scopes, AccessPolicy policy, CancellationToken cancellationToken)
     {
-        if (!await services.GetRequiredService<ApiClients>().IsActiveAsync(clientId, cancellationToken))
+        if (!await services.GetRequiredService<PrincipalChecks>().IsClientActiveAsync(clientId, cancellationToken))
         {
             throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This API client has been revoked or has expired.");
         }
@@ -115,7 +115,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
     /// <summary>Reads the user's current role, so a demotion or removal applies before the token expires.</summary>
     private static async Task<Caller> AuthorizeUserAsync(IServiceProvider services, string userId, string tenantId, AccessPolicy policy, CancellationToken cancellationToken)
     {
-        var state = await services.GetRequiredService<UserAccounts>().GetAccessStateAsync(userId, cancellationToken);
+        var state = await services.GetRequiredService<PrincipalChecks>().GetUserAccessStateAsync(userId, cancellationToken);
         if (state is null || state.Disabled)
         {
             throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This account is disabled or no longer a member of the tenant.");

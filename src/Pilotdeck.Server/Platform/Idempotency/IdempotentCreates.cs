@@ -18,15 +18,20 @@ namespace Pilotdeck.Server.Platform.Idempotency;
 public sealed class IdempotentCreates
 {
     private readonly PilotdeckDbContext _db;
-    private readonly IDataProtector _protector;
+    private readonly IDataProtectionProvider _protection;
     private readonly TimeProvider _time;
+    private IDataProtector? _protector;
 
     public IdempotentCreates(PilotdeckDbContext db, IDataProtectionProvider protection, TimeProvider time)
     {
         _db = db;
-        _protector = protection.CreateProtector("Pilotdeck.Idempotency.v1");
+        _protection = protection;
         _time = time;
     }
+
+    // Created on first use: every call to a service with create methods constructs this class,
+    // most never create anything.
+    private IDataProtector Protector => _protector ??= _protection.CreateProtector("Pilotdeck.Idempotency.v1");
 
     public Task<TResponse> RunAsync<TResponse>(string method, string requestId, IMessage request, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse> =>
@@ -61,7 +66,7 @@ public sealed class IdempotentCreates
             Method = method,
             RequestId = requestId,
             RequestHash = requestHash,
-            Response = _protector.Protect(response.ToByteArray()),
+            Response = Protector.Protect(response.ToByteArray()),
             CreatedAt = _time.GetUtcNow(),
         });
         try
@@ -97,6 +102,6 @@ public sealed class IdempotentCreates
                 violations: [new FieldViolation("request_id", "already used with different fields")]);
         }
 
-        return parser.ParseFrom(_protector.Unprotect(record.Response));
+        return parser.ParseFrom(Protector.Unprotect(record.Response));
     }
 }

@@ -1,0 +1,131 @@
+using Pilotdeck.Data.Identity;
+
+namespace Pilotdeck.Data.Tests;
+
+/// <summary>
+/// The per-call principal checks are SQL written outside EF's query filter, so these tests hold
+/// them to what the filter would give: the bound tenant's rows only, nothing when unbound.
+/// </summary>
+public class PrincipalChecksTests
+{
+    private const string Email = "grace@example.com";
+    private const string Password = "correct horse battery";
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IsClientActive_OwnTenantOnly(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        var clientId = await CreateClientAsync(database, lifetime: null);
+
+        Assert.True(await IsClientActiveAsync(database, "alpha", clientId));
+        Assert.False(await IsClientActiveAsync(database, "beta", clientId));
+        Assert.False(await IsClientActiveAsync(database, tenant: null, clientId));
+        Assert.False(await IsClientActiveAsync(database, "alpha", "pdc_unknown"));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IsClientActive_Revoked_IsFalse(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        var clientId = await CreateClientAsync(database, lifetime: null);
+        await using (var scope = database.TenantScope("alpha"))
+        {
+            Assert.True(await scope.Get<ApiClients>().RevokeAsync(clientId));
+        }
+
+        Assert.False(await IsClientActiveAsync(database, "alpha", clientId));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IsClientActive_UntilTheExpiryInstant(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        var clientId = await CreateClientAsync(database, TimeSpan.FromDays(30));
+
+        database.Time.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMilliseconds(1));
+        Assert.True(await IsClientActiveAsync(database, "alpha", clientId));
+        database.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(await IsClientActiveAsync(database, "alpha", clientId));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IsClientActive_InsideTheScopesTransaction_SeesItsWrites(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        await using var scope = database.TenantScope("alpha");
+        await using var transaction = await scope.Db().Database.BeginTransactionAsync();
+
+        var issued = await scope.Get<ApiClients>().CreateAsync("etl", ["cohorts.read"]);
+
+        Assert.True(await scope.Get<PrincipalChecks>().IsClientActiveAsync(issued.Client.ClientId));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task GetUserAccessState_ReadsTheRoleOfTheBoundTenant(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        await database.AddTenantsAsync("gamma");
+        var userId = await CreateUserAsync(database);
+        await AddMemberAsync(database, "alpha", userId, TenantRole.Analyst);
+        await AddMemberAsync(database, "beta", userId, TenantRole.Owner);
+
+        Assert.Equal(new UserAccessState(TenantRole.Analyst, Disabled: false), await GetUserAccessStateAsync(database, "alpha", userId));
+        Assert.Equal(new UserAccessState(TenantRole.Owner, Disabled: false), await GetUserAccessStateAsync(database, "beta", userId));
+        Assert.Null(await GetUserAccessStateAsync(database, "gamma", userId));
+        Assert.Null(await GetUserAccessStateAsync(database, tenant: null, userId));
+        Assert.Null(await GetUserAccessStateAsync(database, "alpha", "usr_unknown"));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task GetUserAccessState_DisabledAccount_SaysSo(DatabaseProvider provider)
+    {
+        await using var database = await CreateAsync(provider);
+        var userId = await CreateUserAsync(database);
+        await AddMemberAsync(database, "alpha", userId, TenantRole.Viewer);
+        await using (var scope = database.UnboundScope())
+        {
+            var user = (await scope.Get<UserAccounts>().FindByEmailAsync(Email))!;
+            user.Disabled = true;
+            await scope.Db().SaveChangesAsync();
+        }
+
+        Assert.Equal(new UserAccessState(TenantRole.Viewer, Disabled: true), await GetUserAccessStateAsync(database, "alpha", userId));
+    }
+
+    private static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await database.AddTenantsAsync("alpha", "beta");
+        return database;
+    }
+
+    private static async Task<string> CreateClientAsync(TestDatabase database, TimeSpan? lifetime)
+    {
+        await using var scope = database.TenantScope("alpha");
+        return (await scope.Get<ApiClients>().CreateAsync("etl", ["cohorts.read"], lifetime)).Client.ClientId;
+    }
+
+    private static async Task<string> CreateUserAsync(TestDatabase database)
+    {
+        await using var scope = database.UnboundScope();
+        return (await scope.Get<UserAccounts>().CreateAsync(Email, Password)).Id;
+    }
+
+    private static async Task AddMemberAsync(TestDatabase database, string tenant, string userId, TenantRole role)
+    {
+        await using var scope = database.TenantScope(tenant);
+        await scope.Get<UserAccounts>().SetMembershipAsync(userId, role);
+    }
+
+    private static async Task<bool> IsClientActiveAsync(TestDatabase database, string? tenant, string clientId)
+    {
+        await using var scope = tenant is null ? database.UnboundScope() : database.TenantScope(tenant);
+        return await scope.Get<PrincipalChecks>().IsClientActiveAsync(clientId);
+    }
+
+    private static async Task<UserAccessState?> GetUserAccessStateAsync(TestDatabase database, string? tenant, string userId)
+    {
+        await using var scope = tenant is null ? database.UnboundScope() : database.TenantScope(tenant);
+        return await scope.Get<PrincipalChecks>().GetUserAccessStateAsync(userId);
+    }
+}
