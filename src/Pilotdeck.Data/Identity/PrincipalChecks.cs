@@ -16,8 +16,8 @@ public sealed record UserAccessState(TenantRole Role, bool Disabled);
 /// still active, and what is the calling user's role, in the tenant bound to this scope.
 /// </summary>
 /// <remarks>
-/// These two run as plain ADO.NET SQL rather than as LINQ: on the hot path EF's
-/// per-query pipeline cost several times the read itself (docs/adr/0007-principal-checks.md). The
+/// These two run as plain ADO.NET SQL rather than as LINQ: on this hot path EF's per-query
+/// pipeline costs several times the read itself (docs/adr/0007-principal-checks.md). The
 /// SQL is built once per model from EF's own mapping, so table and column names, identifier
 /// quoting and value conversions cannot drift from the model, and it states the tenant predicate
 /// that EF's query filter would add. An unbound scope sees nothing, as with the filter.
