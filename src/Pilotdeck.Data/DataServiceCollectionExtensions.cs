@@ -74,10 +74,13 @@ public static class DataServiceCollectionExtensions
                 services.AddScoped<PilotdeckDbContext>(sp => Lease<SqlitePilotdeckDbContext>(sp));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(TunePostgres(connectionString)) { Multiplexing = true }.ConnectionString));
-                services.AddPooledDbContextFactory<PostgresPilotdeckDbContext>(o => o.UseNpgsql(TunePostgres(connectionString)));
+            {
+                var tuned = TunePostgres(connectionString);
+                services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(tuned) { Multiplexing = true }.ConnectionString));
+                services.AddPooledDbContextFactory<PostgresPilotdeckDbContext>(o => o.UseNpgsql(tuned));
                 services.AddScoped<PilotdeckDbContext>(sp => Lease<PostgresPilotdeckDbContext>(sp));
                 break;
+            }
             default:
                 throw new InvalidOperationException($"Unknown database provider '{database.Provider}'.");
         }
