@@ -8,8 +8,12 @@ internal sealed record BenchOptions
     /// <summary>h2load requests per measured run (-n), the same for both endpoints.</summary>
     public int Requests { get; init; } = 50_000;
 
-    /// <summary>h2load requests per warm-up pass and endpoint (JIT tiering, connection pools, caches).</summary>
-    public int WarmupRequests { get; init; } = 20_000;
+    /// <summary>
+    /// h2load requests per warm-up pass and endpoint (JIT tiering, connection pools, caches). Passes
+    /// of 20,000 (under a second each) could agree with each other while the JIT was still tiering
+    /// up, and the first measured rounds then ran at two thirds of the later ones.
+    /// </summary>
+    public int WarmupRequests { get; init; } = 100_000;
 
     /// <summary>h2load client connections (-c).</summary>
     public int Connections { get; init; } = 16;

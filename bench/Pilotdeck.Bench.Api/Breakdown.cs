@@ -153,7 +153,7 @@ internal static class Breakdown
         }
 
         // 3. The one indexed read: is the client still active? Fresh scope per call, as per request.
-        await Measure("scope + Bind + PrincipalChecks.IsClientActiveAsync (as the interceptor does)", "Pilotdeck.Data/Identity/PrincipalChecks.cs", async () =>
+        await Measure("scope + Bind + PrincipalChecks.IsClientActiveAsync (as the interceptor does; batched on PostgreSQL)", "Pilotdeck.Data/Identity/PrincipalChecks.cs, RowLookups.cs", async () =>
         {
             await using var scope = scopes.CreateTenantScope(ServerUnderTest.TenantId);
             if (!await scope.ServiceProvider.GetRequiredService<PrincipalChecks>().IsClientActiveAsync(clientId))
@@ -220,7 +220,7 @@ internal static class Breakdown
             // statements are parsed and planned afresh every time; both are connection-string switches.
             var tuned = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 20 }.ConnectionString;
             await using var tunedSource = Npgsql.NpgsqlDataSource.Create(tuned);
-            await Measure("  same read, raw ADO.NET, No Reset On Close + Max Auto Prepare=20", "variant: connection string", async () =>
+            await Measure("  same read, raw ADO.NET, No Reset On Close + Max Auto Prepare=20 (one read per round trip)", "variant: unbatched", async () =>
             {
                 await using var connection = await tunedSource.OpenConnectionAsync();
                 await ReadClientAsync(connection, clientId);

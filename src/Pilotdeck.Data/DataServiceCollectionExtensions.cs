@@ -51,6 +51,27 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
+    /// One provider's context and connections. Contexts are pooled: building one (options, services,
+    /// and on SQLite the connection's functions) costs more than a typical indexed read, and every
+    /// call needs one. The DbDataSource hands out plain connections for the per-call reads that
+    /// bypass EF (PrincipalChecks, docs/adr/0007-principal-checks.md); RowLookups batches them
+    /// where the provider can.
+    /// </summary>
+    private static void AddProvider<TContext>(IServiceCollection services, Func<DbDataSource> dataSource, Action<DbContextOptionsBuilder> configure)
+        where TContext : PilotdeckDbContext
+    {
+        services.AddSingleton(_ => dataSource());
+        services.AddSingleton<RowLookups>();
+        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddScoped<PilotdeckDbContext>(sp => Lease<TContext>(sp));
+        services.AddSingleton(sp =>
+        {
+            using var context = sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+            return PrincipalChecks.Statements.For(context);
+        });
+    }
+
+    /// <summary>
     /// Registers the database (<c>Pilotdeck:Database</c>), the scoped tenant context, the identity
     /// core (<c>Pilotdeck:Accounts</c>, <c>Pilotdeck:Tokens</c>) and the page token codec
     /// (<c>Pilotdeck:Paging:Key</c>, base64, at least 32 bytes).
@@ -59,26 +80,15 @@ public static class DataServiceCollectionExtensions
     {
         var database = DatabaseOptions.From(configuration);
         var connectionString = database.ResolveConnectionString();
-        // Pooled: building a context (options, services, and on SQLite the connection's functions)
-        // costs more than a typical indexed read, and every call needs one.
-        // The DbDataSource hands out plain connections for the per-call reads that bypass EF
-        // (PrincipalChecks, docs/adr/0007-principal-checks.md). On PostgreSQL it multiplexes: many
-        // concurrent calls' checks share a few connections and are written and answered in batches,
-        // which cut the database's CPU per check about fourfold under load. EF keeps ordinary
-        // pooled connections, which transactions need.
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddSingleton<DbDataSource>(_ => SqliteFactory.Instance.CreateDataSource(connectionString));
-                services.AddPooledDbContextFactory<SqlitePilotdeckDbContext>(o => o.UseSqlite(connectionString));
-                services.AddScoped<PilotdeckDbContext>(sp => Lease<SqlitePilotdeckDbContext>(sp));
+                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString));
                 break;
             case DatabaseProvider.Postgres:
             {
                 var tuned = TunePostgres(connectionString);
-                services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(tuned) { Multiplexing = true }.ConnectionString));
-                services.AddPooledDbContextFactory<PostgresPilotdeckDbContext>(o => o.UseNpgsql(tuned));
-                services.AddScoped<PilotdeckDbContext>(sp => Lease<PostgresPilotdeckDbContext>(sp));
+                AddProvider<PostgresPilotdeckDbContext>(services, () => NpgsqlDataSource.Create(tuned), o => o.UseNpgsql(tuned));
                 break;
             }
             default:

@@ -49,15 +49,40 @@ public class PrincipalChecksTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task IsClientActive_InsideTheScopesTransaction_SeesItsWrites(DatabaseProvider provider)
+    public async Task ConcurrentChecks_EachGetTheirOwnAnswer(DatabaseProvider provider)
     {
+        // On PostgreSQL these share batches (RowLookups); an answer handed to the wrong caller
+        // would let a revoked client or another tenant's member through.
         await using var database = await CreateAsync(provider);
-        await using var scope = database.TenantScope("alpha");
-        await using var transaction = await scope.Db().Database.BeginTransactionAsync();
+        var active = await CreateClientAsync(database, lifetime: null);
+        var revoked = await CreateClientAsync(database, lifetime: null);
+        await using (var scope = database.TenantScope("alpha"))
+        {
+            Assert.True(await scope.Get<ApiClients>().RevokeAsync(revoked));
+        }
 
-        var issued = await scope.Get<ApiClients>().CreateAsync("etl", ["cohorts.read"]);
+        var userId = await CreateUserAsync(database);
+        await AddMemberAsync(database, "alpha", userId, TenantRole.Facilitator);
+        await AddMemberAsync(database, "beta", userId, TenantRole.Viewer);
 
-        Assert.True(await scope.Get<PrincipalChecks>().IsClientActiveAsync(issued.Client.ClientId));
+        var checks = Enumerable.Range(0, 400).Select(async i =>
+        {
+            var tenant = i % 2 == 0 ? "alpha" : "beta";
+            switch (i % 3)
+            {
+                case 0:
+                    Assert.Equal(tenant == "alpha", await IsClientActiveAsync(database, tenant, active));
+                    break;
+                case 1:
+                    Assert.False(await IsClientActiveAsync(database, tenant, revoked));
+                    break;
+                default:
+                    var expected = tenant == "alpha" ? TenantRole.Facilitator : TenantRole.Viewer;
+                    Assert.Equal(new UserAccessState(expected, Disabled: false), await GetUserAccessStateAsync(database, tenant, userId));
+                    break;
+            }
+        });
+        await Task.WhenAll(checks);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -1,10 +1,10 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Data.Identity;
 
@@ -20,89 +20,46 @@ public sealed record UserAccessState(TenantRole Role, bool Disabled);
 /// pipeline costs several times the read itself (docs/adr/0007-principal-checks.md). The
 /// SQL is built once per model from EF's own mapping, so table and column names, identifier
 /// quoting and value conversions cannot drift from the model, and it states the tenant predicate
-/// that EF's query filter would add. An unbound scope sees nothing, as with the filter.
+/// that EF's query filter would add. An unbound scope sees nothing, as with the filter. They need
+/// no DbContext: they read committed rows through <see cref="RowLookups"/>, batched with the
+/// checks of concurrent calls where the provider allows.
 /// </remarks>
-public sealed class PrincipalChecks(PilotdeckDbContext db, DbDataSource dataSource, TimeProvider time)
+public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.Statements statements, RowLookups lookups, TimeProvider time)
 {
-    private static readonly ConditionalWeakTable<IModel, Statements> StatementsByModel = new();
-
     /// <summary>Whether the client exists in the bound tenant and is neither revoked nor expired.</summary>
     public async Task<bool> IsClientActiveAsync(string clientId, CancellationToken cancellationToken = default)
     {
-        var statements = StatementsFor(db);
-        if (db.Tenant.TenantId is not { } tenantId)
+        if (tenant.TenantId is not { } tenantId)
         {
             return false;
         }
 
         var now = statements.ToStoredTime(time.GetUtcNow());
-        var found = await ExecuteAsync(statements.ClientActive, [clientId, tenantId, now], async command => await command.ExecuteScalarAsync(cancellationToken), cancellationToken);
-        return found is not null and not DBNull;
+        return await lookups.FirstRowAsync(statements.ClientActive, [clientId, tenantId, now], cancellationToken) is not null;
     }
 
     /// <summary>The user's role in the bound tenant and whether the account is disabled; null when not a member.</summary>
     public async Task<UserAccessState?> GetUserAccessStateAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var statements = StatementsFor(db);
-        if (db.Tenant.TenantId is not { } tenantId)
+        if (tenant.TenantId is not { } tenantId)
         {
             return null;
         }
 
-        return await ExecuteAsync(statements.UserAccess, [userId, tenantId], async command =>
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            return new UserAccessState(statements.ToRole(reader.GetValue(0)), reader.GetBoolean(1));
-        }, cancellationToken);
+        var row = await lookups.FirstRowAsync(statements.UserAccess, [userId, tenantId], cancellationToken);
+        return row is null ? null : new UserAccessState(statements.ToRole(row[0]), Convert.ToBoolean(row[1], CultureInfo.InvariantCulture));
     }
-
-    private async Task<T> ExecuteAsync<T>(string sql, object[] parameters, Func<DbCommand, Task<T>> read, CancellationToken cancellationToken)
-    {
-        // Inside the scope's transaction when it has one, so the check sees the scope's own
-        // writes. Otherwise on a plain pooled connection: without a transaction the context's
-        // connection sees the same committed rows, and opening it would redo EF's per-connection
-        // setup (on SQLite, registering its SQL functions) on every call.
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var ownConnection = transaction is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
-        try
-        {
-            await using var command = (ownConnection ?? transaction!.Connection!).CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = transaction;
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = Statements.ParameterName(i);
-                parameter.Value = parameters[i];
-                command.Parameters.Add(parameter);
-            }
-
-            return await read(command);
-        }
-        finally
-        {
-            if (ownConnection is not null)
-            {
-                await ownConnection.DisposeAsync();
-            }
-        }
-    }
-
-    private static Statements StatementsFor(PilotdeckDbContext db) =>
-        StatementsByModel.GetValue(db.Model, _ => new Statements(db.Model, db.GetService<ISqlGenerationHelper>()));
 
     /// <summary>The SQL of both checks and the conversions their values need, for one model (one provider).</summary>
-    private sealed class Statements
+    public sealed class Statements
     {
         private readonly ValueConverter? _storedTime;
         private readonly ValueConverter? _storedRole;
 
-        public Statements(IModel model, ISqlGenerationHelper sql)
+        /// <summary>The statements of the model of <paramref name="context"/>, which is only read.</summary>
+        public static Statements For(DbContext context) => new(context.Model, context.GetService<ISqlGenerationHelper>());
+
+        private Statements(IModel model, ISqlGenerationHelper sql)
         {
             var clients = Table<ApiClient>(model, sql);
             var expiresAt = clients.Property(nameof(ApiClient.ExpiresAt));
@@ -128,13 +85,11 @@ public sealed class PrincipalChecks(PilotdeckDbContext db, DbDataSource dataSour
         /// <summary>Parameters: user id, tenant id. Columns: role (stored form), disabled.</summary>
         public string UserAccess { get; }
 
-        public static string ParameterName(int index) => "p" + index;
-
         public object ToStoredTime(DateTimeOffset value) => _storedTime?.ConvertToProvider(value) ?? value;
 
         public TenantRole ToRole(object stored) => (TenantRole)(_storedRole?.ConvertFromProvider(stored) ?? stored);
 
-        private static string Placeholder(ISqlGenerationHelper sql, int index) => sql.GenerateParameterNamePlaceholder(ParameterName(index));
+        private static string Placeholder(ISqlGenerationHelper sql, int index) => sql.GenerateParameterNamePlaceholder(RowLookups.ParameterName(index));
 
         private static MappedTable Table<T>(IModel model, ISqlGenerationHelper sql, string? alias = null)
         {

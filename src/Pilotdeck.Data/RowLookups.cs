@@ -1,0 +1,210 @@
+using System.Data.Common;
+using System.Threading.Channels;
+
+namespace Pilotdeck.Data;
+
+/// <summary>
+/// Runs short single-row reads on plain pooled connections. Where the provider can batch
+/// statements (PostgreSQL), the reads of concurrent calls go to the database together: each
+/// statement still runs on its own, but a batch costs one round trip, one implicit transaction
+/// and one flush of the server's output instead of one per read (docs/adr/0008-batched-principal-checks.md).
+/// </summary>
+/// <remarks>
+/// A read never waits for a batch to fill: a lane takes whatever is queued the moment it is free,
+/// so under light load a batch is one read, and under load a batch is what arrived during the
+/// previous round trip. Every read is sent after it was requested, so it sees everything committed
+/// before its call started, as a read of its own would.
+/// </remarks>
+public sealed class RowLookups : IAsyncDisposable, IDisposable
+{
+    /// <summary>Most reads per batch: bounds the batch's wire size and the wait of its last read.</summary>
+    public const int MaxBatchSize = 64;
+
+    /// <summary>Batches in flight at once: while one waits for the database, the next one fills.</summary>
+    public const int Lanes = 2;
+
+    private readonly DbDataSource _dataSource;
+    private readonly Channel<Lookup>? _queue;
+    private readonly Task[] _lanes = [];
+
+    public RowLookups(DbDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        using var probe = dataSource.CreateConnection();
+        if (probe.CanCreateBatch)
+        {
+            _queue = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+            // The lanes outlive the call that first resolved this singleton; none of its async
+            // locals (activity, log scope, tenant) may travel with them.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(RunLaneAsync)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Whether reads are batched; false on providers without statement batches (SQLite, which is in-process anyway).</summary>
+    public bool Batches => _queue is not null;
+
+    /// <summary>
+    /// The first row of <paramref name="sql"/> with its parameters named <c>p0</c>, <c>p1</c>, …,
+    /// or null when there is none.
+    /// </summary>
+    public Task<object[]?> FirstRowAsync(string sql, object[] parameters, CancellationToken cancellationToken = default)
+    {
+        if (_queue is null)
+        {
+            return FirstRowAloneAsync(sql, parameters, cancellationToken);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<object[]?>(cancellationToken);
+        }
+
+        var lookup = new Lookup(sql, parameters, cancellationToken);
+        return _queue.Writer.TryWrite(lookup)
+            ? lookup.Result.Task
+            : Task.FromException<object[]?>(new ObjectDisposedException(nameof(RowLookups)));
+    }
+
+    /// <summary>The parameter name of position <paramref name="index"/> in the SQL given to <see cref="FirstRowAsync"/>.</summary>
+    public static string ParameterName(int index) => "p" + index;
+
+    private async Task<object[]?> FirstRowAloneAsync(string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddParameters(command.Parameters, command.CreateParameter, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadFirstRowAsync(reader, cancellationToken);
+    }
+
+    private async Task RunLaneAsync()
+    {
+        var batch = new List<Lookup>(MaxBatchSize);
+        while (await _queue!.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var lookup))
+            {
+                if (!lookup.Result.Task.IsCompleted)
+                {
+                    batch.Add(lookup);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(batch);
+            }
+            catch (Exception failure)
+            {
+                // The whole batch shares the round trip, so it shares the failure; the lane goes on.
+                foreach (var lookup in batch)
+                {
+                    lookup.Fail(failure);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task ExecuteAsync(List<Lookup> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var dbBatch = connection.CreateBatch();
+        foreach (var lookup in batch)
+        {
+            var command = dbBatch.CreateBatchCommand();
+            command.CommandText = lookup.Sql;
+            AddParameters(command.Parameters, command.CreateParameter, lookup.Parameters);
+            dbBatch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await dbBatch.ExecuteReaderAsync();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync())
+            {
+                throw new InvalidOperationException($"The batch returned {i} results for {batch.Count} statements.");
+            }
+
+            batch[i].Complete(await ReadFirstRowAsync(reader, CancellationToken.None));
+        }
+    }
+
+    private static async Task<object[]?> ReadFirstRowAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var row = new object[reader.FieldCount];
+        reader.GetValues(row);
+        return row;
+    }
+
+    private static void AddParameters(DbParameterCollection target, Func<DbParameter> create, object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = create();
+            parameter.ParameterName = ParameterName(i);
+            parameter.Value = values[i] ?? DBNull.Value;
+            target.Add(parameter);
+        }
+    }
+
+    /// <summary>Stops taking reads; the lanes finish what is queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue?.Writer.TryComplete();
+        await Task.WhenAll(_lanes);
+    }
+
+    // Containers disposed synchronously call this one; the lanes never wait on the caller's thread.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>One queued read; a cancelled caller stops waiting, and its read is skipped if not yet sent.</summary>
+    private sealed class Lookup
+    {
+        private readonly CancellationTokenRegistration _cancellation;
+
+        public Lookup(string sql, object[] parameters, CancellationToken cancellationToken)
+        {
+            Sql = sql;
+            Parameters = parameters;
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<object[]?>)state!).TrySetCanceled(token), Result);
+            }
+        }
+
+        public string Sql { get; }
+
+        public object[] Parameters { get; }
+
+        // Continuations run on the thread pool, not on the lane: each one is the rest of a call.
+        public TaskCompletionSource<object[]?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Complete(object[]? row)
+        {
+            Result.TrySetResult(row);
+            _cancellation.Dispose();
+        }
+
+        public void Fail(Exception failure)
+        {
+            Result.TrySetException(failure);
+            _cancellation.Dispose();
+        }
+    }
+}
