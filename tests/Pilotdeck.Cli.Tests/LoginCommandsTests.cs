@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.TestSupport;
 
@@ -139,5 +140,34 @@ public sealed class LoginCommandsTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal(0, logout.Exit);
         Assert.Equal(16, whoami.Exit);
         Assert.DoesNotContain(Host.ClientSecret, File.ReadAllText(cli.ProfilesPath));
+    }
+
+    [Fact]
+    public async Task Logout_User_EndsTheSignInAtTheServer()
+    {
+        using var cli = new CliRunner(Host.Address);
+        Assert.Equal(0, (await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--password", PilotdeckTestHost.OwnerPassword)).Exit);
+        var refreshToken = JsonDocument.Parse(File.ReadAllText(cli.ProfilesPath)).RootElement
+            .GetProperty("profiles").GetProperty("default").GetProperty("refresh_token").GetString()!;
+
+        var logout = await cli.RunAsync("logout");
+
+        Assert.True(logout.Exit == 0, logout.ToString());
+        Assert.Contains("The sign-in is ended at the server.", logout.Out);
+        await using var scope = Host.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<TokenService>().RefreshAsync(refreshToken));
+    }
+
+    [Fact]
+    public async Task Logout_ServerUnreachable_WarnsAndStillForgetsTheLogin()
+    {
+        using var cli = new CliRunner(Host.Address);
+        Assert.Equal(0, (await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--password", PilotdeckTestHost.OwnerPassword)).Exit);
+
+        var logout = await cli.RunAsync("logout", "--server", "http://127.0.0.1:9");
+
+        Assert.True(logout.Exit == 0, logout.ToString());
+        Assert.Contains("warning: could not end the sign-in at the server", logout.Err);
+        Assert.DoesNotContain("refresh_token", File.ReadAllText(cli.ProfilesPath));
     }
 }

@@ -85,6 +85,24 @@ public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<Hos
     }
 
     [Fact]
+    public async Task SignOut_RevokesTheRefreshToken_AndStopsTheClient()
+    {
+        using var client = Client(PilotdeckCredentials.Password(PilotdeckTestHost.OwnerEmail, PilotdeckTestHost.OwnerPassword));
+        var tokens = await client.GetTokensAsync();
+
+        await client.SignOutAsync();
+
+        // The server no longer honours the refresh token, whoever presents it.
+        using var other = Client(PilotdeckCredentials.Tokens("", tokens.RefreshToken));
+        var refused = await Assert.ThrowsAsync<PilotdeckAuthException>(() => other.GetTokensAsync());
+        Assert.Equal("invalid_grant", refused.Error);
+        // And this client does not quietly sign in again with the password it was given.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetTokensAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+        await client.SignOutAsync();
+    }
+
+    [Fact]
     public async Task ClientCredentials_WrongSecret_ThrowsInvalidClient()
     {
         using var client = Client(PilotdeckCredentials.ClientCredentials(fixture.Host.ClientId, "pds_wrong"));

@@ -99,12 +99,44 @@ public class RefreshTokenTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (_, pair) = await SignInAsync(database);
-        await using (var scope = database.TenantScope("alpha"))
+        var refreshed = await RefreshAsync(database, pair.RefreshToken);
+
+        // Unbound, as at the revocation endpoint; an earlier token of the chain ends it all.
+        await using (var scope = database.UnboundScope())
         {
-            await scope.Get<TokenService>().RevokeAsync(pair.RefreshToken);
+            Assert.True(await scope.Get<TokenService>().RevokeAsync(pair.RefreshToken));
         }
 
-        Assert.Null(await RefreshAsync(database, pair.RefreshToken));
+        Assert.Null(await RefreshAsync(database, refreshed!.RefreshToken));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Revoke_UnknownToken_ChangesNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (_, pair) = await SignInAsync(database);
+
+        await using (var scope = database.UnboundScope())
+        {
+            Assert.False(await scope.Get<TokenService>().RevokeAsync("pdr_not-a-token"));
+        }
+
+        Assert.NotNull(await RefreshAsync(database, pair.RefreshToken));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Revoke_FromAScopeOfAnotherTenant_Throws(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (_, pair) = await SignInAsync(database);
+        await database.AddTenantsAsync("beta");
+
+        await using (var scope = database.TenantScope("beta"))
+        {
+            await Assert.ThrowsAsync<TenantIsolationException>(() => scope.Get<TokenService>().RevokeAsync(pair.RefreshToken));
+        }
+
+        Assert.NotNull(await RefreshAsync(database, pair.RefreshToken));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

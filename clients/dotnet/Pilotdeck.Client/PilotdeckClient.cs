@@ -98,11 +98,25 @@ public sealed class PilotdeckClient : IDisposable
     /// within half their lifetime, if that is shorter): with the refresh token when there is one,
     /// else by running the client-credentials or password grant again.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The client was created without credentials.</exception>
+    /// <exception cref="InvalidOperationException">The client was created without credentials, or has signed out.</exception>
     /// <exception cref="PilotdeckAuthException">The token endpoint refused the credentials or refresh token.</exception>
     /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
     public Task<TokenSet> GetTokensAsync(CancellationToken cancellationToken = default) =>
         _tokens?.GetAsync(cancellationToken) ?? throw new InvalidOperationException("This client was created without credentials.");
+
+    /// <summary>
+    /// Signs out: revokes the refresh token this client holds at the server's revocation endpoint
+    /// (<c>POST /oauth2/revoke</c>), so neither it nor any token refreshed from it works again, and
+    /// forgets the tokens. Calls made afterwards throw <see cref="InvalidOperationException"/>. The
+    /// access token already issued stays valid until it expires (10 minutes by default). A client
+    /// with client credentials holds no refresh token: it only forgets its tokens (revoke the API
+    /// client itself to stop its secret working).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client was created without credentials.</exception>
+    /// <exception cref="PilotdeckAuthException">The revocation endpoint refused the request.</exception>
+    /// <exception cref="HttpRequestException">The revocation endpoint could not be reached; the tokens are forgotten anyway.</exception>
+    public Task SignOutAsync(CancellationToken cancellationToken = default) =>
+        _tokens?.SignOutAsync(cancellationToken) ?? throw new InvalidOperationException("This client was created without credentials.");
 
     /// <summary>Closes the connections. A handler passed in <see cref="PilotdeckClientOptions.HttpHandler"/> stays open.</summary>
     public void Dispose()

@@ -90,13 +90,39 @@ public static class LoginCommands
 
     private static Command Logout(ApiContext api)
     {
-        var command = new Command("logout", "Forget the saved login of the selected profile (its refresh token or client secret).");
-        command.SetAction(parse => ApiContext.RunAsync(parse, (writer, _) =>
+        var command = new Command("logout",
+            "Forget the saved login of the selected profile. For a user login, also end the sign-in at the server (its refresh token is revoked).");
+        command.SetAction((parse, ct) =>
         {
             var name = api.ProfileName(parse);
-            writer.WriteLine(api.Profiles.Remove(name) ? $"Logged out: profile '{name}' removed from {api.Profiles.Path}." : $"Not logged in: there is no profile '{name}'.");
-            return Task.FromResult(ExitCodes.Ok);
-        }));
+            if (api.Profiles.Get(name) is null)
+            {
+                parse.InvocationConfiguration.Output.WriteLine($"Not logged in: there is no profile '{name}'.");
+                return Task.FromResult(ExitCodes.Ok);
+            }
+
+            return api.RunWithProfileAsync(parse, async (client, profile, writer, token) =>
+            {
+                var ended = "";
+                if (profile.Kind == Profile.UserKind)
+                {
+                    try
+                    {
+                        await client.SignOutAsync(token);
+                        ended = " The sign-in is ended at the server.";
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or PilotdeckAuthException)
+                    {
+                        // Forgetting the login must not depend on reaching the server.
+                        parse.InvocationConfiguration.Error.WriteLine($"warning: could not end the sign-in at the server ({ex.Message}); its refresh token stays valid until it expires.");
+                    }
+                }
+
+                api.Profiles.Remove(name);
+                writer.WriteLine($"Logged out: profile '{name}' removed from {api.Profiles.Path}.{ended}");
+                return ExitCodes.Ok;
+            }, ct);
+        });
         return command;
     }
 

@@ -111,15 +111,29 @@ public sealed class TokenService(
         return await IssuePairAsync(user.Id, membership.Role, stored.FamilyId, stored.ExpiresAt, cancellationToken);
     }
 
-    /// <summary>Ends the sign-in the refresh token belongs to (portal sign-out).</summary>
-    public async Task RevokeAsync(string refreshToken, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ends the sign-in the refresh token belongs to (sign-out, RFC 7009 revocation): that token
+    /// and every one refreshed from it stop working. Access tokens already issued run out on their
+    /// own. Binds the scope to the token's tenant, as <see cref="RefreshAsync"/> does.
+    /// </summary>
+    /// <returns>Whether the token was known; an unknown or malformed one changes nothing.</returns>
+    public async Task<bool> RevokeAsync(string refreshToken, CancellationToken cancellationToken = default)
     {
         var hash = Secrets.Hash(refreshToken);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => t.FamilyId).SingleOrDefaultAsync(cancellationToken);
-        if (familyId is not null)
+        // Like a refresh, revocation arrives before any tenant is bound: the token names its tenant.
+        var stored = await db.RefreshTokens.AsNoTracking()
+            .IgnoreQueryFilters([PilotdeckDbContext.TenantFilter])
+            .Where(t => t.TokenHash == hash)
+            .Select(t => new { t.TenantId, t.FamilyId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (stored is null)
         {
-            await RevokeFamilyAsync(familyId, cancellationToken);
+            return false;
         }
+
+        tenant.Bind(stored.TenantId);
+        await RevokeFamilyAsync(stored.FamilyId, cancellationToken);
+        return true;
     }
 
     /// <summary>Parameters that accept only Pilotdeck access tokens: ES256 by a stored key, right issuer, audience and type, unexpired.</summary>

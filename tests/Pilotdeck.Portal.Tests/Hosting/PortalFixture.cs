@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -162,6 +163,22 @@ public sealed class PortalFixture : IAsyncLifetime
         _portalHost.MapPilotdeckPortal();
         await _portalHost.StartAsync();
         return new Uri(_portalHost.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    /// <summary>
+    /// The server-side sign-ins (refresh-token chains) of a demo-tenant user, by chain, and whether
+    /// each has been ended: what a browser's sign-out must change at the API.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, bool>> SignInsOfAsync(string email)
+    {
+        await using var demo = ServerServices.CreateTenantScope(DemoSeeder.TenantId);
+        var user = await demo.ServiceProvider.GetRequiredService<UserAccounts>().FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"No user {email}.");
+        var tokens = await demo.ServiceProvider.GetRequiredService<PilotdeckDbContext>().RefreshTokens
+            .Where(t => t.UserId == user.Id)
+            .Select(t => new { t.FamilyId, t.RevokedAt })
+            .ToListAsync();
+        return tokens.GroupBy(t => t.FamilyId).ToDictionary(chain => chain.Key, chain => chain.All(t => t.RevokedAt is not null));
     }
 
     /// <summary>

@@ -78,16 +78,22 @@ public sealed class SignInTests
     public async Task Home_SignedIn_ShowsCallerFromApiAndSignOutEndsSession()
     {
         var page = await _fixture.NewPageAsync();
+        var before = await _fixture.SignInsOfAsync(PortalFixture.AdminEmail);
 
         await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
 
         await Expect(page.GetByTestId("caller-email")).ToHaveTextAsync(PortalFixture.AdminEmail);
         await Expect(page.GetByTestId("caller-tenant")).ToContainTextAsync("demo");
         await Expect(page.GetByTestId("caller-role")).ToHaveTextAsync("Owner");
+        var signIn = Assert.Single((await _fixture.SignInsOfAsync(PortalFixture.AdminEmail)).Keys.Except(before.Keys));
+        Assert.False((await _fixture.SignInsOfAsync(PortalFixture.AdminEmail))[signIn]);
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You are signed out.");
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/signin"));
+        // Ended at the API too: the refresh token in the old cookie no longer works anywhere.
+        Assert.True((await _fixture.SignInsOfAsync(PortalFixture.AdminEmail))[signIn]);
         await page.Context.CloseAsync();
     }
 

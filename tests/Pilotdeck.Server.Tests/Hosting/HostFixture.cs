@@ -89,17 +89,33 @@ public abstract class HostFixture : IAsyncLifetime
     public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Address);
 
     /// <summary>Posts to the token endpoint over HTTP/2 and returns the status and JSON body.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> PostTokenAsync(IDictionary<string, string> form)
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostTokenAsync(IDictionary<string, string> form) => PostFormAsync("/oauth2/token", form);
+
+    /// <summary>Posts a form over HTTP/2; the body is the JSON answer, or an undefined element when empty.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostFormAsync(string path, IDictionary<string, string> form)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, "/oauth2/token"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, path))
         {
             Content = new FormUrlEncodedContent(form),
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         using var response = await _http.SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        return (response.StatusCode, body);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>GETs a JSON document over HTTP/2.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
     public async Task<string> ClientTokenAsync(TenantUnderTest tenant, string? scope = null)

@@ -13,6 +13,7 @@ internal sealed class TokenManager
     private readonly TokenEndpoint _endpoint;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile HeldTokens? _current;
+    private bool _signedOut;
 
     public TokenManager(PilotdeckCredentials credentials, TokenEndpoint endpoint)
     {
@@ -45,6 +46,11 @@ internal sealed class TokenManager
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_signedOut)
+            {
+                throw new InvalidOperationException("This client has signed out; create a new client to sign in again.");
+            }
+
             var current = _current;
             if (current is not null && !current.NeedsRenewal(DateTimeOffset.UtcNow) && (rejected is null || current.Tokens.AccessToken != rejected.AccessToken))
             {
@@ -67,6 +73,32 @@ internal sealed class TokenManager
 
         Obtained?.Invoke(renewed.Tokens);
         return renewed.Tokens;
+    }
+
+    /// <summary>
+    /// Forgets the tokens and ends their sign-in on the server when there is a refresh token. From
+    /// then on every renewal throws, so the credentials are not used to sign in again behind the
+    /// caller's back. Signing out twice does nothing the second time.
+    /// </summary>
+    public async Task SignOutAsync(CancellationToken cancellationToken)
+    {
+        HeldTokens? ended;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ended = _current;
+            _current = null;
+            _signedOut = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (ended?.Tokens.RefreshToken is { } refreshToken)
+        {
+            await _endpoint.RevokeAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<HeldTokens?> ObtainAsync(HeldTokens? current, CancellationToken cancellationToken)

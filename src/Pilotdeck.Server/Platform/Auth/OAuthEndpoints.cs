@@ -6,18 +6,21 @@ namespace Pilotdeck.Server.Platform.Auth;
 
 /// <summary>
 /// The OAuth2 token endpoint (RFC 6749: client_credentials for partner systems and scripts,
-/// password for the first-party portal and CLI, refresh_token) plus JWKS and discovery documents.
-/// These are plain HTTP, served on the API endpoint beside gRPC.
+/// password for the first-party portal and CLI, refresh_token), the revocation endpoint for
+/// sign-out (RFC 7009, refresh tokens), plus JWKS and discovery documents. These are plain HTTP,
+/// served on the API endpoint beside gRPC.
 /// </summary>
 public static class OAuthEndpoints
 {
     public const string TokenPath = "/oauth2/token";
+    public const string RevocationPath = "/oauth2/revoke";
     public const string JwksPath = "/.well-known/jwks.json";
     public const string DiscoveryPath = "/.well-known/openid-configuration";
 
     public static IEndpointRouteBuilder MapOAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(TokenPath, IssueTokenAsync).DisableAntiforgery();
+        endpoints.MapPost(RevocationPath, RevokeAsync).DisableAntiforgery();
         endpoints.MapGet(JwksPath, async (SigningKeyStore keys, CancellationToken ct) =>
             Results.Text(await keys.GetJwksJsonAsync(ct), "application/json"));
         endpoints.MapGet(DiscoveryPath, (HttpContext http, IOptions<TokenServiceOptions> options) =>
@@ -27,6 +30,9 @@ public static class OAuthEndpoints
             {
                 ["issuer"] = options.Value.Issuer,
                 ["token_endpoint"] = baseUrl + TokenPath,
+                ["revocation_endpoint"] = baseUrl + RevocationPath,
+                // A refresh token is its own credential: whoever holds it may end its sign-in.
+                ["revocation_endpoint_auth_methods_supported"] = new[] { "none" },
                 ["jwks_uri"] = baseUrl + JwksPath,
                 ["grant_types_supported"] = new[] { "client_credentials", "password", "refresh_token" },
                 ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
@@ -60,6 +66,37 @@ public static class OAuthEndpoints
             return Error(ex.Errors.FirstOrDefault() ?? "invalid_request", string.Join(", ", ex.Errors));
         }
     }
+
+    /// <summary>
+    /// RFC 7009 for refresh tokens: the sign-in they belong to ends. The answer is 200 whether or
+    /// not the token was known (§2.2), so it cannot be used to probe for tokens. Access tokens are
+    /// short-lived JWTs checked without a lookup; they are refused as unsupported_token_type.
+    /// </summary>
+    private static async Task<IResult> RevokeAsync(HttpContext http, TokenService tokens, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Error("invalid_request", "Send application/x-www-form-urlencoded parameters.");
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var token = form["token"].ToString();
+        if (token.Length == 0)
+        {
+            return Error("invalid_request", "token is required: the refresh token to revoke.");
+        }
+
+        if (LooksLikeJwt(token))
+        {
+            return Error("unsupported_token_type",
+                "Access tokens cannot be revoked; they expire on their own. Revoke the refresh token, or revoke the API client.");
+        }
+
+        await tokens.RevokeAsync(token, ct);
+        return Results.Ok();
+    }
+
+    private static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2;
 
     private static async Task<IResult> ClientCredentialsAsync(HttpContext http, IFormCollection form, ApiClients clients, TokenService tokens, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -391,6 +392,67 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(HttpStatusCode.OK, okStatus);
         Assert.NotEqual(refresh, renewed.GetProperty("refresh_token").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, replayStatus);
+    }
+
+    [Fact]
+    public async Task Discovery_NamesTheEndpoints_AndJwksVerifiesIssuedTokens()
+    {
+        var discovery = await _host.GetJsonAsync("/.well-known/openid-configuration");
+        Assert.Equal(new Uri(_host.Address, "/oauth2/token").ToString(), discovery.GetProperty("token_endpoint").GetString());
+        Assert.Equal(new Uri(_host.Address, "/oauth2/revoke").ToString(), discovery.GetProperty("revocation_endpoint").GetString());
+        var jwksUri = new Uri(discovery.GetProperty("jwks_uri").GetString()!);
+
+        var jwks = await _host.GetJsonAsync(jwksUri.AbsolutePath);
+        var token = new JsonWebToken(await _host.ClientTokenAsync(_host.Acme));
+        Assert.Equal(discovery.GetProperty("issuer").GetString(), token.Issuer);
+
+        // The published key, and only it, verifies the token: what a partner's own validator does.
+        var published = new JsonWebKeySet(jwks.GetRawText());
+        var key = Assert.Single(published.Keys, k => k.Kid == token.Kid);
+        Assert.Equal("EC", key.Kty);
+        Assert.Equal("P-256", key.Crv);
+        Assert.False(key.HasPrivateKey);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token.EncodedToken, new TokenValidationParameters
+        {
+            ValidIssuer = token.Issuer,
+            ValidateAudience = false,
+            IssuerSigningKeys = published.Keys,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task RevocationEndpoint_RefreshToken_EndsTheSignIn()
+    {
+        var (_, first) = await _host.PostTokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = _host.Acme.OwnerEmail, ["password"] = _host.Acme.OwnerPassword,
+        });
+        var refresh = first.GetProperty("refresh_token").GetString()!;
+
+        var (status, body) = await _host.PostFormAsync("/oauth2/revoke", new Dictionary<string, string> { ["token"] = refresh, ["token_type_hint"] = "refresh_token" });
+        var (refreshStatus, refused) = await _host.PostTokenAsync(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(JsonValueKind.Undefined, body.ValueKind);
+        Assert.Equal(HttpStatusCode.BadRequest, refreshStatus);
+        Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task RevocationEndpoint_UnknownToken_IsOk_AndBadRequestsAreRefused()
+    {
+        // RFC 7009 §2.2: an unknown token gets the same answer as a known one.
+        var (unknown, _) = await _host.PostFormAsync("/oauth2/revoke", new Dictionary<string, string> { ["token"] = "pdr_never-issued" });
+        var (missing, missingBody) = await _host.PostFormAsync("/oauth2/revoke", new Dictionary<string, string>());
+        var access = await _host.ClientTokenAsync(_host.Acme);
+        var (jwt, jwtBody) = await _host.PostFormAsync("/oauth2/revoke", new Dictionary<string, string> { ["token"] = access });
+
+        Assert.Equal(HttpStatusCode.OK, unknown);
+        Assert.Equal(HttpStatusCode.BadRequest, missing);
+        Assert.Equal("invalid_request", missingBody.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, jwt);
+        Assert.Equal("unsupported_token_type", jwtBody.GetProperty("error").GetString());
     }
 
     private static Task<Dictionary<string, object>> ClaimsOfAsync(string token)
