@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Pilotdeck.Data.Tests;
 
@@ -81,6 +83,71 @@ public class MigrationTests
             await services.DisposeAsync();
             SqliteConnection.ClearAllPools();
             Directory.Delete(Path.GetDirectoryName(dataDirectory)!, recursive: true);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrator_FirstStart_CreatesTheDatabaseAndLogsNoErrors(DatabaseProvider provider)
+    {
+        // Nothing exists yet: no SQLite file, no PostgreSQL database. An operator reading the log of
+        // a healthy first start must not find errors in it.
+        var admin = Environment.GetEnvironmentVariable(TestDatabase.PostgresVariable);
+        var name = $"pd_first_{Guid.NewGuid():N}";
+        var connectionString = provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString
+            : $"Data Source={Path.Combine(Path.GetTempPath(), "pilotdeck-data-tests", name + ".db")}";
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Pilotdeck:Database:Provider"] = provider.ToString(),
+                ["Pilotdeck:Database:ConnectionString"] = connectionString,
+            })
+            .Build();
+        var logs = new RecordedLogs();
+        var services = new ServiceCollection().AddLogging(b => b.AddProvider(logs)).AddPilotdeckData(configuration).BuildServiceProvider();
+        try
+        {
+            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await DatabaseMigrator.MigrateAsync(services));
+            Assert.Contains(logs.Entries, e => e.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+            Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+        }
+        finally
+        {
+            await services.DisposeAsync();
+            if (provider == DatabaseProvider.Postgres)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+            else
+            {
+                SqliteConnection.ClearAllPools();
+                File.Delete(new SqliteConnectionStringBuilder(connectionString).DataSource);
+            }
+        }
+    }
+
+    private sealed class RecordedLogs : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(RecordedLogs logs, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Entries.Enqueue((logLevel, category, formatter(state, exception)));
         }
     }
 
