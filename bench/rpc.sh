@@ -11,7 +11,7 @@
 #   bench/rpc.sh --serve          only host the endpoints, to drive them by hand
 #   bench/rpc.sh --markdown=FILE  also write the result tables to FILE
 # Tuning (defaults in bench/Pilotdeck.Bench.Rpc/BenchOptions.cs):
-#   --requests=100000 --warmup=50000 --connections=16 --streams=32 --threads=1 --rounds=3
+#   --requests=100000 --warmup=200000 --connections=16 --streams=32 --threads=1 --rounds=3
 #   --callers=64 --calls=100000 --stream-messages=200000 --stream-payload=32 --h2load=PATH
 # Needs h2load (Debian: apt-get install -y nghttp2-client); exits 2 without it, 1 if any check fails.
 set -euo pipefail

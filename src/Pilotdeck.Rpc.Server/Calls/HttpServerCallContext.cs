@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Pilotdeck.Rpc.Wire;
@@ -35,7 +36,8 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         _options = options;
         _logger = logger;
         Method = method;
-        RequestEncoding = http.Request.Headers[GrpcProtocol.EncodingHeader].ToString() is { Length: > 0 } enc ? enc : null;
+        // The typed grpc-* accessors are Kestrel's known-header slots; a lookup by name compares strings.
+        RequestEncoding = http.Request.Headers.GrpcEncoding.ToString() is { Length: > 0 } enc ? enc : null;
         ResponseCompression = options.ResponseCompression;
     }
 
@@ -82,7 +84,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
                 throw new InvalidOperationException("Response compression must be chosen before response headers are sent.");
             }
 
-            _responseCompression = value is null || GrpcCompression.PeerAccepts(_http.Request.Headers[GrpcProtocol.AcceptEncodingHeader], value) ? value : null;
+            _responseCompression = value is null || GrpcCompression.PeerAccepts(_http.Request.Headers.GrpcAcceptEncoding, value) ? value : null;
         }
     }
 
@@ -108,7 +110,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     /// <summary>Validates transport-level requirements; on failure the call is already answered and false is returned.</summary>
     public async Task<bool> TryStartAsync()
     {
-        var timeoutHeader = _http.Request.Headers[GrpcProtocol.TimeoutHeader].ToString();
+        var timeoutHeader = _http.Request.Headers.GrpcTimeout.ToString();
         if (timeoutHeader.Length > 0)
         {
             if (!GrpcTimeout.TryParse(timeoutHeader, out var timeout))
@@ -199,10 +201,10 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
         var headers = _http.Response.Headers;
         _http.Response.StatusCode = StatusCodes.Status200OK;
         headers.ContentType = GrpcProtocol.ContentType;
-        headers[GrpcProtocol.AcceptEncodingHeader] = GrpcCompression.AcceptEncodingValue;
+        headers.GrpcAcceptEncoding = GrpcCompression.AcceptEncodingValue;
         if (ResponseCompression is not null)
         {
-            headers[GrpcProtocol.EncodingHeader] = ResponseCompression;
+            headers.GrpcEncoding = ResponseCompression;
         }
     }
 
@@ -345,7 +347,11 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
             if (!trailersOnly && status.StatusCode == StatusCode.OK && status.Detail.Length == 0 && _responseTrailers is not { Count: > 0 })
             {
                 // The common case: one trailer, nothing to encode.
-                _http.Response.AppendTrailer(GrpcProtocol.StatusHeader, "0");
+                // Set through the typed slot: AppendTrailer would look the name up among Kestrel's known trailers.
+                var trailers = _http.Features.Get<IHttpResponseTrailersFeature>()?.Trailers
+                    ?? throw new InvalidOperationException("This response does not support trailers.");
+                trailers.GrpcStatus = "0";
+
                 await _http.Response.CompleteAsync().ConfigureAwait(false);
                 return;
             }

@@ -30,6 +30,7 @@ internal sealed class ClientCall<TRequest, TResponse>
     private Status? _status;
     private Metadata _trailers = Metadata.Empty;
     private Google.Rpc.Status? _richStatus;
+    private ResponseReader? _reader;
     private int _disposed;
 
     public ClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
@@ -60,17 +61,26 @@ internal sealed class ClientCall<TRequest, TResponse>
         }
 
         State = new CallState(_headers.Task, GetStatus, GetTrailers, Dispose);
-        ResponseStream = new ResponseReader(this);
     }
 
     public CallState State { get; }
 
-    public IAsyncStreamReader<TResponse> ResponseStream { get; }
+    // Only streaming responses are read through it; a unary call never needs one.
+    public IAsyncStreamReader<TResponse> ResponseStream => _reader ??= new ResponseReader(this);
 
-    public async Task<TResponse> RunUnaryAsync(TRequest request)
+    public Task<TResponse> RunUnaryAsync(TRequest request)
     {
-        StartWithSingleRequest(request);
-        return await ReadSingleResponseAsync().ConfigureAwait(false);
+        try
+        {
+            StartWithSingleRequest(request);
+        }
+        catch (Exception ex)
+        {
+            // As an async method would: a failure to start surfaces from the response task.
+            return Task.FromException<TResponse>(ex);
+        }
+
+        return ReadSingleResponseAsync();
     }
 
     public void StartWithSingleRequest(TRequest request)
@@ -167,15 +177,7 @@ internal sealed class ClientCall<TRequest, TResponse>
             return false;
         }
 
-        var headers = new Metadata();
-        foreach (var (name, values) in _response.Headers)
-        {
-            foreach (var value in values)
-            {
-                MetadataCodec.AddFromHeader(headers, name, value);
-            }
-        }
-
+        var headers = ToMetadata(_response.Headers);
         _headers.TrySetResult(headers.Freeze());
 
         if (_response.StatusCode != HttpStatusCode.OK)
@@ -197,10 +199,10 @@ internal sealed class ClientCall<TRequest, TResponse>
             return false;
         }
 
-        if (_response.Headers.TryGetValues(GrpcProtocol.EncodingHeader, out var encodings))
+        if (FirstValue(_response.Headers, GrpcProtocol.EncodingHeader) is { } encoding)
         {
-            _responseEncoding = encodings.FirstOrDefault();
-            if (_responseEncoding is not null && !GrpcCompression.IsSupported(_responseEncoding))
+            _responseEncoding = encoding;
+            if (!GrpcCompression.IsSupported(encoding))
             {
                 Finish(new Status(StatusCode.Internal, $"Server used unsupported grpc-encoding '{_responseEncoding}'."), Metadata.Empty);
                 return false;
@@ -219,8 +221,9 @@ internal sealed class ClientCall<TRequest, TResponse>
             ReceivedMessage? received;
             try
             {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-                received = await MessageFraming.ReadMessageAsync(_body!, _channel.Options.MaxReceiveMessageSize, _responseEncoding, linked.Token).ConfigureAwait(false);
+                // Unary reads pass no token of their own: the call's token alone needs no linking.
+                using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token) : null;
+                received = await MessageFraming.ReadMessageAsync(_body!, _channel.Options.MaxReceiveMessageSize, _responseEncoding, linked?.Token ?? _cts.Token).ConfigureAwait(false);
             }
             catch (RpcException ex)
             {
@@ -278,16 +281,8 @@ internal sealed class ClientCall<TRequest, TResponse>
 
     private void ReadTrailers()
     {
-        var trailers = new Metadata();
         var source = _response!.TrailingHeaders;
-        foreach (var (name, values) in source)
-        {
-            foreach (var value in values)
-            {
-                MetadataCodec.AddFromHeader(trailers, name, value);
-            }
-        }
-
+        var trailers = ToMetadata(source);
         if (TryReadStatus(source, out var status))
         {
             Finish(status, trailers);
@@ -301,19 +296,49 @@ internal sealed class ClientCall<TRequest, TResponse>
     private bool TryReadStatus(HttpHeaders headers, out Status status)
     {
         status = default;
-        if (!headers.TryGetValues(GrpcProtocol.StatusHeader, out var codes))
+        if (FirstValue(headers, GrpcProtocol.StatusHeader) is not { } text)
         {
             return false;
         }
 
-        var text = codes.FirstOrDefault();
         var code = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
             ? (StatusCode)value
             : StatusCode.Unknown;
-        var message = headers.TryGetValues(GrpcProtocol.MessageHeader, out var messages) ? PercentEncoding.Decode(messages.First()) : "";
-        _richStatus = headers.TryGetValues(GrpcProtocol.StatusDetailsHeader, out var details) ? MetadataCodec.DecodeStatusDetails(details.First()) : null;
+        var message = FirstValue(headers, GrpcProtocol.MessageHeader) is { } encoded ? PercentEncoding.Decode(encoded) : "";
+        _richStatus = FirstValue(headers, GrpcProtocol.StatusDetailsHeader) is { } details ? MetadataCodec.DecodeStatusDetails(details) : null;
         status = new Status(code, message);
         return true;
+    }
+
+    // Headers are read as received (NonValidated): gRPC metadata is opaque to HttpClient's parsers,
+    // and the validating view parses every value of every response.
+    private static string? FirstValue(HttpHeaders headers, string name)
+    {
+        if (!headers.NonValidated.TryGetValues(name, out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            return value;
+        }
+
+        return null;
+    }
+
+    private static Metadata ToMetadata(HttpHeaders source)
+    {
+        var metadata = new Metadata();
+        foreach (var (name, values) in source.NonValidated)
+        {
+            foreach (var value in values)
+            {
+                MetadataCodec.AddFromHeader(metadata, name, value);
+            }
+        }
+
+        return metadata;
     }
 
     /// <summary>The deadline fired, and neither the user's token nor our own abort came first.</summary>
