@@ -44,12 +44,11 @@ public static class OAuthEndpoints
 
     private static async Task<IResult> IssueTokenAsync(HttpContext http, ApiClients clients, UserAccounts users, TokenService tokens, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType)
+        if (await FormOf(http, ct) is not { } form)
         {
-            return Error("invalid_request", "Send application/x-www-form-urlencoded parameters.");
+            return NotAForm;
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
         try
         {
             return form["grant_type"].ToString() switch
@@ -74,12 +73,11 @@ public static class OAuthEndpoints
     /// </summary>
     private static async Task<IResult> RevokeAsync(HttpContext http, TokenService tokens, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType)
+        if (await FormOf(http, ct) is not { } form)
         {
-            return Error("invalid_request", "Send application/x-www-form-urlencoded parameters.");
+            return NotAForm;
         }
 
-        var form = await http.Request.ReadFormAsync(ct);
         var token = form["token"].ToString();
         if (token.Length == 0)
         {
@@ -95,6 +93,12 @@ public static class OAuthEndpoints
         await tokens.RevokeAsync(token, ct);
         return Results.Ok();
     }
+
+    /// <summary>Both endpoints take form parameters only (RFC 6749 §3.2, RFC 7009 §2.1).</summary>
+    private static async Task<IFormCollection?> FormOf(HttpContext http, CancellationToken ct) =>
+        http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+
+    private static IResult NotAForm => Error("invalid_request", "Send application/x-www-form-urlencoded parameters.");
 
     private static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2;
 
