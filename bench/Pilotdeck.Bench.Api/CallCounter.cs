@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Pilotdeck.Rpc;
-using Pilotdeck.Rpc.Server;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 [assembly: HostingStartup(typeof(Pilotdeck.Bench.Api.CallCountingStartup))]
 
@@ -18,7 +18,8 @@ public sealed class CallCountingStartup : IHostingStartup
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<CallCountingInterceptor>();
-            services.Configure<GrpcServiceOptions>(o => o.Interceptors.Insert(0, typeof(CallCountingInterceptor)));
+            // Hosting startups run before the host registers its own, so this interceptor is added first: outermost.
+            services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<CallCountingInterceptor>());
         });
 }
 

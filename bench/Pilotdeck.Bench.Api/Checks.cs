@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Pilotdeck.Contracts.Identity.V1;
-using Pilotdeck.Rpc;
-using Pilotdeck.Rpc.Server.Health.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Health.V1;
 using IdentityClient = Pilotdeck.Contracts.Identity.V1.IdentityService.IdentityServiceClient;
 
 namespace Pilotdeck.Bench.Api;
@@ -32,7 +33,7 @@ internal static class Checks
         Check(health.Status == HealthCheckResponse.Types.ServingStatus.Serving, "GrpcChannel Health/Check", health.ToString());
 
         var identity = new IdentityClient(channel);
-        var bearer = new Metadata().Add("authorization", "Bearer " + server.AccessToken);
+        var bearer = new Metadata { { "authorization", "Bearer " + server.AccessToken } };
         var caller = await identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), bearer);
         Check(caller.Subject == server.ClientId && caller.TenantId == ServerUnderTest.TenantId && caller.IsApiClient && caller.Scopes.SequenceEqual([ServerUnderTest.ClientScope]),
             "GrpcChannel GetCallerIdentity with the token", caller.ToString());
@@ -41,7 +42,7 @@ internal static class Checks
         Check(missing == StatusCode.Unauthenticated, "GetCallerIdentity without a token is refused", missing.ToString());
 
         var tampered = server.AccessToken[..^4] + (server.AccessToken.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
-        var forged = await StatusOfAsync(() => identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), new Metadata().Add("authorization", "Bearer " + tampered)).ResponseAsync);
+        var forged = await StatusOfAsync(() => identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), new Metadata { { "authorization", "Bearer " + tampered } }).ResponseAsync);
         Check(forged == StatusCode.Unauthenticated, "GetCallerIdentity with a bad signature is refused", forged.ToString());
 
         // The bytes and headers h2load sends, through an independent HTTP/2 client.

@@ -57,11 +57,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
-            // The host logs one Information line per call (console + JSON file). Off here, as in the
-            // runtime bench: it would be the same cost on both endpoints and would flood the console.
-            // Serilog's provider carries its own Trace-level filter rule (AddSerilog), so only a
-            // provider-specific, category-specific rule overrides it.
-            "--Logging:Serilog:LogLevel:Pilotdeck.Rpc.Server=Warning",
+            // The host logs one Information line per request (console + JSON file). Off here: it is
+            // the same cost on both endpoints and would flood the console.
+            "--Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware=Warning",
             // Adds the bench's call-counting interceptor (CallCounter.cs) to the host's pipeline.
             "--hostingStartupAssemblies=" + typeof(ServerUnderTest).Assembly.GetName().Name,
         };

@@ -18,9 +18,9 @@ public sealed class ErrorAdviceTests
     }
 
     [Theory]
-    [InlineData(Rpc.StatusCode.NotFound, "NOT_FOUND")]
-    [InlineData(Rpc.StatusCode.PermissionDenied, "PERMISSION_DENIED")]
-    [InlineData(Rpc.StatusCode.Unauthenticated, "UNAUTHENTICATED")]
-    public void StatusName_StatusCode_IsTheProtocolSpelling(Rpc.StatusCode code, string expected) =>
+    [InlineData(Grpc.Core.StatusCode.NotFound, "NOT_FOUND")]
+    [InlineData(Grpc.Core.StatusCode.PermissionDenied, "PERMISSION_DENIED")]
+    [InlineData(Grpc.Core.StatusCode.Unauthenticated, "UNAUTHENTICATED")]
+    public void StatusName_StatusCode_IsTheProtocolSpelling(Grpc.Core.StatusCode code, string expected) =>
         Assert.Equal(expected, ErrorAdvice.StatusName(code));
 }

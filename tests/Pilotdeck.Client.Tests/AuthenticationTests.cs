@@ -1,7 +1,7 @@
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.System.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Client.Tests;
@@ -98,7 +98,8 @@ public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<Hos
         Assert.Equal("invalid_grant", refused.Error);
         // And this client does not quietly sign in again with the password it was given.
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetTokensAsync());
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+        var call = await Assert.ThrowsAsync<RpcException>(async () => await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+        Assert.IsType<InvalidOperationException>(call.Status.DebugException);
         await client.SignOutAsync();
     }
 
@@ -108,10 +109,11 @@ public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<Hos
         using var client = Client(PilotdeckCredentials.ClientCredentials(fixture.Host.ClientId, "pds_wrong"));
 
         var direct = await Assert.ThrowsAsync<PilotdeckAuthException>(() => client.GetTokensAsync());
-        var viaCall = await Assert.ThrowsAsync<PilotdeckAuthException>(async () => await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
+        var viaCall = await Assert.ThrowsAsync<RpcException>(async () => await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
 
         Assert.Equal("invalid_client", direct.Error);
-        Assert.Equal("invalid_client", viaCall.Error);
+        Assert.Equal(StatusCode.Unauthenticated, viaCall.StatusCode);
+        Assert.Equal("invalid_client", Assert.IsType<PilotdeckAuthException>(viaCall.Status.DebugException).Error);
         Assert.False(string.IsNullOrEmpty(direct.Description));
     }
 
@@ -146,7 +148,7 @@ public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<Hos
 
         var info = await client.System.GetServerInfoAsync(new GetServerInfoRequest());
 
-        Assert.Contains(info.Services, s => s.ServiceName == IdentityService.ServiceName);
+        Assert.Contains(info.Services, s => s.ServiceName == IdentityService.Descriptor.FullName);
     }
 
     [Fact]
@@ -157,7 +159,6 @@ public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<Hos
         var identity = client.CreateClient<IdentityService.IdentityServiceClient>();
         var caller = await identity.GetCallerIdentityAsync(new GetCallerIdentityRequest());
 
-        Assert.Same(client.CallInvoker, identity.CallInvoker);
         Assert.Equal(fixture.Host.ClientId, caller.Subject);
     }
 }

@@ -1,6 +1,6 @@
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Client.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.System.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Client.Tests;
@@ -62,10 +62,31 @@ public sealed class RetryAndDeadlineTests
         using var client = Client(server.Address);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.Identity.CreateApiClientAsync(new CreateApiClientRequest { Name = "no-request-id" }));
+            await client.Identity.DeleteMemberAsync(new DeleteMemberRequest { UserId = "u1" }));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(1, server.Attempts);
+    }
+
+    [Fact]
+    public async Task Retry_CreateWithoutRequestId_GetsOneAndKeepsItAcrossAttempts()
+    {
+        var created = new CreateApiClientResponse { ApiClient = new ApiClient { ClientId = "pdc_1", Name = "no-id" } };
+        var requestIds = new List<string>();
+        await using var server = await ScriptedGrpcServer.StartAsync(async (attempt, http) =>
+        {
+            requestIds.Add(CreateApiClientRequest.Parser.ParseFrom(ScriptedGrpcServer.LastMessage(http)).RequestId);
+            await (attempt == 1 ? ScriptedGrpcServer.Unavailable(http) : ScriptedGrpcServer.Respond(http, created));
+        });
+        using var client = Client(server.Address);
+        var request = new CreateApiClientRequest { Name = "no-id" };
+
+        await client.Identity.CreateApiClientAsync(request);
+
+        Assert.Equal(2, server.Attempts);
+        Assert.True(Guid.TryParse(requestIds[0], out _), requestIds[0]);
+        Assert.Equal(requestIds[0], requestIds[1]);
+        Assert.Equal("", request.RequestId);
     }
 
     [Fact]
@@ -87,12 +108,11 @@ public sealed class RetryAndDeadlineTests
     {
         await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
         using var client = Client(server.Address);
-        // The same path as an idempotent unary method: only the call type keeps it from being retried.
-        var streaming = new Method<GetServerInfoRequest, GetServerInfoResponse>(MethodType.ServerStreaming, SystemService.ServiceName, "GetServerInfo",
-            Marshallers.ForMessage(GetServerInfoRequest.Parser), Marshallers.ForMessage(GetServerInfoResponse.Parser));
+        var guardian = client.CreateClient<Pilotdeck.Contracts.Guardian.V1.GuardianService.GuardianServiceClient>();
 
-        using var call = client.CallInvoker.AsyncServerStreamingCall(streaming, default, new GetServerInfoRequest());
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        using var call = guardian.AnalyzeProject();
+        await call.RequestStream.CompleteAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(1, server.Attempts);
@@ -107,18 +127,17 @@ public sealed class RetryAndDeadlineTests
             ServerUrl = new Uri($"http://127.0.0.1:{PilotdeckTestHost.FreePort()}"),
             Credentials = PilotdeckCredentials.Password("nobody@demo.test", "irrelevant"),
         });
-        var streaming = new Method<GetServerInfoRequest, GetServerInfoResponse>(MethodType.ServerStreaming, SystemService.ServiceName, "GetServerInfo",
-            Marshallers.ForMessage(GetServerInfoRequest.Parser), Marshallers.ForMessage(GetServerInfoResponse.Parser));
+        var guardian = client.CreateClient<Pilotdeck.Contracts.Guardian.V1.GuardianService.GuardianServiceClient>();
 
-        using var call = client.CallInvoker.AsyncServerStreamingCall(streaming, default, new GetServerInfoRequest());
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        using var call = guardian.AnalyzeProject();
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(StatusCode.Unavailable, call.GetStatus().StatusCode);
     }
 
     [Fact]
-    public async Task Retry_NextBackoffPastTheDeadline_StopsWithTheLastError()
+    public async Task Retry_NextBackoffPastTheDeadline_EndsAtTheDeadline()
     {
         await using var server = await ScriptedGrpcServer.StartAsync((_, http) => ScriptedGrpcServer.Unavailable(http));
         using var client = Client(server.Address, o =>
@@ -131,7 +150,8 @@ public sealed class RetryAndDeadlineTests
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await client.System.GetServerInfoAsync(new GetServerInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(2)));
 
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        // The deadline wins over the backoff, as in every gRPC stack: the call does not wait 10 s.
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal(1, server.Attempts);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
     }
@@ -205,13 +225,15 @@ public sealed class RetryAndDeadlineTests
     }
 
     [Fact]
-    public void IdempotencyCatalog_ReadsTheProtoOptionAndRequestId()
+    public void IdempotencyCatalog_ListsDeclaredIdempotentAndRequestIdMethods()
     {
-        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_GetMember, new GetMemberRequest()));
-        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_ListApiClients, new ListApiClientsRequest()));
-        Assert.True(IdempotencyCatalog.IsRetryable(SystemService.__Method_GetServerInfo, new GetServerInfoRequest()));
-        Assert.False(IdempotencyCatalog.IsRetryable(IdentityService.__Method_DeleteMember, new DeleteMemberRequest()));
-        Assert.False(IdempotencyCatalog.IsRetryable(IdentityService.__Method_CreateMember, new CreateMemberRequest()));
-        Assert.True(IdempotencyCatalog.IsRetryable(IdentityService.__Method_CreateMember, new CreateMemberRequest { RequestId = "r-1" }));
+        var retryable = IdempotencyCatalog.RetryableMethods(typeof(GetMemberRequest).Assembly).Select(m => m.Service + "/" + m.Method).ToHashSet();
+
+        Assert.Contains(IdentityService.Descriptor.FullName + "/GetMember", retryable);
+        Assert.Contains(IdentityService.Descriptor.FullName + "/ListApiClients", retryable);
+        Assert.Contains(SystemService.Descriptor.FullName + "/GetServerInfo", retryable);
+        Assert.Contains(IdentityService.Descriptor.FullName + "/CreateMember", retryable);
+        Assert.DoesNotContain(IdentityService.Descriptor.FullName + "/DeleteMember", retryable);
+        Assert.DoesNotContain(Pilotdeck.Contracts.Guardian.V1.GuardianService.Descriptor.FullName + "/AnalyzeProject", retryable);
     }
 }

@@ -46,12 +46,32 @@ public sealed class ScriptedGrpcServer : IAsyncDisposable
             server._requests.Enqueue(context.Request.Headers);
             var attempt = Interlocked.Increment(ref server._attempts);
             // Drain the request so the client's send completes as with a real server.
-            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            context.Items[BodyKey] = body.ToArray();
             await script(attempt, context);
         });
         await app.StartAsync();
         server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
+    }
+
+    private const string BodyKey = "scripted-request-body";
+
+    /// <summary>The payload of the request's (only or last) gRPC message, without its 5-byte frame header.</summary>
+    public static byte[] LastMessage(HttpContext context)
+    {
+        var body = (byte[])context.Items[BodyKey]!;
+        var offset = 0;
+        var message = Array.Empty<byte>();
+        while (offset + 5 <= body.Length)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(offset + 1, 4));
+            message = body.AsSpan(offset + 5, length).ToArray();
+            offset += 5 + length;
+        }
+
+        return message;
     }
 
     /// <summary>A Trailers-Only UNAVAILABLE, as a server shedding load or shutting down sends it.</summary>

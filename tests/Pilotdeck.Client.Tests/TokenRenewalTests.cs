@@ -1,5 +1,5 @@
 using Pilotdeck.Contracts.Identity.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Client.Tests;

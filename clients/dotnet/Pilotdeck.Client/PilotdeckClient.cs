@@ -2,7 +2,9 @@ using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.System.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 
 namespace Pilotdeck.Client;
 
@@ -23,22 +25,32 @@ public sealed class PilotdeckClient : IDisposable
     {
         _ownedHandler = options.HttpHandler is null ? CreateHandler() : null;
         var handler = options.HttpHandler ?? _ownedHandler!;
-        _channel = GrpcChannel.ForAddress(options.ServerUrl, new GrpcChannelOptions { HttpHandler = handler });
         _tokenHttp = new HttpMessageInvoker(handler, disposeHandler: false);
 
-        var interceptors = new List<Interceptor>
+        var channelOptions = new GrpcChannelOptions
         {
-            new DefaultDeadlineInterceptor(options.DefaultDeadline),
-            new RetryInterceptor(options.MaxRetryAttempts, options.InitialBackoff, options.MaxBackoff),
+            // An HttpClient rather than the handler: given a SocketsHttpHandler, the channel would take
+            // over its connection callback for client-side load balancing, and the token requests that
+            // share the handler (and its HTTP/2 connections) would fail.
+            HttpClient = new HttpClient(handler, disposeHandler: false),
+            DisposeHttpClient = true,
+            ServiceConfig = RetryPolicy.For(options),
+            MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1),
         };
+        var interceptors = new List<Interceptor> { new DefaultDeadlineInterceptor(options.DefaultDeadline), new RequestIdInterceptor() };
         if (options.Credentials is { } credentials)
         {
             _tokens = new TokenManager(credentials, new TokenEndpoint(_tokenHttp, options.ServerUrl));
             _tokens.Obtained += tokens => TokensRefreshed?.Invoke(tokens);
-            interceptors.Add(new AuthInterceptor(_tokens));
+            var transport = options.ServerUrl.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+            channelOptions.Credentials = ChannelCredentials.Create(transport, BearerTokenCredentials.Create(_tokens));
+            // h2c on loopback or inside a trusted network is how Pilotdeck runs by default.
+            channelOptions.UnsafeUseInsecureChannelCallCredentials = true;
+            interceptors.Add(new ExpiredTokenInterceptor(_tokens));
         }
 
-        CallInvoker = _channel.CreateCallInvoker().Intercept([.. interceptors]);
+        _channel = GrpcChannel.ForAddress(options.ServerUrl, channelOptions);
+        CallInvoker = _channel.Intercept([.. interceptors]);
         Identity = new IdentityService.IdentityServiceClient(CallInvoker);
         System = new SystemService.SystemServiceClient(CallInvoker);
     }
@@ -64,8 +76,10 @@ public sealed class PilotdeckClient : IDisposable
     }
 
     /// <summary>
-    /// The invoker behind every client: interceptors for the default deadline (outermost), retries
-    /// and authentication (innermost), over the HTTP/2 channel.
+    /// The invoker behind every client: interceptors for the default deadline (outermost), request
+    /// ids for creates and the renewal of a token the server found expired (innermost), over a
+    /// <see cref="GrpcChannel"/> whose service config retries idempotent calls and whose call
+    /// credentials add the access token to every attempt.
     /// </summary>
     public CallInvoker CallInvoker { get; }
 
@@ -83,13 +97,13 @@ public sealed class PilotdeckClient : IDisposable
     /// </summary>
     public event Action<TokenSet>? TokensRefreshed;
 
-    /// <summary>Creates any generated client (a <see cref="ClientBase"/> with a <see cref="Rpc.CallInvoker"/> constructor) over <see cref="CallInvoker"/>.</summary>
+    /// <summary>Creates any generated client (a <see cref="ClientBase"/> with a <see cref="Grpc.Core.CallInvoker"/> constructor) over <see cref="CallInvoker"/>.</summary>
     /// <exception cref="ArgumentException"><typeparamref name="TClient"/> has no public constructor taking a CallInvoker.</exception>
     public TClient CreateClient<TClient>()
         where TClient : ClientBase
     {
         var constructor = typeof(TClient).GetConstructor(BindingFlags.Public | BindingFlags.Instance, [typeof(CallInvoker)])
-            ?? throw new ArgumentException($"{typeof(TClient)} has no public constructor taking a {nameof(Rpc.CallInvoker)}.", nameof(TClient));
+            ?? throw new ArgumentException($"{typeof(TClient)} has no public constructor taking a {nameof(Grpc.Core.CallInvoker)}.", nameof(TClient));
         return (TClient)constructor.Invoke([CallInvoker]);
     }
 

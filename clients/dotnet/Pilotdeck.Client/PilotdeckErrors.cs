@@ -1,5 +1,5 @@
 using Google.Rpc;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Client;
 
@@ -13,7 +13,7 @@ public static class PilotdeckErrors
     /// <summary>The ErrorInfo reason, e.g. <c>TOKEN_EXPIRED</c> or <c>MEMBER_NOT_FOUND</c>; null when the error carries no ErrorInfo (e.g. a transport failure).</summary>
     public static string? ReasonOf(RpcException exception)
     {
-        var reason = ErrorInfoOf(exception)?.Type;
+        var reason = ErrorInfoOf(exception)?.Reason;
         return string.IsNullOrEmpty(reason) ? null : reason;
     }
 
@@ -26,17 +26,14 @@ public static class PilotdeckErrors
     public static IReadOnlyList<(string Field, string Description)> FieldViolationsOf(RpcException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.RichStatus?.Details
-            .Where(d => d.Is(BadRequest.Descriptor))
-            .SelectMany(d => d.Unpack<BadRequest>().FieldViolations)
+        return exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations
             .Select(v => (v.Field, v.Description))
             .ToList() ?? [];
     }
 
-    // The C# type of our feed names ErrorInfo's field 1 "Type"; on the wire (and in the proto) it is "reason".
     private static ErrorInfo? ErrorInfoOf(RpcException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.RichStatus?.Details.FirstOrDefault(d => d.Is(ErrorInfo.Descriptor))?.Unpack<ErrorInfo>();
+        return exception.GetRpcStatus()?.GetDetail<ErrorInfo>();
     }
 }

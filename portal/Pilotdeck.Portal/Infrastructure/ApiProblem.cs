@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Pilotdeck.Client;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Infrastructure;
 

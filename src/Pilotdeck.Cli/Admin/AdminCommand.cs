@@ -230,6 +230,6 @@ public static class AdminCommand
         }
         while (request.PageToken.Length > 0);
 
-        throw new CliException(ExitCodes.For(Rpc.StatusCode.NotFound), $"no member with email '{member}' in this tenant.", ErrorAdvice.ByReason["MEMBER_NOT_FOUND"]);
+        throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.NotFound), $"no member with email '{member}' in this tenant.", ErrorAdvice.ByReason["MEMBER_NOT_FOUND"]);
     }
 }

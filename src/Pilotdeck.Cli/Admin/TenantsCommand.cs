@@ -61,7 +61,7 @@ public static class TenantsCommand
                     var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
                     if (await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
                     {
-                        throw new CliException(ExitCodes.For(Rpc.StatusCode.AlreadyExists), $"tenant '{tenantId}' already exists.", "Pick another id, or add members to it with `pilotdeck admin members add`.");
+                        throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.AlreadyExists), $"tenant '{tenantId}' already exists.", "Pick another id, or add members to it with `pilotdeck admin members add`.");
                     }
 
                     db.Tenants.Add(new Tenant { Id = tenantId, Name = parse.GetValue(name)!.Trim(), CreatedAt = DateTimeOffset.UtcNow });

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Pilotdeck.Client;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Cli.Api;
 

@@ -1,5 +1,5 @@
 using Pilotdeck.Client;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Cli.Api;
 
@@ -60,6 +60,12 @@ public static class ErrorAdvice
     /// <summary>Writes the error and its advice; returns the exit code.</summary>
     public static int Report(TextWriter error, Exception exception, Uri? server)
     {
+        // A call whose token request was refused carries the refusal as the status' debug exception.
+        if (exception is RpcException { Status.DebugException: PilotdeckAuthException refused })
+        {
+            exception = refused;
+        }
+
         switch (exception)
         {
             case RpcException rpc:

@@ -1,4 +1,4 @@
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Cli.Api;
 

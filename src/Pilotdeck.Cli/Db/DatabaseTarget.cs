@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Data;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Cli.Db;
 

@@ -1,12 +1,15 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Json;
 
 namespace Pilotdeck.Server.Hosting;
 
 /// <summary>
-/// Serilog: readable lines on the console and a daily-rolling JSON file for machines
-/// (<c>Pilotdeck:Logging:Directory</c>, default <c>.data/logs</c>). Per-call lines carry method,
-/// status, duration, tenant and actor; tokens, secrets and personal data are never logged.
+/// Serilog through Serilog.AspNetCore: readable lines on the console and a daily-rolling JSON file
+/// for machines (<c>Pilotdeck:Logging:Directory</c>, default <c>&lt;data directory&gt;/logs</c>).
+/// Levels and any further sinks come from the <c>Serilog</c> configuration section. One line per
+/// request carries method, status, duration, tenant and actor; tokens, secrets and personal data
+/// are never logged.
 /// </summary>
 public static class Logging
 {
@@ -14,16 +17,50 @@ public static class Logging
     {
         var directory = builder.Configuration["Pilotdeck:Logging:Directory"]
             ?? Path.Combine(Data.DatabaseOptions.From(builder.Configuration).DataDirectory, "logs");
-        var logger = new LoggerConfiguration()
+        builder.Services.AddSerilog((services, logger) => logger
             .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}")
-            .WriteTo.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14)
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
+            .WriteTo.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
         return builder;
+    }
+
+    /// <summary>
+    /// The per-request line. A gRPC call's outcome is its grpc-status, not the HTTP status (a failed
+    /// call is still HTTP 200), so that is what the line reports, as <c>GrpcStatus</c>.
+    /// </summary>
+    public static WebApplication UsePilotdeckRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "{RequestMethod} {RequestPath} -> {Outcome} in {Elapsed:0.0} ms";
+            options.EnrichDiagnosticContext = (log, http) =>
+            {
+                var grpcStatus = GrpcStatusOf(http);
+                log.Set("Outcome", grpcStatus is null ? http.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "grpc-status " + grpcStatus);
+                if (grpcStatus is not null)
+                {
+                    log.Set("GrpcStatus", grpcStatus);
+                }
+            };
+        });
+        return app;
+    }
+
+    // Trailers-only responses carry grpc-status as a header; the others as a trailer.
+    private static string? GrpcStatusOf(HttpContext http)
+    {
+        var header = http.Response.Headers["grpc-status"];
+        if (header.Count > 0)
+        {
+            return header.ToString();
+        }
+
+        var trailers = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()?.Trailers;
+        return trailers is not null && trailers.TryGetValue("grpc-status", out var value) ? value.ToString() : null;
     }
 }

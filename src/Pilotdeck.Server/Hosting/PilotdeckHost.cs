@@ -23,6 +23,7 @@ public static class PilotdeckHost
             await app.PrepareDatabaseAsync();
         }
 
+        app.UsePilotdeckRequestLogging();
         app.MapPilotdeckServices();
         app.ReportListeningAddresses();
         return app;

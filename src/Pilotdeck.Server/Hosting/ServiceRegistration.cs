@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
 using Pilotdeck.Portal;
-using Pilotdeck.Rpc.Server;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
+using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
 
@@ -41,14 +41,12 @@ public static class ServiceRegistration
         services.AddPilotdeckData(configuration);
 
         services.AddSingleton<AccessPolicyCatalog>();
-        services.AddSingleton<AccessPolicyInterceptor>();
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
         services.AddGuardianFeature(configuration);
 
-        services.AddGrpc(options => options.Interceptors.Add(typeof(AccessPolicyInterceptor)));
-        services.AddPilotdeckReflectionAndHealth();
+        services.AddPilotdeckGrpc(configuration);
         services.AddSingleton(BuildInfoProvider.FromAssembly(typeof(PilotdeckHost).Assembly));
     }
 
@@ -56,10 +54,11 @@ public static class ServiceRegistration
     {
         if (EndpointConfiguration.HostsApi(app.Configuration))
         {
-            app.MapGrpcService<SystemService>();
-            app.MapGrpcService<IdentityService>();
-            app.MapGrpcService<GuardianService>();
-            app.MapGrpcReflectionAndHealth();
+            app.UsePilotdeckGrpcWeb();
+            app.MapPilotdeckService<SystemService>(Contracts.System.V1.SystemService.Descriptor);
+            app.MapPilotdeckService<IdentityService>(Contracts.Identity.V1.IdentityService.Descriptor);
+            app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);
+            app.MapPilotdeckProtocolServices();
             app.MapOAuthEndpoints();
         }
 

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Pilotdeck.Portal.Infrastructure;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Tests.Infrastructure;
 
@@ -40,7 +40,7 @@ public sealed class ApiProblemTests
     private static RpcException Error(StatusCode code, string reason, string message, params (string Field, string Description)[] violations)
     {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
-        status.Details.Add(Any.Pack(new Google.Rpc.ErrorInfo { Type = reason, Domain = "pilotdeck" }));
+        status.Details.Add(Any.Pack(new Google.Rpc.ErrorInfo { Reason = reason, Domain = "pilotdeck" }));
         if (violations.Length > 0)
         {
             var badRequest = new Google.Rpc.BadRequest();
@@ -48,6 +48,6 @@ public sealed class ApiProblemTests
             status.Details.Add(Any.Pack(badRequest));
         }
 
-        return RpcException.FromRichStatus(status);
+        return status.ToRpcException();
     }
 }

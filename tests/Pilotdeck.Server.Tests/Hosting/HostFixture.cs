@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
-using Pilotdeck.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.TestSupport;
 
@@ -47,6 +48,8 @@ public abstract class HostFixture : IAsyncLifetime
             $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             "--Serilog:MinimumLevel=Warning",
+            // Health Watch streams what the publisher finds; tests should not wait the default 10 s.
+            "--Pilotdeck:Health:Period=00:00:01",
         };
         if (Provider == DatabaseProvider.Postgres)
         {
@@ -138,7 +141,7 @@ public abstract class HostFixture : IAsyncLifetime
         return body.GetProperty("access_token").GetString()!;
     }
 
-    public static Metadata Bearer(string token) => new Metadata().Add("authorization", "Bearer " + token);
+    public static Metadata Bearer(string token) => new Metadata { { "authorization", "Bearer " + token } };
 
     public async Task DisposeAsync()
     {

@@ -22,6 +22,9 @@ internal sealed class TokenManager
         _current = credentials.Initial;
     }
 
+    /// <summary>The tokens held right now, without renewing; null before the first grant or after sign-out.</summary>
+    public TokenSet? Current => _current?.Tokens;
+
     /// <summary>Raised after new tokens arrive from the token endpoint, outside the lock.</summary>
     public event Action<TokenSet>? Obtained;
 

@@ -1,10 +1,12 @@
-using Pilotdeck.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 namespace Pilotdeck.Client;
 
 /// <summary>
-/// Gives every call without a deadline the client's default one. It runs outermost, so the deadline
-/// bounds the whole call: token request, every retry attempt and the backoffs between them.
+/// Gives every call without a deadline the client's default one (a service config cannot express a
+/// default deadline). The deadline bounds the whole call: token request, every retry attempt and
+/// the backoffs between them.
 /// </summary>
 internal sealed class DefaultDeadlineInterceptor(TimeSpan defaultDeadline) : Interceptor
 {
@@ -13,7 +15,7 @@ internal sealed class DefaultDeadlineInterceptor(TimeSpan defaultDeadline) : Int
         where TResponse : class =>
         context.Options.Deadline is not null || defaultDeadline == Timeout.InfiniteTimeSpan
             ? context
-            : context with { Options = context.Options.WithDeadline(DateTime.UtcNow + defaultDeadline) };
+            : new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + defaultDeadline));
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
         continuation(request, WithDeadline(context));

@@ -1,56 +1,27 @@
-using System.Collections.Concurrent;
 using System.Reflection;
-using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using Pilotdeck.Rpc;
 
 namespace Pilotdeck.Client;
 
 /// <summary>
-/// Decides whether a call may be sent again after UNAVAILABLE. The contract says so per method with
-/// <c>option idempotency_level</c>, read from the generated file descriptors of the assembly that
-/// holds the request type (Pilotdeck.Contracts for the built-in clients); a create is safe to
-/// repeat when its <c>request_id</c> is set, because the server answers a repeat with the first result.
+/// Which methods may be sent again after UNAVAILABLE, read from the contracts' file descriptors:
+/// unary methods declared <c>NO_SIDE_EFFECTS</c> or <c>IDEMPOTENT</c> with <c>option
+/// idempotency_level</c>, and unary creates whose request has a <c>request_id</c> (the server
+/// answers a repeat of the same id with the first result).
 /// </summary>
 internal static class IdempotencyCatalog
 {
-    private static readonly ConcurrentDictionary<Assembly, IReadOnlyDictionary<string, bool>> ByAssembly = new();
+    public static IEnumerable<(string Service, string Method)> RetryableMethods(params Assembly[] assemblies) =>
+        assemblies.Distinct().SelectMany(FileDescriptorsOf).SelectMany(f => f.Services).SelectMany(s => s.Methods)
+            .Where(m => !m.IsClientStreaming && !m.IsServerStreaming && (IsDeclaredIdempotent(m) || HasRequestId(m.InputType)))
+            .Select(m => (m.Service.FullName, m.Name))
+            .Distinct();
 
-    public static bool IsRetryable<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request)
-    {
-        if (method.Type != MethodType.Unary)
-        {
-            return false;
-        }
+    internal static bool IsDeclaredIdempotent(MethodDescriptor method) =>
+        method.GetOptions()?.IdempotencyLevel is MethodOptions.Types.IdempotencyLevel.NoSideEffects or MethodOptions.Types.IdempotencyLevel.Idempotent;
 
-        var declared = ByAssembly.GetOrAdd(typeof(TRequest).Assembly, Scan);
-        return (declared.TryGetValue(method.FullName, out var idempotent) && idempotent) || HasRequestId(request);
-    }
-
-    private static bool HasRequestId<TRequest>(TRequest request) =>
-        request is IMessage message
-        && message.Descriptor.FindFieldByName("request_id") is { FieldType: FieldType.String, IsRepeated: false } field
-        && field.Accessor.GetValue(message) is string { Length: > 0 };
-
-    /// <summary>Maps every method path (<c>/package.Service/Method</c>) of every generated file in the assembly to its idempotency.</summary>
-    private static IReadOnlyDictionary<string, bool> Scan(Assembly assembly)
-    {
-        var methods = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var file in FileDescriptorsOf(assembly))
-        {
-            foreach (var service in file.Services)
-            {
-                foreach (var method in service.Methods)
-                {
-                    var level = method.GetOptions()?.IdempotencyLevel ?? MethodOptions.Types.IdempotencyLevel.IdempotencyUnknown;
-                    methods["/" + service.FullName + "/" + method.Name] =
-                        level is MethodOptions.Types.IdempotencyLevel.NoSideEffects or MethodOptions.Types.IdempotencyLevel.Idempotent;
-                }
-            }
-        }
-
-        return methods;
-    }
+    internal static bool HasRequestId(MessageDescriptor message) =>
+        message.FindFieldByName("request_id") is { FieldType: FieldType.String, IsRepeated: false };
 
     // protoc's C# generator emits one static "<File>Reflection" class per .proto with a static Descriptor property.
     private static IEnumerable<FileDescriptor> FileDescriptorsOf(Assembly assembly)

@@ -2,7 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Pilotdeck.Contracts.Guardian.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Pages.Guardian;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Portal.Infrastructure;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Pages.Guardian;
 

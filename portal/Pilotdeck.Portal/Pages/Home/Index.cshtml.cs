@@ -1,6 +1,6 @@
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Portal.Infrastructure;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Pages.Home;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Pilotdeck.Contracts.Guardian.V1;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Features.Guardian;

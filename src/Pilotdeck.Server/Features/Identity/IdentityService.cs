@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;

@@ -1,18 +1,18 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Contracts.System.V1;
-using Pilotdeck.Rpc;
-using Pilotdeck.Rpc.Server;
+using Grpc.Core;
+using Pilotdeck.Server.Platform.Grpc;
 
 namespace Pilotdeck.Server.Features.System;
 
 /// <summary>Reports what this server is: version, build and the digest of every contract it serves.</summary>
 public sealed class SystemService : Contracts.System.V1.SystemService.SystemServiceBase
 {
-    private readonly ServiceRegistry _registry;
+    private readonly ServedServices _registry;
     private readonly BuildInfoProvider _build;
 
-    public SystemService(ServiceRegistry registry, BuildInfoProvider build)
+    public SystemService(ServedServices registry, BuildInfoProvider build)
     {
         _registry = registry;
         _build = build;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Google.Protobuf.Reflection;
+using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Contracts.Api.V1;
-using Pilotdeck.Rpc.Server;
 
 namespace Pilotdeck.Server.Platform.Auth;
 
@@ -15,10 +14,10 @@ public sealed class AccessPolicyCatalog
     private static readonly AccessPolicy Anonymous = new() { Anonymous = true };
     private static readonly AccessPolicy AuthenticatedOnly = new();
 
-    private readonly ServiceRegistry _registry;
+    private readonly ServedServices _served;
     private readonly ConcurrentDictionary<string, AccessPolicy> _byPath = new(StringComparer.Ordinal);
 
-    public AccessPolicyCatalog(ServiceRegistry registry) => _registry = registry;
+    public AccessPolicyCatalog(ServedServices served) => _served = served;
 
     /// <summary>The policy for a call path <c>/package.Service/Method</c>.</summary>
     public AccessPolicy For(string path) => _byPath.GetOrAdd(path, Resolve);
@@ -26,7 +25,7 @@ public sealed class AccessPolicyCatalog
     private AccessPolicy Resolve(string path)
     {
         var parts = path.TrimStart('/').Split('/');
-        var service = parts.Length == 2 ? _registry.Services.FirstOrDefault(s => s.FullName == parts[0]) : null;
+        var service = parts.Length == 2 ? _served.Find(parts[0]) : null;
         if (service is null)
         {
             // Unknown paths are answered UNIMPLEMENTED by the runtime; demanding a token first would hide that.

@@ -2,9 +2,10 @@ using Microsoft.IdentityModel.Tokens;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
-using Pilotdeck.Rpc;
-using Pilotdeck.Rpc.Server;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Pilotdeck.Server.Platform.Errors;
+using Serilog;
 
 namespace Pilotdeck.Server.Platform.Auth;
 
@@ -74,8 +75,10 @@ public sealed class AccessPolicyInterceptor : Interceptor
             ? await AuthorizeClientAsync(services, subject, tenantId, ScopesOf(claims), policy, context.CancellationToken)
             : await AuthorizeUserAsync(services, subject, tenantId, policy, context.CancellationToken);
         services.GetRequiredService<CallerAccessor>().Set(caller);
-        context.AddLogProperty("Tenant", caller.TenantId);
-        context.AddLogProperty("Actor", caller.Subject);
+        // Onto the call's request-log line (never tokens, secrets or personal data).
+        var log = services.GetRequiredService<IDiagnosticContext>();
+        log.Set("Tenant", caller.TenantId);
+        log.Set("Actor", caller.Subject);
     }
 
     private static string BearerToken(string? header)

@@ -47,6 +47,7 @@ internal static class DemoCredentialsFile
 
     public static void Write(string path, string email, string password)
     {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         File.WriteAllText(path, $"{email} / {password}{Environment.NewLine}");
         if (!OperatingSystem.IsWindows())
         {

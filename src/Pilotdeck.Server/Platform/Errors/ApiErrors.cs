@@ -1,5 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Server.Platform.Errors;
 
@@ -14,8 +14,7 @@ public static class ApiErrors
 
     public static RpcException Create(StatusCode code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, IEnumerable<FieldViolation>? violations = null)
     {
-        // ErrorInfo's field 1 is "reason" on the wire; the C# package in our feed still names it Type.
-        var info = new Google.Rpc.ErrorInfo { Type = reason, Domain = Domain };
+        var info = new Google.Rpc.ErrorInfo { Reason = reason, Domain = Domain };
         if (metadata is not null)
         {
             foreach (var (key, value) in metadata)
@@ -34,7 +33,7 @@ public static class ApiErrors
             status.Details.Add(Any.Pack(badRequest));
         }
 
-        return RpcException.FromRichStatus(status);
+        return status.ToRpcException();
     }
 
     public static RpcException InvalidArgument(params FieldViolation[] violations) =>
@@ -48,7 +47,7 @@ public static class ApiErrors
 
     /// <summary>Reads the reason back from an exception; for tests, the CLI and SDK callers.</summary>
     public static string? ReasonOf(RpcException exception) =>
-        exception.RichStatus?.Details.FirstOrDefault(d => d.Is(Google.Rpc.ErrorInfo.Descriptor))?.Unpack<Google.Rpc.ErrorInfo>().Type;
+        exception.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
 }
 
 /// <summary>One field that failed validation, named by its proto field path.</summary>

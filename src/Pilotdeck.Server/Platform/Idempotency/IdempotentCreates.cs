@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Idempotency;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Idempotency;

@@ -1,6 +1,6 @@
 using Pilotdeck.Data.Paging;
 using Pilotdeck.Data.Tenancy;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Paging;

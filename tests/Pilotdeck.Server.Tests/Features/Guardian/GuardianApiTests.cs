@@ -3,7 +3,7 @@ using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Generation;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
 
@@ -327,7 +327,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     private static IReadOnlyDictionary<string, string> ErrorMetadata(RpcException ex) =>
-        ex.RichStatus!.Details.Single(d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>().Metadata;
+        ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>().Metadata;
 
     private async Task<AnalyzeProjectResponse> UploadAsync(string token, AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog, int chunkSize = SmallChunk)
     {
@@ -363,7 +363,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
-        Assert.NotNull(error.RichStatus);
+        Assert.NotNull(error.GetRpcStatus());
         return error;
     }
 

@@ -10,7 +10,7 @@ using Microsoft.IdentityModel.Tokens;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
 using ContractRole = Pilotdeck.Contracts.Api.V1.TenantRole;
@@ -33,7 +33,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     private static async Task<RpcException> FailsAsync(Func<Task> call)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.NotNull(ex.RichStatus);
+        Assert.NotNull(ex.GetRpcStatus());
         return ex;
     }
 
@@ -51,7 +51,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     [InlineData("")]
     public async Task Call_WithMalformedToken_IsUnauthenticated(string token)
     {
-        var headers = new Metadata().Add("authorization", "Bearer " + token);
+        var headers = new Metadata { { "authorization", "Bearer " + token } };
         var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), headers).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
     }
@@ -282,7 +282,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var changedFilter = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1, PageToken = first.NextPageToken, ShowRevoked = true }, demo).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal("page_token", ex.RichStatus!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
+        Assert.Equal("page_token", ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
         Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(changedFilter));
     }
 
@@ -336,7 +336,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal(Reasons.FieldInvalid, ApiErrors.ReasonOf(ex));
-        var fields = ex.RichStatus!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field);
+        var fields = ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field);
         Assert.Equal(new[] { "name", "scopes", "lifetime_days" }, fields);
     }
 

@@ -1,7 +1,13 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Pilotdeck.Contracts.System.V1;
-using Pilotdeck.Rpc.Server.Health.V1;
+using Grpc.Health.V1;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Pilotdeck.Data;
 using Pilotdeck.Server.Tests.Hosting;
 
 namespace Pilotdeck.Server.Tests.Features.System;
@@ -21,7 +27,7 @@ public sealed class SystemServiceTests : IClassFixture<SqliteHostFixture>
 
         Assert.Equal("0.1.0", info.Version);
         Assert.Contains(info.Services, s => s.ServiceName == "pilotdeck.identity.v1.IdentityService");
-        var system = info.Services.Single(s => s.ServiceName == SystemService.ServiceName);
+        var system = info.Services.Single(s => s.ServiceName == SystemService.Descriptor.FullName);
         Assert.Equal("pilotdeck/system/v1/system.proto", system.ProtoFile);
         var expected = Convert.ToHexStringLower(SHA256.HashData(SystemReflection.Descriptor.SerializedData.Span));
         Assert.Equal(expected, system.FileDescriptorSha256);
@@ -98,25 +104,42 @@ public sealed class SystemServiceTests : IClassFixture<SqliteHostFixture>
     }
 
     [Fact]
-    public async Task HealthWatch_StatusChanges_StreamsEachChange()
+    public async Task HealthWatch_SchemaFallsBehindAndCatchesUp_StreamsEachChange()
     {
-        var store = (Pilotdeck.Rpc.Server.Health.HealthStatusStore)_host.Services.GetService(typeof(Pilotdeck.Rpc.Server.Health.HealthStatusStore))!;
         var client = new Health.HealthClient(_host.CreateChannel());
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var watch = client.Watch(new HealthCheckRequest { Service = SystemService.ServiceName }, cancellationToken: cts.Token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var watch = client.Watch(new HealthCheckRequest { Service = SystemService.Descriptor.FullName }, cancellationToken: cts.Token);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await NextKnownStatusAsync(watch.ResponseStream, cts.Token));
 
-        Assert.True(await watch.ResponseStream.MoveNext());
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
-
-        store.SetStatus(SystemService.ServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
+        // A migration the binary knows but the database lacks is what a half-finished upgrade looks like.
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var last = (await db.Database.GetAppliedMigrationsAsync(cts.Token)).Last();
+        var history = db.GetService<IHistoryRepository>();
+        await db.Database.ExecuteSqlRawAsync(history.GetDeleteScript(last), cts.Token);
         try
         {
-            Assert.True(await watch.ResponseStream.MoveNext());
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await NextKnownStatusAsync(watch.ResponseStream, cts.Token));
         }
         finally
         {
-            store.SetStatus(SystemService.ServiceName, HealthCheckResponse.Types.ServingStatus.Serving);
+            await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(last, ProductInfo.GetVersion())), CancellationToken.None);
         }
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await NextKnownStatusAsync(watch.ResponseStream, cts.Token));
+    }
+
+    // Watch answers SERVICE_UNKNOWN until the first health report is published.
+    private static async Task<HealthCheckResponse.Types.ServingStatus> NextKnownStatusAsync(IAsyncStreamReader<HealthCheckResponse> stream, CancellationToken cancellationToken)
+    {
+        while (await stream.MoveNext(cancellationToken))
+        {
+            if (stream.Current.Status != HealthCheckResponse.Types.ServingStatus.ServiceUnknown)
+            {
+                return stream.Current.Status;
+            }
+        }
+
+        throw new InvalidOperationException("The watch ended.");
     }
 }

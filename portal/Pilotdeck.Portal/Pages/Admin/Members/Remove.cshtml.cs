@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Portal.Infrastructure;
-using Pilotdeck.Rpc;
+using Grpc.Core;
 
 namespace Pilotdeck.Portal.Pages.Admin.Members;
 
