@@ -9,6 +9,7 @@ apt_packages=(
   python3-grpcio python3-grpc-tools python3-protobuf  # python peer for the interop cases
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/
+  curl                                                  # the JSON routes are tested with it
   postgresql                                            # the second database provider
   chromium                                              # portal tests drive it through Playwright
 )

@@ -55,6 +55,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         var args = new List<string>
         {
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=",
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             // The host logs one Information line per request (console + JSON file). Off here: it is

@@ -54,6 +54,7 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
             $"--Pilotdeck:GrpcUrl=http://127.0.0.1:{port}",
             // The browser endpoint defaults to a fixed port; hosts running side by side must not share it.
             "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             "--Serilog:MinimumLevel=Warning",

@@ -9,16 +9,20 @@ public static class EndpointConfiguration
 {
     public const string GrpcUrlKey = "Pilotdeck:GrpcUrl";
     public const string DefaultGrpcUrl = "http://127.0.0.1:5080";
+    public const string RestUrlKey = "Pilotdeck:RestUrl";
+    public const string DefaultRestUrl = "http://127.0.0.1:5082";
     public const string PortalUrlKey = "Pilotdeck:PortalUrl";
     public const string DefaultPortalUrl = "http://127.0.0.1:5081";
 
-    /// <summary>
-    /// gRPC on <c>Pilotdeck:GrpcUrl</c>: plain http means h2c with prior knowledge, so the endpoint
-    /// speaks HTTP/2 only; https (with <c>Pilotdeck:Tls:CertificatePath</c>) negotiates h2 by ALPN
-    /// and still accepts HTTP/1.1 so such clients get a clear 426 instead of a broken connection.
-    /// </summary>
     /// <summary>An empty <c>Pilotdeck:GrpcUrl</c> runs the portal alone, against <c>Pilotdeck:ApiUrl</c>.</summary>
     public static bool HostsApi(IConfiguration configuration) => configuration[GrpcUrlKey] is not "";
+
+    /// <summary>
+    /// The API's HTTP/1.1 endpoint, for curl, httpie and browsers (JSON routes, gRPC-Web, the OpenAPI
+    /// document). Kestrel cannot tell HTTP/1.1 from h2c prior knowledge on one cleartext port, so the
+    /// h2c gRPC port cannot serve plain HTTP/1.1 clients. Empty turns it off.
+    /// </summary>
+    public static bool HostsRest(IConfiguration configuration) => HostsApi(configuration) && configuration[RestUrlKey] is not "";
 
     /// <summary>An empty <c>Pilotdeck:PortalUrl</c> runs the API alone, e.g. on a node behind a load balancer.</summary>
     public static bool HostsPortal(IConfiguration configuration) => configuration[PortalUrlKey] is not "";
@@ -39,6 +43,12 @@ public static class EndpointConfiguration
                 // HTTP/1.1 clients still connect and get a clear 426.
                 var grpcUrl = new Uri(configuration[GrpcUrlKey] ?? DefaultGrpcUrl);
                 kestrel.Listen(ToEndPoint(grpcUrl), listen => Configure(listen, grpcUrl, HttpProtocols.Http2, configuration));
+            }
+
+            if (HostsRest(configuration))
+            {
+                var restUrl = new Uri(configuration[RestUrlKey] ?? DefaultRestUrl);
+                kestrel.Listen(ToEndPoint(restUrl), listen => Configure(listen, restUrl, HttpProtocols.Http1, configuration));
             }
 
             if (HostsPortal(configuration))
@@ -82,7 +92,7 @@ public static class EndpointConfiguration
 
     /// <summary>
     /// Prints the bound addresses once listening, so a port of 0 shows the port actually taken.
-    /// Kestrel reports them in the order the endpoints were configured: gRPC first, then the portal.
+    /// Kestrel reports them in the order the endpoints were configured: gRPC, HTTP/JSON, portal.
     /// </summary>
     public static void ReportListeningAddresses(this WebApplication app)
     {
@@ -90,7 +100,12 @@ public static class EndpointConfiguration
         {
             var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-            string[] roles = [.. HostsApi(app.Configuration) ? ["gRPC API"] : Array.Empty<string>(), "Portal"];
+            string[] roles =
+            [
+                .. HostsApi(app.Configuration) ? ["gRPC API (h2c)"] : Array.Empty<string>(),
+                .. HostsRest(app.Configuration) ? ["HTTP/JSON API (HTTP/1.1)"] : Array.Empty<string>(),
+                .. HostsPortal(app.Configuration) ? ["Portal"] : Array.Empty<string>(),
+            ];
             for (var i = 0; i < addresses.Count; i++)
             {
                 Console.WriteLine($"Pilotdeck {(i < roles.Length ? roles[i] : "endpoint")} listening on {addresses[i]}");

@@ -55,6 +55,7 @@ public static class ServiceRegistration
         if (EndpointConfiguration.HostsApi(app.Configuration))
         {
             app.UsePilotdeckGrpcWeb();
+            app.MapPilotdeckJsonApi();
             app.MapPilotdeckService<SystemService>(Contracts.System.V1.SystemService.Descriptor);
             app.MapPilotdeckService<IdentityService>(Contracts.Identity.V1.IdentityService.Descriptor);
             app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);

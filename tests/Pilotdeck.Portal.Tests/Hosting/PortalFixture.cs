@@ -65,6 +65,7 @@ public sealed class PortalFixture : IAsyncLifetime
         [
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
             "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
             $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             $"--Pilotdeck:Accounts:MaxFailedAccessAttempts={MaxFailedAccessAttempts}",
@@ -131,7 +132,8 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, Timeout = TimeSpan.FromSeconds(5) };
-        foreach (var address in addresses)
+        // The portal's endpoint is configured last; the API's HTTP/1.1 endpoint before it also answers HTTP/1.1.
+        foreach (var address in addresses.Reverse())
         {
             try
             {

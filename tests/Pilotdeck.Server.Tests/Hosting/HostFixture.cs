@@ -33,6 +33,9 @@ public abstract class HostFixture : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The API's HTTP/1.1 endpoint (JSON routes, gRPC-Web, OpenAPI).</summary>
+    public Uri RestAddress { get; private set; } = null!;
+
     public IServiceProvider Services => _app!.Services;
 
     public TenantUnderTest Demo { get; private set; } = null!;
@@ -45,6 +48,7 @@ public abstract class HostFixture : IAsyncLifetime
         {
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
             "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
             $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             "--Serilog:MinimumLevel=Warning",
@@ -62,7 +66,10 @@ public abstract class HostFixture : IAsyncLifetime
         args.AddRange(ExtraArgs);
         _app = await PilotdeckHost.BuildAsync([.. args]);
         await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        // Kestrel lists endpoints in the order they were configured: gRPC, HTTP/JSON, portal.
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        Address = addresses[0];
+        RestAddress = addresses[1];
 
         Demo = await PrepareTenantAsync("demo", "Demo", createTenant: false);
         Acme = await PrepareTenantAsync("acme", "Acme Corp", createTenant: true);

@@ -17,6 +17,7 @@ public sealed class HostRolesTests(SqliteHostFixture api) : IClassFixture<Sqlite
         [
             "--Pilotdeck:GrpcUrl=",
             "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
             $"--Pilotdeck:ApiUrl={api.Address}",
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
         ]);
@@ -32,17 +33,18 @@ public sealed class HostRolesTests(SqliteHostFixture api) : IClassFixture<Sqlite
     }
 
     [Fact]
-    public async Task ApiOnly_ServesOneEndpoint()
+    public async Task ApiOnly_ServesGrpcAndHttpJsonEndpoints()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-api-only-" + Guid.NewGuid().ToString("N"));
         await using var host = await PilotdeckHost.BuildAsync(
         [
             "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
             "--Pilotdeck:PortalUrl=",
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
         ]);
         await host.StartAsync();
 
-        Assert.Single(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses);
+        Assert.Equal(2, host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Count);
     }
 }

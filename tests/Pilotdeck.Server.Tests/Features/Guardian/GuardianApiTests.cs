@@ -83,6 +83,21 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task GetAnalysis_WithCurlOverHttp11_ReturnsTheAnalysisAsJson()
+    {
+        var token = await _host.GuardianTokenAsync(_host.Demo);
+        var id = (await UploadAsync(token, Metadata(UniqueProject()), ManifestBytes(), null)).Analysis.AnalysisId;
+
+        var (exit, stdout, stderr) = await RepoProcess.RunAsync("curl",
+            ["--silent", "--show-error", "--fail-with-body", "-H", "authorization: Bearer " + token, new Uri(_host.RestAddress, $"/v1/guardian/analyses/{id}?view=ANALYSIS_VIEW_BASIC").ToString()],
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(exit == 0, stderr + stdout);
+        using var json = global::System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal(id, json.RootElement.GetProperty("analysis").GetProperty("analysisId").GetString());
+    }
+
+    [Fact]
     public async Task ListAnalyses_ThreeUploadsOfOneProject_NewestFirstAcrossPages()
     {
         var token = await _host.GuardianTokenAsync(_host.Demo);

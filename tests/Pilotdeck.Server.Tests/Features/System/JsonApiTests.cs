@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Pilotdeck.Server.Tests.Hosting;
+
+namespace Pilotdeck.Server.Tests.Features.System;
+
+/// <summary>
+/// The HTTP/JSON routes (google.api.http bindings served by JSON transcoding): plain HTTP/1.1 on the
+/// API's HTTP endpoint and HTTP/2 on the h2c gRPC port, with the gRPC methods' auth and errors.
+/// </summary>
+public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
+{
+    private readonly SqliteHostFixture _host;
+
+    public JsonApiTests(SqliteHostFixture host) => _host = host;
+
+    [Fact]
+    public async Task GetServerInfo_OverHttp11_ReturnsJsonWithoutToken()
+    {
+        using var http = Http11();
+
+        using var response = await http.GetAsync(new Uri(_host.RestAddress, "/v1/server-info"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new Version(1, 1), response.Version);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("0.1.0", json.RootElement.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task GetCaller_OverHttp2PriorKnowledge_AnswersOnTheGrpcPort()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.Address, "/v1/caller"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.ClientTokenAsync(_host.Demo));
+
+        using var response = await http.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(_host.Demo.TenantId, json.RootElement.GetProperty("tenantId").GetString());
+        Assert.Equal(_host.Demo.ClientId, json.RootElement.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task GetCaller_WithoutToken_Is401WithTheStatusAndReason()
+    {
+        using var http = Http11();
+
+        using var response = await http.GetAsync(new Uri(_host.RestAddress, "/v1/caller"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(16, json.RootElement.GetProperty("code").GetInt32());
+        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        Assert.Equal("TOKEN_MISSING", info.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task CreateMember_InvalidEmail_Is400WithFieldViolations()
+    {
+        using var http = Http11();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_host.RestAddress, "/v1/members"))
+        {
+            Version = HttpVersion.Version11,
+            Content = new StringContent("""{"email":"not-an-email","role":"TENANT_ROLE_VIEWER","initialPassword":"Viewer-Password-123"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.ClientTokenAsync(_host.Demo));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var details = json.RootElement.GetProperty("details").EnumerateArray().ToList();
+        Assert.Equal("FIELD_INVALID", details.Single(d => d.GetProperty("@type").GetString()!.EndsWith("ErrorInfo", StringComparison.Ordinal)).GetProperty("reason").GetString());
+        var violations = details.Single(d => d.GetProperty("@type").GetString()!.EndsWith("BadRequest", StringComparison.Ordinal)).GetProperty("fieldViolations");
+        Assert.Contains(violations.EnumerateArray(), v => v.GetProperty("field").GetString() == "email");
+    }
+
+    [Fact]
+    public async Task MembersRoute_OtherTenantsToken_SeesOnlyItsOwnTenant()
+    {
+        using var http = Http11();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.RestAddress, "/v1/members?pageSize=200"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.ClientTokenAsync(_host.Acme));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(_host.Acme.OwnerEmail, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_host.Demo.OwnerEmail, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheJsonRoutesAndBearerAuth()
+    {
+        using var http = Http11();
+
+        var document = await http.GetStringAsync(new Uri(_host.RestAddress, "/openapi/v1.json"));
+        using var reference = await http.GetAsync(new Uri(_host.RestAddress, "/docs/api/index.html"));
+
+        using var json = JsonDocument.Parse(document);
+        var paths = json.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/v1/guardian/analyses/{analysisId}", out _), document[..Math.Min(document.Length, 400)]);
+        Assert.True(paths.TryGetProperty("/v1/members", out _));
+        Assert.Equal("bearer", json.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+    }
+
+    private static HttpClient Http11() => new() { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+}
