@@ -10,6 +10,7 @@ apt_packages=(
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/
   curl                                                  # the JSON routes are tested with it
+  jq                                                    # README's tour reads the token with it
   postgresql                                            # the second database provider
   chromium                                              # portal tests drive it through Playwright
 )

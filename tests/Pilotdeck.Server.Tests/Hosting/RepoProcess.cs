@@ -18,11 +18,11 @@ public static class RepoProcess
         throw new InvalidOperationException("Grpc.sln not found above " + AppContext.BaseDirectory);
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
         var start = new System.Diagnostics.ProcessStartInfo(fileName)
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = workingDirectory ?? RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
