@@ -27,6 +27,12 @@ public sealed class PilotdeckClient : IDisposable
         var handler = options.HttpHandler ?? _ownedHandler!;
         _tokenHttp = new HttpMessageInvoker(handler, disposeHandler: false);
 
+        if (options.Credentials is { } credentials)
+        {
+            _tokens = new TokenManager(credentials, new TokenEndpoint(_tokenHttp, options.ServerUrl));
+            _tokens.Obtained += tokens => TokensRefreshed?.Invoke(tokens);
+        }
+
         var channelOptions = new GrpcChannelOptions
         {
             // An HttpClient rather than the handler: given a SocketsHttpHandler, the channel would take
@@ -34,23 +40,10 @@ public sealed class PilotdeckClient : IDisposable
             // share the handler (and its HTTP/2 connections) would fail.
             HttpClient = new HttpClient(handler, disposeHandler: false),
             DisposeHttpClient = true,
-            ServiceConfig = RetryPolicy.For(options),
-            MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1),
         };
-        var interceptors = new List<Interceptor> { new DefaultDeadlineInterceptor(options.DefaultDeadline), new RequestIdInterceptor() };
-        if (options.Credentials is { } credentials)
-        {
-            _tokens = new TokenManager(credentials, new TokenEndpoint(_tokenHttp, options.ServerUrl));
-            _tokens.Obtained += tokens => TokensRefreshed?.Invoke(tokens);
-            var transport = options.ServerUrl.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
-            channelOptions.Credentials = ChannelCredentials.Create(transport, BearerTokenCredentials.Create(_tokens));
-            // h2c on loopback or inside a trusted network is how Pilotdeck runs by default.
-            channelOptions.UnsafeUseInsecureChannelCallCredentials = true;
-            interceptors.Add(new ExpiredTokenInterceptor(_tokens));
-        }
-
+        PilotdeckChannel.Configure(channelOptions, options, _tokens);
         _channel = GrpcChannel.ForAddress(options.ServerUrl, channelOptions);
-        CallInvoker = _channel.Intercept([.. interceptors]);
+        CallInvoker = _channel.Intercept([.. PilotdeckChannel.Interceptors(options, _tokens)]);
         Identity = new IdentityService.IdentityServiceClient(CallInvoker);
         System = new SystemService.SystemServiceClient(CallInvoker);
     }
@@ -59,19 +52,7 @@ public sealed class PilotdeckClient : IDisposable
     /// <exception cref="ArgumentException">The options are invalid (e.g. a server URL that is not http:// or https://).</exception>
     public static PilotdeckClient Create(PilotdeckClientOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.ServerUrl);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRetryAttempts, 1);
-        if (options.DefaultDeadline <= TimeSpan.Zero && options.DefaultDeadline != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "DefaultDeadline must be positive or Timeout.InfiniteTimeSpan.");
-        }
-
-        if (options.InitialBackoff < TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "Backoffs must satisfy 0 <= InitialBackoff <= MaxBackoff.");
-        }
-
+        PilotdeckChannel.Validate(options);
         return new PilotdeckClient(options);
     }
 
