@@ -29,6 +29,9 @@ fi
 # The python peer must run on Debian's interpreter, where python3-grpcio lives.
 /usr/bin/python3 -c "import grpc, grpc_tools" || { echo "python3-grpcio is not importable from /usr/bin/python3" >&2; exit 1; }
 
+# The dotnet-ef tool (migrations for every provider), pinned in .config/dotnet-tools.json.
+dotnet tool restore >/dev/null
+
 if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
   echo "Installing npm packages under tests/"
   (cd tests && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -91,6 +92,9 @@ public static class DataServiceCollectionExtensions
                 AddProvider<PostgresPilotdeckDbContext>(services, () => NpgsqlDataSource.Create(tuned), o => o.UseNpgsql(tuned));
                 break;
             }
+            case DatabaseProvider.SqlServer:
+                AddProvider<SqlServerPilotdeckDbContext>(services, () => SqlClientFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlServer(connectionString));
+                break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{database.Provider}'.");
         }

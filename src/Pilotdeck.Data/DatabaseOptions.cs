@@ -6,6 +6,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+    SqlServer,
 }
 
 /// <summary>Settings under <c>Pilotdeck:Database</c>.</summary>
@@ -17,7 +18,7 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>
-    /// Required for PostgreSQL. For SQLite it defaults to <c>pilotdeck.db</c> in <see cref="DataDirectory"/>.
+    /// Required for PostgreSQL and SQL Server. For SQLite it defaults to <c>pilotdeck.db</c> in <see cref="DataDirectory"/>.
     /// </summary>
     public string? ConnectionString { get; set; }
 

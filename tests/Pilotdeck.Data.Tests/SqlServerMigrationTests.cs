@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Pilotdeck.Data.Tests;
+
+/// <summary>
+/// No SQL Server engine runs here, so SQL Server's migrations are checked without one: the snapshot
+/// matches the model, and the idempotent script a DBA would run creates exactly the tables,
+/// columns, keys and indexes that the model's own create script does.
+/// </summary>
+public sealed partial class SqlServerMigrationTests
+{
+    [Fact]
+    public void Migrations_SqlServerSnapshot_HasNoPendingModelChanges()
+    {
+        using var db = new SqlServerDesignTimeContext().CreateDbContext([]);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The model differs from SQL Server's snapshot: run dotnet ef migrations add (docs/runbooks/operations.md).");
+    }
+
+    [Fact]
+    public void IdempotentScript_SqlServer_CreatesWhatTheModelCreates()
+    {
+        using var db = new SqlServerDesignTimeContext().CreateDbContext([]);
+
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        var expected = Describe(db.Database.GenerateCreateScript());
+        var actual = Describe(script);
+
+        Assert.Contains("IF NOT EXISTS", script, StringComparison.Ordinal);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Describe_ScriptMissingAColumn_DiffersFromTheModel()
+    {
+        // The comparison itself can fail: drop one column from the model's script and it must notice.
+        using var db = new SqlServerDesignTimeContext().CreateDbContext([]);
+        var model = db.Database.GenerateCreateScript();
+        var withoutColumn = ColumnLine().Replace(model, "", 1);
+
+        Assert.NotEqual(Describe(model), Describe(withoutColumn));
+    }
+
+    /// <summary>Every column (with type and nullability), table constraint and index the script creates, sorted.</summary>
+    private static List<string> Describe(string script)
+    {
+        var sql = script.Replace("''", "'", StringComparison.Ordinal);
+        var facts = new List<string>();
+        foreach (Match table in CreateTable().Matches(sql))
+        {
+            foreach (var line in table.Groups["body"].Value.Split('\n').Select(l => l.Trim().TrimEnd(',')).Where(l => l.Length > 0))
+            {
+                facts.Add($"{table.Groups["name"].Value}: {line}");
+            }
+        }
+
+        foreach (Match added in AddColumn().Matches(sql))
+        {
+            facts.Add($"{added.Groups["table"].Value}: {added.Groups["column"].Value.Trim()}");
+        }
+
+        foreach (Match index in CreateIndex().Matches(sql))
+        {
+            facts.Add(Regex.Replace(index.Value, @"\s+", " ").Trim());
+        }
+
+        facts.Sort(StringComparer.Ordinal);
+        return facts;
+    }
+
+    // The history table is EF's bookkeeping, not the model's.
+    [GeneratedRegex(@"CREATE TABLE \[(?<name>(?!__)\w+)\] \((?<body>.*?)\n\s*\);", RegexOptions.Singleline)]
+    private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"ALTER TABLE \[(?<table>\w+)\] ADD (?<column>\[\w+\] [^;]*);")]
+    private static partial Regex AddColumn();
+
+    [GeneratedRegex(@"CREATE (UNIQUE )?INDEX \[\w+\] ON \[\w+\] \([^)]*\)( WHERE [^;']*)?")]
+    private static partial Regex CreateIndex();
+
+    [GeneratedRegex(@"\n    \[\w+\] [^\n]*NULL,")]
+    private static partial Regex ColumnLine();
+}
