@@ -1,6 +1,5 @@
-using System.Reflection;
 using Pilotdeck.Cli.Api;
-using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Contracts.Api.V1;
 
 namespace Pilotdeck.Cli.Tests;
 
@@ -9,12 +8,8 @@ public sealed class ErrorAdviceTests
     [Fact]
     public void ByReason_EveryServerReason_HasAdvice()
     {
-        // A reason added to the server without advice here would leave CLI users with a bare error.
-        var reasons = typeof(Reasons).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral)
-            .Select(f => (string)f.GetRawConstantValue()!);
-
-        Assert.All(reasons, reason => Assert.True(ErrorAdvice.ByReason.ContainsKey(reason), $"no advice for {reason} in ErrorAdvice.ByReason"));
+        // A reason added to the contract without advice here would leave CLI users with a bare error.
+        Assert.All(ErrorReasons.All, reason => Assert.True(ErrorAdvice.ByReason.ContainsKey(reason), $"no advice for {reason} in ErrorAdvice.ByReason"));
     }
 
     [Theory]

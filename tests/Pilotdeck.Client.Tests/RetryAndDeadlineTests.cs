@@ -192,10 +192,11 @@ public sealed class RetryAndDeadlineTests
         {
             ServerUrl = new Uri($"http://127.0.0.1:{port}"),
             Credentials = PilotdeckCredentials.Password(PilotdeckTestHost.OwnerEmail, PilotdeckTestHost.OwnerPassword),
-            MaxRetryAttempts = 30,
+            // Enough attempts to outlast a slow host start on a loaded machine (backoffs average ~0.5 s).
+            MaxRetryAttempts = 200,
             InitialBackoff = TimeSpan.FromMilliseconds(200),
-            MaxBackoff = TimeSpan.FromMilliseconds(500),
-            DefaultDeadline = TimeSpan.FromSeconds(60),
+            MaxBackoff = TimeSpan.FromSeconds(1),
+            DefaultDeadline = TimeSpan.FromSeconds(90),
         });
 
         var call = client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -32,10 +33,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
     public IServiceProvider Services => _services;
-    public ManualTimeProvider Time => _services.GetRequiredService<ManualTimeProvider>();
+    public FakeTimeProvider Time => _services.GetRequiredService<FakeTimeProvider>();
 
     /// <param name="migrate">Apply the migrations; <c>false</c> leaves the database empty.</param>
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true, IDictionary<string, string?>? settings = null)
+    /// <param name="clockStart">Where <see cref="Time"/> starts; default now (it only moves forward).</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true, IDictionary<string, string?>? settings = null, DateTimeOffset? clockStart = null)
     {
         var (connectionString, drop) = provider switch
         {
@@ -52,7 +54,7 @@ public sealed class TestDatabase : IAsyncDisposable
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        var services = BuildServices(configuration);
+        var services = BuildServices(configuration, clockStart ?? DateTimeOffset.UtcNow);
 
         var database = new TestDatabase(provider, connectionString, configuration, services, drop);
         if (migrate)
@@ -63,13 +65,14 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Another host's services over the same database, as after a restart; the caller disposes them.</summary>
-    public ServiceProvider BuildSiblingServices() => BuildServices(_configuration);
+    public ServiceProvider BuildSiblingServices() => BuildServices(_configuration, Time.GetUtcNow());
 
-    private static ServiceProvider BuildServices(IConfiguration configuration)
+    private static ServiceProvider BuildServices(IConfiguration configuration, DateTimeOffset clockStart)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<ManualTimeProvider>();
-        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<ManualTimeProvider>());
+        // Starts at the real time by default, so that JWT validation (which reads the system clock) agrees.
+        services.AddSingleton(new FakeTimeProvider(clockStart));
+        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>());
         services.AddPilotdeckData(configuration);
         // The hash format and verification are what the tests check; 100,000 PBKDF2 rounds per
         // attempt would only make the lockout tests slow.

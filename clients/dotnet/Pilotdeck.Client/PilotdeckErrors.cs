@@ -1,5 +1,6 @@
 using Google.Rpc;
 using Grpc.Core;
+using Pilotdeck.Contracts.Api.V1;
 
 namespace Pilotdeck.Client;
 
@@ -16,6 +17,12 @@ public static class PilotdeckErrors
         var reason = ErrorInfoOf(exception)?.Reason;
         return string.IsNullOrEmpty(reason) ? null : reason;
     }
+
+    /// <summary>
+    /// The reason as the contract's enum (protos/pilotdeck/api/v1/error_reason.proto), to switch on;
+    /// <see cref="ErrorReason.Unspecified"/> when there is none or the server sent one this SDK does not know.
+    /// </summary>
+    public static ErrorReason ErrorReasonOf(RpcException exception) => ErrorReasons.Parse(ReasonOf(exception));
 
     /// <summary>The ErrorInfo metadata (e.g. <c>required_role</c>, <c>id</c>); empty when there is none.</summary>
     public static IReadOnlyDictionary<string, string> MetadataOf(RpcException exception) =>

@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Cli.Api;
@@ -230,6 +231,6 @@ public static class AdminCommand
         }
         while (request.PageToken.Length > 0);
 
-        throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.NotFound), $"no member with email '{member}' in this tenant.", ErrorAdvice.ByReason["MEMBER_NOT_FOUND"]);
+        throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.NotFound), $"no member with email '{member}' in this tenant.", ErrorAdvice.ByReason[ErrorReason.MemberNotFound]);
     }
 }

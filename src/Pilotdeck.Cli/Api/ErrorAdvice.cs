@@ -1,5 +1,6 @@
 using Pilotdeck.Client;
 using Grpc.Core;
+using Pilotdeck.Contracts.Api.V1;
 
 namespace Pilotdeck.Cli.Api;
 
@@ -11,28 +12,27 @@ namespace Pilotdeck.Cli.Api;
 public static class ErrorAdvice
 {
     /// <summary>Advice per ErrorInfo reason. <c>{name}</c> is replaced by the ErrorInfo metadata entry of that name.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ByReason = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<ErrorReason, string> ByReason = new Dictionary<ErrorReason, string>
     {
-        ["TOKEN_MISSING"] = "Run `pilotdeck login` first.",
-        ["TOKEN_INVALID"] = "The saved login is not valid for this server: run `pilotdeck login` again (check --server).",
-        ["TOKEN_EXPIRED"] = "Your login has expired: run `pilotdeck login` again.",
-        ["PRINCIPAL_DISABLED"] = "This account or API client is disabled, revoked or no longer a member: ask a tenant admin, then run `pilotdeck login` again.",
-        ["ROLE_INSUFFICIENT"] = "Your role is too low for this (it needs {required_role}): ask a tenant owner or admin to raise it with `pilotdeck admin members set-role`.",
-        ["SCOPE_MISSING"] = "The API client lacks a scope this needs ({required_scopes}): log in with a client that has it (`pilotdeck admin clients create --scope ...`).",
-        ["FIELD_INVALID"] = "Correct the values listed above and run the command again.",
-        ["PAGE_TOKEN_INVALID"] = "The page token is stale or from another listing: run the command again without --page-token.",
-        ["UPDATE_MASK_INVALID"] = "Only the role of a member can be changed: use `pilotdeck admin members set-role`.",
-        ["REQUEST_ID_REUSED"] = "A request id was reused for a different request: run the command again (it picks a new id).",
-        ["MEMBER_NOT_FOUND"] = "No such member in this tenant: see `pilotdeck admin members list`.",
-        ["MEMBER_EXISTS"] = "They are already a member: change their role with `pilotdeck admin members set-role`.",
-        ["API_CLIENT_NOT_FOUND"] = "No such API client in this tenant: see `pilotdeck admin clients list --show-revoked`.",
-        ["PASSWORD_REJECTED"] = "The initial password does not meet the password rules listed above: choose a longer, less common one.",
-        ["INTERNAL"] = "The server failed unexpectedly: try again, and if it persists give the operators the time of the failure (server logs).",
-        ["MANIFEST_MISSING"] = "Upload target/manifest.json: run `dbt parse` first to write it.",
-        ["MANIFEST_INVALID"] = "Run `dbt parse` again and upload the whole target/manifest.json.",
-        ["CATALOG_INVALID"] = "Run `dbt docs generate` again, or analyze without the catalog.",
-        ["UPLOAD_TOO_LARGE"] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
-        ["ANALYSIS_NOT_FOUND"] = "No such analysis in this tenant: check the id.",
+        [ErrorReason.TokenMissing] = "Run `pilotdeck login` first.",
+        [ErrorReason.TokenInvalid] = "The saved login is not valid for this server: run `pilotdeck login` again (check --server).",
+        [ErrorReason.TokenExpired] = "Your login has expired: run `pilotdeck login` again.",
+        [ErrorReason.PrincipalDisabled] = "This account or API client is disabled, revoked or no longer a member: ask a tenant admin, then run `pilotdeck login` again.",
+        [ErrorReason.RoleInsufficient] = "Your role is too low for this (it needs {required_role}): ask a tenant owner or admin to raise it with `pilotdeck admin members set-role`.",
+        [ErrorReason.ScopeMissing] = "The API client lacks a scope this needs ({required_scopes}): log in with a client that has it (`pilotdeck admin clients create --scope ...`).",
+        [ErrorReason.FieldInvalid] = "Correct the values listed above and run the command again.",
+        [ErrorReason.PageTokenInvalid] = "The page token is stale or from another listing: run the command again without --page-token.",
+        [ErrorReason.UpdateMaskInvalid] = "Only the role of a member can be changed: use `pilotdeck admin members set-role`.",
+        [ErrorReason.RequestIdReused] = "A request id was reused for a different request: run the command again (it picks a new id).",
+        [ErrorReason.MemberNotFound] = "No such member in this tenant: see `pilotdeck admin members list`.",
+        [ErrorReason.MemberExists] = "They are already a member: change their role with `pilotdeck admin members set-role`.",
+        [ErrorReason.ApiClientNotFound] = "No such API client in this tenant: see `pilotdeck admin clients list --show-revoked`.",
+        [ErrorReason.PasswordRejected] = "The initial password does not meet the password rules listed above: choose a longer, less common one.",
+        [ErrorReason.ManifestMissing] = "Upload target/manifest.json: run `dbt parse` first to write it.",
+        [ErrorReason.ManifestInvalid] = "Run `dbt parse` again and upload the whole target/manifest.json.",
+        [ErrorReason.CatalogInvalid] = "Run `dbt docs generate` again, or analyze without the catalog.",
+        [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        [ErrorReason.AnalysisNotFound] = "No such analysis in this tenant: check the id.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>
@@ -78,7 +78,7 @@ public static class ErrorAdvice
                     error.WriteLine($"  {field}: {description}");
                 }
 
-                var advice = reason is not null && ByReason.TryGetValue(reason, out var byReason) ? byReason
+                var advice = ByReason.TryGetValue(ErrorReasons.Parse(reason), out var byReason) ? byReason
                     : ByStatus.TryGetValue(rpc.StatusCode, out var byStatus) ? byStatus
                     : null;
                 WriteAdvice(error, advice, metadata, server);

@@ -20,14 +20,14 @@ public sealed class DatabaseTarget
     public DatabaseTarget(CliEnvironment environment)
     {
         _environment = environment;
-        Provider.AcceptOnlyFromAmong("sqlite", "postgres");
+        Provider.AcceptOnlyFromAmong("sqlite", "postgres", "sqlserver");
     }
 
-    public Option<string?> Provider { get; } = new("--provider") { Description = "sqlite or postgres. Default: $Pilotdeck__Database__Provider, else sqlite." };
+    public Option<string?> Provider { get; } = new("--provider") { Description = "sqlite, postgres or sqlserver. Default: $Pilotdeck__Database__Provider, else sqlite." };
 
     public Option<string?> ConnectionString { get; } = new("--connection-string")
     {
-        Description = "ADO.NET connection string; required for postgres. Default: $Pilotdeck__Database__ConnectionString, else for sqlite pilotdeck.db in the data directory.",
+        Description = "ADO.NET connection string; required for postgres and sqlserver. Default: $Pilotdeck__Database__ConnectionString, else for sqlite pilotdeck.db in the data directory.",
     };
 
     public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = "SQLite's data directory. Default: $Pilotdeck__Database__DataDirectory, else .data under the working directory." };
@@ -44,7 +44,13 @@ public sealed class DatabaseTarget
     {
         var settings = Settings(new()
         {
-            [DatabaseOptions.Section + ":Provider"] = parse.GetValue(Provider) switch { "postgres" => nameof(DatabaseProvider.Postgres), "sqlite" => nameof(DatabaseProvider.Sqlite), _ => null },
+            [DatabaseOptions.Section + ":Provider"] = parse.GetValue(Provider) switch
+            {
+                "postgres" => nameof(DatabaseProvider.Postgres),
+                "sqlserver" => nameof(DatabaseProvider.SqlServer),
+                "sqlite" => nameof(DatabaseProvider.Sqlite),
+                _ => null,
+            },
             [DatabaseOptions.Section + ":ConnectionString"] = parse.GetValue(ConnectionString),
             [DatabaseOptions.Section + ":DataDirectory"] = parse.GetValue(DataDirectory),
         });

@@ -14,6 +14,7 @@ public static class PilotdeckHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.AddPilotdeckLogging();
+        builder.AddPilotdeckTelemetry();
         builder.AddPilotdeckEndpoints();
         builder.Services.AddPilotdeckServices(builder.Configuration);
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Pilotdeck.Contracts.Api.V1;
 
 namespace Pilotdeck.Client;
 
@@ -11,8 +12,6 @@ namespace Pilotdeck.Client;
 /// </summary>
 internal sealed class ExpiredTokenInterceptor(TokenManager tokens) : Interceptor
 {
-    private const string TokenExpired = "TOKEN_EXPIRED";
-
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
         var used = tokens.Current;
@@ -23,7 +22,7 @@ internal sealed class ExpiredTokenInterceptor(TokenManager tokens) : Interceptor
             {
                 return await current.ResponseAsync.ConfigureAwait(false);
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated && PilotdeckErrors.ReasonOf(ex) == TokenExpired && used is not null)
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated && PilotdeckErrors.ErrorReasonOf(ex) == ErrorReason.TokenExpired && used is not null)
             {
                 var renewed = await tokens.RenewRejectedAsync(used, context.Options.CancellationToken).ConfigureAwait(false);
                 if (renewed.AccessToken == used.AccessToken)

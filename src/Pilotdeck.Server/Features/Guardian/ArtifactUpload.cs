@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -94,7 +95,7 @@ internal sealed class ArtifactUpload : IAsyncDisposable
         if (TotalBytes > maxBytes)
         {
             // Stop at once rather than drain the rest: the client learns the limit before sending it all.
-            throw ApiErrors.Create(StatusCode.ResourceExhausted, Reasons.UploadTooLarge,
+            throw ApiErrors.Create(StatusCode.ResourceExhausted, ErrorReason.UploadTooLarge,
                 $"The upload exceeds this server's limit of {maxBytes} bytes (manifest and catalog together).",
                 new Dictionary<string, string> { ["max_upload_bytes"] = maxBytes.ToString(CultureInfo.InvariantCulture) });
         }

@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +60,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         await using var upload = await ArtifactUpload.ReceiveAsync(requestStream, _options, cancellationToken);
         if (upload.Manifest is null)
         {
-            throw ApiErrors.Create(StatusCode.InvalidArgument, Reasons.ManifestMissing,
+            throw ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.ManifestMissing,
                 "No manifest_chunk arrived: send target/manifest.json in chunks after the metadata message.",
                 violations: [new FieldViolation("manifest_chunk", "is required")]);
         }
@@ -173,7 +174,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         }
 
         return await _analyses.FindAsync(id, cancellationToken)
-            ?? throw ApiErrors.NotFound(Reasons.AnalysisNotFound, "Analysis", id);
+            ?? throw ApiErrors.NotFound(ErrorReason.AnalysisNotFound, "Analysis", id);
     }
 
     private static async Task<DbtProject> ReadProjectAsync(ArtifactUpload upload, CancellationToken cancellationToken)
@@ -196,7 +197,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
                 metadata["byte_offset"] = offset.ToString(CultureInfo.InvariantCulture);
             }
 
-            throw ApiErrors.Create(StatusCode.InvalidArgument, isCatalog ? Reasons.CatalogInvalid : Reasons.ManifestInvalid, ex.Message, metadata,
+            throw ApiErrors.Create(StatusCode.InvalidArgument, isCatalog ? ErrorReason.CatalogInvalid : ErrorReason.ManifestInvalid, ex.Message, metadata,
                 [new FieldViolation(isCatalog ? "catalog_chunk" : "manifest_chunk", ex.Message)]);
         }
     }

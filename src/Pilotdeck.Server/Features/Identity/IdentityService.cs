@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Identity.V1;
@@ -95,7 +96,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
                 ?? await CreateUserAsync(request.Email, request.InitialPassword, context.CancellationToken);
             if (await _db.Memberships.AnyAsync(m => m.UserId == user.Id, context.CancellationToken))
             {
-                throw ApiErrors.Create(StatusCode.AlreadyExists, Reasons.MemberExists, $"'{request.Email}' is already a member of this tenant.");
+                throw ApiErrors.Create(StatusCode.AlreadyExists, ErrorReason.MemberExists, $"'{request.Email}' is already a member of this tenant.");
             }
 
             var membership = await _users.SetMembershipAsync(user.Id, role!.Value, context.CancellationToken);
@@ -112,7 +113,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         catch (IdentityValidationException ex)
         {
             var violations = ex.Errors.Select(e => new FieldViolation(e.StartsWith("email", StringComparison.Ordinal) ? "email" : "initial_password", e)).ToArray();
-            throw ApiErrors.Create(StatusCode.InvalidArgument, violations.Any(v => v.Field == "initial_password") ? Reasons.PasswordRejected : Reasons.FieldInvalid,
+            throw ApiErrors.Create(StatusCode.InvalidArgument, violations.Any(v => v.Field == "initial_password") ? ErrorReason.PasswordRejected : ErrorReason.FieldInvalid,
                 "The new account was refused: " + string.Join(", ", ex.Errors), violations: violations);
         }
     }
@@ -155,7 +156,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         var paths = request.UpdateMask?.Paths ?? [];
         if (paths.Count == 0 || paths.Any(p => p != "role"))
         {
-            throw ApiErrors.Create(StatusCode.InvalidArgument, Reasons.UpdateMaskInvalid, "update_mask must list exactly the updatable fields: role.",
+            throw ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.UpdateMaskInvalid, "update_mask must list exactly the updatable fields: role.",
                 violations: [new FieldViolation("update_mask", "only 'role' may be updated")]);
         }
 
@@ -235,7 +236,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
         var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
-            ?? throw ApiErrors.NotFound(Reasons.ApiClientNotFound, "API client", request.ClientId);
+            ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", request.ClientId);
         return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
     }
 
@@ -265,7 +266,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         }
 
         return await Members().SingleOrDefaultAsync(m => m.User.Id == userId, cancellationToken)
-            ?? throw ApiErrors.NotFound(Reasons.MemberNotFound, "Member", userId);
+            ?? throw ApiErrors.NotFound(ErrorReason.MemberNotFound, "Member", userId);
     }
 
     private async Task<Data.Identity.ApiClient> FindClientAsync(string clientId, CancellationToken cancellationToken)
@@ -276,7 +277,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         }
 
         return await _clients.FindAsync(clientId, cancellationToken)
-            ?? throw ApiErrors.NotFound(Reasons.ApiClientNotFound, "API client", clientId);
+            ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", clientId);
     }
 
     private static Member ToMember(User user, Membership membership) => new()

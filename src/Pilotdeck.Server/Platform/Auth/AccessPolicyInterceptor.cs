@@ -58,8 +58,8 @@ public sealed class AccessPolicyInterceptor : Interceptor
         if (!validation.IsValid)
         {
             throw validation.Exception is SecurityTokenExpiredException
-                ? ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenExpired, "The access token has expired; obtain a new one from /oauth2/token.")
-                : ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenInvalid, "The access token is not valid for this server.");
+                ? ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenExpired, "The access token has expired; obtain a new one from /oauth2/token.")
+                : ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token is not valid for this server.");
         }
 
         var claims = validation.Claims;
@@ -67,7 +67,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
         var subject = claims.TryGetValue(PilotdeckClaims.Subject, out var s) ? s as string : null;
         if (string.IsNullOrEmpty(tenantId) || string.IsNullOrEmpty(subject))
         {
-            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenInvalid, "The access token lacks a subject or tenant.");
+            throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token lacks a subject or tenant.");
         }
 
         services.GetRequiredService<TenantContext>().Bind(tenantId);
@@ -86,7 +86,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
         const string prefix = "Bearer ";
         if (header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length == prefix.Length)
         {
-            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.");
+            throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.");
         }
 
         return header[prefix.Length..].Trim();
@@ -102,12 +102,12 @@ public sealed class AccessPolicyInterceptor : Interceptor
     {
         if (!await services.GetRequiredService<PrincipalChecks>().IsClientActiveAsync(clientId, cancellationToken))
         {
-            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This API client has been revoked or has expired.");
+            throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.PrincipalDisabled, "This API client has been revoked or has expired.");
         }
 
         if (policy.ClientScopes.Count > 0 && !policy.ClientScopes.Any(scopes.Contains))
         {
-            throw ApiErrors.Create(StatusCode.PermissionDenied, Reasons.ScopeMissing,
+            throw ApiErrors.Create(StatusCode.PermissionDenied, ErrorReason.ScopeMissing,
                 $"This method needs one of the scopes: {string.Join(", ", policy.ClientScopes)}.",
                 new Dictionary<string, string> { ["required_scopes"] = string.Join(" ", policy.ClientScopes) });
         }
@@ -121,12 +121,12 @@ public sealed class AccessPolicyInterceptor : Interceptor
         var state = await services.GetRequiredService<PrincipalChecks>().GetUserAccessStateAsync(userId, cancellationToken);
         if (state is null || state.Disabled)
         {
-            throw ApiErrors.Create(StatusCode.Unauthenticated, Reasons.PrincipalDisabled, "This account is disabled or no longer a member of the tenant.");
+            throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.PrincipalDisabled, "This account is disabled or no longer a member of the tenant.");
         }
 
         if (!state.Role.Satisfies(policy.MinRole))
         {
-            throw ApiErrors.Create(StatusCode.PermissionDenied, Reasons.RoleInsufficient,
+            throw ApiErrors.Create(StatusCode.PermissionDenied, ErrorReason.RoleInsufficient,
                 $"This method needs the {policy.MinRole} role or higher.",
                 new Dictionary<string, string> { ["required_role"] = policy.MinRole.ToString() });
         }

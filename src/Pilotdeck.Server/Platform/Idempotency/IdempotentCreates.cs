@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.AspNetCore.DataProtection;
@@ -97,7 +98,7 @@ public sealed class IdempotentCreates
 
         if (!record.RequestHash.AsSpan().SequenceEqual(requestHash))
         {
-            throw ApiErrors.Create(StatusCode.InvalidArgument, Reasons.RequestIdReused,
+            throw ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.RequestIdReused,
                 "request_id was already used for a different request; use a new request_id for a new create.",
                 violations: [new FieldViolation("request_id", "already used with different fields")]);
         }

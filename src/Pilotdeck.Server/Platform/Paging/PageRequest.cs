@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data.Paging;
 using Pilotdeck.Data.Tenancy;
 using Grpc.Core;
@@ -35,7 +36,7 @@ public sealed class Pager
         string? after = null;
         if (!string.IsNullOrEmpty(pageToken) && !_codec.TryDecode(pageToken, TenantId, filter, out after))
         {
-            throw ApiErrors.Create(StatusCode.InvalidArgument, Reasons.PageTokenInvalid,
+            throw ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.PageTokenInvalid,
                 "page_token is not valid for this list: it was altered, or issued for other filters. Start again without it.",
                 violations: [new FieldViolation("page_token", "not issued for this list and filter")]);
         }

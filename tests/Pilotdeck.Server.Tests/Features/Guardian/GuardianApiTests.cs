@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using Google.Protobuf;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Guardian;
@@ -135,7 +136,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
             new ListAnalysesRequest { ProjectName = "other", PageSize = 1, PageToken = first.NextPageToken }, HostFixture.Bearer(token)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.PageTokenInvalid), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -156,7 +157,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         {
             var ex = await Assert.ThrowsAsync<RpcException>(call);
             Assert.Equal(StatusCode.NotFound, ex.StatusCode);
-            Assert.Equal(Reasons.AnalysisNotFound, ApiErrors.ReasonOf(ex));
+            Assert.Equal(ErrorReasons.Name(ErrorReason.AnalysisNotFound), ApiErrors.ReasonOf(ex));
         }
 
         var listed = await Client.ListAnalysesAsync(new ListAnalysesRequest { PageSize = 200 }, HostFixture.Bearer(acme)).ResponseAsync;
@@ -175,7 +176,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await UploadFailsAsync(token, Metadata(UniqueProject()), truncated, null);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.ManifestInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.ManifestInvalid), ApiErrors.ReasonOf(ex));
         Assert.Contains("truncated", ex.Status.Detail);
         Assert.Contains($"{truncated.Length} bytes", ex.Status.Detail);
         Assert.Equal(truncated.Length.ToString(), ErrorMetadata(ex)["byte_offset"]);
@@ -189,7 +190,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await UploadFailsAsync(token, Metadata(UniqueProject()), "{\n  \"nodes\": {\n    oops\n"u8.ToArray(), null);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.ManifestInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.ManifestInvalid), ApiErrors.ReasonOf(ex));
         Assert.Contains("line 3", ex.Status.Detail);
         Assert.Equal("3", ErrorMetadata(ex)["line"]);
     }
@@ -207,7 +208,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
             .Prepend(new AnalyzeProjectRequest { Metadata = Metadata(UniqueProject()) }));
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
-        Assert.Equal(Reasons.UploadTooLarge, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.UploadTooLarge), ApiErrors.ReasonOf(ex));
         Assert.Equal(GuardianHostFixture.MaxUploadBytes.ToString(), ErrorMetadata(ex)["max_upload_bytes"]);
     }
 
@@ -222,7 +223,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         ]);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.ManifestMissing, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.ManifestMissing), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -233,7 +234,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await SendFailsAsync(token, [new AnalyzeProjectRequest { ManifestChunk = ByteString.CopyFrom(ManifestBytes()) }]);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.FieldInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.FieldInvalid), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -264,7 +265,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await UploadFailsAsync(token, metadata, ManifestBytes(), null);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.RequestIdReused, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.RequestIdReused), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -316,7 +317,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await SendFailsAsync(identityOnly, [new AnalyzeProjectRequest { Metadata = Metadata(UniqueProject()) }]);
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
-        Assert.Equal(Reasons.ScopeMissing, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.ScopeMissing), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]

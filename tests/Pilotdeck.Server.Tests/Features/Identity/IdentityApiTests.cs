@@ -1,3 +1,4 @@
+using Pilotdeck.Contracts.Api.V1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -42,7 +43,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     {
         var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest()).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
-        Assert.Equal(Reasons.TokenMissing, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.TokenMissing), ApiErrors.ReasonOf(ex));
     }
 
     [Theory]
@@ -65,7 +66,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), HostFixture.Bearer(unsigned)).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
-        Assert.Equal(Reasons.TokenInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.TokenInvalid), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         var ex = await FailsAsync(() => Client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), HostFixture.Bearer(expired)).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
-        Assert.Equal(Reasons.TokenExpired, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.TokenExpired), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "x" }, HostFixture.Bearer(readOnly)).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
-        Assert.Equal(Reasons.ScopeMissing, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.ScopeMissing), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Contains(listed.Members, m => m.Email == email);
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
-        Assert.Equal(Reasons.RoleInsufficient, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.RoleInsufficient), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         });
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
-        Assert.Equal(Reasons.PrincipalDisabled, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.PrincipalDisabled), ApiErrors.ReasonOf(ex));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
     }
@@ -242,7 +243,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         var ex = await FailsAsync(() => Client.ListApiClientsAsync(new ListApiClientsRequest { PageSize = 1, PageToken = first.NextPageToken }, acme).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.PageTokenInvalid), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -283,7 +284,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal("page_token", ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
-        Assert.Equal(Reasons.PageTokenInvalid, ApiErrors.ReasonOf(changedFilter));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.PageTokenInvalid), ApiErrors.ReasonOf(changedFilter));
     }
 
     [Fact]
@@ -324,7 +325,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { RequestId = requestId, Name = "two" }, demo).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.RequestIdReused, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.RequestIdReused), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
@@ -335,7 +336,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var ex = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = " ", Scopes = { "two words" }, LifetimeDays = -1 }, demo).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Equal(Reasons.FieldInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.FieldInvalid), ApiErrors.ReasonOf(ex));
         var fields = ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field);
         Assert.Equal(new[] { "name", "scopes", "lifetime_days" }, fields);
     }
@@ -349,7 +350,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
             Member = new Member { UserId = _host.Demo.OwnerUserId, Email = "hijack@x.test" },
             UpdateMask = new FieldMask { Paths = { "email" } },
         }, demo).ResponseAsync);
-        Assert.Equal(Reasons.UpdateMaskInvalid, ApiErrors.ReasonOf(ex));
+        Assert.Equal(ErrorReasons.Name(ErrorReason.UpdateMaskInvalid), ApiErrors.ReasonOf(ex));
     }
 
     [Fact]
