@@ -74,5 +74,6 @@ public static class Reasons
     public const string ManifestInvalid = "MANIFEST_INVALID";
     public const string CatalogInvalid = "CATALOG_INVALID";
     public const string UploadTooLarge = "UPLOAD_TOO_LARGE";
+    public const string UploadStalled = "UPLOAD_STALLED";
     public const string AnalysisNotFound = "ANALYSIS_NOT_FOUND";
 }

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Pilotdeck.Contracts.Guardian.V1;
+using Pilotdeck.PartnerStack.Tests.Hosting;
+
+namespace Pilotdeck.PartnerStack.Tests.Peers;
+
+/// <summary>
+/// tests/partners/python/partner_peer.py (Debian's python3-grpcio, gRPC C core) as a child process.
+/// The token is fetched here and handed over in the environment: the python peer has no HTTP/2
+/// client for the h2c-only token endpoint (see the peer's docstring).
+/// </summary>
+public sealed partial class GrpcioPeerTests(PartnerHost host) : IClassFixture<PartnerHost>
+{
+    [Fact]
+    public async Task GrpcioPeer_WithClientToken_IdentityUploadAndRichErrorPass()
+    {
+        var result = await RunPeerAsync(await host.TokenAsync());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.EndsWith($"tenant={host.TenantId} subject={host.ClientId}", result.Passed("identity"));
+        Assert.EndsWith("code=INVALID_ARGUMENT reason=FIELD_INVALID fields=email", result.Passed("rich_error"));
+        Assert.Contains("RESULT PASS", result.Lines);
+
+        var upload = UploadLine().Match(result.Passed("upload"));
+        Assert.True(upload.Success, result.ToString());
+        Assert.True(int.Parse(upload.Groups["chunks"].Value) > 1);
+        using var channel = host.CreateChannel(out _);
+        var stored = await new GuardianService.GuardianServiceClient(channel)
+            .GetAnalysisAsync(new GetAnalysisRequest { AnalysisId = upload.Groups["id"].Value, View = AnalysisView.Basic }, await host.BearerAsync());
+        Assert.StartsWith("python-peer-", stored.Analysis.ProjectName);
+    }
+
+    [Fact]
+    public async Task GrpcioPeer_TamperedToken_FailsEachCallUnauthenticated()
+    {
+        var token = await host.TokenAsync();
+        // Another signature over the same claims: the server must refuse it on every call.
+        var tampered = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+
+        var result = await RunPeerAsync(tampered);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.Lines, l => l.StartsWith("FAIL identity:", StringComparison.Ordinal) && l.Contains("UNAUTHENTICATED"));
+        Assert.Contains(result.Lines, l => l.StartsWith("FAIL upload:", StringComparison.Ordinal) && l.Contains("UNAUTHENTICATED"));
+        Assert.DoesNotContain(result.Lines, l => l.StartsWith("PASS", StringComparison.Ordinal));
+    }
+
+    private Task<PeerResult> RunPeerAsync(string token) =>
+        PeerProcess.RunAsync(PeerProcess.SystemPython,
+            [PeerProcess.PythonPeer, $"--address={host.Address.Authority}", $"--manifest={PeerProcess.Manifest}",
+                $"--expect_tenant={host.TenantId}", $"--expect_subject={host.ClientId}"],
+            new Dictionary<string, string> { ["PILOTDECK_TOKEN"] = token });
+
+    [GeneratedRegex(@"chunks=(?<chunks>\d+) analysis_id=(?<id>\S+) models=\d+ gaps=\d+")]
+    private static partial Regex UploadLine();
+}
