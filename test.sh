@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: installs what this machine lacks, starts a throwaway PostgreSQL on
-# loopback, builds everything and runs every suite (.NET incl. interop with grpc-js, grpcio and
+# loopback, builds everything and runs every suite (.NET incl. partner stacks grpc-js, grpcio and
 # buf; node contract checks). Ends with one line over all suites: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -32,6 +32,7 @@ public static class ErrorAdvice
         ["MANIFEST_INVALID"] = "Run `dbt parse` again and upload the whole target/manifest.json.",
         ["CATALOG_INVALID"] = "Run `dbt docs generate` again, or analyze without the catalog.",
         ["UPLOAD_TOO_LARGE"] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        ["UPLOAD_STALLED"] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         ["ANALYSIS_NOT_FOUND"] = "No such analysis in this tenant: check the id.",
     };
 

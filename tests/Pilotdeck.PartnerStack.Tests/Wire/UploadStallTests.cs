@@ -97,9 +97,55 @@ public sealed class UploadStallTests(ShortIdleTimeoutHost host) : IClassFixture<
         Assert.Equal("slow-steady", response.Analysis.ProjectName);
     }
 
+    [Fact]
+    public async Task AnalyzeProject_StalledInsideAFrame_EndsUploadStalledOnItsOwnStream()
+    {
+        var connections = new ConnectionCounter();
+        using var http = connections.CreateHttpClient();
+        var metadata = new AnalyzeProjectRequest { Metadata = new AnalyzeProjectMetadata { ProjectName = "stalled-mid-frame" } };
+        // The metadata message, then only two bytes of the next frame's five-byte header.
+        byte[] sent = [.. GrpcWire.Frame(metadata), 0x00, 0x00];
+        using var request = GrpcWire.Request(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject", sent, await host.TokenAsync());
+        request.Content = new StallingContent(sent) { Headers = { ContentType = request.Content!.Headers.ContentType } };
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(20));
+        await response.Content.ReadAsByteArrayAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("4", GrpcWire.StatusOf(response));
+        var info = GrpcWire.DetailsOf(response)!.Details.Single(d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>();
+        Assert.Equal(Reasons.UploadStalled, info.Reason);
+        Assert.Equal(((long)ShortIdleTimeoutHost.IdleTimeout.TotalMilliseconds).ToString(), info.Metadata["idle_timeout_ms"]);
+        using var next = await http.SendAsync(GrpcWire.Request(host.Address, "/pilotdeck.identity.v1.IdentityService/GetCallerIdentity", GrpcWire.Frame(new GetCallerIdentityRequest()), await host.TokenAsync()));
+        await next.Content.ReadAsByteArrayAsync();
+        Assert.Equal("0", GrpcWire.StatusOf(next));
+        Assert.Equal(1, connections.Opened);
+    }
+
     private async Task AssertIdentityAsync(GrpcChannel channel)
     {
         var me = await new IdentityService.IdentityServiceClient(channel).GetCallerIdentityAsync(new GetCallerIdentityRequest(), await host.BearerAsync());
         Assert.Equal(host.TenantId, me.TenantId);
+    }
+}
+
+/// <summary>A request body that sends its bytes and then neither more nor the end of the stream.</summary>
+internal sealed class StallingContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        // Bounded, so a server that never reacts fails the test instead of hanging it.
+        await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        // Unknown length: the body is streamed, as a real upload's would be.
+        length = 0;
+        return false;
     }
 }
