@@ -96,3 +96,32 @@ internal static class GrpcWire
         return Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(text.PadRight((text.Length + 3) / 4 * 4, '=')));
     }
 }
+
+/// <summary>A request body that sends its bytes and then neither more nor the end of the stream.</summary>
+internal sealed class StallingContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        try
+        {
+            // Bounded, so a server that never reacts fails the test instead of hanging it.
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server ended the stream; what it answered is the response, not this body's fate.
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        // Unknown length: the body is streamed, as a real upload's would be.
+        length = 0;
+        return false;
+    }
+}

@@ -152,6 +152,28 @@ public sealed class RawHttp2Tests(PartnerHost host) : IClassFixture<PartnerHost>
         await AssertGoodCallAsync(http, connections);
     }
 
+    [Fact]
+    public async Task AnalyzeProject_GrpcTimeoutHeaderAndStalledBody_ServerEndsItDeadlineExceeded()
+    {
+        var connections = new ConnectionCounter();
+        using var http = connections.CreateHttpClient();
+        byte[] sent = GrpcWire.Frame(new AnalyzeProjectRequest { Metadata = new AnalyzeProjectMetadata { ProjectName = "server-deadline" } });
+        using var request = GrpcWire.Request(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject", sent, await host.TokenAsync());
+        request.Content = new StallingContent(sent) { Headers = { ContentType = request.Content!.Headers.ContentType } };
+        // No client-side timer here: only the server's reading of grpc-timeout can end the call.
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "700m");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(20));
+        var answeredAfter = watch.Elapsed;
+
+        // grpc-dotnet answers Trailers-Only (status in the headers) and then resets the stream with
+        // CANCEL because the request body never ended; the status has arrived before the reset.
+        Assert.Equal("4", Assert.Single(response.Headers.GetValues("grpc-status")));
+        Assert.InRange(answeredAfter, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(15));
+        await AssertGoodCallAsync(http, connections);
+    }
+
     private async Task AssertGoodCallAsync(HttpClient http, ConnectionCounter connections)
     {
         using var response = await http.SendAsync(GrpcWire.Request(host.Address, CallerIdentity, GrpcWire.Frame(new GetCallerIdentityRequest()), await host.TokenAsync()));

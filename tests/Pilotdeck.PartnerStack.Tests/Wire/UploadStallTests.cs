@@ -127,25 +127,3 @@ public sealed class UploadStallTests(ShortIdleTimeoutHost host) : IClassFixture<
         Assert.Equal(host.TenantId, me.TenantId);
     }
 }
-
-/// <summary>A request body that sends its bytes and then neither more nor the end of the stream.</summary>
-internal sealed class StallingContent(byte[] bytes) : HttpContent
-{
-    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-        SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
-    {
-        await stream.WriteAsync(bytes, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-        // Bounded, so a server that never reacts fails the test instead of hanging it.
-        await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
-    }
-
-    protected override bool TryComputeLength(out long length)
-    {
-        // Unknown length: the body is streamed, as a real upload's would be.
-        length = 0;
-        return false;
-    }
-}
