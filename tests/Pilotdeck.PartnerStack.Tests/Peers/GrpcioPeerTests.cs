@@ -7,9 +7,10 @@ namespace Pilotdeck.PartnerStack.Tests.Peers;
 /// <summary>
 /// tests/partners/python/partner_peer.py (Debian's python3-grpcio, gRPC C core) as a child process.
 /// The token is fetched here and handed over in the environment: the python peer has no HTTP/2
-/// client for the h2c-only token endpoint (see the peer's docstring).
+/// client for the h2c-only token endpoint (see the peer's docstring). Per database provider.
 /// </summary>
-public sealed partial class GrpcioPeerTests(PartnerHost host) : IClassFixture<PartnerHost>
+public abstract partial class GrpcioPeerTests<THost>(THost host) : IClassFixture<THost>
+    where THost : PartnerHost
 {
     [Fact]
     public async Task GrpcioPeer_WithClientToken_IdentityUploadAndRichErrorPass()
@@ -54,3 +55,7 @@ public sealed partial class GrpcioPeerTests(PartnerHost host) : IClassFixture<Pa
     [GeneratedRegex(@"chunks=(?<chunks>\d+) analysis_id=(?<id>\S+) models=\d+ gaps=\d+")]
     private static partial Regex UploadLine();
 }
+
+public sealed class GrpcioPeerTests_Sqlite(PartnerHost host) : GrpcioPeerTests<PartnerHost>(host);
+
+public sealed class GrpcioPeerTests_Postgres(PostgresPartnerHost host) : GrpcioPeerTests<PostgresPartnerHost>(host);

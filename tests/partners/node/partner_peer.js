@@ -64,10 +64,10 @@ function loadClients(address) {
   const loaded = grpc.loadPackageDefinition(definition);
   const target = address.replace(/^http:\/\//, '').replace(/\/$/, '');
   const insecure = grpc.credentials.createInsecure();
-  return {
-    identity: new loaded.pilotdeck.identity.v1.IdentityService(target, insecure),
-    guardian: new loaded.pilotdeck.guardian.v1.GuardianService(target, insecure),
-  };
+  const identity = new loaded.pilotdeck.identity.v1.IdentityService(target, insecure);
+  // One channel (one HTTP/2 connection) for both services, as a partner's process would share it.
+  const guardian = new loaded.pilotdeck.guardian.v1.GuardianService(target, insecure, { channelOverride: identity.getChannel() });
+  return { identity, guardian };
 }
 
 function bearer(token) {
@@ -95,6 +95,23 @@ function uploadManifest(client, token, manifest, projectName) {
     }
     call.end();
   });
+}
+
+// Starts an upload, sends only the metadata and then nothing: the server's idle timeout must end
+// it with UPLOAD_STALLED while identity calls on the same channel keep succeeding.
+async function stalledUpload(clients, token) {
+  let ended = null;
+  // The 30 s client deadline only guards the peer; the server's shorter idle timeout must come first.
+  const call = clients.guardian.AnalyzeProject(bearer(token), { deadline: deadline() }, error => { ended = { error }; });
+  call.write({ metadata: { project_name: 'node-peer-stall' } });
+  let calls = 0;
+  while (ended === null) {
+    await getCallerIdentity(clients.identity, token);
+    calls++;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  await getCallerIdentity(clients.identity, token);
+  return { error: ended.error, calls };
 }
 
 function createMember(client, token, request) {
@@ -168,6 +185,19 @@ async function main() {
     return `chunks=${chunks} analysis_id=${analysis.analysis_id} models=${analysis.coverage.models.total} gaps=${analysis.gap_count}`;
   });
 
+  if (args.stall === 'true') {
+    await step('stall', async () => {
+      check(token, 'no token');
+      const { error, calls } = await stalledUpload(clients, token);
+      check(error, 'the stalled upload succeeded');
+      check(error.code === grpc.status.DEADLINE_EXCEEDED, `status was ${error.code} (${error.details})`);
+      const { errorInfo } = decodeStatusDetails(error);
+      check(errorInfo && errorInfo.reason === 'UPLOAD_STALLED', `reason was '${errorInfo && errorInfo.reason}'`);
+      check(calls >= 3, `only ${calls} identity call(s) completed during the stall`);
+      return `code=DEADLINE_EXCEEDED reason=UPLOAD_STALLED idle_timeout_ms=${errorInfo.metadata.idle_timeout_ms} calls_during=${calls}`;
+    });
+  }
+
   await step('rich_error', async () => {
     check(token, 'no token');
     let error = null;
@@ -189,7 +219,6 @@ async function main() {
   });
 
   clients.identity.close();
-  clients.guardian.close();
   console.log(failed === 0 ? 'RESULT PASS' : `RESULT FAIL (${failed} step(s) failed)`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
