@@ -36,13 +36,20 @@ internal static class GrpcWire
     }
 
     /// <summary>A gRPC POST with a body of ready frames; <paramref name="contentType"/> may be made wrong on purpose.</summary>
-    public static HttpRequestMessage Request(Uri address, string method, byte[] body, string? token = null, string contentType = "application/grpc", string? encoding = null)
+    public static HttpRequestMessage Request(Uri address, string method, byte[] body, string? token = null, string contentType = "application/grpc", string? encoding = null) =>
+        Request(address, method, new ByteArrayContent(body), token, contentType, encoding);
+
+    /// <summary>A gRPC POST that sends <paramref name="bytes"/> and then stalls: the body never ends.</summary>
+    public static HttpRequestMessage StallingRequest(Uri address, string method, byte[] bytes, string token) =>
+        Request(address, method, new StallingContent(bytes), token, "application/grpc", encoding: null);
+
+    private static HttpRequestMessage Request(Uri address, string method, HttpContent content, string? token, string contentType, string? encoding)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, method))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
+            Content = content,
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");

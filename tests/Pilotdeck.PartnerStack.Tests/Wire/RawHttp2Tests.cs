@@ -157,9 +157,8 @@ public sealed class RawHttp2Tests(PartnerHost host) : IClassFixture<PartnerHost>
     {
         var connections = new ConnectionCounter();
         using var http = connections.CreateHttpClient();
-        byte[] sent = GrpcWire.Frame(new AnalyzeProjectRequest { Metadata = new AnalyzeProjectMetadata { ProjectName = "server-deadline" } });
-        using var request = GrpcWire.Request(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject", sent, await host.TokenAsync());
-        request.Content = new StallingContent(sent) { Headers = { ContentType = request.Content!.Headers.ContentType } };
+        using var request = GrpcWire.StallingRequest(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject",
+            GrpcWire.Frame(new AnalyzeProjectRequest { Metadata = new AnalyzeProjectMetadata { ProjectName = "server-deadline" } }), await host.TokenAsync());
         // No client-side timer here: only the server's reading of grpc-timeout can end the call.
         request.Headers.TryAddWithoutValidation("grpc-timeout", "700m");
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -104,9 +104,8 @@ public sealed class UploadStallTests(ShortIdleTimeoutHost host) : IClassFixture<
         using var http = connections.CreateHttpClient();
         var metadata = new AnalyzeProjectRequest { Metadata = new AnalyzeProjectMetadata { ProjectName = "stalled-mid-frame" } };
         // The metadata message, then only two bytes of the next frame's five-byte header.
-        byte[] sent = [.. GrpcWire.Frame(metadata), 0x00, 0x00];
-        using var request = GrpcWire.Request(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject", sent, await host.TokenAsync());
-        request.Content = new StallingContent(sent) { Headers = { ContentType = request.Content!.Headers.ContentType } };
+        using var request = GrpcWire.StallingRequest(host.Address, "/pilotdeck.guardian.v1.GuardianService/AnalyzeProject",
+            [.. GrpcWire.Frame(metadata), 0x00, 0x00], await host.TokenAsync());
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(20));
         await response.Content.ReadAsByteArrayAsync().WaitAsync(TimeSpan.FromSeconds(20));
