@@ -14,7 +14,8 @@ public sealed class GuardianServerOptions
     /// <summary>
     /// Longest wait for the next message of an upload. A client that stops sending without
     /// half-closing would otherwise hold its spool files and a request slot until the connection
-    /// dies; the call fails with UPLOAD_STALLED instead, and only that stream is reset. Default 30 s.
+    /// dies; the call fails with UPLOAD_STALLED instead, and only that stream is reset. Default 30 s;
+    /// zero or less turns the limit off.
     /// </summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -32,7 +32,7 @@ internal sealed class UploadMessages : IDisposable
     /// <summary>The next message, or false at half-close; UPLOAD_STALLED when none comes in time.</summary>
     public async Task<bool> MoveNextAsync()
     {
-        if (_idleTimeout <= TimeSpan.Zero || _idleTimeout == Timeout.InfiniteTimeSpan)
+        if (_idleTimeout <= TimeSpan.Zero)
         {
             return await _requests.MoveNext(_callToken);
         }
@@ -53,7 +53,7 @@ internal sealed class UploadMessages : IDisposable
         catch (Exception ex) when (IsOwnTimeout(ex))
         {
             throw ApiErrors.Create(StatusCode.DeadlineExceeded, Reasons.UploadStalled,
-                $"No upload message arrived for {_idleTimeout.TotalSeconds:0.###} s; send chunks continuously and half-close when done.",
+                FormattableString.Invariant($"No upload message arrived for {_idleTimeout.TotalSeconds:0.###} s; send chunks continuously and half-close when done."),
                 new Dictionary<string, string> { ["idle_timeout_ms"] = ((long)_idleTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
         }
     }
