@@ -89,7 +89,7 @@ public class PartnerHost : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _http.Dispose();
         if (_host is not null)

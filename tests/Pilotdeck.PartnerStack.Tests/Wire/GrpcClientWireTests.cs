@@ -14,6 +14,15 @@ public sealed class SpoolWatchingHost : PartnerHost
     public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "pilotdeck-partner-spool-" + Guid.NewGuid().ToString("N"));
 
     protected override IEnumerable<string> Settings => [$"Pilotdeck:Guardian:TempDirectory={SpoolDirectory}"];
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(SpoolDirectory))
+        {
+            Directory.Delete(SpoolDirectory, recursive: true);
+        }
+    }
 }
 
 /// <summary>
