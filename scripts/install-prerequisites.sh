@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
-  python3-grpcio python3-grpc-tools python3-protobuf  # python peer for the interop cases
+  python3-grpcio python3-grpc-tools python3-protobuf  # python partner peer (tests/partners/python)
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/
   curl                                                  # the JSON routes are tested with it

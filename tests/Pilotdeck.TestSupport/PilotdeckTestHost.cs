@@ -34,6 +34,9 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
     /// <summary>The gRPC and OAuth2 address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The API's HTTP/1.1 endpoint (JSON routes, gRPC-Web, OAuth2 for HTTP/1.1 clients).</summary>
+    public Uri RestAddress { get; private set; } = null!;
+
     public IServiceProvider Services => _app.Services;
 
     public string TenantId => DemoSeeder.TenantId;
@@ -74,8 +77,10 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
         // Building migrated the database; the accounts exist before the first request can arrive.
         await host.PrepareDemoTenantAsync();
         await app.StartAsync();
-        // Kestrel reports addresses in the order the endpoints were configured: the gRPC endpoint comes first.
-        host.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        // Kestrel reports addresses in the order the endpoints were configured: gRPC, HTTP/JSON, portal.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        host.Address = addresses[0];
+        host.RestAddress = addresses[1];
         return host;
     }
 

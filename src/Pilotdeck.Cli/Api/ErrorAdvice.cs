@@ -32,6 +32,7 @@ public static class ErrorAdvice
         [ErrorReason.ManifestInvalid] = "Run `dbt parse` again and upload the whole target/manifest.json.",
         [ErrorReason.CatalogInvalid] = "Run `dbt docs generate` again, or analyze without the catalog.",
         [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        [ErrorReason.UploadStalled] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         [ErrorReason.AnalysisNotFound] = "No such analysis in this tenant: check the id.",
     };
 

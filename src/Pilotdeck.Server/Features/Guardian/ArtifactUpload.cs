@@ -33,13 +33,13 @@ internal sealed class ArtifactUpload : IAsyncDisposable
     public long TotalBytes { get; private set; }
 
     /// <summary>Reads the chunks after the metadata message until the client half-closes.</summary>
-    public static async Task<ArtifactUpload> ReceiveAsync(IAsyncStreamReader<AnalyzeProjectRequest> requests, GuardianServerOptions options, CancellationToken cancellationToken)
+    public static async Task<ArtifactUpload> ReceiveAsync(UploadMessages requests, GuardianServerOptions options, CancellationToken cancellationToken)
     {
         var directory = string.IsNullOrEmpty(options.TempDirectory) ? Path.GetTempPath() : Directory.CreateDirectory(options.TempDirectory).FullName;
         var upload = new ArtifactUpload(directory);
         try
         {
-            while (await requests.MoveNext(cancellationToken))
+            while (await requests.MoveNextAsync())
             {
                 var message = requests.Current;
                 switch (message.PayloadCase)

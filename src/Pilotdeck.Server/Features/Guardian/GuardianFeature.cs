@@ -10,6 +10,14 @@ public sealed class GuardianServerOptions
 
     /// <summary>Where uploads are spooled while they are analyzed. Default: the system temp directory.</summary>
     public string? TempDirectory { get; set; }
+
+    /// <summary>
+    /// Longest wait for the next message of an upload. A client that stops sending without
+    /// half-closing would otherwise hold its spool files and a request slot until the connection
+    /// dies; the call fails with UPLOAD_STALLED instead, and only that stream is reset. Default 30 s;
+    /// zero or less turns the limit off.
+    /// </summary>
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public static class GuardianFeature

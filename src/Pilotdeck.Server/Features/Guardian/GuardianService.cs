@@ -48,16 +48,17 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         }
 
         var cancellationToken = context.CancellationToken;
-        if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.PayloadCase != AnalyzeProjectRequest.PayloadOneofCase.Metadata)
+        using var messages = new UploadMessages(requestStream, _options.UploadIdleTimeout, cancellationToken);
+        if (!await messages.MoveNextAsync() || messages.Current.PayloadCase != AnalyzeProjectRequest.PayloadOneofCase.Metadata)
         {
             throw ApiErrors.InvalidArgument(new FieldViolation("metadata", "the first message must carry metadata"));
         }
 
         // Validated before the upload, so a bad request fails before megabytes are sent.
-        var metadata = requestStream.Current.Metadata;
+        var metadata = messages.Current.Metadata;
         var options = Validate(metadata);
 
-        await using var upload = await ArtifactUpload.ReceiveAsync(requestStream, _options, cancellationToken);
+        await using var upload = await ArtifactUpload.ReceiveAsync(messages, _options, cancellationToken);
         if (upload.Manifest is null)
         {
             throw ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.ManifestMissing,
