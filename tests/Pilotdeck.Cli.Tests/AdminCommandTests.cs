@@ -4,7 +4,7 @@ using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Cli.Tests;
 
-public sealed class AdminCommandTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class AdminCommandTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     private PilotdeckTestHost Host => fixture.Host;
 

@@ -5,7 +5,7 @@ using Pilotdeck.TestSupport;
 namespace Pilotdeck.Cli.Tests;
 
 /// <summary>The built <c>pilotdeck</c> program as users run it: a separate process, real environment variables and exit codes.</summary>
-public sealed class ExecutableTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class ExecutableTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     [Fact]
     public async Task Pilotdeck_ProcessWithSavedProfile_PrintsWhoamiAndExitsWithStatusCodes()

@@ -5,7 +5,7 @@ using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Cli.Tests;
 
-public sealed class LoginCommandsTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class LoginCommandsTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     private PilotdeckTestHost Host => fixture.Host;
 

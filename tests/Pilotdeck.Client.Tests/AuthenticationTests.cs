@@ -6,7 +6,7 @@ using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Client.Tests;
 
-public sealed class AuthenticationTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class AuthenticationTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     private PilotdeckClient Client(PilotdeckCredentials? credentials) =>
         PilotdeckClient.Create(new PilotdeckClientOptions { ServerUrl = fixture.Host.Address, Credentials = credentials });

@@ -1,3 +1,4 @@
+using Pilotdeck.TestSupport;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Contracts.Identity.V1;
@@ -6,7 +7,7 @@ using Pilotdeck.Contracts.System.V1;
 namespace Pilotdeck.Client.Tests;
 
 /// <summary>AddPilotdeckClient: the generated clients from DI, with the SDK's tokens and retries.</summary>
-public sealed class ClientFactoryTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class ClientFactoryTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     [Fact]
     public async Task AddPilotdeckClient_InjectedClients_AuthenticateAsTheApiClient()

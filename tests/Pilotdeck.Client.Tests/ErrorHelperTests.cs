@@ -1,10 +1,11 @@
+using Pilotdeck.TestSupport;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Grpc.Core;
 
 namespace Pilotdeck.Client.Tests;
 
-public sealed class ErrorHelperTests(HostFixture fixture) : IClassFixture<HostFixture>
+public sealed class ErrorHelperTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
 {
     private PilotdeckClient Client() => PilotdeckClient.Create(new PilotdeckClientOptions
     {

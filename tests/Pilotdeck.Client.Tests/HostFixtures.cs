@@ -2,16 +2,6 @@ using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Client.Tests;
 
-/// <summary>The real host with default settings, shared by a test class.</summary>
-public sealed class HostFixture : IAsyncLifetime
-{
-    public PilotdeckTestHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await PilotdeckTestHost.StartAsync();
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
-}
-
 /// <summary>
 /// The real host issuing 4-second access tokens with no clock skew allowance, so expiry and
 /// renewal happen within a test. The client renews half-way through a lifetime this short.

@@ -44,6 +44,8 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
     /// <summary>An owner of the demo tenant; the same in every host, so a client can be set up before the host starts.</summary>
     public const string OwnerEmail = "owner@demo.test";
 
+    public string OwnerUserId { get; private set; } = null!;
+
     public string ClientId { get; private set; } = null!;
 
     public string ClientSecret { get; private set; } = null!;
@@ -90,6 +92,7 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
         var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var user = await users.CreateAsync(OwnerEmail, OwnerPassword);
         await users.SetMembershipAsync(user.Id, TenantRole.Owner);
+        OwnerUserId = user.Id;
         var client = await scope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync("test-automation", ["identity.read", "identity.admin"]);
         ClientId = client.Client.ClientId;
         ClientSecret = client.Secret;

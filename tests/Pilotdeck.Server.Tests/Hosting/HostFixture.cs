@@ -1,42 +1,36 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Pilotdeck.Server.Hosting;
 using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Hosting;
 
 /// <summary>
-/// The real host, built as the run command builds it, on a free loopback port over a fresh
-/// database of one provider. It holds two tenants, each with an owner and an API client, so tests
-/// can try to cross from one to the other.
+/// The real host (TestSupport's <see cref="PilotdeckTestHost"/>, built as the run command builds it)
+/// over a fresh database of one provider. It holds two tenants, each with an owner and an API
+/// client, so tests can try to cross from one to the other.
 /// </summary>
 public abstract class HostFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-host-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new(new SocketsHttpHandler());
-    private WebApplication? _app;
-    private Func<Task> _dropDatabase = () => Task.CompletedTask;
+    private PilotdeckTestHost? _host;
 
     protected abstract DatabaseProvider Provider { get; }
 
     /// <summary>More host arguments (e.g. <c>--Pilotdeck:Guardian:MaxUploadBytes=…</c>) for a fixture that needs other settings.</summary>
     protected virtual IEnumerable<string> ExtraArgs => [];
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _host!.Address;
 
     /// <summary>The API's HTTP/1.1 endpoint (JSON routes, gRPC-Web, OpenAPI).</summary>
-    public Uri RestAddress { get; private set; } = null!;
+    public Uri RestAddress => _host!.RestAddress;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host!.Services;
 
     public TenantUnderTest Demo { get; private set; } = null!;
 
@@ -44,42 +38,16 @@ public abstract class HostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var args = new List<string>
-        {
-            "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
-            "--Pilotdeck:PortalUrl=http://127.0.0.1:0",
-            "--Pilotdeck:RestUrl=http://127.0.0.1:0",
-            $"--Pilotdeck:Database:DataDirectory={_dataDirectory}",
-            "--Pilotdeck:SeedDemo=true",
-            "--Serilog:MinimumLevel=Warning",
-            // Health Watch streams what the publisher finds; tests should not wait the default 10 s.
-            "--Pilotdeck:Health:Period=00:00:01",
-        };
-        if (Provider == DatabaseProvider.Postgres)
-        {
-            var (connectionString, drop) = await ThrowawayPostgres.CreateDatabaseAsync("pd_host");
-            _dropDatabase = drop;
-            args.Add("--Pilotdeck:Database:Provider=Postgres");
-            args.Add($"--Pilotdeck:Database:ConnectionString={connectionString}");
-        }
-
-        args.AddRange(ExtraArgs);
-        _app = await PilotdeckHost.BuildAsync([.. args]);
-        await _app.StartAsync();
-        // Kestrel lists endpoints in the order they were configured: gRPC, HTTP/JSON, portal.
-        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
-        Address = addresses[0];
-        RestAddress = addresses[1];
-
-        Demo = await PrepareTenantAsync("demo", "Demo", createTenant: false);
-        Acme = await PrepareTenantAsync("acme", "Acme Corp", createTenant: true);
+        // Health Watch streams what the publisher finds; tests should not wait the default 10 s.
+        _host = await PilotdeckTestHost.StartAsync(["--Pilotdeck:Health:Period=00:00:01", .. ExtraArgs], provider: Provider);
+        Demo = new TenantUnderTest(_host.TenantId, PilotdeckTestHost.OwnerEmail, PilotdeckTestHost.OwnerPassword, _host.OwnerUserId, _host.ClientId, _host.ClientSecret);
+        Acme = await PrepareTenantAsync("acme", "Acme Corp");
     }
 
-    private async Task<TenantUnderTest> PrepareTenantAsync(string tenantId, string name, bool createTenant)
+    private async Task<TenantUnderTest> PrepareTenantAsync(string tenantId, string name)
     {
-        if (createTenant)
+        await using (var scope = Services.CreateAsyncScope())
         {
-            await using var scope = Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
             db.Tenants.Add(new Tenant { Id = tenantId, Name = name, CreatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
@@ -152,21 +120,12 @@ public abstract class HostFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         _http.Dispose();
-        await _dropDatabase();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold the file for a moment on shutdown; the temp dir is harmless.
-        }
     }
 }
 
