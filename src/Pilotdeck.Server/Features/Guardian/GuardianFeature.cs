@@ -26,6 +26,13 @@ public static class GuardianFeature
     {
         services.Configure<GuardianServerOptions>(configuration.GetSection(GuardianServerOptions.Section));
         services.AddScoped<GuardianAnalyses>();
+        // Analyses with every gap and resource run to megabytes of repetitive text: compress the
+        // responses of this service (only) for clients that accept gzip, as grpc-dotnet's clients do.
+        services.AddGrpc().AddServiceOptions<GuardianService>(grpc =>
+        {
+            grpc.ResponseCompressionAlgorithm = "gzip";
+            grpc.ResponseCompressionLevel = global::System.IO.Compression.CompressionLevel.Fastest;
+        });
         return services;
     }
 }

@@ -64,6 +64,37 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.True(info.HasCatalog);
     }
 
+    [Theory]
+    [InlineData("gzip", 1)]
+    [InlineData("identity", 0)]
+    public async Task GetAnalysis_ClientAcceptEncoding_DecidesResponseCompression(string accepted, byte compressedFlag)
+    {
+        var token = await _host.GuardianTokenAsync(_host.Demo);
+        var id = (await UploadAsync(token, Metadata(UniqueProject()), ManifestBytes(), null)).Analysis.AnalysisId;
+        var message = new GetAnalysisRequest { AnalysisId = id }.ToByteArray();
+        var frame = new byte[5 + message.Length];
+        global::System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), message.Length);
+        message.CopyTo(frame, 5);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_host.Address, "/pilotdeck.guardian.v1.GuardianService/GetAnalysis"))
+        {
+            Version = global::System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.Add("te", "trailers");
+        request.Headers.Add("grpc-accept-encoding", accepted);
+        request.Headers.Add("authorization", "Bearer " + token);
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        Assert.Equal(compressedFlag, body[0]);
+        Assert.Equal(compressedFlag == 1, response.Headers.TryGetValues("grpc-encoding", out var encoding) && encoding.Single() == "gzip");
+    }
+
     [Fact]
     public async Task GetAnalysis_WithMaxPriorityOrBasicView_NarrowsTheResponse()
     {
