@@ -16,6 +16,8 @@ internal static class Report
     public const double HostGoal = 0.5;
     public const double JsonGoal = 0.7;
 
+    private static double Cpu(H2LoadResult result) => result.CpuMicrosPerRequest;
+
     public static string Build(Runner runner, BenchOptions options, Handler handler, string loadAtStart, string loadAtEnd)
     {
         var withB = runner.Runs.Any(r => r.Phase == "B");
@@ -24,14 +26,16 @@ internal static class Report
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
         Line($"h2load per run: `-n {options.Requests} -c {options.Connections} -m {options.Streams} -t {options.Threads}`, prior-knowledge h2c; "
-            + $"median of {options.Rounds} round(s), order reversing each round; server CPU and allocations per request measured in the server process (bench + hosts; h2load is its own process).");
+            + $"median of {options.Rounds} round(s), order reversing each round (req/s, p50 and p99 from the median run; server CPU and allocations per request, "
+            + "measured in the server process — bench and hosts; h2load is its own process — are medians of their own).");
         Line();
         Line("| target | req/s | p50 | p99 | server CPU/req | server alloc/req |");
+        // req/s, p50 and p99 from the run with the median req/s; CPU and allocations are medians of their own.
         Line("|---|---:|---:|---:|---:|---:|");
         void Row(string phase, string key, string name)
         {
             var r = runner.Median(phase, key);
-            Line($"| {name} | {F(r.RequestsPerSecond, "N0")} | {Ms(r.P50Micros)} | {Ms(r.P99Micros)} | {F(r.CpuMicrosPerRequest, "F1")} µs | {F(r.AllocatedBytesPerRequest, "N0")} B |");
+            Line($"| {name} | {F(r.RequestsPerSecond, "N0")} | {Ms(r.P50Micros)} | {Ms(r.P99Micros)} | {F(runner.MedianOf(phase, key, x => x.CpuMicrosPerRequest), "F1")} µs | {F(runner.MedianOf(phase, key, x => x.AllocatedBytesPerRequest), "N0")} B |");
         }
 
         Row("A", "bare", "1. bare Kestrel `MapPost`, grpc-dotnet's bytes by hand");
@@ -57,7 +61,7 @@ internal static class Report
             var paired = rounds[(rounds.Length - 1) / 2];
             var verdict = goal is { } g ? (paired >= g ? "**met**" : "**not met**") : "(no goal)";
             Line($"| {name} | {(goal is { } g2 ? "≥ " + F(g2, "0.00") : "–")} | **{F(paired, "F3")}** | {string.Join(", ", rounds.Select(r => F(r, "F3")))} | "
-                + $"{F(top.RequestsPerSecond / bottom.RequestsPerSecond, "F3")} | {F(bottom.CpuMicrosPerRequest / top.CpuMicrosPerRequest, "F3")} | {verdict} |");
+                + $"{F(top.RequestsPerSecond / bottom.RequestsPerSecond, "F3")} | {F(runner.MedianOf(phase, denominator, Cpu) / runner.MedianOf(phase, numerator, Cpu), "F3")} | {verdict} |");
         }
 
         Ratio("1. transport: grpc-dotnet / bare Kestrel", "A", "echo", "bare", TransportGoal);
@@ -86,8 +90,8 @@ internal static class Report
     /// </summary>
     private static void Layers(Runner runner, Handler handler, bool withB, Action<string> line, Func<double, string, string> f)
     {
-        double Cpu(string phase, string key) => runner.Median(phase, key).CpuMicrosPerRequest;
-        double Alloc(string phase, string key) => runner.Median(phase, key).AllocatedBytesPerRequest;
+        double Cpu(string phase, string key) => runner.MedianOf(phase, key, r => r.CpuMicrosPerRequest);
+        double Alloc(string phase, string key) => runner.MedianOf(phase, key, r => r.AllocatedBytesPerRequest);
         string Us(double micros) => f(micros, "F1") + " µs";
         string B(double bytes) => f(bytes, "N0") + " B";
 

@@ -82,6 +82,17 @@ internal sealed class Runner(BenchOptions options, H2LoadSettings settings, List
         Stats.MedianBy(Runs.Where(r => r.Phase == phase && r.Target.Key == key).Select(r => r.Result).ToList(), r => r.RequestsPerSecond);
 
     /// <summary>
+    /// The median of one figure of a target's runs within a phase, taken on its own: server CPU and
+    /// allocations per request vary less between runs than req/s, and the run with the median req/s
+    /// need not be the one with the median CPU.
+    /// </summary>
+    public double MedianOf(string phase, string key, Func<H2LoadResult, double> figure)
+    {
+        var values = Runs.Where(r => r.Phase == phase && r.Target.Key == key).Select(r => figure(r.Result)).Order().ToArray();
+        return values[(values.Length - 1) / 2];
+    }
+
+    /// <summary>
     /// req/s of <paramref name="numerator"/> over <paramref name="denominator"/> within each round,
     /// sorted. The two runs of a round sit next to each other in time, so a round's ratio is less
     /// exposed to load from other work on the machine than a ratio of medians.
