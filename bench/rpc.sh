@@ -12,7 +12,7 @@
 # Results and how to read them: docs/performance.md, "gRPC transport (grpc-dotnet)".
 #
 # Usage:
-#   bench/rpc.sh                  full run (about 5-8 minutes on a busy 2-core VM)
+#   bench/rpc.sh                  full run (about 8-12 minutes on a busy 2-core VM)
 #   bench/rpc.sh --quick          smoke run: small counts, one round
 #   bench/rpc.sh --markdown=FILE  also write the result tables to FILE
 #   bench/rpc.sh --no-logging-off skip phase B (the host with request logging off)

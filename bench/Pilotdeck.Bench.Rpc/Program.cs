@@ -53,7 +53,7 @@ try
         Func<long>? Lines(string marker) => real.LogsRequests ? console.Count(marker) : null;
         Target host = new("host", "host GetServerInfo (all layers, default logging)", new Uri(real.Address, RealHost.GrpcPath), emptyBody, Lines(LogMarkers.Grpc));
         Target json = new("json", "host GET /v1/server-info (JSON transcoding)", new Uri(real.Address, RealHost.JsonPath), null, Lines(LogMarkers.Json));
-        Target bareJson = new("bare-json", "host GET /bench/server-info (bare MapGet)", new Uri(real.Address, RealHost.BareJsonPath), null, () => RealHost.BareJsonCalls);
+        Target bareJson = new("bare-json", "host GET /bench/server-info (bare MapGet)", new Uri(real.Address, RealHost.BareJsonPath), null, Lines(LogMarkers.BareJson) ?? (() => RealHost.BareJsonCalls));
         Target[] targets = [bare, echo, host, bareJson, json];
 
         Out.Line($"\n== warm-up ({options.WarmupRequests:N0} requests a pass, until two passes agree within 10%, at most {options.WarmupPasses})");
@@ -71,6 +71,11 @@ try
         await using var real = await RealHost.StartAsync([.. options.HostArgs, RealHost.RequestLoggingOff]);
         Out.Line($"\n== real host {real.Address}, request logging off ({RealHost.RequestLoggingOff}); checks");
         await checks.HostAsync(real, console);
+        if (problems.Count > 0)
+        {
+            return Fail(problems);
+        }
+
         Target hostOff = new("host-nolog", "host GetServerInfo, request logging off", new Uri(real.Address, RealHost.GrpcPath), emptyBody, null);
         var stray = console.Count(LogMarkers.Grpc);
         var strayBefore = stray();
