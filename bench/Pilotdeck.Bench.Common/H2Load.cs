@@ -57,8 +57,10 @@ public static partial class H2Load
     /// http:// URIs), POSTing the framed request with gRPC's headers. Per-request timings come from
     /// --log-file, since h2load itself prints only min/max/mean/sd. <paramref name="extraHeaders"/>
     /// ("name: value") are sent on every request of this run only, e.g. an authorization header.
+    /// With <paramref name="plainGet"/>, h2load sends a bodiless GET without the gRPC headers
+    /// instead (an HTTP/JSON route over the same h2c connection settings).
     /// </summary>
-    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null)
+    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null, bool plainGet = false)
     {
         var requests = requestsOverride ?? settings.Requests;
         var logFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-h2load-{Environment.ProcessId}.log");
@@ -69,10 +71,13 @@ public static partial class H2Load
             "-c", settings.Connections.ToString(CultureInfo.InvariantCulture),
             "-m", settings.Streams.ToString(CultureInfo.InvariantCulture),
             "-t", settings.Threads.ToString(CultureInfo.InvariantCulture),
-            "-d", settings.BodyFile,
-            "-H", "content-type: application/grpc",
-            "-H", "te: trailers",
         };
+        if (!plainGet)
+        {
+            // -d makes h2load POST the file.
+            arguments.AddRange(["-d", settings.BodyFile, "-H", "content-type: application/grpc", "-H", "te: trailers"]);
+        }
+
         foreach (var header in extraHeaders ?? [])
         {
             arguments.Add("-H");
