@@ -92,6 +92,12 @@ public static partial class H2Load
         var output = await RunProcessAsync(settings.Executable, arguments, TimeSpan.FromMinutes(5));
         var cost = ProcessCost.Now() - before;
         var calls = handlerCalls() - callsBefore;
+        // A counter fed by asynchronous log sinks can trail the last response by a few milliseconds.
+        for (var waited = 0; calls < requests && waited < 5_000; waited += 50)
+        {
+            await Task.Delay(50);
+            calls = handlerCalls() - callsBefore;
+        }
 
         var finished = FinishedLine().Match(output);
         var counts = RequestsLine().Match(output);

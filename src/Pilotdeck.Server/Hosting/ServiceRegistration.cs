@@ -48,6 +48,7 @@ public static class ServiceRegistration
 
         services.AddPilotdeckGrpc(configuration);
         services.AddSingleton(BuildInfoProvider.FromAssembly(typeof(PilotdeckHost).Assembly));
+        services.AddSingleton<ServerInfo>();
     }
 
     public static WebApplication MapPilotdeckServices(this WebApplication app)

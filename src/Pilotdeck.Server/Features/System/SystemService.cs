@@ -1,37 +1,43 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
-using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
+using Pilotdeck.Contracts.System.V1;
 using Pilotdeck.Server.Platform.Grpc;
 
 namespace Pilotdeck.Server.Features.System;
 
 /// <summary>Reports what this server is: version, build and the digest of every contract it serves.</summary>
-public sealed class SystemService : Contracts.System.V1.SystemService.SystemServiceBase
+public sealed class SystemService(ServerInfo info) : Contracts.System.V1.SystemService.SystemServiceBase
 {
-    private readonly ServedServices _registry;
-    private readonly BuildInfoProvider _build;
+    public override Task<GetServerInfoResponse> GetServerInfo(GetServerInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(info.Response);
+}
 
-    public SystemService(ServedServices registry, BuildInfoProvider build)
-    {
-        _registry = registry;
-        _build = build;
-    }
+/// <summary>
+/// The GetServerInfo answer, built on the first call — every service is mapped by then — and shared
+/// afterwards: nothing in it changes while the process runs, and hashing every contract per call
+/// cost more than the rest of the call (docs/performance.md). It is only ever serialized, never changed.
+/// </summary>
+public sealed class ServerInfo(ServedServices served, BuildInfoProvider build)
+{
+    private readonly Lazy<GetServerInfoResponse> _response = new(() => Build(served, build));
 
-    public override Task<GetServerInfoResponse> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
+    public GetServerInfoResponse Response => _response.Value;
+
+    private static GetServerInfoResponse Build(ServedServices served, BuildInfoProvider build)
     {
         var response = new GetServerInfoResponse
         {
-            Version = _build.Version,
-            Build = new BuildInfo { Commit = _build.Commit },
-            StartTime = Timestamp.FromDateTime(_build.StartTime),
+            Version = build.Version,
+            Build = new BuildInfo { Commit = build.Commit },
+            StartTime = Timestamp.FromDateTime(build.StartTime),
         };
-        if (_build.BuildTime is { } buildTime)
+        if (build.BuildTime is { } buildTime)
         {
             response.Build.BuildTime = Timestamp.FromDateTimeOffset(buildTime);
         }
 
-        response.Services.AddRange(_registry.Services
+        response.Services.AddRange(served.Services
             .OrderBy(s => s.FullName, StringComparer.Ordinal)
             .Select(s => new ServiceContract
             {
@@ -39,6 +45,6 @@ public sealed class SystemService : Contracts.System.V1.SystemService.SystemServ
                 ProtoFile = s.File.Name,
                 FileDescriptorSha256 = Convert.ToHexStringLower(SHA256.HashData(s.File.SerializedData.Span)),
             }));
-        return Task.FromResult(response);
+        return response;
     }
 }
