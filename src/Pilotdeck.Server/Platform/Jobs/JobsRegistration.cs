@@ -1,5 +1,6 @@
 using Hangfire;
 using Pilotdeck.Server.Features.Guardian;
+using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
 
 namespace Pilotdeck.Server.Platform.Jobs;
@@ -45,7 +46,10 @@ public static class JobsRegistration
         return services;
     }
 
-    /// <summary>Registers the recurring jobs (idempotent: every host does it at start, storage keeps one of each).</summary>
+    /// <summary>
+    /// Registers the recurring jobs (idempotent: every host does it at start, storage keeps one of each)
+    /// and, where the host serves the portal, the operators' dashboard.
+    /// </summary>
     public static WebApplication MapPilotdeckJobs(this WebApplication app)
     {
         var cron = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.HousekeepingCron;
@@ -53,6 +57,13 @@ public static class JobsRegistration
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunAsync(CancellationToken.None), cron);
+
+        // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
+        if (EndpointConfiguration.HostsPortal(app.Configuration))
+        {
+            app.MapOperatorDashboard();
+        }
+
         return app;
     }
 }
