@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -72,6 +73,31 @@ public sealed class JobServerTests : IAsyncLifetime
         await app.StopAsync();
         report = await WaitForAsync(health, HealthStatus.Unhealthy);
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["jobs"].Status);
+    }
+
+    [Fact]
+    public async Task JobServer_WorkersConfigured_RunsThatManyWorkers()
+    {
+        await using var app = await StartHostAsync(_dataDirectory, "--Pilotdeck:Jobs:Workers=3");
+        var health = app.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal(HealthStatus.Healthy, (await WaitForAsync(health, HealthStatus.Healthy)).Entries["jobs"].Status);
+
+        var identity = app.Services.GetRequiredService<JobServerIdentity>();
+        var server = Assert.Single(JobsReadiness.OurServers(app.Services.GetRequiredService<JobStorage>(), identity));
+        Assert.Equal(3, server.WorkersCount);
+    }
+
+    [Theory]
+    [InlineData(null, "Sqlite")]
+    [InlineData("Postgres", "Postgres")]
+    [InlineData("sqlserver", "SqlServer")]
+    public void JobStorageKind_DatabaseProvider_PicksThatProvidersStorage(string? provider, string expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pilotdeck:Database:Provider"] = provider })
+            .Build();
+
+        Assert.Equal(expected, JobStorageFactory.KindOf(configuration));
     }
 
     private static async Task<HealthReport> WaitForAsync(HealthCheckService health, HealthStatus wanted)
