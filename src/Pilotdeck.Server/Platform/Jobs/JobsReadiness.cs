@@ -1,50 +1,81 @@
 using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Pilotdeck.Server.Platform.Jobs;
 
 /// <summary>
-/// Ready when this host's Hangfire server has announced itself and its heartbeat is recent. Only
-/// this host's server counts: on a shared database another host's heartbeat says nothing about
-/// whether this one runs jobs. One small read of the servers list per check.
+/// Ready while this host's Hangfire server runs (degraded while it is still starting). The server itself reports it: <see cref="JobServerPulse"/>
+/// is one of its background processes, so it beats only while the server's process loop runs, and it
+/// says when the server stops. Only this host's server counts (on a shared database another host's
+/// heartbeat says nothing about this one), and the check reads memory, not the job storage: the
+/// health publisher runs it every period, and a storage query there competes with the workers.
 /// </summary>
-internal sealed class JobsReadiness(JobStorage storage, JobServerIdentity identity, TimeProvider time) : IHealthCheck
+internal sealed class JobsReadiness(JobServerPulse pulse, TimeProvider time) : IHealthCheck
 {
-    /// <summary>Hangfire's heartbeat is every 30 s; two missed ones mean the server is not running.</summary>
-    internal static readonly TimeSpan MaxHeartbeatAge = TimeSpan.FromSeconds(70);
-
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        if (pulse.Stopped)
         {
-            var ours = OurServers(storage, identity);
-            if (ours.Count == 0)
-            {
-                return Task.FromResult(HealthCheckResult.Unhealthy("The job server is not running."));
-            }
-
-            var heartbeat = ours.Max(s => s.Heartbeat) ?? DateTime.MinValue;
-            // Storages differ in the DateTime kind they hand back; unspecified means UTC in all of them.
-            var age = time.GetUtcNow().UtcDateTime - (heartbeat.Kind == DateTimeKind.Local ? heartbeat.ToUniversalTime() : heartbeat);
-            return Task.FromResult(age <= MaxHeartbeatAge
-                ? HealthCheckResult.Healthy($"{ours.Sum(s => s.WorkersCount)} worker(s).")
-                : HealthCheckResult.Unhealthy($"The job server's last heartbeat was {age.TotalSeconds:0} s ago."));
+            return Task.FromResult(HealthCheckResult.Unhealthy("The job server has stopped."));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        if (pulse.LastBeat is not { } beat)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("The job storage is unreachable.", ex));
+            // Hangfire starts its server only once the host has started. Until then, jobs are accepted
+            // (they wait in storage) and calls are served, so the host is ready, if degraded; gRPC
+            // health maps Degraded to SERVING, so readiness does not flap at every start.
+            return Task.FromResult(HealthCheckResult.Degraded("The job server is starting."));
+        }
+
+        var age = time.GetUtcNow() - beat;
+        return Task.FromResult(age <= JobServerPulse.MaxAge
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"The job server's last beat was {age.TotalSeconds:0} s ago."));
+    }
+}
+
+/// <summary>A background process of this host's job server that records, in memory, that the server runs.</summary>
+internal sealed class JobServerPulse(TimeProvider time) : IBackgroundProcess
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Six missed beats: the server's loop is stuck, not merely busy.</summary>
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    private long _lastBeatTicks;
+    private int _stopped;
+
+    /// <summary>The server has been told to stop; it does not come back in this process.</summary>
+    public bool Stopped => Volatile.Read(ref _stopped) == 1;
+
+    /// <summary>When the server last ran this process; null before it starts.</summary>
+    public DateTimeOffset? LastBeat
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastBeatTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
 
-    internal static List<Hangfire.Storage.Monitoring.ServerDto> OurServers(JobStorage storage, JobServerIdentity identity) =>
-        storage.GetMonitoringApi().Servers()
-            .Where(s => s.Name.StartsWith(identity.Name + ":", StringComparison.OrdinalIgnoreCase))
-            .ToList();
+    public void Execute(BackgroundProcessContext context)
+    {
+        using var stopping = context.StoppingToken.Register(() => Volatile.Write(ref _stopped, 1));
+        Interlocked.Exchange(ref _lastBeatTicks, time.GetUtcNow().UtcTicks);
+        context.Wait(Interval);
+    }
 }
 
-/// <summary>The name this host's job server registers under, so readiness can find it among other hosts'.</summary>
+/// <summary>The name this host's job server registers under, so it can be told apart from other hosts'.</summary>
 internal sealed record JobServerIdentity(string Name)
 {
     public static JobServerIdentity ForThisProcess() =>
         new($"pilotdeck-{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}".ToLowerInvariant());
+
+    /// <summary>This host's servers as the job storage lists them (Hangfire appends the process id and a guid to the name).</summary>
+    internal List<Hangfire.Storage.Monitoring.ServerDto> ServersIn(JobStorage storage) =>
+        storage.GetMonitoringApi().Servers()
+            .Where(s => s.Name.StartsWith(Name + ":", StringComparison.OrdinalIgnoreCase))
+            .ToList();
 }

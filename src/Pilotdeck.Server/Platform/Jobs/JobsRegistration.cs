@@ -28,6 +28,9 @@ public static class JobsRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        // Hangfire runs every IBackgroundProcess in the container as part of this host's server.
+        services.AddSingleton<JobServerPulse>();
+        services.AddSingleton<Hangfire.Server.IBackgroundProcess>(sp => sp.GetRequiredService<JobServerPulse>());
         services.AddHangfireServer((_, server) =>
         {
             server.ServerName = identity.Name;
@@ -41,7 +44,7 @@ public static class JobsRegistration
         services.AddScoped<Housekeeping>();
         services.AddScoped<GuardianRetention>();
         // Hangfire starts its server once the application has started, so readiness reports "jobs"
-        // unhealthy for the first moment after start, until the server has announced itself.
+        // unhealthy for the first moment after start, until the server runs.
         services.AddHealthChecks().AddCheck<JobsReadiness>("jobs", tags: [Health.ReadyTag]);
         return services;
     }
