@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
@@ -36,15 +37,14 @@ public static class JobsRegistration
             server.ServerName = identity.Name;
             server.WorkerCount = Math.Max(1, options.Workers);
             server.SchedulePollingInterval = options.PollInterval;
-            // Stop promptly on shutdown; a cancelled job is retried by the next host that starts.
+            // Stop promptly on shutdown; a job interrupted then is fetched again by a server later.
             server.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
 
         services.AddScoped<TenantSweep>();
         services.AddScoped<Housekeeping>();
         services.AddScoped<GuardianRetention>();
-        // Hangfire starts its server once the application has started, so readiness reports "jobs"
-        // unhealthy for the first moment after start, until the server runs.
+        // Ready while this host's job server runs; degraded (still SERVING) while it starts.
         services.AddHealthChecks().AddCheck<JobsReadiness>("jobs", tags: [Health.ReadyTag]);
         return services;
     }
@@ -55,7 +55,7 @@ public static class JobsRegistration
     /// </summary>
     public static WebApplication MapPilotdeckJobs(this WebApplication app)
     {
-        var cron = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.HousekeepingCron;
+        var cron = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.HousekeepingCron;
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsAsync(CancellationToken.None), cron);
