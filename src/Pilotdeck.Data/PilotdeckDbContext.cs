@@ -68,6 +68,8 @@ public abstract class PilotdeckDbContext : DbContext
             b.Property(u => u.Email).HasMaxLength(320);
             b.Property(u => u.NormalizedEmail).HasMaxLength(320);
             b.HasIndex(u => u.NormalizedEmail).IsUnique();
+            // A store default so the column could be added to existing users (migration InstallationOperators).
+            b.Property(u => u.InstallationOperator).HasDefaultValue(false);
         });
 
         modelBuilder.Entity<Membership>(b =>

@@ -26,6 +26,22 @@ public class DemoSeederTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Seed_DemoAdmin_IsTheOnlyInstallationOperator(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var tenant = database.TenantScope(DemoSeeder.TenantId))
+        {
+            await tenant.Get<UserAccounts>().CreateAsync("plain@demo.test", "Correct-Horse-Battery-9");
+        }
+
+        await DemoSeeder.SeedAsync(database.Services);
+
+        await using var scope = database.UnboundScope();
+        var operators = await scope.Db().Users.Where(u => u.InstallationOperator).Select(u => u.Email).ToListAsync();
+        Assert.Equal([DemoSeeder.AdminEmail], operators);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Seed_WithReset_ReplacesAdminPassword(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -25,7 +25,7 @@ public class MigrationTests
         Assert.True(drift is null, "The model differs from the provider's model snapshot; add a migration and update the snapshot:\n" + drift);
 
         await DatabaseMigrator.MigrateAsync(database.Services);
-        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses", "2026120301_InstallationOperators"], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
@@ -59,7 +59,7 @@ public class MigrationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
 
-        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await DatabaseMigrator.MigrateAsync(database.Services));
+        Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses", "2026120301_InstallationOperators"], await DatabaseMigrator.MigrateAsync(database.Services));
         Assert.Empty(await DatabaseMigrator.MigrateAsync(database.Services));
     }
 
@@ -75,7 +75,7 @@ public class MigrationTests
         {
             var applied = await DatabaseMigrator.MigrateAsync(services);
 
-            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], applied);
+            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses", "2026120301_InstallationOperators"], applied);
             Assert.True(File.Exists(Path.Combine(dataDirectory, "pilotdeck.db")));
         }
         finally
@@ -107,7 +107,7 @@ public class MigrationTests
         var services = new ServiceCollection().AddLogging(b => b.AddProvider(logs)).AddPilotdeckData(configuration).BuildServiceProvider();
         try
         {
-            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses"], await DatabaseMigrator.MigrateAsync(services));
+            Assert.Equal(["2026112101_Initial", "2026112102_GuardianAnalyses", "2026120301_InstallationOperators"], await DatabaseMigrator.MigrateAsync(services));
             Assert.Contains(logs.Entries, e => e.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
             Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
         }

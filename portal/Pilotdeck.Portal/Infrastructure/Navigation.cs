@@ -14,6 +14,9 @@ public static class Navigation
         new("/Guardian/Index", "dbt Guardian"),
     ];
 
+    /// <summary>The host mounts Hangfire's dashboard here for installation operators.</summary>
+    public const string JobsDashboardPath = "/jobs";
+
     public static IReadOnlyList<NavItem> Admin { get; } =
     [
         new("/Admin/Members/Index", "Members"),

@@ -22,6 +22,9 @@ public static class PortalAuthentication
     public const string TenantClaim = "pilotdeck:tenant";
     public const string TenantNameClaim = "pilotdeck:tenant_name";
 
+    /// <summary>Present (value "true") when the user operates the installation; drives the jobs dashboard link.</summary>
+    public const string InstallationOperatorClaim = "pilotdeck:installation_operator";
+
     private const string AccessTokenName = "access_token";
     private const string RefreshTokenName = "refresh_token";
     private const string ExpiresAtName = "expires_at";
@@ -35,6 +38,7 @@ public static class PortalAuthentication
                 new Claim(ClaimTypes.Role, user.Role.ToString()),
                 new Claim(TenantClaim, user.TenantId),
                 new Claim(TenantNameClaim, user.TenantName),
+                .. user.InstallationOperator ? [new Claim(InstallationOperatorClaim, "true")] : Array.Empty<Claim>(),
             ],
             Scheme, ClaimTypes.Email, ClaimTypes.Role);
         var properties = new AuthenticationProperties { IsPersistent = false };
@@ -91,7 +95,7 @@ public static class PortalAuthentication
 }
 
 /// <summary>The signed-in user as the cookie records them; the API stays the authority on what they may do.</summary>
-public sealed record PortalUser(string Subject, string Email, string TenantId, string TenantName, TenantRole Role)
+public sealed record PortalUser(string Subject, string Email, string TenantId, string TenantName, TenantRole Role, bool InstallationOperator = false)
 {
     /// <summary>Drives which navigation shows; the API still enforces every call.</summary>
     public bool IsAdmin => Role >= TenantRole.Admin;
@@ -109,6 +113,7 @@ public sealed record PortalUser(string Subject, string Email, string TenantId, s
             principal.FindFirstValue(ClaimTypes.Email) ?? "",
             principal.FindFirstValue(PortalAuthentication.TenantClaim) ?? "",
             principal.FindFirstValue(PortalAuthentication.TenantNameClaim) ?? "",
-            role);
+            role,
+            principal.FindFirstValue(PortalAuthentication.InstallationOperatorClaim) == "true");
     }
 }

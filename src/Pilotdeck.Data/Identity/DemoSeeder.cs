@@ -45,6 +45,13 @@ public static class DemoSeeder
         }
 
         await accounts.SetMembershipAsync(admin.Id, TenantRole.Admin, cancellationToken);
+        if (!admin.InstallationOperator)
+        {
+            // The demo admin runs the demo installation too, so a fresh install can reach /jobs.
+            await db.Users.Where(u => u.Id == admin.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.InstallationOperator, true), cancellationToken);
+        }
+
         return new DemoSeedResult(TenantId, AdminEmail, password);
     }
 }

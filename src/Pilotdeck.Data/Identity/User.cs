@@ -16,6 +16,12 @@ public sealed class User
     public int AccessFailedCount { get; set; }
     public DateTimeOffset? LockoutEnd { get; set; }
     public bool Disabled { get; set; }
+
+    /// <summary>
+    /// Runs the Pilotdeck installation itself (the jobs dashboard, tenants), across tenants. A flag
+    /// on the person, not a tenant role: it is not granted by any tenant's admin.
+    /// </summary>
+    public bool InstallationOperator { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 
     internal static string Normalize(string email) => email.Trim().ToUpperInvariant();

@@ -7,6 +7,7 @@ using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
+using Pilotdeck.Server.Platform.Jobs;
 using Pilotdeck.Server.Platform.Paging;
 
 namespace Pilotdeck.Server.Hosting;
@@ -47,6 +48,7 @@ public static class ServiceRegistration
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
+        services.AddPilotdeckJobs(configuration);
         services.AddSingleton(BuildInfoProvider.FromAssembly(typeof(PilotdeckHost).Assembly));
         services.AddSingleton<ServerInfo>();
     }
@@ -62,6 +64,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);
             app.MapPilotdeckProtocolServices();
             app.MapOAuthEndpoints();
+            app.MapPilotdeckJobs();
         }
 
         if (EndpointConfiguration.HostsPortal(app.Configuration))

@@ -38,6 +38,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public const string LockoutEmail = "locked@portal.test";
     public const string ViewerEmail = "viewer@portal.test";
     public const string TwoTenantEmail = "two-tenants@portal.test";
+    public const string OperatorEmail = "operator@portal.test";
     public const string OtherTenantId = "acme";
     public const string OtherTenantName = "Acme Corp";
 
@@ -205,7 +206,7 @@ public sealed class PortalFixture : IAsyncLifetime
             foreach (var (email, role) in new[]
             {
                 (AdminEmail, TenantRole.Owner), (WrongPasswordEmail, TenantRole.Viewer), (LockoutEmail, TenantRole.Viewer),
-                (ViewerEmail, TenantRole.Viewer), (TwoTenantEmail, TenantRole.Facilitator),
+                (ViewerEmail, TenantRole.Viewer), (TwoTenantEmail, TenantRole.Facilitator), (OperatorEmail, TenantRole.Admin),
             })
             {
                 var user = await users.CreateAsync(email, Password);
@@ -214,6 +215,9 @@ public sealed class PortalFixture : IAsyncLifetime
             }
 
             twoTenantId = created[TwoTenantEmail];
+            var operatorId = created[OperatorEmail];
+            await demo.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Users.Where(u => u.Id == operatorId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.InstallationOperator, true));
         }
 
         await using (var acme = ServerServices.CreateTenantScope(OtherTenantId))

@@ -52,7 +52,7 @@ public sealed class IndexModel : PortalPageModel
             var caller = await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken: Aborted);
             var tenants = await client.Identity.ListMyTenantsAsync(new ListMyTenantsRequest(), cancellationToken: Aborted);
             var tenantName = tenants.Tenants.FirstOrDefault(t => t.TenantId == caller.TenantId)?.TenantName ?? caller.TenantId;
-            var user = new PortalUser(caller.Subject, caller.Email, caller.TenantId, tenantName, caller.Role);
+            var user = new PortalUser(caller.Subject, caller.Email, caller.TenantId, tenantName, caller.Role, caller.InstallationOperator);
             // Read the set again: the calls above may already have refreshed it.
             await PortalAuthentication.SignInAsync(HttpContext, user, await client.GetTokensAsync(Aborted));
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -33,6 +33,7 @@ internal sealed class PostgresModelSnapshot : ModelSnapshot
             b.Property<int>("AccessFailedCount").HasColumnType("integer").HasColumnName("access_failed_count");
             b.Property<DateTimeOffset?>("LockoutEnd").HasColumnType("timestamp with time zone").HasColumnName("lockout_end");
             b.Property<bool>("Disabled").HasColumnType("boolean").HasColumnName("disabled");
+            b.Property<bool>("InstallationOperator").ValueGeneratedOnAdd().HasDefaultValue(false).HasColumnType("boolean").HasColumnName("installation_operator");
             b.Property<DateTimeOffset>("CreatedAt").HasColumnType("timestamp with time zone").HasColumnName("created_at");
             b.HasKey("Id");
             b.HasIndex("NormalizedEmail").IsUnique();

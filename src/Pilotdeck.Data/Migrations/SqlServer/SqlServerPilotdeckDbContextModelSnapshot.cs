@@ -362,6 +362,12 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
+                    b.Property<bool>("InstallationOperator")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bit")
+                        .HasDefaultValue(false)
+                        .HasColumnName("installation_operator");
+
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("lockout_end");

@@ -30,6 +30,7 @@ internal sealed class SqliteModelSnapshot : ModelSnapshot
             b.Property<int>("AccessFailedCount").HasColumnType("INTEGER").HasColumnName("access_failed_count");
             b.Property<long?>("LockoutEnd").HasColumnType("INTEGER").HasColumnName("lockout_end");
             b.Property<bool>("Disabled").HasColumnType("INTEGER").HasColumnName("disabled");
+            b.Property<bool>("InstallationOperator").ValueGeneratedOnAdd().HasDefaultValue(false).HasColumnType("INTEGER").HasColumnName("installation_operator");
             b.Property<long>("CreatedAt").HasColumnType("INTEGER").HasColumnName("created_at");
             b.HasKey("Id");
             b.HasIndex("NormalizedEmail").IsUnique();

@@ -44,7 +44,10 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         response.Scopes.AddRange(caller.Scopes);
         if (!caller.IsApiClient)
         {
-            response.Email = await _db.Users.Where(u => u.Id == caller.Subject).Select(u => u.Email).SingleAsync(context.CancellationToken);
+            var user = await _db.Users.Where(u => u.Id == caller.Subject)
+                .Select(u => new { u.Email, u.InstallationOperator }).SingleAsync(context.CancellationToken);
+            response.Email = user.Email;
+            response.InstallationOperator = user.InstallationOperator;
             response.Role = caller.Role!.Value.ToContract();
         }
 

@@ -1,0 +1,31 @@
+namespace Pilotdeck.Server.Platform.Jobs;
+
+/// <summary>Settings under <c>Pilotdeck:Jobs</c>.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Pilotdeck:Jobs";
+
+    /// <summary>Jobs this host runs at once. Default 2: the reference machine has two cores, and jobs share them with calls.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>
+    /// How often idle workers look for new jobs, and how often the schedulers look for due delayed and
+    /// recurring jobs. Both storages poll; 15 s keeps an idle installation quiet. Tests set it low.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Stored Guardian analyses older than this are deleted, per tenant. Default 180 days.</summary>
+    public TimeSpan GuardianRetention { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>
+    /// How long the response to a create with a request_id is kept for replay. AIP-155 asks only that
+    /// retries within a reasonable window are recognised; a week covers every client's retry budget.
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>When the housekeeping jobs fire (cron, UTC). Default: daily at 03:17.</summary>
+    public string HousekeepingCron { get; set; } = "17 3 * * *";
+
+    public static JobsOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<JobsOptions>() ?? new JobsOptions();
+}

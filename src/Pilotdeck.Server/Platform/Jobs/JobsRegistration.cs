@@ -1,0 +1,72 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Pilotdeck.Server.Features.Guardian;
+using Pilotdeck.Server.Hosting;
+using Pilotdeck.Server.Platform.Grpc;
+
+namespace Pilotdeck.Server.Platform.Jobs;
+
+/// <summary>
+/// Background jobs on Hangfire (docs/adr/0010-background-jobs-on-hangfire.md). Only a host that
+/// serves the API runs jobs: they need the database. Every Hangfire service is registered per host
+/// (storage, activator, clients), never through Hangfire's static globals, so several hosts in one
+/// process (tests) keep their own storage.
+/// </summary>
+public static class JobsRegistration
+{
+    public static IServiceCollection AddPilotdeckJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = JobsOptions.From(configuration);
+        services.Configure<JobsOptions>(configuration.GetSection(JobsOptions.Section));
+        var identity = JobServerIdentity.ForThisProcess();
+        services.AddSingleton(identity);
+
+        // Registered before AddHangfire, whose TryAdd then keeps these instead of JobStorage.Current.
+        services.AddSingleton(_ => JobStorageFactory.Create(configuration, options));
+        services.AddSingleton<JobActivator, TenantJobActivator>();
+        services.AddScoped(TenantJobs.CreateClient);
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        // Hangfire runs every IBackgroundProcess in the container as part of this host's server.
+        services.AddSingleton<JobServerPulse>();
+        services.AddSingleton<Hangfire.Server.IBackgroundProcess>(sp => sp.GetRequiredService<JobServerPulse>());
+        services.AddHangfireServer((_, server) =>
+        {
+            server.ServerName = identity.Name;
+            server.WorkerCount = Math.Max(1, options.Workers);
+            server.SchedulePollingInterval = options.PollInterval;
+            // Stop promptly on shutdown; a job interrupted then is fetched again by a server later.
+            server.ShutdownTimeout = TimeSpan.FromSeconds(5);
+        });
+
+        services.AddScoped<TenantSweep>();
+        services.AddScoped<Housekeeping>();
+        services.AddScoped<GuardianRetention>();
+        // Ready while this host's job server runs; degraded (still SERVING) while it starts.
+        services.AddHealthChecks().AddCheck<JobsReadiness>("jobs", tags: [Health.ReadyTag]);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the recurring jobs (idempotent: every host does it at start, storage keeps one of each)
+    /// and, where the host serves the portal, the operators' dashboard.
+    /// </summary>
+    public static WebApplication MapPilotdeckJobs(this WebApplication app)
+    {
+        var cron = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.HousekeepingCron;
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunAsync(CancellationToken.None), cron);
+
+        // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
+        if (EndpointConfiguration.HostsPortal(app.Configuration))
+        {
+            app.MapOperatorDashboard();
+        }
+
+        return app;
+    }
+}
