@@ -104,7 +104,7 @@ internal static class Report
             var host = Cpu("B", "host-nolog") - Cpu("B", "echo");
             line($"| Pilotdeck host without the log line: host middleware (gRPC-Web, CORS, Swagger, request-logging wrapper), routing, access interceptor, per-call DI scope, GetServerInfo handler and its {handler.ResponseBytes}-byte response | {Us(host)} | {B(Alloc("B", "host-nolog") - Alloc("B", "echo"))} | host, logging off − Echo (phase B) |");
             line($"| ↳ of which the GetServerInfo handler + serialisation alone | {Us(handler.CpuMicros)} | {B(handler.Bytes)} | handler in a loop, {handler.Operations:N0} calls |");
-            line($"| ↳ (variant, not in src/: the same response with the contract digests computed once) | {Us(handler.CachedCpuMicros)} | {B(handler.CachedBytes)} | same loop |");
+            line($"| ↳ (reference: a response built once, the way src/ now answers) | {Us(handler.CachedCpuMicros)} | {B(handler.CachedBytes)} | same loop |");
             var logLine = (Cpu("A", "host") - Cpu("A", "echo")) - host;
             var logAlloc = (Alloc("A", "host") - Alloc("A", "echo")) - (Alloc("B", "host-nolog") - Alloc("B", "echo"));
             line($"| the per-request log line (Serilog console + JSON file sinks) | {Us(logLine)} | {B(logAlloc)} | (host − Echo, phase A) − (host, logging off − Echo, phase B) |");

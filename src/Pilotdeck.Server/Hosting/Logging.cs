@@ -24,11 +24,11 @@ public static class Logging
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            // Formatting and writing happen on a background thread, not in the request: per call that
-            // was a third of the host's CPU (docs/performance.md). A full buffer drops lines rather
-            // than stall requests; the logger is flushed when the host stops.
-            .WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"))
-            .WriteTo.Async(sink => sink.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14)));
+            // Formatting and writing happen on a background thread, not in the request (docs/performance.md).
+            // A full buffer makes requests wait rather than lose lines (the bench proved that dropping
+            // them under load is real); the logger is flushed when the host stops.
+            .WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"), blockWhenFull: true)
+            .WriteTo.Async(sink => sink.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14), blockWhenFull: true));
         return builder;
     }
 
