@@ -6,8 +6,10 @@ using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 
 // Embedded job storage candidates, measured the way Pilotdeck uses them (docs/adr/0010): enqueue a
-// backlog of no-op jobs, then let a 2-worker server drain it; then, for the persistent stores,
-// schedule a job, drop the storage and open it again to see the job survive. Not a test: numbers.
+// backlog of no-op jobs, then let a 2-worker server drain it; then, with the server idle and
+// running, enqueue jobs one by one (20 a second) and time each from enqueue to start (p50/p99);
+// then, for the persistent stores, schedule a job, drop the storage and open it again to see the
+// job survive. Not a test: numbers.
 // Usage: dotnet run -c Release --project bench/Pilotdeck.Bench.Jobs [-- JOBS]
 //        (PILOTDECK_TEST_POSTGRES set: PostgreSQL too, in a schema of its own that is dropped after)
 var jobs = args.Length > 0 ? int.Parse(args[0]) : 500;
@@ -32,8 +34,8 @@ if (!string.IsNullOrEmpty(postgres))
 }
 
 Console.WriteLine($"{jobs} no-op jobs, 2 workers, {Environment.ProcessorCount} cores");
-Console.WriteLine("| storage | enqueue (jobs/s) | drain (jobs/s) | scheduled job after reopen |");
-Console.WriteLine("| --- | ---: | ---: | --- |");
+Console.WriteLine($"| storage | enqueue (jobs/s) | drain (jobs/s) | enqueue→start p50 / p99 ({LatencyProbe.Jobs} jobs, queue poll {poll.TotalSeconds:0.#} s) | scheduled job after reopen |");
+Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
 foreach (var (name, open) in candidates)
 {
     var storage = open();
@@ -46,6 +48,8 @@ foreach (var (name, open) in candidates)
 
     var enqueueRate = jobs / clock.Elapsed.TotalSeconds;
     clock.Restart();
+    double drainRate;
+    string latency;
     using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 2, SchedulePollingInterval = poll }, storage))
     {
         var monitoring = storage.GetMonitoringApi();
@@ -53,14 +57,16 @@ foreach (var (name, open) in candidates)
         {
             Thread.Sleep(20);
         }
+
+        drainRate = jobs / clock.Elapsed.TotalSeconds;
+        latency = LatencyProbe.Measure(client);
     }
 
-    var drainRate = jobs / clock.Elapsed.TotalSeconds;
     var scheduled = client.Schedule(() => Noop.Run(-1), TimeSpan.FromHours(1));
     (storage as IDisposable)?.Dispose();
     using var connection = open().GetConnection();
     var survived = connection.GetStateData(scheduled)?.Name ?? "lost";
-    Console.WriteLine($"| {name} | {enqueueRate:0} | {drainRate:0} | {survived} |");
+    Console.WriteLine($"| {name} | {enqueueRate:0} | {drainRate:0} | {latency} | {survived} |");
 }
 
 if (!string.IsNullOrEmpty(postgres))
@@ -77,5 +83,42 @@ public static class Noop
 {
     public static void Run(int i)
     {
+    }
+}
+
+/// <summary>Enqueues jobs one at a time on an idle server; each records how long after its enqueue it started.</summary>
+public static class LatencyProbe
+{
+    public const int Jobs = 100;
+
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<double> StartedAfterMs = new();
+
+    public static void Started(long enqueuedTimestamp) =>
+        StartedAfterMs.Enqueue(Stopwatch.GetElapsedTime(enqueuedTimestamp).TotalMilliseconds);
+
+    public static string Measure(IBackgroundJobClient client)
+    {
+        StartedAfterMs.Clear();
+        for (var i = 0; i < Jobs; i++)
+        {
+            var now = Stopwatch.GetTimestamp();
+            client.Enqueue(() => Started(now));
+            Thread.Sleep(50);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (StartedAfterMs.Count < Jobs && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            Thread.Sleep(20);
+        }
+
+        var sorted = StartedAfterMs.Order().ToArray();
+        if (sorted.Length < Jobs)
+        {
+            return $"only {sorted.Length}/{Jobs} started";
+        }
+
+        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return $"{Percentile(0.50):0} ms / {Percentile(0.99):0} ms";
     }
 }
