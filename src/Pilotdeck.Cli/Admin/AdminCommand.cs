@@ -1,6 +1,6 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
 using Pilotdeck.Contracts.Identity.V1;

@@ -102,7 +102,7 @@ public static class EndpointConfiguration
                 .Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             string[] roles =
             [
-                .. HostsApi(app.Configuration) ? ["gRPC API (h2c)"] : Array.Empty<string>(),
+                .. HostsApi(app.Configuration) ? ["gRPC API"] : Array.Empty<string>(),
                 .. HostsRest(app.Configuration) ? ["HTTP/JSON API (HTTP/1.1)"] : Array.Empty<string>(),
                 .. HostsPortal(app.Configuration) ? ["Portal"] : Array.Empty<string>(),
             ];

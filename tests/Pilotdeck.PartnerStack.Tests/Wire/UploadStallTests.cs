@@ -1,8 +1,8 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.PartnerStack.Tests.Hosting;

@@ -1,7 +1,7 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;

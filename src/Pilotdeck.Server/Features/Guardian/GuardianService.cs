@@ -1,8 +1,8 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Artifacts;

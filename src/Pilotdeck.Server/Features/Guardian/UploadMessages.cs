@@ -1,5 +1,5 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Globalization;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;

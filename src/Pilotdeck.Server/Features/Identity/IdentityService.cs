@@ -1,6 +1,6 @@
-using Pilotdeck.Contracts.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;

@@ -1,8 +1,8 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Idempotency;
 using Grpc.Core;

@@ -17,33 +17,29 @@ internal static class JobStorageFactory
 {
     public const string Schema = "hangfire";
     public const string SqliteFileName = "jobs.db";
-    private const string SqlServerProvider = "SqlServer";
 
-    /// <summary>The storage kind for this configuration, read without binding so an unsupported data provider still names its storage.</summary>
-    public static string KindOf(IConfiguration configuration)
-    {
-        var provider = configuration[DatabaseOptions.Section + ":Provider"];
-        return string.Equals(provider, SqlServerProvider, StringComparison.OrdinalIgnoreCase)
-            ? SqlServerProvider
-            : DatabaseOptions.From(configuration).Provider.ToString();
-    }
+    /// <summary>The storage kind for this configuration: the database provider's name.</summary>
+    public static string KindOf(IConfiguration configuration) => DatabaseOptions.From(configuration).Provider.ToString();
 
     public static JobStorage Create(IConfiguration configuration, JobsOptions jobs)
     {
-        if (KindOf(configuration) == SqlServerProvider)
-        {
-            // No SQL Server engine runs where Pilotdeck is tested; this is wired, not exercised.
-            return new SqlServerStorage(configuration[DatabaseOptions.Section + ":ConnectionString"], new SqlServerStorageOptions
-            {
-                SchemaName = Schema,
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = jobs.PollInterval,
-            });
-        }
-
         var database = DatabaseOptions.From(configuration);
-        return database.Provider == DatabaseProvider.Postgres ? CreatePostgres(database, jobs) : CreateSqlite(database, jobs);
+        return database.Provider switch
+        {
+            DatabaseProvider.Postgres => CreatePostgres(database, jobs),
+            DatabaseProvider.SqlServer => CreateSqlServer(database, jobs),
+            _ => CreateSqlite(database, jobs),
+        };
     }
+
+    // No SQL Server engine runs where Pilotdeck is tested; this is wired, not exercised.
+    private static SqlServerStorage CreateSqlServer(DatabaseOptions database, JobsOptions jobs) =>
+        new(database.ResolveConnectionString(), new SqlServerStorageOptions
+        {
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = jobs.PollInterval,
+        });
 
     private static PostgreSqlStorage CreatePostgres(DatabaseOptions database, JobsOptions jobs)
     {

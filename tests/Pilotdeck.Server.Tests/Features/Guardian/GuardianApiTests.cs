@@ -1,5 +1,5 @@
-using Pilotdeck.Contracts.Api.V1;
 using Google.Protobuf;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Artifacts;

@@ -1,4 +1,3 @@
-using Pilotdeck.Contracts.Api.V1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
