@@ -36,28 +36,43 @@ internal static class ArtifactStreamer
         GuardianService.GuardianServiceClient client, AnalyzeProjectMetadata metadata, IFormFile? manifest, IFormFile? catalog, CancellationToken cancellationToken)
     {
         using var call = client.AnalyzeProject(deadline: DateTime.UtcNow + Deadline, cancellationToken: cancellationToken);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = SendAllAsync(call.RequestStream, metadata, manifest, catalog, stopSending.Token);
+
+        // The server may answer before reading everything (UPLOAD_TOO_LARGE, a refused role): a write
+        // blocked on flow control is then not always released by the transport, so the answer stops it.
+        if (await Task.WhenAny(sending, call.ResponseAsync) != sending)
+        {
+            await stopSending.CancelAsync();
+        }
+
         try
         {
-            await call.RequestStream.WriteAsync(new AnalyzeProjectRequest { Metadata = metadata }, cancellationToken);
-            if (manifest is not null)
-            {
-                await SendAsync(call.RequestStream, manifest, chunk => new AnalyzeProjectRequest { ManifestChunk = chunk }, cancellationToken);
-            }
-
-            if (catalog is not null)
-            {
-                await SendAsync(call.RequestStream, catalog, chunk => new AnalyzeProjectRequest { CatalogChunk = chunk }, cancellationToken);
-            }
-
-            await call.RequestStream.CompleteAsync();
+            await sending;
         }
-        catch (Exception ex) when ((ex is RpcException or IOException or InvalidOperationException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is RpcException or IOException or InvalidOperationException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
         {
-            // The server may end the call before reading everything (UPLOAD_TOO_LARGE, bad metadata);
-            // the write then fails, and the reason is the call's status, awaited below.
+            // The reason the writes failed is the call's status, awaited below.
         }
 
         return await call.ResponseAsync;
+    }
+
+    private static async Task SendAllAsync(
+        IClientStreamWriter<AnalyzeProjectRequest> requests, AnalyzeProjectMetadata metadata, IFormFile? manifest, IFormFile? catalog, CancellationToken cancellationToken)
+    {
+        await requests.WriteAsync(new AnalyzeProjectRequest { Metadata = metadata }, cancellationToken);
+        if (manifest is not null)
+        {
+            await SendAsync(requests, manifest, chunk => new AnalyzeProjectRequest { ManifestChunk = chunk }, cancellationToken);
+        }
+
+        if (catalog is not null)
+        {
+            await SendAsync(requests, catalog, chunk => new AnalyzeProjectRequest { CatalogChunk = chunk }, cancellationToken);
+        }
+
+        await requests.CompleteAsync();
     }
 
     private static async Task SendAsync(IClientStreamWriter<AnalyzeProjectRequest> requests, IFormFile file, Func<ByteString, AnalyzeProjectRequest> message, CancellationToken cancellationToken)
