@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Jobs;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Data;
@@ -47,6 +48,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<GuardianAnalysis> GuardianAnalyses => Set<GuardianAnalysis>();
+    public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -130,6 +132,18 @@ public abstract class PilotdeckDbContext : DbContext
             // The history is listed newest first, for the tenant or for one of its projects.
             b.HasIndex(a => new { a.TenantId, a.CreatedAt });
             b.HasIndex(a => new { a.TenantId, a.ProjectName, a.CreatedAt });
+        });
+
+        modelBuilder.Entity<JobRunRecord>(b =>
+        {
+            b.ToTable("job_runs");
+            b.HasKey(r => r.JobId);
+            b.Property(r => r.JobId).HasMaxLength(64);
+            b.Property(r => r.Name).HasMaxLength(200);
+            b.Property(r => r.State).HasMaxLength(32);
+            b.Property(r => r.Detail).HasMaxLength(JobRunRecord.MaxDetailLength);
+            // Listed newest first per tenant.
+            b.HasIndex(r => new { r.TenantId, r.CreatedAt });
         });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -46,6 +47,7 @@ public sealed class PilotdeckClient : IDisposable
         CallInvoker = _channel.Intercept([.. PilotdeckChannel.Interceptors(options, _tokens)]);
         Identity = new IdentityService.IdentityServiceClient(CallInvoker);
         System = new SystemService.SystemServiceClient(CallInvoker);
+        Jobs = new JobsService.JobsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -69,6 +71,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.system.v1: the server's version, build and contract digests.</summary>
     public SystemService.SystemServiceClient System { get; }
+
+    /// <summary>pilotdeck.jobs.v1: the tenant's background job runs (list, retry, delete).</summary>
+    public JobsService.JobsServiceClient Jobs { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

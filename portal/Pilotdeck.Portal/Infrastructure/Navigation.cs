@@ -21,6 +21,7 @@ public static class Navigation
     [
         new("/Admin/Members/Index", "Members"),
         new("/Admin/ApiClients/Index", "API clients"),
+        new("/Admin/Jobs/Index", "Job runs"),
     ];
 }
 

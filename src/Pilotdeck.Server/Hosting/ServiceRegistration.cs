@@ -3,6 +3,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
+using Pilotdeck.Server.Features.Jobs;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
@@ -62,6 +63,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<SystemService>(Contracts.System.V1.SystemService.Descriptor);
             app.MapPilotdeckService<IdentityService>(Contracts.Identity.V1.IdentityService.Descriptor);
             app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);
+            app.MapPilotdeckService<JobsService>(Contracts.Jobs.V1.JobsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             app.MapOAuthEndpoints();
             app.MapPilotdeckJobs();

@@ -72,6 +72,8 @@ public sealed class PortalFixture : IAsyncLifetime
             $"--Pilotdeck:Accounts:MaxFailedAccessAttempts={MaxFailedAccessAttempts}",
             $"--Pilotdeck:Tokens:AccessTokenLifetime={AccessTokenLifetime}",
             "--Serilog:MinimumLevel=Warning",
+            // The job runs page's tests wait for real jobs; poll in fractions of a second, not 15 s.
+            "--Pilotdeck:Jobs:PollInterval=00:00:00.200",
         ]);
         await _server.StartAsync();
         var addresses = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();

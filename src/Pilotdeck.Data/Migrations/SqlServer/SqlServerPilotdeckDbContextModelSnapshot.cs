@@ -391,6 +391,52 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Jobs.JobRunRecord", b =>
+                {
+                    b.Property<string>("JobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("JobId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Tenancy.Tenant", b =>
                 {
                     b.Property<string>("Id")
@@ -466,6 +512,15 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.HasOne("Pilotdeck.Data.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Jobs.JobRunRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

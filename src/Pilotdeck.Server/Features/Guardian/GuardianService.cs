@@ -115,7 +115,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         // Keyset on (created, id), both descending: newest first, ids break ties within a millisecond.
         if (page.After is { } after)
         {
-            var (created, id) = SplitKey(after);
+            var (created, id) = NewestFirstKey.Parse(after);
             query = query.Where(a => a.CreatedAt < created || (a.CreatedAt == created && string.Compare(a.Id, id) < 0));
         }
 
@@ -124,7 +124,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
             .Select(GuardianAnalyses.WithoutBlobs)
             .Take(page.FetchCount)
             .ToListAsync(context.CancellationToken);
-        var (items, next) = _pager.Page(page, rows, a => a.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture) + KeySeparator + a.Id);
+        var (items, next) = _pager.Page(page, rows, a => new NewestFirstKey(a.CreatedAt, a.Id).ToString());
         var response = new ListAnalysesResponse { NextPageToken = next };
         response.Analyses.AddRange(items.Select(GuardianMapping.ToContract));
         return response;
@@ -156,15 +156,6 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
     {
         var stored = await FindAsync(request.AnalysisId, context.CancellationToken);
         return GuardianMapping.ToProjectInfo(stored, GuardianAnalyses.ReadResult(stored).Project);
-    }
-
-    private const char KeySeparator = '|';
-
-    private static (DateTimeOffset Created, string Id) SplitKey(string key)
-    {
-        // The token is tamper-proof (Pager), so a key that does not parse is our own bug.
-        var cut = key.IndexOf(KeySeparator);
-        return (new DateTimeOffset(long.Parse(key[..cut], CultureInfo.InvariantCulture), TimeSpan.Zero), key[(cut + 1)..]);
     }
 
     private async Task<Data.Guardian.GuardianAnalysis> FindAsync(string id, CancellationToken cancellationToken)

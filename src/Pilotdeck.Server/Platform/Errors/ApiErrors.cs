@@ -50,6 +50,10 @@ public static class ApiErrors
     /// <summary>Reads the reason back from an exception; for tests.</summary>
     public static string? ReasonOf(RpcException exception) =>
         exception.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
+
+    /// <summary>Reads the ErrorInfo metadata back from an exception; for tests.</summary>
+    public static IReadOnlyDictionary<string, string> MetadataOf(RpcException exception) =>
+        (IReadOnlyDictionary<string, string>?)exception.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Metadata ?? new Dictionary<string, string>();
 }
 
 /// <summary>One field that failed validation, named by its proto field path.</summary>

@@ -23,6 +23,12 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long a tenant's Jobs page keeps a run after its last state change. The job server forgets
+    /// finished jobs after a day; a month of history lets an admin see last week's failed night.
+    /// </summary>
+    public TimeSpan JobHistoryRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>When the housekeeping jobs fire (cron, UTC). Default: daily at 03:17.</summary>
     public string HousekeepingCron { get; set; } = "17 3 * * *";
 

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Hosting;
@@ -24,6 +25,11 @@ public static class JobsRegistration
         // Registered before AddHangfire, whose TryAdd then keeps these instead of JobStorage.Current.
         services.AddSingleton(_ => JobStorageFactory.Create(configuration, options));
         services.AddSingleton<JobActivator, TenantJobActivator>();
+        // This host's filters on top of Hangfire's global ones (AddHangfire keeps a provider already
+        // registered): the recorder of tenants' job runs, per host, never in the static globals.
+        services.AddSingleton<JobRunRecorder>();
+        services.AddSingleton<IJobFilterProvider>(sp =>
+            new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobRunRecorder>() }));
         services.AddScoped(TenantJobs.CreateClient);
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -41,7 +47,7 @@ public static class JobsRegistration
             server.ShutdownTimeout = TimeSpan.FromSeconds(5);
         });
 
-        services.AddScoped<TenantSweep>();
+        services.AddScoped<TenantFanOut>();
         services.AddScoped<Housekeeping>();
         services.AddScoped<GuardianRetention>();
         // Ready while this host's job server runs; degraded (still SERVING) while it starts.
@@ -57,9 +63,10 @@ public static class JobsRegistration
     {
         var cron = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.HousekeepingCron;
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensAsync(CancellationToken.None), cron);
-        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsAsync(CancellationToken.None), cron);
-        recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensEverywhereAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsEverywhereAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeJobHistoryJobId, j => j.PurgeJobHistoryEverywhereAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunEverywhereAsync(CancellationToken.None), cron);
 
         // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
         if (EndpointConfiguration.HostsPortal(app.Configuration))

@@ -210,7 +210,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(ErrorReasons.Name(ErrorReason.ManifestInvalid), ApiErrors.ReasonOf(ex));
         Assert.Contains("truncated", ex.Status.Detail);
         Assert.Contains($"{truncated.Length} bytes", ex.Status.Detail);
-        Assert.Equal(truncated.Length.ToString(), ErrorMetadata(ex)["byte_offset"]);
+        Assert.Equal(truncated.Length.ToString(), ApiErrors.MetadataOf(ex)["byte_offset"]);
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal(ErrorReasons.Name(ErrorReason.ManifestInvalid), ApiErrors.ReasonOf(ex));
         Assert.Contains("line 3", ex.Status.Detail);
-        Assert.Equal("3", ErrorMetadata(ex)["line"]);
+        Assert.Equal("3", ApiErrors.MetadataOf(ex)["line"]);
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         Assert.Equal(ErrorReasons.Name(ErrorReason.UploadTooLarge), ApiErrors.ReasonOf(ex));
-        Assert.Equal(GuardianHostFixture.MaxUploadBytes.ToString(), ErrorMetadata(ex)["max_upload_bytes"]);
+        Assert.Equal(GuardianHostFixture.MaxUploadBytes.ToString(), ApiErrors.MetadataOf(ex)["max_upload_bytes"]);
     }
 
     [Fact]
@@ -372,9 +372,6 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(expected.Total, actual.Total);
         Assert.Equal(expected.Percent, actual.Percent);
     }
-
-    private static IReadOnlyDictionary<string, string> ErrorMetadata(RpcException ex) =>
-        ex.GetRpcStatus()!.Details.Single(d => d.Is(Google.Rpc.ErrorInfo.Descriptor)).Unpack<Google.Rpc.ErrorInfo>().Metadata;
 
     private async Task<AnalyzeProjectResponse> UploadAsync(string token, AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog, int chunkSize = SmallChunk)
     {

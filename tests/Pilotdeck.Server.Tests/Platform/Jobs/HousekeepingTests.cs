@@ -13,7 +13,8 @@ namespace Pilotdeck.Server.Tests.Platform.Jobs;
 
 /// <summary>
 /// The recurring housekeeping jobs, fired through the real job server as their schedule would
-/// fire them: each deletes what is past its retention in every tenant and keeps the rest.
+/// fire them: each fans out to a run per tenant, which deletes what is past its retention in that
+/// tenant and keeps the rest.
 /// </summary>
 public abstract class HousekeepingTests<TFixture> : IClassFixture<TFixture>
     where TFixture : JobsHostFixture
@@ -22,11 +23,7 @@ public abstract class HousekeepingTests<TFixture> : IClassFixture<TFixture>
 
     protected HousekeepingTests(TFixture host) => _host = host;
 
-    private async Task FireAsync(string recurringJobId)
-    {
-        var jobId = ((IRecurringJobManagerV2)_host.Services.GetRequiredService<IRecurringJobManager>()).TriggerJob(recurringJobId);
-        Assert.Equal("Succeeded", await _host.WaitForFinalStateAsync(jobId!));
-    }
+    private Task FireAsync(string recurringJobId) => _host.FireAndWaitAsync(recurringJobId);
 
     private async Task AddAsync(string tenantId, params object[] rows)
     {

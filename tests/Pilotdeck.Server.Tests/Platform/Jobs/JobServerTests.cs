@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Jobs;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Platform.Jobs;
 

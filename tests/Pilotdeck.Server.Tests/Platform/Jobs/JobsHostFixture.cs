@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Platform.Jobs;
 
@@ -14,6 +15,9 @@ public abstract class JobsHostFixture : HostFixture
     public JobStorage Storage => Services.GetRequiredService<JobStorage>();
 
     public Task<string> WaitForFinalStateAsync(string jobId) => JobWaits.FinalStateAsync(Storage, jobId);
+
+    /// <inheritdoc cref="JobWaits.FireAndWaitAsync"/>
+    public Task<IReadOnlyList<string>> FireAndWaitAsync(string recurringJobId) => JobWaits.FireAndWaitAsync(Services, recurringJobId);
 }
 
 public sealed class SqliteJobsHostFixture : JobsHostFixture
@@ -24,26 +28,4 @@ public sealed class SqliteJobsHostFixture : JobsHostFixture
 public sealed class PostgresJobsHostFixture : JobsHostFixture
 {
     protected override Data.DatabaseProvider Provider => Data.DatabaseProvider.Postgres;
-}
-
-public static class JobWaits
-{
-    /// <summary>Waits until the job has succeeded or failed (or been deleted) and returns that state's name.</summary>
-    public static async Task<string> FinalStateAsync(JobStorage storage, string jobId, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using (var connection = storage.GetConnection())
-            {
-                var state = connection.GetStateData(jobId)?.Name;
-                if (state is "Succeeded" or "Failed" or "Deleted")
-                {
-                    return state;
-                }
-            }
-
-            await Task.Delay(100, cts.Token);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Hangfire;
 using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data;
@@ -12,6 +13,16 @@ public sealed class ProbeJobs(PilotdeckDbContext db, ITenantContext tenant)
     public static ConcurrentDictionary<string, TenantView> Seen { get; } = new();
 
     public static ConcurrentBag<(string Probe, long FiringTime, string Server)> Firings { get; } = [];
+
+    private static readonly ConcurrentDictionary<string, int> Attempts = new();
+
+    /// <summary>Fails its first run and succeeds from the second; no automatic retries, so the first run ends Failed.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Probe that fails once")]
+    public string FailOnce(string probe) =>
+        Attempts.AddOrUpdate(probe, 1, (_, n) => n + 1) == 1
+            ? throw new InvalidOperationException($"probe {probe} fails its first run")
+            : $"probe {probe} succeeded";
 
     /// <summary>Reads the API clients and members visible in the job's scope.</summary>
     public async Task SeeAsync(string probe)
