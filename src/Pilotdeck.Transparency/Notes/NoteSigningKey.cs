@@ -48,7 +48,8 @@ public sealed class NoteSigningKey
         {
             throw new MalformedNoteException("A signing key starts with 'PRIVATE+KEY+'.");
         }
-        var parts = text[Prefix.Length..].Split('+');
+        // Base64 may contain '+'; the name and key id cannot, so only the first two separate fields.
+        var parts = text[Prefix.Length..].Split('+', 3);
         if (parts.Length != 3)
         {
             throw new MalformedNoteException("A signing key is 'PRIVATE+KEY+<name>+<key id>+<key>'.");

@@ -36,7 +36,8 @@ public sealed class NoteVerifierKey
     public static NoteVerifierKey Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Trim().Split('+');
+        // Base64 may contain '+'; the name and key id cannot, so only the first two separate fields.
+        var parts = text.Trim().Split('+', 3);
         if (parts.Length != 3)
         {
             throw new MalformedNoteException("A verifier key is '<name>+<key id>+<key>'.");
