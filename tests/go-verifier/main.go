@@ -4,11 +4,12 @@
 //
 // Usage:
 //
-//	go-verifier -key KEYFILE -checkpoint NOTEFILE [-stored HASHFILE] < CHECKS
+//	go-verifier -key KEYFILE -checkpoint NOTEFILE [-stored HASHFILE] [-signing-key SKEYFILE] < CHECKS
 //
 // KEYFILE holds a signed-note verifier key, NOTEFILE a signed tlog checkpoint. HASHFILE, when given,
 // holds the log's stored hashes in slot order (one base64 hash a line); Go recomputes the root from
-// them with its own slot layout. CHECKS has one check a line ("-" stands for an empty proof):
+// them with its own slot layout. SKEYFILE, when given, holds the matching signing key text, which
+// Go's note.NewSigner must accept as the same key. CHECKS has one check a line ("-" stands for an empty proof):
 //
 //	inclusion <leaf index> <base64 leaf data> <base64 hash>,<base64 hash>,...
 //	consistency <old size> <base64 old root> <base64 hash>,<base64 hash>,...
@@ -32,15 +33,19 @@ import (
 )
 
 type checkpoint struct {
-	origin string
-	size   int64
-	root   tlog.Hash
+	origin  string
+	size    int64
+	root    tlog.Hash
+	keyHash uint32
+	text    string // the note text, as signed
+	signed  string // the whole signed note
 }
 
 func main() {
 	keyFile := flag.String("key", "", "file with the verifier key")
 	checkpointFile := flag.String("checkpoint", "", "file with the signed checkpoint")
 	storedFile := flag.String("stored", "", "optional file with the stored hashes, one base64 hash a line")
+	signingKeyFile := flag.String("signing-key", "", "optional file with the signing key text")
 	flag.Parse()
 	if *keyFile == "" || *checkpointFile == "" {
 		flag.Usage()
@@ -62,6 +67,9 @@ func main() {
 		} else {
 			fmt.Printf("ok %s\n", what)
 		}
+	}
+	if *signingKeyFile != "" {
+		report("signing key", checkSigningKey(*signingKeyFile, cp))
 	}
 	if *storedFile != "" {
 		report("stored hashes", checkStoredHashes(*storedFile, cp))
@@ -119,7 +127,7 @@ func openCheckpoint(keyFile, checkpointFile string) (checkpoint, error) {
 	if err != nil {
 		return checkpoint{}, fmt.Errorf("bad root hash: %w", err)
 	}
-	return checkpoint{origin: lines[0], size: size, root: root}, nil
+	return checkpoint{origin: lines[0], size: size, root: root, keyHash: verifier.KeyHash(), text: n.Text, signed: string(msg)}, nil
 }
 
 func checkLine(line string, cp checkpoint) error {
@@ -156,6 +164,31 @@ func checkLine(line string, cp checkpoint) error {
 	default:
 		return fmt.Errorf("unknown check %q", fields[0])
 	}
+}
+
+// checkSigningKey parses the signing key with note.NewSigner (which checks the key id against the
+// derived public key) and signs the checkpoint's text again: Ed25519 is deterministic, so the
+// signature must be the one already on the checkpoint.
+func checkSigningKey(file string, cp checkpoint) error {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(text)))
+	if err != nil {
+		return fmt.Errorf("note.NewSigner: %w", err)
+	}
+	if signer.Name() != cp.origin || signer.KeyHash() != cp.keyHash {
+		return fmt.Errorf("signing key %s+%08x is not the checkpoint's key %s+%08x", signer.Name(), signer.KeyHash(), cp.origin, cp.keyHash)
+	}
+	resigned, err := note.Sign(&note.Note{Text: cp.text}, signer)
+	if err != nil {
+		return err
+	}
+	if string(resigned) != cp.signed {
+		return errors.New("Go's signature with this key differs from the checkpoint's")
+	}
+	return nil
 }
 
 // checkStoredHashes asks Go's tlog to compute the root from the stored hashes with its own slot
