@@ -58,6 +58,7 @@ public sealed class GoVerifierProgram : IAsyncLifetime
         start.Environment["GOPATH"] = "/usr/share/gocode";
         start.Environment["GOFLAGS"] = "";
         start.Environment["GOTOOLCHAIN"] = "local";
+        start.Environment["CGO_ENABLED"] = "0"; // pure Go: no C compiler needed (--no-install-recommends leaves gcc out)
         start.Environment["GOCACHE"] = Path.Combine(Path.GetTempPath(), "pilotdeck-go-cache");
 
         Process process;
