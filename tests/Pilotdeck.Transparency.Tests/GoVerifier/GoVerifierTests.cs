@@ -32,7 +32,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
             checks.AppendLine(await log.ConsistencyCheckAsync(oldSize));
         }
 
-        var result = await go.VerifyAsync(log.Write(go.NewArtifactDirectory(), withStoredHashes: true), checks.ToString());
+        var result = await go.VerifyAsync(await log.WriteAsync(go.NewArtifactDirectory(), withStoredHashes: true), checks.ToString());
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(0, result.Count("FAIL"));
@@ -48,7 +48,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
         var tampered = TestTrees.FlipByte(proof, 1);
         var checks = await log.InclusionCheckAsync(4) + "\n" + LogFixture.InclusionLine(5, TestTrees.LeafData(5), tampered) + "\n";
 
-        var result = await go.VerifyAsync(log.Write(go.NewArtifactDirectory()), checks);
+        var result = await go.VerifyAsync(await log.WriteAsync(go.NewArtifactDirectory()), checks);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("ok inclusion 4", result.Output);
@@ -61,7 +61,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
         var log = await LogFixture.CreateAsync(21);
         var proof = await MerkleTree.ProveInclusionAsync(5, 21, log.Store);
 
-        var result = await go.VerifyAsync(log.Write(go.NewArtifactDirectory()), LogFixture.InclusionLine(5, TestTrees.LeafData(6), proof));
+        var result = await go.VerifyAsync(await log.WriteAsync(go.NewArtifactDirectory()), LogFixture.InclusionLine(5, TestTrees.LeafData(6), proof));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL inclusion 5", result.Output);
@@ -75,7 +75,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
         var oldRoot = await MerkleTree.RootAsync(13, log.Store);
         var line = $"consistency 13 {oldRoot.ToBase64()} {string.Join(',', TestTrees.FlipByte(proof, 0).Select(h => h.ToBase64()))}";
 
-        var result = await go.VerifyAsync(log.Write(go.NewArtifactDirectory()), line);
+        var result = await go.VerifyAsync(await log.WriteAsync(go.NewArtifactDirectory()), line);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL consistency 13", result.Output);
@@ -86,7 +86,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
     {
         var log = await LogFixture.CreateAsync(21);
         var directory = go.NewArtifactDirectory();
-        var arguments = log.Write(directory);
+        var arguments = await log.WriteAsync(directory);
         var checkpointFile = Path.Combine(directory, "checkpoint.txt");
         await File.WriteAllTextAsync(checkpointFile, (await File.ReadAllTextAsync(checkpointFile)).Replace("\n21\n", "\n22\n", StringComparison.Ordinal));
 
@@ -101,7 +101,7 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
     {
         var log = await LogFixture.CreateAsync(21);
         var directory = go.NewArtifactDirectory();
-        var arguments = log.Write(directory);
+        var arguments = await log.WriteAsync(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "key.txt"), NoteSigningKey.Generate(Origin).VerifierKey.ToString());
 
         var result = await go.VerifyAsync(arguments, "");
@@ -147,26 +147,26 @@ public sealed class GoVerifierTests(GoVerifierProgram go) : IClassFixture<GoVeri
             $"inclusion {index} {Convert.ToBase64String(data)} {Hashes(proof)}";
 
         /// <summary>Writes key, checkpoint, signing key and (optionally) stored hashes; returns the verifier's arguments.</summary>
-        public IReadOnlyList<string> Write(string directory, bool withStoredHashes = false)
+        public async Task<IReadOnlyList<string>> WriteAsync(string directory, bool withStoredHashes = false)
         {
-            string File(string name, string content)
+            string Save(string name, string content)
             {
                 var path = Path.Combine(directory, name);
-                System.IO.File.WriteAllText(path, content);
+                File.WriteAllText(path, content);
                 return path;
             }
 
             List<string> arguments =
             [
-                "-key", File("key.txt", Key.VerifierKey + "\n"),
-                "-checkpoint", File("checkpoint.txt", SignedCheckpoint),
-                "-signing-key", File("signing-key.txt", Key.ExportText() + "\n"),
+                "-key", Save("key.txt", Key.VerifierKey + "\n"),
+                "-checkpoint", Save("checkpoint.txt", SignedCheckpoint),
+                "-signing-key", Save("signing-key.txt", Key.ExportText() + "\n"),
             ];
             if (withStoredHashes)
             {
                 var slots = Enumerable.Range(0, (int)StoredHashLayout.CountFor(Store.TreeSize)).Select(i => (long)i).ToList();
-                var hashes = Store.ReadHashesAsync(slots).AsTask().GetAwaiter().GetResult();
-                arguments.AddRange(["-stored", File("stored.txt", string.Join('\n', hashes.Select(h => h.ToBase64())) + "\n")]);
+                var hashes = await Store.ReadHashesAsync(slots);
+                arguments.AddRange(["-stored", Save("stored.txt", string.Join('\n', hashes.Select(h => h.ToBase64())) + "\n")]);
             }
             return arguments;
         }

@@ -21,45 +21,31 @@ public sealed class ProofRoundTripTests
     [Fact]
     public async Task InclusionProof_EverySizeAndIndex_Verifies()
     {
-        var store = await TestTrees.BuildAsync(MaxSize);
-        for (var size = 1; size <= MaxSize; size++)
+        await foreach (var (index, size, leaf, proof, root) in EveryInclusionProofAsync())
         {
-            var root = await MerkleTree.RootAsync(size, store);
-            for (var index = 0; index < size; index++)
-            {
-                var proof = await MerkleTree.ProveInclusionAsync(index, size, store);
-                var leaf = await MerkleTree.LeafHashAsync(index, store);
-                Assert.True(MerkleProof.VerifyInclusion(leaf, index, size, proof, root), $"leaf {index} of {size}");
-            }
+            Assert.True(MerkleProof.VerifyInclusion(leaf, index, size, proof, root), $"leaf {index} of {size}");
         }
     }
 
     [Fact]
     public async Task InclusionProof_Tampered_IsRejected()
     {
-        var store = await TestTrees.BuildAsync(MaxSize);
-        for (var size = 1; size <= MaxSize; size++)
+        await foreach (var (index, size, leaf, proof, root) in EveryInclusionProofAsync())
         {
-            var root = await MerkleTree.RootAsync(size, store);
-            for (var index = 0; index < size; index++)
+            var context = $"leaf {index} of {size}";
+            for (var element = 0; element < proof.Count; element++)
             {
-                var proof = await MerkleTree.ProveInclusionAsync(index, size, store);
-                var leaf = await MerkleTree.LeafHashAsync(index, store);
-                var context = $"leaf {index} of {size}";
-                for (var element = 0; element < proof.Count; element++)
-                {
-                    Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, TestTrees.FlipByte(proof, element), root), context);
-                }
-                Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, [.. proof, root], root), context);
-                if (proof.Count > 0)
-                {
-                    Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, proof.Take(proof.Count - 1).ToList(), root), context);
-                    Assert.False(MerkleProof.VerifyInclusion(leaf, index ^ 1, size, proof, root), context);
-                }
-                Assert.False(MerkleProof.VerifyInclusion(LogHash.OfLeaf([0xFF]), index, size, proof, root), context);
-                Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, proof, LogHash.EmptyTree), context);
-                Assert.False(MerkleProof.VerifyInclusion(leaf, size, size, proof, root), context);
+                Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, TestTrees.FlipByte(proof, element), root), context);
             }
+            Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, [.. proof, root], root), context);
+            if (proof.Count > 0)
+            {
+                Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, proof.Take(proof.Count - 1).ToList(), root), context);
+                Assert.False(MerkleProof.VerifyInclusion(leaf, index ^ 1, size, proof, root), context);
+            }
+            Assert.False(MerkleProof.VerifyInclusion(LogHash.OfLeaf([0xFF]), index, size, proof, root), context);
+            Assert.False(MerkleProof.VerifyInclusion(leaf, index, size, proof, LogHash.EmptyTree), context);
+            Assert.False(MerkleProof.VerifyInclusion(leaf, size, size, proof, root), context);
         }
     }
 
@@ -136,6 +122,19 @@ public sealed class ProofRoundTripTests
 
         Assert.Equal(3, counting.Calls);
         Assert.All(counting.SlotsPerCall, slots => Assert.InRange(slots, 1, 2 * 10));
+    }
+
+    private static async IAsyncEnumerable<(long Index, long Size, LogHash Leaf, IReadOnlyList<LogHash> Proof, LogHash Root)> EveryInclusionProofAsync()
+    {
+        var store = await TestTrees.BuildAsync(MaxSize);
+        for (var size = 1; size <= MaxSize; size++)
+        {
+            var root = await MerkleTree.RootAsync(size, store);
+            for (var index = 0; index < size; index++)
+            {
+                yield return (index, size, await MerkleTree.LeafHashAsync(index, store), await MerkleTree.ProveInclusionAsync(index, size, store), root);
+            }
+        }
     }
 
     private static async Task<LogHash[]> RootsAsync(InMemoryHashStore store)
