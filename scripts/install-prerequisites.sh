@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for the full test run: Debian packages for the peer gRPC
-# implementations, the benchmark driver, PostgreSQL and the browser, and the npm packages under tests/.
+# implementations, the benchmark driver, PostgreSQL, the browser and Go (the independent log
+# verifier), and the npm packages under tests/.
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ apt_packages=(
   jq                                                    # README's tour reads the token with it
   postgresql                                            # the second database provider
   chromium                                              # portal tests drive it through Playwright
+  golang-go golang-golang-x-mod-dev                     # Go's sumdb/note and sumdb/tlog verify the receipt log (tests/go-verifier)
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do
