@@ -43,11 +43,11 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Membership> Memberships => Set<Membership>();
-    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<ApiClientRecord> ApiClients => Set<ApiClientRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
-    public DbSet<GuardianAnalysis> GuardianAnalyses => Set<GuardianAnalysis>();
+    public DbSet<GuardianAnalysisRecord> GuardianAnalyses => Set<GuardianAnalysisRecord>();
     public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
@@ -79,12 +79,12 @@ public abstract class PilotdeckDbContext : DbContext
             b.ToTable("memberships");
             b.HasKey(m => new { m.TenantId, m.UserId });
             b.Property(m => m.UserId).HasMaxLength(64);
-            b.Property(m => m.Role).HasMaxLength(32).HasConversion(r => r.ToClaimValue(), s => TenantRoles.Parse(s));
+            b.Property(m => m.Role).HasMaxLength(32).HasConversion(r => r.ToClaimValue(), s => MemberRoles.Parse(s));
             b.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(m => m.UserId);
         });
 
-        modelBuilder.Entity<ApiClient>(b =>
+        modelBuilder.Entity<ApiClientRecord>(b =>
         {
             b.ToTable("api_clients");
             b.HasKey(c => c.ClientId);
@@ -123,7 +123,7 @@ public abstract class PilotdeckDbContext : DbContext
             b.HasIndex(r => r.CreatedAt);
         });
 
-        modelBuilder.Entity<GuardianAnalysis>(b =>
+        modelBuilder.Entity<GuardianAnalysisRecord>(b =>
         {
             b.ToTable("guardian_analyses");
             b.Property(a => a.Id).HasMaxLength(64);

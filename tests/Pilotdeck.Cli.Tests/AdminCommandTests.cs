@@ -95,7 +95,7 @@ public sealed class AdminCommandTests(TestHostFixture fixture) : IClassFixture<T
     public async Task ClientsList_AsViewer_ExitsPermissionDeniedWithAdvice()
     {
         var email = $"viewer-{Guid.NewGuid():N}@demo.test";
-        await Host.AddMemberAsync(email, "Viewer-Passphrase-1234", TenantRole.Viewer);
+        await Host.AddMemberAsync(email, "Viewer-Passphrase-1234", MemberRole.Viewer);
         using var cli = new CliRunner(Host.Address);
         Assert.Equal(0, (await cli.RunAsync("login", "--email", email, "--password", "Viewer-Passphrase-1234")).Exit);
 

@@ -20,7 +20,7 @@ public class DemoSeederTests
         Assert.Equal(1, await db.Tenants.CountAsync());
         Assert.Equal(1, await db.Users.CountAsync());
         var membership = await db.Memberships.SingleAsync();
-        Assert.Equal(TenantRole.Admin, membership.Role);
+        Assert.Equal(MemberRole.Admin, membership.Role);
         var signIn = await scope.Get<UserAccounts>().PasswordSignInAsync(first.AdminEmail, first.AdminPassword);
         Assert.Equal(SignInStatus.Succeeded, signIn.Status);
     }

@@ -62,8 +62,8 @@ public class PrincipalChecksTests
         }
 
         var userId = await CreateUserAsync(database);
-        await AddMemberAsync(database, "alpha", userId, TenantRole.Facilitator);
-        await AddMemberAsync(database, "beta", userId, TenantRole.Viewer);
+        await AddMemberAsync(database, "alpha", userId, MemberRole.Facilitator);
+        await AddMemberAsync(database, "beta", userId, MemberRole.Viewer);
 
         var checks = Enumerable.Range(0, 400).Select(async i =>
         {
@@ -77,7 +77,7 @@ public class PrincipalChecksTests
                     Assert.False(await IsClientActiveAsync(database, tenant, revoked));
                     break;
                 default:
-                    var expected = tenant == "alpha" ? TenantRole.Facilitator : TenantRole.Viewer;
+                    var expected = tenant == "alpha" ? MemberRole.Facilitator : MemberRole.Viewer;
                     Assert.Equal(new UserAccessState(expected, Disabled: false), await GetUserAccessStateAsync(database, tenant, userId));
                     break;
             }
@@ -91,11 +91,11 @@ public class PrincipalChecksTests
         await using var database = await CreateAsync(provider);
         await database.AddTenantsAsync("gamma");
         var userId = await CreateUserAsync(database);
-        await AddMemberAsync(database, "alpha", userId, TenantRole.Analyst);
-        await AddMemberAsync(database, "beta", userId, TenantRole.Owner);
+        await AddMemberAsync(database, "alpha", userId, MemberRole.Analyst);
+        await AddMemberAsync(database, "beta", userId, MemberRole.Owner);
 
-        Assert.Equal(new UserAccessState(TenantRole.Analyst, Disabled: false), await GetUserAccessStateAsync(database, "alpha", userId));
-        Assert.Equal(new UserAccessState(TenantRole.Owner, Disabled: false), await GetUserAccessStateAsync(database, "beta", userId));
+        Assert.Equal(new UserAccessState(MemberRole.Analyst, Disabled: false), await GetUserAccessStateAsync(database, "alpha", userId));
+        Assert.Equal(new UserAccessState(MemberRole.Owner, Disabled: false), await GetUserAccessStateAsync(database, "beta", userId));
         Assert.Null(await GetUserAccessStateAsync(database, "gamma", userId));
         Assert.Null(await GetUserAccessStateAsync(database, tenant: null, userId));
         Assert.Null(await GetUserAccessStateAsync(database, "alpha", "usr_unknown"));
@@ -106,7 +106,7 @@ public class PrincipalChecksTests
     {
         await using var database = await CreateAsync(provider);
         var userId = await CreateUserAsync(database);
-        await AddMemberAsync(database, "alpha", userId, TenantRole.Viewer);
+        await AddMemberAsync(database, "alpha", userId, MemberRole.Viewer);
         await using (var scope = database.UnboundScope())
         {
             var user = (await scope.Get<UserAccounts>().FindByEmailAsync(Email))!;
@@ -114,7 +114,7 @@ public class PrincipalChecksTests
             await scope.Db().SaveChangesAsync();
         }
 
-        Assert.Equal(new UserAccessState(TenantRole.Viewer, Disabled: true), await GetUserAccessStateAsync(database, "alpha", userId));
+        Assert.Equal(new UserAccessState(MemberRole.Viewer, Disabled: true), await GetUserAccessStateAsync(database, "alpha", userId));
     }
 
     private static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
@@ -136,7 +136,7 @@ public class PrincipalChecksTests
         return (await scope.Get<UserAccounts>().CreateAsync(Email, Password)).Id;
     }
 
-    private static async Task AddMemberAsync(TestDatabase database, string tenant, string userId, TenantRole role)
+    private static async Task AddMemberAsync(TestDatabase database, string tenant, string userId, MemberRole role)
     {
         await using var scope = database.TenantScope(tenant);
         await scope.Get<UserAccounts>().SetMembershipAsync(userId, role);

@@ -70,10 +70,10 @@ public class RefreshTokenTests
     public async Task Refresh_RoleChangedAfterSignIn_NewAccessTokenCarriesNewRole(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (user, pair) = await SignInAsync(database, TenantRole.Viewer);
+        var (user, pair) = await SignInAsync(database, MemberRole.Viewer);
         await using (var scope = database.TenantScope("alpha"))
         {
-            await scope.Get<UserAccounts>().SetMembershipAsync(user.Id, TenantRole.Admin);
+            await scope.Get<UserAccounts>().SetMembershipAsync(user.Id, MemberRole.Admin);
         }
 
         var refreshed = await RefreshAsync(database, pair.RefreshToken);
@@ -152,7 +152,7 @@ public class RefreshTokenTests
     }
 
     /// <summary>Creates a user in tenant <c>alpha</c> and signs in as the portal would.</summary>
-    internal static async Task<(User User, TokenPair Pair)> SignInAsync(TestDatabase database, TenantRole role = TenantRole.Facilitator)
+    internal static async Task<(User User, TokenPair Pair)> SignInAsync(TestDatabase database, MemberRole role = MemberRole.Facilitator)
     {
         await database.AddTenantsAsync("alpha");
         await using (var setup = database.TenantScope("alpha"))

@@ -213,7 +213,7 @@ public class TenantIsolationTests
             var db = scope.Db();
             var user = new User { Id = "user-a", Email = "a@example.com", NormalizedEmail = "A@EXAMPLE.COM", CreatedAt = now };
             db.Users.Add(user);
-            db.Memberships.Add(new Membership { UserId = user.Id, Role = TenantRole.Owner, CreatedAt = now });
+            db.Memberships.Add(new Membership { UserId = user.Id, Role = MemberRole.Owner, CreatedAt = now });
             db.ApiClients.Add(NewClient("alpha-client", Alpha, "alpha-client-id"));
             await db.SaveChangesAsync();
         }
@@ -223,7 +223,7 @@ public class TenantIsolationTests
             var db = scope.Db();
             var user = new User { Id = "user-b", Email = "b@example.com", NormalizedEmail = "B@EXAMPLE.COM", CreatedAt = now };
             db.Users.Add(user);
-            db.Memberships.Add(new Membership { UserId = user.Id, Role = TenantRole.Viewer, CreatedAt = now });
+            db.Memberships.Add(new Membership { UserId = user.Id, Role = MemberRole.Viewer, CreatedAt = now });
             db.ApiClients.Add(NewClient("beta-client", Beta, "beta-client-id"));
             db.IdempotencyRecords.Add(new IdempotencyRecord { Method = "/m", RequestId = "r1", RequestHash = [1], Response = [2], CreatedAt = now });
             db.RefreshTokens.Add(new RefreshToken { Id = "rt-b", UserId = user.Id, FamilyId = "f", TokenHash = [3], CreatedAt = now, ExpiresAt = now.AddDays(1) });
@@ -232,7 +232,7 @@ public class TenantIsolationTests
         return database;
     }
 
-    private static ApiClient NewClient(string name, string tenantId, string? clientId = null) => new()
+    private static ApiClientRecord NewClient(string name, string tenantId, string? clientId = null) => new()
     {
         ClientId = clientId ?? name + "-id",
         TenantId = tenantId,

@@ -49,7 +49,7 @@ public class TokenServiceTests
     public async Task IssueForUser_Member_TokenCarriesTenantAndRole(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (user, pair) = await RefreshTokenTests.SignInAsync(database, TenantRole.Analyst);
+        var (user, pair) = await RefreshTokenTests.SignInAsync(database, MemberRole.Analyst);
 
         await using var scope = database.UnboundScope();
         var result = await scope.Get<TokenService>().ValidateAsync(pair.Access.Token);

@@ -146,7 +146,7 @@ public class UserAccountTests
         {
             userId = (await scope.Get<UserAccounts>().CreateAsync(Email, Password)).Id;
         }
-        foreach (var (tenant, role) in new[] { ("alpha", TenantRole.Analyst), ("beta", TenantRole.Facilitator) })
+        foreach (var (tenant, role) in new[] { ("alpha", MemberRole.Analyst), ("beta", MemberRole.Facilitator) })
         {
             await using var scope = database.TenantScope(tenant);
             await scope.Get<UserAccounts>().SetMembershipAsync(userId, role);
@@ -155,6 +155,6 @@ public class UserAccountTests
         await using var unbound = database.UnboundScope();
         var memberships = await unbound.Get<UserAccounts>().ListMembershipsAsync(userId);
 
-        Assert.Equal([("alpha", TenantRole.Analyst), ("beta", TenantRole.Facilitator)], memberships.Select(m => (m.TenantId, m.Role)));
+        Assert.Equal([("alpha", MemberRole.Analyst), ("beta", MemberRole.Facilitator)], memberships.Select(m => (m.TenantId, m.Role)));
     }
 }

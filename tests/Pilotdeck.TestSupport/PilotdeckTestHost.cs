@@ -91,7 +91,7 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
         await using var scope = Services.CreateTenantScope(TenantId);
         var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var user = await users.CreateAsync(OwnerEmail, OwnerPassword);
-        await users.SetMembershipAsync(user.Id, TenantRole.Owner);
+        await users.SetMembershipAsync(user.Id, MemberRole.Owner);
         OwnerUserId = user.Id;
         var client = await scope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync("test-automation", ["identity.read", "identity.admin"]);
         ClientId = client.Client.ClientId;
@@ -99,7 +99,7 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
     }
 
     /// <summary>Adds a user to the demo tenant directly in the database.</summary>
-    public async Task<string> AddMemberAsync(string email, string password, TenantRole role)
+    public async Task<string> AddMemberAsync(string email, string password, MemberRole role)
     {
         await using var scope = Services.CreateTenantScope(TenantId);
         var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();

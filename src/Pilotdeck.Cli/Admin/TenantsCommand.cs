@@ -79,7 +79,7 @@ public static class TenantsCommand
                     owner = await users.CreateAsync(email, password, ct);
                 }
 
-                await users.SetMembershipAsync(owner.Id, TenantRole.Owner, ct);
+                await users.SetMembershipAsync(owner.Id, MemberRole.Owner, ct);
                 return (Tenant: new Tenant { Id = tenantId, Name = parse.GetValue(name)!.Trim() }, Email: owner.Email, Password: password);
             });
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Pilotdeck.Data.Identity;
 
 /// <param name="Secret">The plain secret. It is not stored anywhere: show it once and drop it.</param>
-public sealed record IssuedClientSecret(ApiClient Client, string Secret);
+public sealed record IssuedClientSecret(ApiClientRecord Client, string Secret);
 
 public enum ClientAuthenticationStatus
 {
@@ -14,7 +14,7 @@ public enum ClientAuthenticationStatus
 }
 
 /// <param name="Client">Set only when <see cref="Status"/> is <see cref="ClientAuthenticationStatus.Succeeded"/>.</param>
-public sealed record ClientAuthenticationResult(ClientAuthenticationStatus Status, ApiClient? Client = null);
+public sealed record ClientAuthenticationResult(ClientAuthenticationStatus Status, ApiClientRecord? Client = null);
 
 /// <summary>Client-credentials clients of the tenant bound to the current scope.</summary>
 public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
@@ -34,7 +34,7 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
 
         var now = time.GetUtcNow();
         var secret = Secrets.New(SecretPrefix);
-        var client = new ApiClient
+        var client = new ApiClientRecord
         {
             ClientId = Secrets.New(ClientIdPrefix, 16),
             Name = name,
@@ -48,7 +48,7 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
         return new IssuedClientSecret(client, secret);
     }
 
-    public Task<ApiClient?> FindAsync(string clientId, CancellationToken cancellationToken = default)
+    public Task<ApiClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken = default)
         => db.ApiClients.SingleOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
 
     /// <summary>Replaces the secret; the old one stops working at once. Expiry is unchanged.</summary>

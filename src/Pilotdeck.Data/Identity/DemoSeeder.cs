@@ -44,7 +44,7 @@ public static class DemoSeeder
             await accounts.SetPasswordAsync(admin, password, cancellationToken);
         }
 
-        await accounts.SetMembershipAsync(admin.Id, TenantRole.Admin, cancellationToken);
+        await accounts.SetMembershipAsync(admin.Id, MemberRole.Admin, cancellationToken);
         if (!admin.InstallationOperator)
         {
             // The demo admin runs the demo installation too, so a fresh install can reach /jobs.

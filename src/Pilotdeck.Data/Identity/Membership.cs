@@ -6,6 +6,6 @@ public sealed class Membership : ITenantOwned
 {
     public string TenantId { get; init; } = "";
     public required string UserId { get; init; }
-    public TenantRole Role { get; set; }
+    public MemberRole Role { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }

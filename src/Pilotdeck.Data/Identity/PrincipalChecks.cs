@@ -9,7 +9,7 @@ using Pilotdeck.Data.Tenancy;
 namespace Pilotdeck.Data.Identity;
 
 /// <summary>A member's role in the bound tenant and whether their account is disabled.</summary>
-public sealed record UserAccessState(TenantRole Role, bool Disabled);
+public sealed record UserAccessState(MemberRole Role, bool Disabled);
 
 /// <summary>
 /// The reads every authenticated call makes before its handler runs: is the calling API client
@@ -61,13 +61,13 @@ public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.State
 
         private Statements(IModel model, ISqlGenerationHelper sql)
         {
-            var clients = Table<ApiClient>(model, sql);
-            var expiresAt = clients.Property(nameof(ApiClient.ExpiresAt));
+            var clients = Table<ApiClientRecord>(model, sql);
+            var expiresAt = clients.Property(nameof(ApiClientRecord.ExpiresAt));
             _storedTime = expiresAt.Mapping.GetTypeMapping().Converter;
             ClientActive =
-                $"SELECT 1 FROM {clients.Name} WHERE {clients[nameof(ApiClient.ClientId)]} = {Placeholder(sql, 0)}" +
-                $" AND {clients[nameof(ApiClient.TenantId)]} = {Placeholder(sql, 1)}" +
-                $" AND {clients[nameof(ApiClient.RevokedAt)]} IS NULL" +
+                $"SELECT 1 FROM {clients.Name} WHERE {clients[nameof(ApiClientRecord.ClientId)]} = {Placeholder(sql, 0)}" +
+                $" AND {clients[nameof(ApiClientRecord.TenantId)]} = {Placeholder(sql, 1)}" +
+                $" AND {clients[nameof(ApiClientRecord.RevokedAt)]} IS NULL" +
                 $" AND ({expiresAt.Column} IS NULL OR {expiresAt.Column} > {Placeholder(sql, 2)})";
 
             var memberships = Table<Membership>(model, sql, "m");
@@ -87,7 +87,7 @@ public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.State
 
         public object ToStoredTime(DateTimeOffset value) => _storedTime?.ConvertToProvider(value) ?? value;
 
-        public TenantRole ToRole(object stored) => (TenantRole)(_storedRole?.ConvertFromProvider(stored) ?? stored);
+        public MemberRole ToRole(object stored) => (MemberRole)(_storedRole?.ConvertFromProvider(stored) ?? stored);
 
         private static string Placeholder(ISqlGenerationHelper sql, int index) => sql.GenerateParameterNamePlaceholder(RowLookups.ParameterName(index));
 

@@ -44,7 +44,7 @@ public sealed class TokenService(
     /// <summary>Client-credentials grant: an access token only, as RFC 6749 §4.4.3 advises.</summary>
     /// <param name="requestedScopes">A subset of the client's scopes; <c>null</c> grants all of them.</param>
     /// <exception cref="IdentityValidationException"><c>invalid_scope</c>: a requested scope was never granted.</exception>
-    public Task<AccessToken> IssueForClientAsync(ApiClient client, IEnumerable<string>? requestedScopes = null, CancellationToken cancellationToken = default)
+    public Task<AccessToken> IssueForClientAsync(ApiClientRecord client, IEnumerable<string>? requestedScopes = null, CancellationToken cancellationToken = default)
     {
         var scopes = requestedScopes?.Distinct(StringComparer.Ordinal).ToList() ?? [.. client.ScopeList];
         if (scopes.Except(client.ScopeList, StringComparer.Ordinal).Any())
@@ -174,7 +174,7 @@ public sealed class TokenService(
         return result;
     }
 
-    private async Task<TokenPair> IssuePairAsync(string userId, TenantRole role, string familyId, DateTimeOffset refreshExpiry, CancellationToken cancellationToken)
+    private async Task<TokenPair> IssuePairAsync(string userId, MemberRole role, string familyId, DateTimeOffset refreshExpiry, CancellationToken cancellationToken)
     {
         var access = await IssueAccessTokenAsync(userId, tenant.TenantId!, [role.ToClaimValue()], scopes: [], clientId: null, cancellationToken);
         var refresh = Secrets.New(RefreshTokenPrefix);

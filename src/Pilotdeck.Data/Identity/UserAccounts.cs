@@ -119,7 +119,7 @@ public sealed class UserAccounts(PilotdeckDbContext db, IPasswordHasher<User> ha
     }
 
     /// <summary>Adds the user to the tenant bound to the current scope, or changes their role there.</summary>
-    public async Task<Membership> SetMembershipAsync(string userId, TenantRole role, CancellationToken cancellationToken = default)
+    public async Task<Membership> SetMembershipAsync(string userId, MemberRole role, CancellationToken cancellationToken = default)
     {
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
         if (membership is null)

@@ -207,8 +207,8 @@ public sealed class PortalFixture : IAsyncLifetime
             var created = new Dictionary<string, string>();
             foreach (var (email, role) in new[]
             {
-                (AdminEmail, TenantRole.Owner), (WrongPasswordEmail, TenantRole.Viewer), (LockoutEmail, TenantRole.Viewer),
-                (ViewerEmail, TenantRole.Viewer), (TwoTenantEmail, TenantRole.Facilitator), (OperatorEmail, TenantRole.Admin),
+                (AdminEmail, MemberRole.Owner), (WrongPasswordEmail, MemberRole.Viewer), (LockoutEmail, MemberRole.Viewer),
+                (ViewerEmail, MemberRole.Viewer), (TwoTenantEmail, MemberRole.Facilitator), (OperatorEmail, MemberRole.Admin),
             })
             {
                 var user = await users.CreateAsync(email, Password);
@@ -224,7 +224,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
         await using (var acme = ServerServices.CreateTenantScope(OtherTenantId))
         {
-            await acme.ServiceProvider.GetRequiredService<UserAccounts>().SetMembershipAsync(twoTenantId, TenantRole.Admin);
+            await acme.ServiceProvider.GetRequiredService<UserAccounts>().SetMembershipAsync(twoTenantId, MemberRole.Admin);
         }
     }
 

@@ -58,7 +58,7 @@ public abstract class HostFixture : IAsyncLifetime
         var email = $"owner@{tenantId}.test";
         const string password = "Correct-Horse-Battery-9";
         var user = await users.CreateAsync(email, password);
-        await users.SetMembershipAsync(user.Id, TenantRole.Owner);
+        await users.SetMembershipAsync(user.Id, MemberRole.Owner);
         var client = await tenantScope.ServiceProvider.GetRequiredService<ApiClients>()
             .CreateAsync($"{tenantId}-automation", ["identity.read", "identity.admin"]);
         return new TenantUnderTest(tenantId, email, password, user.Id, client.Client.ClientId, client.Secret);

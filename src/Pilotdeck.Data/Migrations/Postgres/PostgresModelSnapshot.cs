@@ -22,7 +22,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -165,7 +165,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)
@@ -459,7 +459,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()
@@ -477,7 +477,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

@@ -25,7 +25,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -168,7 +168,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)
@@ -462,7 +462,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()
@@ -480,7 +480,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

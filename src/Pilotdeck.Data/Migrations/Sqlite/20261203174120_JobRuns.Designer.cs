@@ -19,7 +19,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -162,7 +162,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)
@@ -456,7 +456,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()
@@ -474,7 +474,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

@@ -16,7 +16,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -159,7 +159,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(64)
@@ -453,7 +453,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysis", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()
@@ -471,7 +471,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClient", b =>
+            modelBuilder.Entity("Pilotdeck.Data.Identity.ApiClientRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

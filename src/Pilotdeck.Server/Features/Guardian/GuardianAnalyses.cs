@@ -3,10 +3,10 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data;
+using Pilotdeck.Data.Guardian;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Generation;
-using StoredAnalysis = Pilotdeck.Data.Guardian.GuardianAnalysis;
 
 namespace Pilotdeck.Server.Features.Guardian;
 
@@ -26,7 +26,7 @@ public sealed class GuardianAnalyses
     private static readonly JsonSerializerOptions StorageJson = new(GuardianJson.Options) { WriteIndented = false };
 
     /// <summary>Every column except the two blobs, for listing history without reading results.</summary>
-    internal static readonly Expression<Func<StoredAnalysis, StoredAnalysis>> WithoutBlobs = a => new StoredAnalysis
+    internal static readonly Expression<Func<GuardianAnalysisRecord, GuardianAnalysisRecord>> WithoutBlobs = a => new GuardianAnalysisRecord
     {
         Id = a.Id,
         TenantId = a.TenantId,
@@ -61,14 +61,14 @@ public sealed class GuardianAnalyses
     }
 
     /// <summary>Builds the row (CPU-heavy for large projects: generation and compression), without saving it.</summary>
-    internal StoredAnalysis Prepare(string projectName, DbtProject project, GuardianAnalysis analysis, int priorityThreshold)
+    internal GuardianAnalysisRecord Prepare(string projectName, DbtProject project, GuardianAnalysis analysis, int priorityThreshold)
     {
         var now = _time.GetUtcNow();
         // Whole milliseconds: SQLite keeps 0.1 ms and PostgreSQL 1 µs, so a finer value would come
         // back different from what the create returned, and page tokens would not match rows.
         var created = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         var coverage = analysis.Coverage;
-        return new StoredAnalysis
+        return new GuardianAnalysisRecord
         {
             Id = Guid.CreateVersion7(created).ToString("N"),
             ProjectName = projectName,
@@ -93,22 +93,22 @@ public sealed class GuardianAnalyses
         };
     }
 
-    internal async Task SaveAsync(StoredAnalysis analysis, CancellationToken cancellationToken)
+    internal async Task SaveAsync(GuardianAnalysisRecord analysis, CancellationToken cancellationToken)
     {
         _db.GuardianAnalyses.Add(analysis);
         await _db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The caller's tenant's analysis, or null (also for another tenant's id).</summary>
-    internal Task<StoredAnalysis?> FindAsync(string id, CancellationToken cancellationToken) =>
+    internal Task<GuardianAnalysisRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
         _db.GuardianAnalyses.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
 
-    internal IQueryable<StoredAnalysis> Summaries() => _db.GuardianAnalyses.AsNoTracking();
+    internal IQueryable<GuardianAnalysisRecord> Summaries() => _db.GuardianAnalyses.AsNoTracking();
 
-    internal static GuardianAnalysis ReadResult(StoredAnalysis stored) =>
+    internal static GuardianAnalysis ReadResult(GuardianAnalysisRecord stored) =>
         Decompress<GuardianAnalysis>(stored.ResultJson) ?? throw new InvalidDataException($"Analysis {stored.Id} has no stored result.");
 
-    internal static IReadOnlyList<SuggestionLevel> ReadSuggestions(StoredAnalysis stored) =>
+    internal static IReadOnlyList<SuggestionLevel> ReadSuggestions(GuardianAnalysisRecord stored) =>
         Decompress<List<SuggestionLevel>>(stored.Suggestions) ?? [];
 
     /// <summary>

@@ -2,16 +2,16 @@ using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Contracts.Guardian.V1;
+using Pilotdeck.Data.Guardian;
 using Pilotdeck.Guardian;
 using Library = Pilotdeck.Guardian;
-using StoredAnalysis = Pilotdeck.Data.Guardian.GuardianAnalysis;
 
 namespace Pilotdeck.Server.Features.Guardian;
 
 /// <summary>Library and stored types to contract messages.</summary>
 internal static class GuardianMapping
 {
-    public static Analysis ToContract(StoredAnalysis stored) => new()
+    public static Analysis ToContract(GuardianAnalysisRecord stored) => new()
     {
         AnalysisId = stored.Id,
         ProjectName = stored.ProjectName,
@@ -55,7 +55,7 @@ internal static class GuardianMapping
         LearnedFrom = gap.LearnedFrom ?? "",
     };
 
-    public static GetProjectInfoResponse ToProjectInfo(StoredAnalysis stored, Library.ProjectSummary project)
+    public static GetProjectInfoResponse ToProjectInfo(GuardianAnalysisRecord stored, Library.ProjectSummary project)
     {
         var response = new GetProjectInfoResponse
         {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
+using Pilotdeck.Data.Guardian;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Configuration;
@@ -158,7 +159,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         return GuardianMapping.ToProjectInfo(stored, GuardianAnalyses.ReadResult(stored).Project);
     }
 
-    private async Task<Data.Guardian.GuardianAnalysis> FindAsync(string id, CancellationToken cancellationToken)
+    private async Task<GuardianAnalysisRecord> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(id))
         {

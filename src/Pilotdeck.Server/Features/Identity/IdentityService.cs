@@ -9,8 +9,6 @@ using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
-using ContractApiClient = Pilotdeck.Contracts.Identity.V1.ApiClient;
-using ContractRole = Pilotdeck.Contracts.Api.V1.TenantRole;
 
 namespace Pilotdeck.Server.Features.Identity;
 
@@ -123,7 +121,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
 
     public override async Task<ListMembersResponse> ListMembers(ListMembersRequest request, ServerCallContext context)
     {
-        var role = request.Role == ContractRole.Unspecified ? null : RoleMapping.FromContract(request.Role);
+        var role = request.Role == TenantRole.Unspecified ? null : RoleMapping.FromContract(request.Role);
         var page = _pager.Read(request.PageSize, request.PageToken, $"role={request.Role}");
         var query = Members();
         if (role is not null)
@@ -272,7 +270,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             ?? throw ApiErrors.NotFound(ErrorReason.MemberNotFound, "Member", userId);
     }
 
-    private async Task<Data.Identity.ApiClient> FindClientAsync(string clientId, CancellationToken cancellationToken)
+    private async Task<ApiClientRecord> FindClientAsync(string clientId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(clientId))
         {
@@ -292,9 +290,9 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         CreateTime = Timestamp.FromDateTimeOffset(membership.CreatedAt),
     };
 
-    private static ContractApiClient ToContract(Data.Identity.ApiClient client)
+    private static ApiClient ToContract(ApiClientRecord client)
     {
-        var contract = new ContractApiClient { ClientId = client.ClientId, Name = client.Name, CreateTime = Timestamp.FromDateTimeOffset(client.CreatedAt) };
+        var contract = new ApiClient { ClientId = client.ClientId, Name = client.Name, CreateTime = Timestamp.FromDateTimeOffset(client.CreatedAt) };
         contract.Scopes.AddRange(client.ScopeList);
         if (client.ExpiresAt is { } expires)
         {

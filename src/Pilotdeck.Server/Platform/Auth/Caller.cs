@@ -3,7 +3,7 @@ using Pilotdeck.Data.Identity;
 namespace Pilotdeck.Server.Platform.Auth;
 
 /// <summary>The authenticated caller of the current call, set by <see cref="AccessPolicyInterceptor"/>.</summary>
-public sealed record Caller(string Subject, string TenantId, bool IsApiClient, TenantRole? Role, IReadOnlyList<string> Scopes);
+public sealed record Caller(string Subject, string TenantId, bool IsApiClient, MemberRole? Role, IReadOnlyList<string> Scopes);
 
 /// <summary>Per-call holder of the caller; handlers take it from DI.</summary>
 public sealed class CallerAccessor
@@ -19,25 +19,25 @@ public sealed class CallerAccessor
 /// <summary>Maps between the data layer's roles and the contract's enum (which ranks them upwards).</summary>
 public static class RoleMapping
 {
-    public static Contracts.Api.V1.TenantRole ToContract(this TenantRole role) => role switch
+    public static Contracts.Api.V1.TenantRole ToContract(this MemberRole role) => role switch
     {
-        TenantRole.Owner => Contracts.Api.V1.TenantRole.Owner,
-        TenantRole.Admin => Contracts.Api.V1.TenantRole.Admin,
-        TenantRole.Facilitator => Contracts.Api.V1.TenantRole.Facilitator,
-        TenantRole.Analyst => Contracts.Api.V1.TenantRole.Analyst,
+        MemberRole.Owner => Contracts.Api.V1.TenantRole.Owner,
+        MemberRole.Admin => Contracts.Api.V1.TenantRole.Admin,
+        MemberRole.Facilitator => Contracts.Api.V1.TenantRole.Facilitator,
+        MemberRole.Analyst => Contracts.Api.V1.TenantRole.Analyst,
         _ => Contracts.Api.V1.TenantRole.Viewer,
     };
 
-    public static TenantRole? FromContract(Contracts.Api.V1.TenantRole role) => role switch
+    public static MemberRole? FromContract(Contracts.Api.V1.TenantRole role) => role switch
     {
-        Contracts.Api.V1.TenantRole.Owner => TenantRole.Owner,
-        Contracts.Api.V1.TenantRole.Admin => TenantRole.Admin,
-        Contracts.Api.V1.TenantRole.Facilitator => TenantRole.Facilitator,
-        Contracts.Api.V1.TenantRole.Analyst => TenantRole.Analyst,
-        Contracts.Api.V1.TenantRole.Viewer => TenantRole.Viewer,
+        Contracts.Api.V1.TenantRole.Owner => MemberRole.Owner,
+        Contracts.Api.V1.TenantRole.Admin => MemberRole.Admin,
+        Contracts.Api.V1.TenantRole.Facilitator => MemberRole.Facilitator,
+        Contracts.Api.V1.TenantRole.Analyst => MemberRole.Analyst,
+        Contracts.Api.V1.TenantRole.Viewer => MemberRole.Viewer,
         _ => null,
     };
 
     /// <summary>Whether <paramref name="role"/> is at least <paramref name="required"/> (unspecified: any member).</summary>
-    public static bool Satisfies(this TenantRole role, Contracts.Api.V1.TenantRole required) => (int)role.ToContract() >= (int)required;
+    public static bool Satisfies(this MemberRole role, Contracts.Api.V1.TenantRole required) => (int)role.ToContract() >= (int)required;
 }

@@ -14,7 +14,6 @@ using Pilotdeck.Data.Identity;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
-using ContractRole = Pilotdeck.Contracts.Api.V1.TenantRole;
 
 namespace Pilotdeck.Server.Tests.Features.Identity;
 
@@ -137,7 +136,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     {
         var owner = HostFixture.Bearer(await _host.UserTokenAsync(_host.Demo.OwnerEmail, _host.Demo.OwnerPassword));
         var email = $"viewer-{Guid.NewGuid():N}@demo.test";
-        await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = ContractRole.Viewer, InitialPassword = "Viewer-Password-123" }, owner);
+        await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = TenantRole.Viewer, InitialPassword = "Viewer-Password-123" }, owner);
         var viewer = HostFixture.Bearer(await _host.UserTokenAsync(email, "Viewer-Password-123"));
 
         var listed = await Client.ListMembersAsync(new ListMembersRequest(), viewer);
@@ -175,7 +174,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     {
         var owner = HostFixture.Bearer(await _host.UserTokenAsync(_host.Demo.OwnerEmail, _host.Demo.OwnerPassword));
         var email = $"soon-disabled-{Guid.NewGuid():N}@demo.test";
-        var member = await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = ContractRole.Analyst, InitialPassword = "Analyst-Password-123" }, owner);
+        var member = await Client.CreateMemberAsync(new CreateMemberRequest { Email = email, Role = TenantRole.Analyst, InitialPassword = "Analyst-Password-123" }, owner);
         var token = HostFixture.Bearer(await _host.UserTokenAsync(email, "Analyst-Password-123"));
 
         await using (var scope = _host.Services.CreateAsyncScope())
@@ -201,7 +200,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var member = await FailsAsync(() => Client.GetMemberAsync(new GetMemberRequest { UserId = demoOwnerId }, acme).ResponseAsync);
         var update = await FailsAsync(() => Client.UpdateMemberAsync(new UpdateMemberRequest
         {
-            Member = new Member { UserId = demoOwnerId, Role = ContractRole.Viewer },
+            Member = new Member { UserId = demoOwnerId, Role = TenantRole.Viewer },
             UpdateMask = new FieldMask { Paths = { "role" } },
         }, acme).ResponseAsync);
         var delete = await FailsAsync(() => Client.DeleteMemberAsync(new DeleteMemberRequest { UserId = demoOwnerId }, acme).ResponseAsync);
@@ -225,7 +224,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var still = await Client.GetApiClientAsync(new GetApiClientRequest { ClientId = demoClientId }, demo);
         Assert.Null(still.ApiClient.RevokeTime);
         var owner = await Client.GetMemberAsync(new GetMemberRequest { UserId = demoOwnerId }, demo);
-        Assert.Equal(ContractRole.Owner, owner.Member.Role);
+        Assert.Equal(TenantRole.Owner, owner.Member.Role);
     }
 
     [Fact]
@@ -362,7 +361,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal("acme", me.TenantId);
         Assert.Equal(_host.Acme.OwnerEmail, me.Email);
-        Assert.Equal(ContractRole.Owner, me.Role);
+        Assert.Equal(TenantRole.Owner, me.Role);
         Assert.False(me.IsApiClient);
         Assert.Equal("Acme Corp", tenants.Tenants.Single().TenantName);
     }

@@ -92,7 +92,7 @@ public abstract class HousekeepingTests<TFixture> : IClassFixture<TFixture>
     public async Task GuardianRetention_AnalysesOlderThan180Days_DeletesOldKeepsYounger()
     {
         var now = DateTimeOffset.UtcNow;
-        GuardianAnalysis Analysis(int ageDays) => new()
+        GuardianAnalysisRecord Analysis(int ageDays) => new()
         {
             Id = Guid.NewGuid().ToString("N"), ProjectName = "jaffle_shop", CreatedAt = now.AddDays(-ageDays),
             ResultJson = [1], Suggestions = [2],

@@ -7,7 +7,7 @@ namespace Pilotdeck.Data.Guardian;
 /// history can be listed and charted without decompressing results; the full result and the
 /// schema.yml suggestions are compressed blobs read only when one analysis is opened.
 /// </summary>
-public sealed class GuardianAnalysis : ITenantOwned
+public sealed class GuardianAnalysisRecord : ITenantOwned
 {
     public required string Id { get; init; }
 

@@ -3,7 +3,7 @@ using Pilotdeck.Data.Tenancy;
 namespace Pilotdeck.Data.Identity;
 
 /// <summary>A partner system or script authenticating with the client-credentials grant.</summary>
-public sealed class ApiClient : ITenantOwned
+public sealed class ApiClientRecord : ITenantOwned
 {
     /// <summary>The public client identifier; globally unique because the token endpoint resolves the tenant from it.</summary>
     public required string ClientId { get; init; }
