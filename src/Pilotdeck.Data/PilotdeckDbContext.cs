@@ -5,6 +5,7 @@ using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Jobs;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Data;
@@ -49,6 +50,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<GuardianAnalysisRecord> GuardianAnalyses => Set<GuardianAnalysisRecord>();
     public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
+    public DbSet<ReceiptRecord> Receipts => Set<ReceiptRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -144,6 +146,21 @@ public abstract class PilotdeckDbContext : DbContext
             b.Property(r => r.Detail).HasMaxLength(JobRunRecord.MaxDetailLength);
             // Listed newest first per tenant.
             b.HasIndex(r => new { r.TenantId, r.CreatedAt });
+        });
+
+        modelBuilder.Entity<ReceiptRecord>(b =>
+        {
+            b.ToTable("receipts");
+            b.Property(r => r.Id).HasMaxLength(64);
+            b.Property(r => r.Actor).HasMaxLength(200);
+            b.Property(r => r.Action).HasMaxLength(200);
+            b.Property(r => r.Subject).HasMaxLength(300);
+            b.Property(r => r.RequestId).HasMaxLength(64);
+            b.Property(r => r.DecisionId).HasMaxLength(64);
+            b.Property(r => r.ContentSha256).HasMaxLength(32);
+            // Listed and sequenced in order of writing, per tenant; timelines read one subject's.
+            b.HasIndex(r => new { r.TenantId, r.CreatedAt });
+            b.HasIndex(r => new { r.TenantId, r.Subject });
         });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())

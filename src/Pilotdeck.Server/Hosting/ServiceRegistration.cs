@@ -10,6 +10,7 @@ using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Jobs;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Receipts;
 
 namespace Pilotdeck.Server.Hosting;
 
@@ -46,6 +47,7 @@ public static class ServiceRegistration
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
+        services.AddScoped<ChangeReceipts>();
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);

@@ -12,6 +12,7 @@ using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Receipts;
 
 namespace Pilotdeck.Server.Features.Guardian;
 
@@ -30,9 +31,11 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
     private readonly IdempotentCreates _idempotent;
     private readonly Pager _pager;
     private readonly GuardianServerOptions _options;
+    private readonly ChangeReceipts _receipts;
 
-    public GuardianService(GuardianAnalyses analyses, IdempotentCreates idempotent, Pager pager, IOptions<GuardianServerOptions> options)
+    public GuardianService(GuardianAnalyses analyses, IdempotentCreates idempotent, Pager pager, IOptions<GuardianServerOptions> options, ChangeReceipts receipts)
     {
+        _receipts = receipts;
         _analyses = analyses;
         _idempotent = idempotent;
         _pager = pager;
@@ -74,13 +77,14 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         var projectName = string.IsNullOrWhiteSpace(metadata.ProjectName) ? analysis.Project.Name ?? "unnamed" : metadata.ProjectName.Trim();
         var stored = _analyses.Prepare(projectName, project, analysis, options.Priority);
 
-        return await _idempotent.RunAsync(context.Method, metadata.RequestId, upload.RequestHash(metadata), AnalyzeProjectResponse.Parser, async () =>
-        {
-            await _analyses.SaveAsync(stored, cancellationToken);
-            var response = new AnalyzeProjectResponse { Analysis = GuardianMapping.ToContract(stored) };
-            response.Warnings.AddRange(analysis.Warnings);
-            return response;
-        }, cancellationToken);
+        return await _idempotent.RunAsync(context.Method, metadata.RequestId, upload.RequestHash(metadata), AnalyzeProjectResponse.Parser,
+            () => _receipts.RecordAsync(context.Method, r => "analyses/" + r.Analysis.AnalysisId, async () =>
+            {
+                await _analyses.SaveAsync(stored, cancellationToken);
+                var response = new AnalyzeProjectResponse { Analysis = GuardianMapping.ToContract(stored) };
+                response.Warnings.AddRange(analysis.Warnings);
+                return response;
+            }, cancellationToken), cancellationToken);
     }
 
     public override async Task<GetAnalysisResponse> GetAnalysis(GetAnalysisRequest request, ServerCallContext context)

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
@@ -9,6 +10,7 @@ using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Receipts;
 
 namespace Pilotdeck.Server.Features.Identity;
 
@@ -24,9 +26,11 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     private readonly ApiClients _clients;
     private readonly IdempotentCreates _idempotent;
     private readonly Pager _pager;
+    private readonly ChangeReceipts _receipts;
 
-    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager)
+    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts)
     {
+        _receipts = receipts;
         _db = db;
         _caller = caller;
         _users = users;
@@ -91,7 +95,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateMemberResponse.Parser, async () =>
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateMemberResponse.Parser, () => _receipts.RecordAsync(context.Method, r => MemberName(r.Member.UserId), async () =>
         {
             var user = await _users.FindByEmailAsync(request.Email, context.CancellationToken)
                 ?? await CreateUserAsync(request.Email, request.InitialPassword, context.CancellationToken);
@@ -102,7 +106,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
 
             var membership = await _users.SetMembershipAsync(user.Id, role!.Value, context.CancellationToken);
             return new CreateMemberResponse { Member = ToMember(user, membership) };
-        }, context.CancellationToken);
+        }, context.CancellationToken), context.CancellationToken);
     }
 
     private async Task<User> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
@@ -164,16 +168,21 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         var role = RoleMapping.FromContract(request.Member.Role)
             ?? throw ApiErrors.InvalidArgument(new FieldViolation("member.role", "must be one of VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER"));
         var row = await FindMemberAsync(request.Member.UserId, context.CancellationToken);
-        var membership = await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken);
-        return new UpdateMemberResponse { Member = ToMember(row.User, membership) };
+        return await _receipts.RecordAsync(context.Method, r => MemberName(r.Member.UserId), async () =>
+            new UpdateMemberResponse { Member = ToMember(row.User, await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken)) },
+            context.CancellationToken);
     }
 
     public override async Task<DeleteMemberResponse> DeleteMember(DeleteMemberRequest request, ServerCallContext context)
     {
         var row = await FindMemberAsync(request.UserId, context.CancellationToken);
-        _db.Memberships.Remove(await _db.Memberships.SingleAsync(m => m.UserId == row.User.Id, context.CancellationToken));
-        await _db.SaveChangesAsync(context.CancellationToken);
-        return new DeleteMemberResponse();
+        // The content of a removal is the member as it was.
+        return await _receipts.RecordAsync(context.Method, _ => MemberName(row.User.Id), async () =>
+        {
+            _db.Memberships.Remove(await _db.Memberships.SingleAsync(m => m.UserId == row.User.Id, context.CancellationToken));
+            await _db.SaveChangesAsync(context.CancellationToken);
+            return new DeleteMemberResponse();
+        }, _ => ToMember(row.User, row.Membership).ToByteArray(), context.CancellationToken);
     }
 
     public override Task<CreateApiClientResponse> CreateApiClient(CreateApiClientRequest request, ServerCallContext context)
@@ -199,12 +208,13 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, async () =>
+        // Receipts hash the client as listed, never the response's secret.
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, () => _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
         {
             var lifetime = request.LifetimeDays == 0 ? (TimeSpan?)null : TimeSpan.FromDays(request.LifetimeDays);
             var issued = await _clients.CreateAsync(request.Name.Trim(), request.Scopes, lifetime, context.CancellationToken);
             return new CreateApiClientResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
-        }, context.CancellationToken);
+        }, r => r.ApiClient.ToByteArray(), context.CancellationToken), context.CancellationToken);
     }
 
     public override async Task<ListApiClientsResponse> ListApiClients(ListApiClientsRequest request, ServerCallContext context)
@@ -236,17 +246,27 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     public override async Task<RotateApiClientSecretResponse> RotateApiClientSecret(RotateApiClientSecretRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
-            ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", request.ClientId);
-        return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        {
+            var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
+                ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", request.ClientId);
+            return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+        }, r => r.ApiClient.ToByteArray(), context.CancellationToken);
     }
 
     public override async Task<RevokeApiClientResponse> RevokeApiClient(RevokeApiClientRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        await _clients.RevokeAsync(request.ClientId, context.CancellationToken);
-        return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        {
+            await _clients.RevokeAsync(request.ClientId, context.CancellationToken);
+            return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+        }, context.CancellationToken);
     }
+
+    private static string MemberName(string userId) => "members/" + userId;
+
+    private static string ApiClientName(string clientId) => "api-clients/" + clientId;
 
     private const char KeySeparator = '\u001f';
 

@@ -8,6 +8,7 @@ using Pilotdeck.Data.Jobs;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Receipts;
 
 namespace Pilotdeck.Server.Features.Jobs;
 
@@ -16,7 +17,7 @@ namespace Pilotdeck.Server.Features.Jobs;
 /// tenant filter before the job server is told anything, so another tenant's job id is NOT_FOUND
 /// exactly like an id that never existed.
 /// </summary>
-public sealed class JobsService(PilotdeckDbContext db, IBackgroundJobClient jobs, Pager pager)
+public sealed class JobsService(PilotdeckDbContext db, IBackgroundJobClient jobs, Pager pager, ChangeReceipts receipts)
     : Contracts.Jobs.V1.JobsService.JobsServiceBase
 {
     public override async Task<ListJobRunsResponse> ListJobRuns(ListJobRunsRequest request, ServerCallContext context)
@@ -54,6 +55,19 @@ public sealed class JobsService(PilotdeckDbContext db, IBackgroundJobClient jobs
     public override async Task<RetryJobRunResponse> RetryJobRun(RetryJobRunRequest request, ServerCallContext context)
     {
         var run = await FindAsync(request.JobId, context.CancellationToken);
+        var requeued = ToContract(await RequeueAsync(run, context.CancellationToken));
+        return await receipts.RecordAsync(context.Method, r => JobRunName(r.JobRun.JobId),
+            () => Task.FromResult(new RetryJobRunResponse { JobRun = requeued }), context.CancellationToken);
+    }
+
+    /// <remarks>
+    /// The job server keeps its jobs in its own storage, so its change cannot share the receipt's
+    /// transaction; it also writes the run's row through <c>JobRunRecorder</c> on another
+    /// connection, which must not wait on a write lock held here. The receipt follows the accepted
+    /// change; if writing it fails, the call fails and says so, and the run stays requeued.
+    /// </remarks>
+    private async Task<JobRunRecord> RequeueAsync(JobRunRecord run, CancellationToken cancellationToken)
+    {
         if (!JobStates.CanRetry(run.State) || !jobs.Requeue(run.JobId))
         {
             var state = JobStates.CanRetry(run.State) ? "expired" : run.State.ToLowerInvariant();
@@ -64,21 +78,32 @@ public sealed class JobsService(PilotdeckDbContext db, IBackgroundJobClient jobs
                 new Dictionary<string, string> { ["state"] = state });
         }
 
-        return new RetryJobRunResponse { JobRun = ToContract(await FindAsync(run.JobId, context.CancellationToken)) };
+        return await FindAsync(run.JobId, cancellationToken);
     }
 
     public override async Task<DeleteJobRunResponse> DeleteJobRun(DeleteJobRunRequest request, ServerCallContext context)
     {
         var run = await FindAsync(request.JobId, context.CancellationToken);
-        if (run.State != JobStates.Deleted && !jobs.Delete(run.JobId))
+        if (run.State == JobStates.Deleted)
         {
-            // The job server already forgot it: only this tenant's row remains, and it says so.
-            await db.JobRuns.Where(r => r.JobId == run.JobId).ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.State, JobStates.Deleted)
-                .SetProperty(r => r.Detail, "Deleted after the job server had expired it"), context.CancellationToken);
+            // Deleting a deleted run changes nothing, so it leaves no receipt either.
+            return new DeleteJobRunResponse { JobRun = ToContract(run) };
         }
 
-        return new DeleteJobRunResponse { JobRun = ToContract(await FindAsync(run.JobId, context.CancellationToken)) };
+        // As for a retry, the job server's change comes first and outside the receipt's transaction.
+        var knownToJobServer = jobs.Delete(run.JobId);
+        return await receipts.RecordAsync(context.Method, r => JobRunName(r.JobRun.JobId), async () =>
+        {
+            if (!knownToJobServer)
+            {
+                // The job server already forgot it: only this tenant's row remains, and it says so.
+                await db.JobRuns.Where(r => r.JobId == run.JobId).ExecuteUpdateAsync(set => set
+                    .SetProperty(r => r.State, JobStates.Deleted)
+                    .SetProperty(r => r.Detail, "Deleted after the job server had expired it"), context.CancellationToken);
+            }
+
+            return new DeleteJobRunResponse { JobRun = ToContract(await FindAsync(run.JobId, context.CancellationToken)) };
+        }, context.CancellationToken);
     }
 
     private async Task<JobRunRecord> FindAsync(string jobId, CancellationToken cancellationToken)
@@ -91,6 +116,8 @@ public sealed class JobsService(PilotdeckDbContext db, IBackgroundJobClient jobs
         return await db.JobRuns.AsNoTracking().SingleOrDefaultAsync(r => r.JobId == jobId, cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.JobRunNotFound, "Job run", jobId);
     }
+
+    private static string JobRunName(string jobId) => "job-runs/" + jobId;
 
     private static JobRun ToContract(JobRunRecord run) => new()
     {

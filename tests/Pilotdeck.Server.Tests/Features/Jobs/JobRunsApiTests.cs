@@ -104,6 +104,14 @@ public abstract class JobRunsApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(JobState.Deleted, deleted.JobRun.State);
         Assert.Equal(JobState.Deleted, again.JobRun.State);
+        await using (var scope = _host.Services.CreateTenantScope("acme"))
+        {
+            // The second delete changed nothing, so it left no receipt.
+            var receipt = Assert.Single(await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts.Where(r => r.Subject == "job-runs/" + jobId).ToListAsync());
+            Assert.Equal("/pilotdeck.jobs.v1.JobsService/DeleteJobRun", receipt.Action);
+            Assert.Equal("user:" + _host.Acme.OwnerUserId, receipt.Actor);
+        }
+
         using var connection = _host.Storage.GetConnection();
         Assert.Equal("Deleted", connection.GetStateData(jobId).Name);
         Assert.False(ProbeJobs.Seen.ContainsKey(probe));

@@ -108,6 +108,9 @@ public abstract class HousekeepingTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal([acmeYoung.Id], await RemainingAsync("acme", db => db.GuardianAnalyses.Where(a => a.Id == acmeOld.Id || a.Id == acmeYoung.Id), a => a.Id));
         Assert.Equal([demoYoung.Id], await RemainingAsync("demo", db => db.GuardianAnalyses.Where(a => a.Id == demoOld.Id || a.Id == demoYoung.Id), a => a.Id));
+        // Each tenant's run left a receipt naming the job, over the ids it deleted.
+        var receipts = await RemainingAsync("acme", db => db.Receipts.Where(r => r.Action == "guardian.history-retention"), r => r.Actor + " " + r.Subject);
+        Assert.Contains($"system:{GuardianRetention.JobId} analyses", receipts);
     }
 }
 

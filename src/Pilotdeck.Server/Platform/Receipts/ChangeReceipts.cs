@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Receipts;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Server.Platform.Auth;
+
+namespace Pilotdeck.Server.Platform.Receipts;
+
+/// <summary>
+/// Makes a state change and its receipt one transaction: the change runs, the receipt is added,
+/// both commit together; if either fails neither exists. Joins a transaction already open on the
+/// scope's context (an idempotent create's), so the stored response, the change and the receipt
+/// commit as one. Scoped: the actor is the scope's caller, or the job named by <see cref="ForJob"/>.
+/// </summary>
+public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant, CallerAccessor caller, TimeProvider time)
+{
+    private string? _jobActor;
+
+    /// <summary>Marks this scope as a background job's: its receipts name the job as the actor.</summary>
+    public ChangeReceipts ForJob(string jobName)
+    {
+        _jobActor = "system:" + jobName;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> and records its receipt for <paramref name="subjectOf"/> of the
+    /// result; the content hashed is the result as the API returns it.
+    /// </summary>
+    public Task<T> RecordAsync<T>(string action, Func<T, string> subjectOf, Func<Task<T>> change, CancellationToken cancellationToken)
+        where T : IMessage =>
+        RecordAsync(action, subjectOf, change, result => result.ToByteArray(), cancellationToken);
+
+    /// <summary>As above, for changes whose outcome is not a message (a job's deletions): <paramref name="contentOf"/> gives the bytes hashed.</summary>
+    public async Task<T> RecordAsync<T>(string action, Func<T, string> subjectOf, Func<Task<T>> change, Func<T, byte[]> contentOf, CancellationToken cancellationToken)
+    {
+        var joined = db.Database.CurrentTransaction is not null;
+        await using var transaction = joined ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await change();
+        db.Receipts.Add(Build(action, subjectOf(result), SHA256.HashData(contentOf(result))));
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    private ReceiptRecord Build(string action, string subject, byte[] contentSha256)
+    {
+        var draft = new ReceiptRecord
+        {
+            Id = "",
+            TenantId = tenant.TenantId ?? throw new InvalidOperationException("A receipt needs a tenant-bound scope."),
+            Actor = _jobActor ?? ActorOf(caller.Current),
+            Action = action,
+            Subject = subject,
+            RequestId = Activity.Current?.TraceId.ToHexString(),
+            // The log's text form keeps milliseconds; the stored time must equal what it says.
+            CreatedAt = TruncateToMilliseconds(time.GetUtcNow()),
+            ContentSha256 = contentSha256,
+        };
+        return new ReceiptRecord
+        {
+            Id = ReceiptText.IdOf(draft),
+            TenantId = draft.TenantId,
+            Actor = draft.Actor,
+            Action = draft.Action,
+            Subject = draft.Subject,
+            RequestId = draft.RequestId,
+            CreatedAt = draft.CreatedAt,
+            ContentSha256 = draft.ContentSha256,
+        };
+    }
+
+    private static string ActorOf(Caller caller) => (caller.IsApiClient ? "client:" : "user:") + caller.Subject;
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+}
