@@ -51,6 +51,9 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<GuardianAnalysisRecord> GuardianAnalyses => Set<GuardianAnalysisRecord>();
     public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
     public DbSet<ReceiptRecord> Receipts => Set<ReceiptRecord>();
+    public DbSet<LogHashRecord> LogHashes => Set<LogHashRecord>();
+    public DbSet<LogCheckpointRecord> LogCheckpoints => Set<LogCheckpointRecord>();
+    public DbSet<LogKeyRecord> LogKeys => Set<LogKeyRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -161,6 +164,30 @@ public abstract class PilotdeckDbContext : DbContext
             // Listed and sequenced in order of writing, per tenant; timelines read one subject's.
             b.HasIndex(r => new { r.TenantId, r.CreatedAt });
             b.HasIndex(r => new { r.TenantId, r.Subject });
+            // One receipt per leaf: a second sequencer can never give two receipts one index.
+            b.HasIndex(r => new { r.TenantId, r.LogIndex }).IsUnique();
+        });
+
+        modelBuilder.Entity<LogHashRecord>(b =>
+        {
+            b.ToTable("log_hashes");
+            b.HasKey(h => new { h.TenantId, h.Slot });
+            b.Property(h => h.Hash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<LogCheckpointRecord>(b =>
+        {
+            b.ToTable("log_checkpoints");
+            b.HasKey(c => new { c.TenantId, c.TreeSize });
+            b.Property(c => c.RootHash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<LogKeyRecord>(b =>
+        {
+            b.ToTable("log_keys");
+            b.HasKey(k => k.TenantId);
+            b.Property(k => k.Origin).HasMaxLength(200);
+            b.Property(k => k.VerifierKey).HasMaxLength(400);
         });
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())

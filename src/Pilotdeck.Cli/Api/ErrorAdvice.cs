@@ -34,6 +34,9 @@ public static class ErrorAdvice
         [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
         [ErrorReason.UploadStalled] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         [ErrorReason.JobRunNotFound] = "No such job run in this tenant: check the id, or list the runs on the portal's Jobs page.",
+        [ErrorReason.ReceiptNotFound] = "No such receipt in this tenant: check the id, or list the receipts.",
+        [ErrorReason.ReceiptPending] = "The receipt is not in a signed checkpoint yet: ask again in {checkpoint_delay_ms} ms.",
+        [ErrorReason.TreeSizeInvalid] = "That tree size is not one of the log's checkpoints (the latest is {latest_tree_size}): use 0 for the latest.",
         [ErrorReason.JobRunNotRetryable] = "The run is {state} or expired from the job server: wait for it to finish, or let the next scheduled run do the work.",
         [ErrorReason.AnalysisNotFound] = "No such analysis in this tenant: check the id.",
     };

@@ -31,6 +31,9 @@ public sealed class ReceiptRecord : ITenantOwned
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The receipt's leaf index in the tenant's log; null until the sequencer appends it.</summary>
+    public long? LogIndex { get; set; }
+
     /// <summary>SHA-256 of the change's canonical content (the changed resource as the API returns it).</summary>
     public required byte[] ContentSha256 { get; init; }
 }

@@ -4,6 +4,7 @@ using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
+using Pilotdeck.Server.Features.Receipts;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
@@ -47,7 +48,7 @@ public static class ServiceRegistration
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
-        services.AddScoped<ChangeReceipts>();
+        services.AddPilotdeckReceipts(configuration);
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
@@ -66,6 +67,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<IdentityService>(Contracts.Identity.V1.IdentityService.Descriptor);
             app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);
             app.MapPilotdeckService<JobsService>(Contracts.Jobs.V1.JobsService.Descriptor);
+            app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             app.MapOAuthEndpoints();
             app.MapPilotdeckJobs();

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Server.Platform.Receipts;
+
+/// <summary>
+/// Runs the sequencer for every tenant once per <see cref="ReceiptLogOptions.CheckpointDelay"/>, so a
+/// receipt is covered by a signed checkpoint within about that delay. Every API host runs it; the
+/// sequencer's per-tenant lock makes that safe.
+/// </summary>
+public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<ReceiptLogOptions> options, ILogger<ReceiptLogService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckpointDelay);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SequenceEveryTenantAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next period tries again from what was committed.
+                logger.LogError(ex, "Sequencing receipts failed; retrying in {Delay}.", options.Value.CheckpointDelay);
+            }
+        }
+    }
+
+    private async Task SequenceEveryTenantAsync(CancellationToken cancellationToken)
+    {
+        List<string> tenantIds;
+        await using (var unbound = scopes.CreateAsyncScope())
+        {
+            tenantIds = await unbound.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Tenants.Select(t => t.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var tenantId in tenantIds)
+        {
+            await using var scope = scopes.CreateTenantScope(tenantId);
+            if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is { } checkpoint)
+            {
+                logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using Grpc.Core;
+using Pilotdeck.Contracts.Api.V1;
+using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.Transparency.Checkpoints;
+using Pilotdeck.Transparency.Merkle;
+using Pilotdeck.Transparency.Notes;
+
+namespace Pilotdeck.Server.Tests.Platform.Receipts;
+
+/// <summary>
+/// Each tenant's receipt log on the real host, per provider: a change's receipt is in a signed
+/// checkpoint within moments, its inclusion proof and the log's consistency verify with the
+/// published key, and another tenant cannot read it.
+/// </summary>
+public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
+    where TFixture : HostFixture
+{
+    private readonly TFixture _host;
+
+    protected ReceiptLogTests(TFixture host) => _host = host;
+
+    private ReceiptsService.ReceiptsServiceClient Receipts => new(_host.CreateChannel());
+
+    private async Task<Metadata> OwnerOfAsync(TenantUnderTest tenant) => HostFixture.Bearer(await _host.UserTokenAsync(tenant.OwnerEmail, tenant.OwnerPassword));
+
+    private async Task<string> CreateMemberReceiptAsync(Metadata owner)
+    {
+        var created = await new IdentityService.IdentityServiceClient(_host.CreateChannel()).CreateMemberAsync(
+            new CreateMemberRequest { Email = $"log-{Guid.NewGuid():N}@acme.test", Role = TenantRole.Viewer, InitialPassword = "Viewer-Password-123" }, owner);
+        var listed = await Receipts.ListReceiptsAsync(new ListReceiptsRequest { Subject = "members/" + created.Member.UserId }, owner);
+        return Assert.Single(listed.Receipts).ReceiptId;
+    }
+
+    /// <summary>Asks until the sequencer has signed a checkpoint holding the receipt (its period is 1 s).</summary>
+    private async Task<GetReceiptResponse> ProvenAsync(string receiptId, Metadata caller)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                return await Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId }, caller);
+            }
+            catch (RpcException ex) when (ApiErrors.ReasonOf(ex) == "RECEIPT_PENDING")
+            {
+                await Task.Delay(200, timeout.Token);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task GetReceipt_AfterAChange_IsInASignedCheckpointWithAVerifyingInclusionProof()
+    {
+        var owner = await OwnerOfAsync(_host.Acme);
+        var receiptId = await CreateMemberReceiptAsync(owner);
+
+        var proven = await ProvenAsync(receiptId, owner);
+        var info = await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner);
+
+        Assert.Equal("pilotdeck.local/tenants/acme", info.Origin);
+        var checkpoint = Checkpoint.Open(proven.SignedCheckpoint, NoteVerifierKey.Parse(info.VerifierKey));
+        Assert.Equal(info.Origin, checkpoint.Origin);
+        Assert.Equal(proven.TreeSize, checkpoint.TreeSize);
+        var leaf = LogHash.OfLeaf(proven.Canonical.Span);
+        var proof = proven.InclusionProof.Select(h => new LogHash(h.Span)).ToList();
+        Assert.True(MerkleProof.VerifyInclusion(leaf, proven.Receipt.LogIndex, checkpoint.TreeSize, proof, checkpoint.RootHash));
+        Assert.Contains($"id {receiptId}\n", proven.Canonical.ToStringUtf8());
+        // One changed byte of the receipt no longer proves.
+        var tampered = proven.Canonical.ToByteArray();
+        tampered[^2] ^= 1;
+        Assert.False(MerkleProof.VerifyInclusion(LogHash.OfLeaf(tampered), proven.Receipt.LogIndex, checkpoint.TreeSize, proof, checkpoint.RootHash));
+    }
+
+    [Fact]
+    public async Task GetConsistencyProof_BetweenTwoCheckpoints_ProvesTheLogOnlyGrew()
+    {
+        var owner = await OwnerOfAsync(_host.Acme);
+        var firstNote = (await ProvenAsync(await CreateMemberReceiptAsync(owner), owner)).SignedCheckpoint;
+        var key = NoteVerifierKey.Parse((await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey);
+        var first = Checkpoint.Open(firstNote, key);
+        var second = Checkpoint.Open((await ProvenAsync(await CreateMemberReceiptAsync(owner), owner)).SignedCheckpoint, key);
+
+        var proof = await Receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = first.TreeSize, SecondSize = second.TreeSize }, owner);
+
+        Assert.True(second.TreeSize > first.TreeSize);
+        Assert.True(MerkleProof.VerifyConsistency(first.TreeSize, first.RootHash, second.TreeSize, second.RootHash, [.. proof.Proof.Select(h => new LogHash(h.Span))]));
+    }
+
+    [Fact]
+    public async Task AnotherTenantsReceipt_IsNotFound_AndItsLogIsItsOwn()
+    {
+        var acmeOwner = await OwnerOfAsync(_host.Acme);
+        var demoOwner = await OwnerOfAsync(_host.Demo);
+        var receiptId = await CreateMemberReceiptAsync(acmeOwner);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId }, demoOwner).ResponseAsync);
+        var demoList = await Receipts.ListReceiptsAsync(new ListReceiptsRequest { PageSize = 200 }, demoOwner);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal("RECEIPT_NOT_FOUND", ApiErrors.ReasonOf(error));
+        Assert.DoesNotContain(demoList.Receipts, r => r.ReceiptId == receiptId);
+        Assert.Equal("pilotdeck.local/tenants/demo", (await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), demoOwner)).Origin);
+    }
+
+    [Fact]
+    public async Task GetReceipt_TreeSizeThatIsNoCheckpoint_IsInvalidArgument()
+    {
+        var owner = await OwnerOfAsync(_host.Acme);
+        var receiptId = await CreateMemberReceiptAsync(owner);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId, TreeSize = long.MaxValue }, owner).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("TREE_SIZE_INVALID", ApiErrors.ReasonOf(error));
+    }
+}
+
+public sealed class SqliteReceiptLogTests(SqliteHostFixture host) : ReceiptLogTests<SqliteHostFixture>(host);
+
+public sealed class PostgresReceiptLogTests(PostgresHostFixture host) : ReceiptLogTests<PostgresHostFixture>(host);
