@@ -107,14 +107,20 @@ internal static class GuardianRenderer
         }
         foreach (var file in result.Files)
         {
-            if (file.IsNew)
+            var counts = Counts(file);
+            if (file.OriginalUnread)
             {
-                output.WriteLine($"# new file {file.Path} (+{file.TestsAdded} tests)");
+                output.WriteLine($"# preview — your file {file.Path} exists, merge by hand ({counts}); it is not on disk here, so these are only the new entries");
+                output.Write(file.Content);
+            }
+            else if (file.IsNew)
+            {
+                output.WriteLine($"# new file {file.Path} ({counts})");
                 output.Write(file.Content);
             }
             else
             {
-                output.WriteLine($"# merge into {file.Path} (+{file.TestsAdded} tests)");
+                output.WriteLine($"# merge into {file.Path} ({counts})");
                 foreach (var (line, text) in AddedLines(file.Original!, file.Content))
                 {
                     output.WriteLine($"+{line,5}: {text}");
@@ -124,6 +130,10 @@ internal static class GuardianRenderer
         }
         output.WriteLine($"# {result.TestsAdded} tests in {result.Files.Count} files. Apply with --merge, or write copies with --output <dir>.");
     }
+
+    /// <summary>"+3 tests, 1 to complete by hand".</summary>
+    public static string Counts(FileChange file) =>
+        file.TestsToComplete == 0 ? $"+{file.TestsAdded} tests" : $"+{file.TestsAdded} tests, {file.TestsToComplete} to complete by hand";
 
     // Merges only insert lines, so a two-pointer walk recovers what was added and where.
     private static IEnumerable<(int Line, string Text)> AddedLines(string before, string after)

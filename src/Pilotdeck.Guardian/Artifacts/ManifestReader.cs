@@ -44,13 +44,14 @@ public static class ManifestReader
 
     private sealed class ManifestSink : IJsonSectionSink
     {
-        private const int Metadata = 0, Nodes = 1, Sources = 2, UnitTests = 3;
+        private const int Metadata = 0, Nodes = 1, Sources = 2, UnitTests = 3, Macros = 4;
 
         private readonly List<DbtResource> _resources = [];
         private readonly List<PendingTest> _tests = [];
         private readonly List<(string Id, string Name, string? Model, List<string> DependsOn)> _unitTests = [];
         private readonly List<(DbtResource Resource, string Name, string? DataType)> _declared = [];
         private ManifestInfo _info = new(null, null, null, null, null);
+        private readonly HashSet<string> _packages = new(StringComparer.Ordinal);
         private string? _projectId;
 
         public bool SawNodes { get; private set; }
@@ -63,6 +64,7 @@ public static class ManifestReader
             if (reader.ValueTextEquals("nodes"u8)) section = Nodes;
             else if (reader.ValueTextEquals("sources"u8)) section = Sources;
             else if (reader.ValueTextEquals("unit_tests"u8)) section = UnitTests;
+            else if (reader.ValueTextEquals("macros"u8)) section = Macros;
             else if (reader.ValueTextEquals("metadata"u8)) (section, kind) = (Metadata, SectionKind.Whole);
             else (section, kind) = (-1, SectionKind.Skip);
             SawNodes |= section == Nodes;
@@ -88,6 +90,9 @@ public static class ManifestReader
                     break;
                 case UnitTests:
                     ReadUnitTest(ref reader);
+                    break;
+                case Macros:
+                    ReadMacroPackage(ref reader);
                     break;
             }
         }
@@ -134,7 +139,8 @@ public static class ManifestReader
         {
             string? uniqueId = null, name = null, resourceType = null, package = null, path = null, patchPath = null;
             string? sourceName = null, attachedNode = null, topColumnName = null, testName = null, testNamespace = null;
-            var enabled = true;
+            var config = new NodeFieldReader.NodeConfig(true, null, []);
+            var filtered = false;
             List<string> dependsOn = [], primaryKey = [], pkConstraint = [];
             List<(string Name, string? DataType, bool PrimaryKey)> columns = [];
             Dictionary<string, object?>? kwargs = null;
@@ -151,14 +157,15 @@ public static class ManifestReader
                 else if (reader.ValueTextEquals("attached_node"u8)) attachedNode = JsonValues.ReadString(ref reader);
                 else if (reader.ValueTextEquals("column_name"u8)) topColumnName = JsonValues.ReadStringOrList(ref reader).FirstOrDefault();
                 else if (reader.ValueTextEquals("primary_key"u8)) primaryKey = JsonValues.ReadStringOrList(ref reader);
-                else if (reader.ValueTextEquals("config"u8)) enabled = ReadEnabled(ref reader);
-                else if (reader.ValueTextEquals("depends_on"u8)) dependsOn = ReadDependsOn(ref reader);
-                else if (reader.ValueTextEquals("columns"u8)) columns = ReadColumns(ref reader);
-                else if (reader.ValueTextEquals("constraints"u8)) pkConstraint = ReadPrimaryKeyConstraint(ref reader);
-                else if (reader.ValueTextEquals("test_metadata"u8)) (testName, testNamespace, kwargs) = ReadTestMetadata(ref reader);
+                else if (reader.ValueTextEquals("config"u8)) config = NodeFieldReader.ReadConfig(ref reader);
+                else if (reader.ValueTextEquals("raw_code"u8) || reader.ValueTextEquals("raw_sql"u8)) filtered = SqlShape.IsFiltered(JsonValues.ReadString(ref reader));
+                else if (reader.ValueTextEquals("depends_on"u8)) dependsOn = NodeFieldReader.ReadDependsOn(ref reader);
+                else if (reader.ValueTextEquals("columns"u8)) columns = NodeFieldReader.ReadColumns(ref reader);
+                else if (reader.ValueTextEquals("constraints"u8)) pkConstraint = NodeFieldReader.ReadPrimaryKeyConstraint(ref reader);
+                else if (reader.ValueTextEquals("test_metadata"u8)) (testName, testNamespace, kwargs) = NodeFieldReader.ReadTestMetadata(ref reader);
                 else
                 {
-                    // raw_code, compiled_code, docs, … are skipped without materializing them.
+                    // compiled_code, docs, … are skipped without materializing them.
                     reader.Read();
                     reader.Skip();
                 }
@@ -170,9 +177,9 @@ public static class ManifestReader
             }
             if (resourceType == "test")
             {
-                if (enabled)
+                if (config.Enabled)
                 {
-                    _tests.Add(new PendingTest(BuildTest(uniqueId, testName, testNamespace, kwargs, topColumnName), attachedNode, dependsOn));
+                    _tests.Add(new PendingTest(NodeFieldReader.BuildTest(uniqueId, testName, testNamespace, kwargs, topColumnName), attachedNode, dependsOn));
                 }
                 return;
             }
@@ -186,7 +193,7 @@ public static class ManifestReader
                 case "snapshot": type = DbtResourceType.Snapshot; break;
                 default: return;
             }
-            if (!enabled)
+            if (!config.Enabled)
             {
                 return;
             }
@@ -203,6 +210,10 @@ public static class ManifestReader
                 SourceName = sourceName,
                 InferredPrimaryKey = primaryKey.Select(ColumnName.Normalize).ToArray(),
                 PrimaryKeyConstraint = pkConstraint.Select(ColumnName.Normalize).Distinct().ToArray(),
+                UniqueKey = UniqueKeyColumns(config.UniqueKey),
+                Materialized = config.Materialized,
+                IsFiltered = filtered,
+                DependsOn = dependsOn,
             };
             foreach (var (columnName, dataType, _) in columns)
             {
@@ -210,6 +221,10 @@ public static class ManifestReader
             }
             _resources.Add(resource);
         }
+
+        // unique_key may be "id", ["a", "b"] or an expression ("a || '-' || b") that names no single column.
+        private static string[] UniqueKeyColumns(List<string> uniqueKey) =>
+            uniqueKey.Any(k => !ColumnName.IsIdentifier(k)) ? [] : uniqueKey.Select(ColumnName.Normalize).Distinct().ToArray();
 
         private static string? StripPackagePrefix(string? patchPath)
         {
@@ -221,183 +236,19 @@ public static class ManifestReader
             return (marker < 0 ? patchPath : patchPath[(marker + 3)..]).Replace('\\', '/');
         }
 
-        private static bool ReadEnabled(ref Utf8JsonReader reader)
-        {
-            var enabled = true;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return enabled;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("enabled"u8))
-                {
-                    enabled = JsonValues.ReadBool(ref reader) ?? true;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            return enabled;
-        }
 
-        private static List<string> ReadDependsOn(ref Utf8JsonReader reader)
+        // Macros show which packages are installed even when none of their tests is used yet.
+        private void ReadMacroPackage(ref Utf8JsonReader reader)
         {
-            var nodes = new List<string>();
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return nodes;
-            }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("nodes"u8))
+                if (reader.ValueTextEquals("package_name"u8) && JsonValues.ReadString(ref reader) is { } package)
                 {
-                    nodes = JsonValues.ReadStringOrList(ref reader);
+                    _packages.Add(package);
+                    return;
                 }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            return nodes;
-        }
-
-        private static List<(string, string?, bool)> ReadColumns(ref Utf8JsonReader reader)
-        {
-            var columns = new List<(string, string?, bool)>();
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                return columns;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var key = reader.GetString()!;
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    columns.Add((key, null, false));
-                    continue;
-                }
-                string? name = null, dataType = null;
-                var isPrimaryKey = false;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("name"u8)) name = JsonValues.ReadString(ref reader);
-                    else if (reader.ValueTextEquals("data_type"u8)) dataType = JsonValues.ReadString(ref reader);
-                    else if (reader.ValueTextEquals("constraints"u8)) isPrimaryKey = ReadConstraintTypes(ref reader).Contains("primary_key");
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                columns.Add((name ?? key, dataType, isPrimaryKey));
-            }
-            return columns;
-        }
-
-        private static List<string> ReadConstraintTypes(ref Utf8JsonReader reader)
-        {
-            var types = new List<string>();
-            if (JsonValues.ReadAny(ref reader) is List<object?> list)
-            {
-                types.AddRange(list.OfType<Dictionary<string, object?>>().Select(c => c.GetValueOrDefault("type") as string).OfType<string>());
-            }
-            return types;
-        }
-
-        private static List<string> ReadPrimaryKeyConstraint(ref Utf8JsonReader reader)
-        {
-            var columns = new List<string>();
-            if (JsonValues.ReadAny(ref reader) is List<object?> list)
-            {
-                foreach (var constraint in list.OfType<Dictionary<string, object?>>())
-                {
-                    if (constraint.GetValueOrDefault("type") as string == "primary_key" && constraint.GetValueOrDefault("columns") is List<object?> cols)
-                    {
-                        columns.AddRange(cols.OfType<string>());
-                    }
-                }
-            }
-            return columns;
-        }
-
-        private static (string?, string?, Dictionary<string, object?>?) ReadTestMetadata(ref Utf8JsonReader reader)
-        {
-            if (JsonValues.ReadAny(ref reader) is not Dictionary<string, object?> metadata)
-            {
-                return (null, null, null);
-            }
-            var kwargs = metadata.GetValueOrDefault("kwargs") as Dictionary<string, object?> ?? [];
-            // dbt ≥ 1.10 lets YAML nest test inputs under `arguments:`; flatten so both forms look alike.
-            if (kwargs.GetValueOrDefault("arguments") is Dictionary<string, object?> arguments)
-            {
-                kwargs.Remove("arguments");
-                foreach (var (key, value) in arguments)
-                {
-                    kwargs.TryAdd(key, value);
-                }
-            }
-            return (metadata.GetValueOrDefault("name") as string, metadata.GetValueOrDefault("namespace") as string, kwargs);
-        }
-
-        private static DbtTest BuildTest(string uniqueId, string? testName, string? testNamespace, Dictionary<string, object?>? kwargs, string? topColumnName)
-        {
-            var columns = new List<string>();
-            var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-            if (kwargs is not null)
-            {
-                foreach (var (key, value) in kwargs)
-                {
-                    switch (key)
-                    {
-                        case "model":
-                            break;
-                        case "column_name":
-                        case "combination_of_columns":
-                        case "column_list":
-                            AddColumns(columns, value);
-                            break;
-                        default:
-                            arguments[key] = value;
-                            break;
-                    }
-                }
-            }
-            if (columns.Count == 0 && topColumnName is not null && testName is not null)
-            {
-                columns.Add(topColumnName);
-            }
-            return new DbtTest
-            {
-                UniqueId = uniqueId,
-                TestName = testName,
-                Namespace = testNamespace,
-                Columns = columns.Select(ColumnName.Normalize).Distinct().ToArray(),
-                Arguments = arguments,
-            };
-        }
-
-        private static void AddColumns(List<string> columns, object? value)
-        {
-            switch (value)
-            {
-                case string s:
-                    columns.Add(s);
-                    break;
-                case List<object?> list:
-                    columns.AddRange(list.OfType<string>());
-                    break;
+                reader.Skip();
             }
         }
 
@@ -410,7 +261,7 @@ public static class ManifestReader
                 if (reader.ValueTextEquals("unique_id"u8)) uniqueId = JsonValues.ReadString(ref reader);
                 else if (reader.ValueTextEquals("name"u8)) name = JsonValues.ReadString(ref reader);
                 else if (reader.ValueTextEquals("model"u8)) model = JsonValues.ReadString(ref reader);
-                else if (reader.ValueTextEquals("depends_on"u8)) dependsOn = ReadDependsOn(ref reader);
+                else if (reader.ValueTextEquals("depends_on"u8)) dependsOn = NodeFieldReader.ReadDependsOn(ref reader);
                 else
                 {
                     reader.Read();
@@ -453,6 +304,10 @@ public static class ManifestReader
                 Tests = tests,
                 UnitTests = unitTests,
                 HasCatalog = hasCatalog,
+                InstalledPackages = _packages
+                    .Concat(tests.Select(t => t.Namespace).OfType<string>())
+                    .Concat(_resources.Select(r => r.PackageName))
+                    .ToHashSet(StringComparer.Ordinal),
                 Warnings = warnings,
                 ById = byId,
             };
@@ -480,6 +335,7 @@ public static class ManifestReader
                 {
                     var column = resource.GetOrAddColumn(name);
                     column.InWarehouse = true;
+                    column.WarehouseType = type;
                     column.DataType ??= type;
                 }
             }
@@ -499,7 +355,7 @@ public static class ManifestReader
                     foreach (var columnKey in test.Columns)
                     {
                         // A column_name that is an expression ("a || b") is a model-level check, not a column.
-                        var column = resource.FindColumn(columnKey) ?? (IsIdentifier(columnKey) ? resource.GetOrAddColumn(columnKey) : null);
+                        var column = resource.FindColumn(columnKey) ?? (ColumnName.IsIdentifier(columnKey) ? resource.GetOrAddColumn(columnKey) : null);
                         if (column is not null)
                         {
                             column.Tests.Add(test);
@@ -527,9 +383,6 @@ public static class ManifestReader
             // target first and the tested model last.
             return [resources[^1]];
         }
-
-        private static bool IsIdentifier(string name) =>
-            name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$');
 
         private List<DbtUnitTest> AttachUnitTests(Dictionary<string, DbtResource> byId)
         {
@@ -563,56 +416,6 @@ public static class ManifestReader
                 }
             }
             return _resources.FirstOrDefault(r => r.ResourceType == DbtResourceType.Model)?.PackageName;
-        }
-    }
-
-    private sealed class CatalogSink : IJsonSectionSink
-    {
-        public List<(string UniqueId, List<(string Name, string? Type)> Columns)> Tables { get; } = [];
-
-        public SectionKind Classify(ref Utf8JsonReader reader, out int section)
-        {
-            section = 0;
-            return reader.ValueTextEquals("nodes"u8) || reader.ValueTextEquals("sources"u8) ? SectionKind.Entries : SectionKind.Skip;
-        }
-
-        public void OnValue(int section, ReadOnlySpan<byte> json)
-        {
-            var reader = new Utf8JsonReader(json);
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return;
-            }
-            string? uniqueId = null;
-            var columns = new List<(string, string?)>();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("unique_id"u8))
-                {
-                    uniqueId = JsonValues.ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("columns"u8))
-                {
-                    if (JsonValues.ReadAny(ref reader) is Dictionary<string, object?> map)
-                    {
-                        foreach (var (key, value) in map)
-                        {
-                            var column = value as Dictionary<string, object?>;
-                            columns.Add((column?.GetValueOrDefault("name") as string ?? key, column?.GetValueOrDefault("type") as string));
-                        }
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            if (uniqueId is not null)
-            {
-                Tables.Add((uniqueId, columns));
-            }
         }
     }
 }

@@ -122,13 +122,15 @@ public sealed class JaffleShopFixtureTests
 
         var analysis = await GuardianAnalyzer.AnalyzeAsync(manifest, catalog);
 
-        var priorityOne = analysis.Gaps.Where(g => g.Priority == 1).Select(g => $"{g.Model}.{g.Column} {g.Test}").ToArray();
+        var priorityOne = analysis.Gaps.Where(g => g.Priority == 1 && g.ModelId.StartsWith("model.", StringComparison.Ordinal)).Select(g => $"{g.Model}.{g.Column} {g.Test}").ToArray();
         Assert.Equal(
             ["locations.location_id unique", "locations.location_id not_null", "products.product_id unique", "products.product_id not_null", "supplies.supply_uuid unique", "supplies.supply_uuid not_null"],
             priorityOne);
         var fk = analysis.Gaps.Single(g => g.Model == "orders" && g.Column == "location_id" && g.Test == "relationships");
         Assert.Equal("ref('locations')", fk.Arguments["to"]);
         Assert.Equal("location_id", fk.Arguments["field"]);
+        // Sources get key suggestions too, named source.table.
+        Assert.Contains(analysis.Gaps, g => g.Model == "ecom.raw_orders" && g.Column == "id" && g.Test == "unique");
     }
 
     [Fact]

@@ -74,7 +74,9 @@ public sealed class TestGeneratorTests
         Assert.Contains("        tests:\n", orders);
         Assert.DoesNotContain("data_tests", orders);
         Assert.Contains("          - relationships:\n              to: ref('customers')\n              field: customer_id\n", orders);
-        Assert.Contains("          - accepted_values:\n              values: ['TODO']\n", orders);
+        // No values are known, so the test is a commented block that `dbt parse` never sees.
+        Assert.Contains("# orders.status: fill in `values` (every value status may hold), then move under its tests: and uncomment\n# - accepted_values:\n#     values: ['<value>']\n", orders);
+        Assert.DoesNotContain("\n          - accepted_values", orders);
     }
 
     [Fact]
@@ -109,5 +111,96 @@ public sealed class TestGeneratorTests
 
         Assert.Equal(4, result.TestsAdded);
         Assert.All(result.Files, f => Assert.DoesNotContain("relationships", f.Content));
+    }
+
+    [Fact]
+    public async Task Generate_UnknownTargetsAndValues_NoActivePlaceholderReachesTheYaml()
+    {
+        var b = Shop();
+        b.Model("shipments", ["shipment_id", "carrier_id", "shipment_type"], directory: "models/marts");
+        var project = await b.ReadAsync();
+
+        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 5, new InMemoryFiles([]));
+
+        var active = result.Files.SelectMany(f => f.Content.Split('\n')).Where(l => !l.TrimStart().StartsWith('#')).ToArray();
+        Assert.DoesNotContain(active, l => l.Contains('<') || l.Contains("TODO", StringComparison.Ordinal));
+        var shipments = result.Files.Single(f => f.Path == "models/marts/shipments.yml");
+        Assert.Equal(2, shipments.TestsToComplete);
+        Assert.Contains("# shipments.carrier_id: fill in `to` (the model that owns carrier_id as its primary key) and `field`", shipments.Content);
+    }
+
+    [Fact]
+    public async Task Generate_CompositeKey_WritesTheCombinationTestAtModelLevel()
+    {
+        var b = new ManifestBuilder().Package("dbt_utils");
+        b.Model("daily_sales", ["store_id", "sale_date"], uniqueKey: new[] { "store_id", "sale_date" }, patchPath: "models/daily_sales.yml");
+        var project = await b.ReadAsync();
+        var files = new InMemoryFiles(new() { ["models/daily_sales.yml"] = "version: 2\nmodels:\n  - name: daily_sales\n    description: per store and day\n" });
+
+        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
+
+        Assert.Equal("""
+            version: 2
+            models:
+              - name: daily_sales
+                description: per store and day
+                data_tests:
+                  - dbt_utils.unique_combination_of_columns:
+                      arguments:
+                        combination_of_columns: ['store_id', 'sale_date']
+                columns:
+                  - name: store_id
+                    data_tests:
+                      - not_null
+                  - name: sale_date
+                    data_tests:
+                      - not_null
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), result.Files.Single().Content);
+    }
+
+    [Fact]
+    public async Task Generate_SourceTable_MergesUnderItsSourceInTheSourcesFile()
+    {
+        var project = await new ManifestBuilder().Source("shop", "raw_orders", ["id"]).ReadAsync();
+        var files = new InMemoryFiles(new()
+        {
+            ["models/staging/__sources.yml"] = "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: raw_customers\n      - name: raw_orders\n",
+        });
+
+        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
+
+        Assert.Equal(
+            "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: raw_customers\n      - name: raw_orders\n" +
+            "        columns:\n          - name: id\n            data_tests:\n              - unique\n              - not_null\n",
+            result.Files.Single().Content);
+    }
+
+    [Fact]
+    public async Task Generate_PackageModels_AreLeftOutWithAWarning()
+    {
+        var b = Shop();
+        b.Model("elementary_runs", ["run_id"], directory: "dbt_packages/elementary/models", package: "elementary");
+        var project = await b.ReadAsync();
+        var analysis = GuardianAnalyzer.Analyze(project, new Pilotdeck.Guardian.Configuration.GuardianOptions { IncludePackages = true });
+
+        var result = TestGenerator.Generate(project, analysis.Gaps, priority: 5, new InMemoryFiles([]));
+
+        Assert.Contains(analysis.Gaps, g => g.Model == "elementary_runs");
+        Assert.DoesNotContain(result.Files, f => f.Content.Contains("elementary_runs", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Contains("package elementary", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_PatchPathNotOnDisk_IsAPreviewNotANewFile()
+    {
+        var project = await Shop().ReadAsync();
+
+        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, new InMemoryFiles([]));
+
+        var marts = result.Files.Single(f => f.Path == "models/marts/_marts.yml");
+        Assert.True(marts.OriginalUnread);
+        Assert.False(marts.IsNew);
+        Assert.True(result.Files.Single(f => f.Path == "models/marts/orders.yml").IsNew);
     }
 }
