@@ -126,6 +126,13 @@ public sealed class GuardianCommand
                     "unit" => analysis.Coverage.UnitTests,
                     _ => analysis.Coverage.Columns,
                 };
+                if (!figure.IsMeasurable)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine(
+                        $"{metric} coverage is n/a: there is nothing to measure ({figure.Total} in scope), so --fail-under {threshold:0.##}% cannot pass. " +
+                        "Check --include/--exclude, or --include-packages when the models live in packages.");
+                    return ExitCodes.BelowThreshold;
+                }
                 if (figure.Percent < threshold)
                 {
                     parse.InvocationConfiguration.Error.WriteLine(

@@ -15,7 +15,8 @@ internal static class GuardianRenderer
         CoverageReport Coverage,
         IReadOnlyList<Pilotdeck.Guardian.Gaps.Gap> Gaps,
         IReadOnlyList<string> Warnings,
-        AnalysisComparison? Comparison);
+        AnalysisComparison? Comparison,
+        AnalysisScope? Scope);
 
     private sealed record InfoOutput(string Manifest, string? Catalog, ProjectSummary Project, IReadOnlyList<string> Warnings);
 
@@ -51,7 +52,7 @@ internal static class GuardianRenderer
     {
         if (format == "json")
         {
-            output.WriteLine(GuardianJson.Serialize(new AnalyzeOutput(analysis.Project, analysis.Coverage, analysis.Gaps, analysis.Warnings, comparison)));
+            output.WriteLine(GuardianJson.Serialize(new AnalyzeOutput(analysis.Project, analysis.Coverage, analysis.Gaps, analysis.Warnings, comparison, analysis.Scope)));
             return;
         }
         var md = format == "markdown";
@@ -64,20 +65,20 @@ internal static class GuardianRenderer
         var figures = new[] { ("columns", c.Columns), ("models", c.Models), ("primary keys", c.PrimaryKeys), ("unit tests", c.UnitTests) };
         Table(output, md, header, figures.Select((f, i) =>
         {
-            string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2.Percent)];
+            string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2)];
             return delta is null ? row : [.. row, Signed(delta[i].Change)];
         }).ToArray());
 
         Heading(output, md, "By directory", level: 3);
         Table(output, md, ["directory", "resources tested", "columns tested", "column %"],
-            c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns.Percent) }).ToArray());
+            c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns) }).ToArray());
 
         if (c.ResourceTypes.Count > 1 || c.Packages.Count > 1)
         {
             Heading(output, md, "By resource type and package", level: 3);
             Table(output, md, ["group", "resources tested", "columns tested", "column %"],
-                c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) })
-                    .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) }))
+                c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) })
+                    .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) }))
                     .ToArray());
         }
 
@@ -95,7 +96,7 @@ internal static class GuardianRenderer
         {
             output.WriteLine("None.");
         }
-        Warnings(output, analysis.Warnings);
+        Warnings(output, [.. analysis.Warnings, .. (comparison?.Warnings ?? []).Select(w => "compare: " + w)]);
     }
 
     public static void Preview(TextWriter output, GenerationResult result)
@@ -200,7 +201,7 @@ internal static class GuardianRenderer
     }
 
     private static bool IsNumericColumn(string[][] rows, int column) =>
-        rows.Length > 0 && rows.All(r => r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±'));
+        rows.Length > 0 && rows.All(r => r[column] == "n/a" || (r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±')));
 
     private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
 
@@ -214,12 +215,15 @@ internal static class GuardianRenderer
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Pct(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>"52.0", or "n/a" when there is nothing to measure (never a flattering 100).</summary>
+    public static string Pct(CoverageFigure figure) =>
+        figure.Measured is { } percent ? percent.ToString("0.0", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string Signed(double value) => value switch
+    private static string Signed(double? value) => value switch
     {
-        > 0.05 => "+" + value.ToString("0.0", CultureInfo.InvariantCulture),
-        < -0.05 => value.ToString("0.0", CultureInfo.InvariantCulture),
+        null => "n/a",
+        > 0.05 => "+" + value.Value.ToString("0.0", CultureInfo.InvariantCulture),
+        < -0.05 => value.Value.ToString("0.0", CultureInfo.InvariantCulture),
         _ => "±0.0",
     };
 }

@@ -352,7 +352,7 @@ public static class ManifestReader
                 {
                     var resource = byId[owner];
                     resource.Tests.Add(test);
-                    foreach (var columnKey in test.Columns)
+                    foreach (var columnKey in test.Columns.Count > 0 ? test.Columns : ColumnsInExpression(test, resource))
                     {
                         // A column_name that is an expression ("a || b") is a model-level check, not a column.
                         var column = resource.FindColumn(columnKey) ?? (ColumnName.IsIdentifier(columnKey) ? resource.GetOrAddColumn(columnKey) : null);
@@ -366,6 +366,13 @@ public static class ManifestReader
             }
             return tests;
         }
+
+        // A model-level expression_is_true ("amount >= 0") tests the columns it names; only known columns count,
+        // so SQL keywords and functions in the expression are never mistaken for columns.
+        private static IEnumerable<string> ColumnsInExpression(DbtTest test, DbtResource resource) =>
+            test.Arguments.GetValueOrDefault("expression") is string expression
+                ? SqlShape.Identifiers(expression).Where(id => resource.FindColumn(id) is not null).Distinct(StringComparer.Ordinal)
+                : [];
 
         private static string[] Owners(DbtTest test, string? attachedNode, List<string> dependsOn, Dictionary<string, DbtResource> byId)
         {

@@ -154,6 +154,13 @@ internal static class NodeFieldReader
                     case "column_list":
                         AddColumns(columns, value);
                         break;
+                    // Package tests that name the tested model's columns under their own keys
+                    // (dbt_expectations column pairs, dbt_utils.mutually_exclusive_ranges, dbt_utils.recency).
+                    case "column_A" or "column_B" or "lower_bound_column" or "upper_bound_column":
+                    case "field" when testName == "recency":
+                        AddColumns(columns, value);
+                        arguments[key] = value;
+                        break;
                     default:
                         arguments[key] = value;
                         break;

@@ -21,6 +21,16 @@ internal static partial class SqlShape
         return RowFilter().IsMatch(code);
     }
 
+    /// <summary>The identifiers in a SQL expression outside string literals, lower-cased.</summary>
+    public static IEnumerable<string> Identifiers(string expression) =>
+        Identifier().Matches(StringLiteral().Replace(expression, " ")).Select(m => m.Value.ToLowerInvariant());
+
+    [GeneratedRegex(@"'(?:[^']|'')*'")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"(?<![\w.$])[A-Za-z_][A-Za-z0-9_$]*")]
+    private static partial Regex Identifier();
+
     [GeneratedRegex(@"--[^\n]*|/\*.*?\*/|\{#.*?#\}", RegexOptions.Singleline)]
     private static partial Regex Comments();
 
