@@ -122,6 +122,9 @@ public sealed class GuardianCommandTests : IDisposable
         Assert.Equal(0, merged.Exit);
         Assert.StartsWith("# orders\nmodels:\n  - name: orders\n    columns:\n      - name: ordered_at  # when\n        data_tests:\n          - not_null\n", await File.ReadAllTextAsync(yaml));
         Assert.Contains("0 tests in 0 files", again.Out);
+        Assert.Contains("skipped models/marts/customers.yml: your file exists", merged.Out);
+        Assert.Contains("# preview — your file models/marts/customers.yml exists, merge by hand", preview.Out);
+        DbtSchemas.AssertValid(await File.ReadAllTextAsync(yaml), Pilotdeck.Guardian.Generation.YamlDialect.For(new Version(1, 10)), yaml);
     }
 
     [Fact]

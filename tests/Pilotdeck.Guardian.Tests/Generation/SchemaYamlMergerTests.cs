@@ -1,4 +1,5 @@
 using Pilotdeck.Guardian.Generation;
+using Pilotdeck.Guardian.Tests.TestSupport;
 
 namespace Pilotdeck.Guardian.Tests.Generation;
 
@@ -24,10 +25,15 @@ public sealed class SchemaYamlMergerTests
           - name: untouched
         """;
 
-    private static SchemaYamlMerger.Result MergeColumns(string text, string path, string model, IReadOnlyList<(string Column, IReadOnlyList<TestSpec> Tests)> columns, YamlDialect dialect) =>
-        SchemaYamlMerger.Merge(text, path,
+    // Every merged file must still be one dbt accepts.
+    private static SchemaYamlMerger.Result MergeColumns(string text, string path, string model, IReadOnlyList<(string Column, IReadOnlyList<TestSpec> Tests)> columns, YamlDialect dialect)
+    {
+        var result = SchemaYamlMerger.Merge(text, path,
             columns.SelectMany(c => c.Tests.Select(t => ((IReadOnlyList<YamlStep>)[new YamlStep("models", model), new YamlStep("columns", c.Column)], t))).ToArray(),
             dialect);
+        DbtSchemas.AssertValid(result.Text, dialect, path);
+        return result;
+    }
 
     private static TestSpec NotNull => new("not_null", new Dictionary<string, object?>());
 

@@ -10,6 +10,10 @@ public sealed class TestGeneratorTests
         public string? ReadText(string relativePath) => files.GetValueOrDefault(relativePath);
     }
 
+    // Every generated file must be one dbt accepts.
+    private static GenerationResult Generate(Pilotdeck.Guardian.Artifacts.DbtProject project, IReadOnlyList<Pilotdeck.Guardian.Gaps.Gap> gaps, int priority, IProjectFiles files) =>
+        DbtSchemas.AssertValid(TestGenerator.Generate(project, gaps, priority, files), YamlDialect.For(project.Manifest.DbtRelease, project.Manifest.SchemaVersion));
+
     private static ManifestBuilder Shop(string dbtVersion = "1.10.2")
     {
         var b = new ManifestBuilder(dbtVersion);
@@ -24,7 +28,7 @@ public sealed class TestGeneratorTests
         var analysis = GuardianAnalyzer.Analyze(project);
         var files = new InMemoryFiles(new() { ["models/marts/_marts.yml"] = "models:\n  - name: customers  # mart\n" });
 
-        var result = TestGenerator.Generate(project, analysis.Gaps, priority: 2, files);
+        var result = Generate(project, analysis.Gaps, priority: 2, files);
 
         Assert.Equal(["models/marts/_marts.yml", "models/marts/orders.yml"], result.Files.Select(f => f.Path));
         var merged = result.Files[0];
@@ -68,7 +72,7 @@ public sealed class TestGeneratorTests
         var project = await Shop("1.7.4").ReadAsync();
         var analysis = GuardianAnalyzer.Analyze(project);
 
-        var result = TestGenerator.Generate(project, analysis.Gaps, priority: 3, new InMemoryFiles([]));
+        var result = Generate(project, analysis.Gaps, priority: 3, new InMemoryFiles([]));
 
         var orders = result.Files.Single(f => f.Path == "models/marts/orders.yml").Content;
         Assert.Contains("        tests:\n", orders);
@@ -97,7 +101,7 @@ public sealed class TestGeneratorTests
         var analysis = GuardianAnalyzer.Analyze(second);
 
         Assert.Empty(analysis.Gaps);
-        Assert.Empty(TestGenerator.Generate(second, analysis.Gaps, 5, new InMemoryFiles([])).Files);
+        Assert.Empty(Generate(second, analysis.Gaps, 5, new InMemoryFiles([])).Files);
         Assert.Equal(100, analysis.Coverage.Columns.Percent);
     }
 
@@ -107,7 +111,7 @@ public sealed class TestGeneratorTests
         var project = await Shop().ReadAsync();
         var analysis = GuardianAnalyzer.Analyze(project);
 
-        var result = TestGenerator.Generate(project, analysis.Gaps, priority: 1, new InMemoryFiles([]));
+        var result = Generate(project, analysis.Gaps, priority: 1, new InMemoryFiles([]));
 
         Assert.Equal(4, result.TestsAdded);
         Assert.All(result.Files, f => Assert.DoesNotContain("relationships", f.Content));
@@ -120,7 +124,7 @@ public sealed class TestGeneratorTests
         b.Model("shipments", ["shipment_id", "carrier_id", "shipment_type"], directory: "models/marts");
         var project = await b.ReadAsync();
 
-        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 5, new InMemoryFiles([]));
+        var result = Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 5, new InMemoryFiles([]));
 
         var active = result.Files.SelectMany(f => f.Content.Split('\n')).Where(l => !l.TrimStart().StartsWith('#')).ToArray();
         Assert.DoesNotContain(active, l => l.Contains('<') || l.Contains("TODO", StringComparison.Ordinal));
@@ -137,7 +141,7 @@ public sealed class TestGeneratorTests
         var project = await b.ReadAsync();
         var files = new InMemoryFiles(new() { ["models/daily_sales.yml"] = "version: 2\nmodels:\n  - name: daily_sales\n    description: per store and day\n" });
 
-        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
+        var result = Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
 
         Assert.Equal("""
             version: 2
@@ -168,7 +172,7 @@ public sealed class TestGeneratorTests
             ["models/staging/__sources.yml"] = "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: raw_customers\n      - name: raw_orders\n",
         });
 
-        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
+        var result = Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, files);
 
         Assert.Equal(
             "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: raw_customers\n      - name: raw_orders\n" +
@@ -184,7 +188,7 @@ public sealed class TestGeneratorTests
         var project = await b.ReadAsync();
         var analysis = GuardianAnalyzer.Analyze(project, new Pilotdeck.Guardian.Configuration.GuardianOptions { IncludePackages = true });
 
-        var result = TestGenerator.Generate(project, analysis.Gaps, priority: 5, new InMemoryFiles([]));
+        var result = Generate(project, analysis.Gaps, priority: 5, new InMemoryFiles([]));
 
         Assert.Contains(analysis.Gaps, g => g.Model == "elementary_runs");
         Assert.DoesNotContain(result.Files, f => f.Content.Contains("elementary_runs", StringComparison.Ordinal));
@@ -196,11 +200,40 @@ public sealed class TestGeneratorTests
     {
         var project = await Shop().ReadAsync();
 
-        var result = TestGenerator.Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, new InMemoryFiles([]));
+        var result = Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 1, new InMemoryFiles([]));
 
         var marts = result.Files.Single(f => f.Path == "models/marts/_marts.yml");
         Assert.True(marts.OriginalUnread);
         Assert.False(marts.IsNew);
         Assert.True(result.Files.Single(f => f.Path == "models/marts/orders.yml").IsNew);
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures.AllManifests), MemberType = typeof(Fixtures))]
+    public async Task Generate_EveryJaffleShopManifest_WritesFilesThatValidateAgainstDbtsSchema(string manifest)
+    {
+        var project = await Fixtures.ReadAsync(manifest);
+        var analysis = GuardianAnalyzer.Analyze(project, new Pilotdeck.Guardian.Configuration.GuardianOptions { IncludePackages = true });
+
+        var result = Generate(project, analysis.Gaps, priority: 5, new InMemoryFiles([]));
+
+        Assert.All(result.Files.SelectMany(f => f.Content.Split('\n')).Where(l => !l.TrimStart().StartsWith('#')),
+            l => Assert.DoesNotContain("TODO", l, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("", 0, "tests", false)]
+    [InlineData("", 12, "data_tests", false)]
+    [InlineData("1.7.4", 11, "tests", false)]
+    [InlineData("1.9.1", 12, "data_tests", false)]
+    [InlineData("1.10.5", 12, "data_tests", true)]
+    public async Task Generate_DbtVersion_PicksTheTestsKeyAndArgumentsFormItSupports(string dbtVersion, int schemaVersion, string testsKey, bool argumentsBlock)
+    {
+        var project = await new ManifestBuilder(dbtVersion, schemaVersion == 0 ? 99 : schemaVersion).Model("orders", ["order_id", "customer_id"]).Model("customers", ["customer_id"]).ReadAsync();
+        var unknownSchema = schemaVersion == 0 ? project.Manifest with { SchemaVersion = null } : project.Manifest;
+
+        var dialect = YamlDialect.For(unknownSchema.DbtRelease, unknownSchema.SchemaVersion);
+
+        Assert.Equal((testsKey, argumentsBlock), (dialect.TestsKey, dialect.UseArgumentsBlock));
     }
 }
