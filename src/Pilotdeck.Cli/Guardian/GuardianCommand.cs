@@ -55,6 +55,11 @@ public sealed class GuardianCommand
         Description = "A previous `analyze --format json` output: show the coverage delta and new gaps.",
     };
 
+    private readonly Option<bool> ExpandOption = new("--expand")
+    {
+        Description = "List every generic not_null gap (priority 5, columns with no tests) instead of one row per model.",
+    };
+
     private readonly Option<bool> MergeOption = new("--merge")
     {
         Description = "Write the tests into the project: merged into each model's YAML, or a new <model>.yml beside it.",
@@ -100,7 +105,7 @@ public sealed class GuardianCommand
         var command = new Command("analyze", "Measure test coverage and list the missing tests that matter, ranked.")
         {
             PathArgument, FormatOption, ConfigOption, IncludeOption, ExcludeOption, IncludePackagesOption,
-            PriorityOption, FailUnderOption, FailMetricOption, CompareOption,
+            PriorityOption, FailUnderOption, FailMetricOption, CompareOption, ExpandOption,
         };
         command.SetAction((parse, ct) => Run(parse, async (output) =>
         {
@@ -114,7 +119,7 @@ public sealed class GuardianCommand
             {
                 comparison = AnalysisComparison.Compare(ReadPrevious(previousPath), analysis);
             }
-            GuardianRenderer.Analysis(output, parse.GetValue(FormatOption)!, analysis, comparison, options);
+            GuardianRenderer.Analysis(output, parse.GetValue(FormatOption)!, analysis, comparison, options, parse.GetValue(ExpandOption));
 
             if (parse.GetValue(FailUnderOption) is { } threshold)
             {

@@ -3,6 +3,7 @@ using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Comparison;
 using Pilotdeck.Guardian.Configuration;
 using Pilotdeck.Guardian.Coverage;
+using Pilotdeck.Guardian.Gaps;
 using Pilotdeck.Guardian.Generation;
 
 namespace Pilotdeck.Cli.Guardian;
@@ -13,7 +14,7 @@ internal static class GuardianRenderer
     private sealed record AnalyzeOutput(
         ProjectSummary Project,
         CoverageReport Coverage,
-        IReadOnlyList<Pilotdeck.Guardian.Gaps.Gap> Gaps,
+        IReadOnlyList<Gap> Gaps,
         IReadOnlyList<string> Warnings,
         AnalysisComparison? Comparison,
         AnalysisScope? Scope);
@@ -48,7 +49,7 @@ internal static class GuardianRenderer
         Warnings(output, warnings);
     }
 
-    public static void Analysis(TextWriter output, string format, GuardianAnalysis analysis, AnalysisComparison? comparison, GuardianOptions options)
+    public static void Analysis(TextWriter output, string format, GuardianAnalysis analysis, AnalysisComparison? comparison, GuardianOptions options, bool expand)
     {
         if (format == "json")
         {
@@ -90,7 +91,7 @@ internal static class GuardianRenderer
         if (gaps.Count > 0)
         {
             Table(output, md, ["P", "model", "column", "test", "why"],
-                gaps.Select(g => new[] { Num(g.Priority), g.Model, g.Column, TestLabel(g), g.Rationale }).ToArray());
+                GapRows.Build(gaps, expand).Select(r => new[] { Num(r.Priority), r.Model, r.Column, r.Members.Count == 1 ? TestLabel(r.Members[0]) : r.Test, r.Rationale }).ToArray());
         }
         else
         {
@@ -155,11 +156,11 @@ internal static class GuardianRenderer
         }
     }
 
-    private static string TestLabel(Pilotdeck.Guardian.Gaps.Gap gap)
+    private static string TestLabel(Gap gap)
     {
-        if (gap.Arguments.Count == 0)
+        if (!gap.IsComplete)
         {
-            return gap.Test;
+            return $"{gap.Test} (fill in)";
         }
         if (gap.Arguments.TryGetValue("to", out var to) && gap.Arguments.TryGetValue("field", out var field))
         {

@@ -153,4 +153,16 @@ public sealed class GuardianCommandTests : IDisposable
         Assert.Equal(1, gate.Exit);
         Assert.Contains("column coverage is n/a", gate.Err);
     }
+
+    [Fact]
+    public async Task Analyze_Expand_ListsEveryGenericNotNullGap()
+    {
+        UseManifest("v12/jaffle_shop/manifest_1.10.json");
+
+        var compact = await Run("guardian", "analyze", _project, "--format", "markdown");
+        var expanded = await Run("guardian", "analyze", _project, "--format", "markdown", "--expand");
+
+        Assert.Contains("| 5 | orders | 3 columns | not_null | no tests on order_cost, is_food_order, is_drink_order (--expand lists them) |", compact.Out);
+        Assert.Contains("| 5 | orders | is_food_order | not_null | is_food_order has no tests |", expanded.Out);
+    }
 }
