@@ -171,24 +171,7 @@ public sealed class GuardianCommand
             var outputDirectory = parse.GetValue(OutputOption);
             if (parse.GetValue(MergeOption) || outputDirectory is not null)
             {
-                var written = new List<FileChange>();
-                foreach (var file in result.Files)
-                {
-                    if (file.OriginalUnread && outputDirectory is null)
-                    {
-                        // Writing would replace the project's real file with only Guardian's entries.
-                        output.WriteLine($"skipped {file.Path}: your file exists but is not under {location.ProjectRoot}; merge by hand (shown without --merge)");
-                        continue;
-                    }
-                    var target = outputDirectory is null
-                        ? location.FullPath(file.Path)
-                        : Path.Combine(Path.GetFullPath(outputDirectory), file.Path.Replace('/', Path.DirectorySeparatorChar));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    await File.WriteAllTextAsync(target, file.Content, ct);
-                    output.WriteLine($"{(file.IsNew ? "created" : file.OriginalUnread ? "wrote preview" : "updated")} {target} ({GuardianRenderer.Counts(file)})");
-                    written.Add(file);
-                }
-                output.WriteLine($"{written.Sum(f => f.TestsAdded)} tests in {written.Count} files. Run `dbt parse` and `pilotdeck guardian analyze` to see the new coverage.");
+                await GeneratedFileWriter.WriteAsync(output, result, location, outputDirectory, ct);
             }
             else
             {
