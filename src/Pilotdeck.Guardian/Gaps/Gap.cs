@@ -1,8 +1,8 @@
 namespace Pilotdeck.Guardian.Gaps;
 
 /// <summary>A missing test worth adding.</summary>
-/// <param name="ModelId">dbt unique id of the model.</param>
-/// <param name="Model">Model name.</param>
+/// <param name="ModelId">dbt unique id of the model or source table.</param>
+/// <param name="Model">Model name, or <c>source.table</c> for a source table.</param>
 /// <param name="Column">Column name (unquoted, as spelled in the project).</param>
 /// <param name="Test">Generic test to add: <c>unique</c>, <c>not_null</c>, <c>relationships</c>, <c>accepted_values</c> or a namespaced test learned from the project.</param>
 /// <param name="Arguments">Test arguments (<c>to</c>/<c>field</c>, <c>values</c>, …); in an incomplete gap, <c>&lt;…&gt;</c> marks what to fill in.</param>

@@ -60,7 +60,8 @@ internal sealed partial class LearnedTests
     {
         if (learned.Test == "relationships")
         {
-            return !isPrimaryKey && ReferencedModel(learned) is var target &&
+            // Sources come before every model: any owner of their foreign keys is downstream.
+            return !isPrimaryKey && model.ResourceType != DbtResourceType.Source && ReferencedModel(learned) is var target &&
                    (target is null ? !RefersTo(learned, model.Name) : _references.IsAllowedTarget(model, target) && OwnsField(target, learned));
         }
         if (IsTypeTest(learned.Test))

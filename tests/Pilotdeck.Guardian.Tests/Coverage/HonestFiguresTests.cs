@@ -63,4 +63,14 @@ public sealed class HonestFiguresTests
         Assert.Contains(comparison.Warnings, w => w.Contains("different resources", StringComparison.Ordinal));
         Assert.Empty(AnalysisComparison.Compare(withCatalog, withCatalog).Warnings);
     }
+
+    [Fact]
+    public async Task Compare_PreviousRunWithoutRecordedFilters_SaysTheFiguresMayCoverDifferentResources()
+    {
+        var current = GuardianAnalyzer.Analyze(await new ManifestBuilder().Model("orders", ["order_id"]).ReadAsync());
+
+        var comparison = AnalysisComparison.Compare(current with { Scope = null }, current);
+
+        Assert.Equal(["one run does not record its filters (--include, --exclude, --include-packages); the figures may cover different resources."], comparison.Warnings);
+    }
 }

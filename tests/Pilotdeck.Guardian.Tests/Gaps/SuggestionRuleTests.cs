@@ -184,10 +184,13 @@ public sealed class SuggestionRuleTests
     public async Task Detect_Sources_GetKeyAndTimestampSuggestionsButNoRelationships()
     {
         var b = new ManifestBuilder().Source("shop", "raw_orders", ["id", "customer_id", "ordered_at"]);
-        b.Model("customers", ["customer_id"]).Test("u", "unique", b.ModelId("customers"), "customer_id");
+        b.Model("customers", ["customer_id"]).Test("u", "unique", b.ModelId("customers"), "customer_id")
+            .Model("orders", ["order_id", "customer_id"])
+            .Test("rel", "relationships", b.ModelId("orders"), "customer_id", new() { ["to"] = "ref('customers')", ["field"] = "customer_id" });
 
         var gaps = (await Gaps(b)).Where(g => g.Model == "shop.raw_orders").Select(g => $"{g.Column} {g.Test}");
 
+        // Not even the relationship orders.customer_id already has is copied to the source.
         Assert.Equal(["id unique", "id not_null", "ordered_at not_null", "customer_id not_null"], gaps);
     }
 }
