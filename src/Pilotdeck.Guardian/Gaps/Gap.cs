@@ -5,7 +5,7 @@ namespace Pilotdeck.Guardian.Gaps;
 /// <param name="Model">Model name, or <c>source.table</c> for a source table.</param>
 /// <param name="Column">Column name (unquoted, as spelled in the project).</param>
 /// <param name="Test">Generic test to add: <c>unique</c>, <c>not_null</c>, <c>relationships</c>, <c>accepted_values</c> or a namespaced test learned from the project.</param>
-/// <param name="Arguments">Test arguments (<c>to</c>/<c>field</c>, <c>values</c>, …); in an incomplete gap, <c>&lt;…&gt;</c> marks what to fill in.</param>
+/// <param name="Arguments">Test arguments (<c>to</c>/<c>field</c>, <c>values</c>, …); in an incomplete gap, values starting <c>FILL_IN_</c> mark what to fill in.</param>
 /// <param name="Priority">1 (primary keys) … 5 (other columns).</param>
 /// <param name="Rule">The rule that found it: primary_key, foreign_key, accepted_values, timestamp or other.</param>
 /// <param name="Rationale">One line saying why the test matters.</param>

@@ -14,6 +14,9 @@ public static class GapDetector
 
     private static readonly IReadOnlyDictionary<string, object?> NoArguments = new Dictionary<string, object?>();
 
+    /// <summary>Prefix of the argument values an engineer must replace in an incomplete suggestion (only ever written commented out).</summary>
+    public const string FillIn = "FILL_IN_";
+
     /// <summary>Returns the gaps of the models and sources in <paramref name="scope"/>, best first, down to <see cref="GuardianOptions.Priority"/>.</summary>
     /// <param name="project">The whole project (foreign keys may point outside the scope).</param>
     /// <param name="scope">Resources to look for gaps in; models and sources are considered.</param>
@@ -114,11 +117,11 @@ public static class GapDetector
                 return references.Resolve(resource, column.Key) is { } t
                     ? [new("relationships", new Dictionary<string, object?> { ["to"] = $"ref('{t.Model.Name}')", ["field"] = t.Field },
                         $"{column.Name} references {t.Model.Name}.{t.Field}; relationships catches orphaned rows")]
-                    : [new("relationships", new Dictionary<string, object?> { ["to"] = $"ref('<model that owns {column.Name}>')", ["field"] = "<its key column>" },
+                    : [new("relationships", new Dictionary<string, object?> { ["to"] = $"ref('{FillIn}model_owning_{column.Key}')", ["field"] = $"{FillIn}its_key_column" },
                         $"{column.Name} looks like a foreign key but no upstream model has it as primary key",
                         FillIn: $"`to` (the model that owns {column.Name} as its primary key) and `field`")];
             case ColumnClass.AcceptedValues:
-                return [new("accepted_values", new Dictionary<string, object?> { ["values"] = new List<object?> { "<value>" } },
+                return [new("accepted_values", new Dictionary<string, object?> { ["values"] = new List<object?> { $"{FillIn}value" } },
                     $"{column.Name} looks like a status/type/category column; accepted_values catches unexpected values",
                     FillIn: $"`values` (every value {column.Name} may hold)")];
             case ColumnClass.Timestamp:

@@ -37,7 +37,7 @@ public sealed partial class SuggestionInvariantTests
         }
         var files = TestGenerator.Generate(project, analysis.Gaps, 5, new NoFiles()).Files;
         Assert.All(files.SelectMany(f => f.Content.Split('\n')).Where(l => !l.TrimStart().StartsWith('#')),
-            l => Assert.False(l.Contains("TODO", StringComparison.Ordinal) || l.Contains("<", StringComparison.Ordinal), l));
+            l => Assert.False(l.Contains("TODO", StringComparison.Ordinal) || l.Contains("FILL_IN", StringComparison.Ordinal), l));
     }
 
     private sealed class NoFiles : IProjectFiles

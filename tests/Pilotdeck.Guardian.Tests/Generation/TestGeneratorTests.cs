@@ -79,7 +79,7 @@ public sealed class TestGeneratorTests
         Assert.DoesNotContain("data_tests", orders);
         Assert.Contains("          - relationships:\n              to: ref('customers')\n              field: customer_id\n", orders);
         // No values are known, so the test is a commented block that `dbt parse` never sees.
-        Assert.Contains("# orders.status: fill in `values` (every value status may hold), then move under its tests: and uncomment\n# - accepted_values:\n#     values: ['<value>']\n", orders);
+        Assert.Contains("# orders.status: fill in `values` (every value status may hold), then move under its tests: and uncomment\n# - accepted_values:\n#     values: ['FILL_IN_value']\n", orders);
         Assert.DoesNotContain("\n          - accepted_values", orders);
     }
 
@@ -127,7 +127,7 @@ public sealed class TestGeneratorTests
         var result = Generate(project, GuardianAnalyzer.Analyze(project).Gaps, priority: 5, new InMemoryFiles([]));
 
         var active = result.Files.SelectMany(f => f.Content.Split('\n')).Where(l => !l.TrimStart().StartsWith('#')).ToArray();
-        Assert.DoesNotContain(active, l => l.Contains('<') || l.Contains("TODO", StringComparison.Ordinal));
+        Assert.DoesNotContain(active, l => l.Contains("FILL_IN", StringComparison.Ordinal) || l.Contains("TODO", StringComparison.Ordinal));
         var shipments = result.Files.Single(f => f.Path == "models/marts/shipments.yml");
         Assert.Equal(2, shipments.TestsToComplete);
         Assert.Contains("# shipments.carrier_id: fill in `to` (the model that owns carrier_id as its primary key) and `field`", shipments.Content);
