@@ -1,5 +1,6 @@
 using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Configuration;
+using Pilotdeck.Guardian.Coverage;
 
 namespace Pilotdeck.Guardian.Gaps;
 
@@ -55,7 +56,7 @@ public static class GapDetector
         var key = context.Keys[resource.UniqueId];
         var name = DisplayName(resource);
         if (key.IsComposite && options.Rules.PrimaryKey.Enabled && options.Rules.PrimaryKey.Priority <= options.Priority &&
-            !resource.Tests.Any(PrimaryKeyFinder.IsCombinationTest))
+            !resource.Tests.Any(CoverageCalculator.IsCombinationUnique))
         {
             var s = CompositeKeyTest.Suggest(resource, key, context.Project.InstalledPackages);
             yield return (new Gap(resource.UniqueId, name, string.Join(", ", key.Columns), s.Test, s.Arguments,

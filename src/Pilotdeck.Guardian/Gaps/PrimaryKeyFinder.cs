@@ -40,10 +40,6 @@ internal static class PrimaryKeyFinder
         return keys;
     }
 
-    /// <summary>True for tests that prove a key combination unique (dbt_utils and dbt_expectations spellings).</summary>
-    public static bool IsCombinationTest(DbtTest test) =>
-        test.TestName is "unique_combination_of_columns" or "expect_compound_columns_to_be_unique";
-
     private static KeyEvidence Declared(DbtResource resource)
     {
         if (resource.InferredPrimaryKey.Count > 0)
@@ -54,7 +50,7 @@ internal static class PrimaryKeyFinder
         {
             return new(resource.PrimaryKeyConstraint, "primary_key constraint");
         }
-        var combination = resource.Tests.FirstOrDefault(IsCombinationTest);
+        var combination = resource.Tests.FirstOrDefault(CoverageCalculator.IsCombinationUnique);
         if (combination is { Columns.Count: > 0 })
         {
             return new(combination.Columns, combination.TestName!);

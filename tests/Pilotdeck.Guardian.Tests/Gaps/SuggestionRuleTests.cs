@@ -36,9 +36,11 @@ public sealed class SuggestionRuleTests
             .Test("compound", "expect_compound_columns_to_be_unique", b.ModelId("order_items"), null,
                 new() { ["column_list"] = new[] { "order_id", "line_number" } }, testNamespace: "dbt_expectations");
 
-        var gaps = await Gaps(b);
+        var project = await b.ReadAsync();
+        var gaps = GuardianAnalyzer.Analyze(project).Gaps;
 
         Assert.DoesNotContain(gaps, g => g.Test == "unique");
+        Assert.True(Pilotdeck.Guardian.Coverage.CoverageCalculator.IsPrimaryKeyTested(project.Find(b.ModelId("order_items"))!));
     }
 
     [Fact]
