@@ -7,12 +7,27 @@ namespace Pilotdeck.Guardian;
 /// <param name="Project">What was read.</param>
 /// <param name="Coverage">Coverage of the resources in scope.</param>
 /// <param name="Gaps">Missing tests, best first, down to the priority threshold.</param>
-/// <param name="Warnings">What the reader tolerated (newer schema, stale or foreign catalog).</param>
+/// <param name="Warnings">What the reader tolerated (newer schema, stale or foreign catalog) and what the scope left out (a root project without models).</param>
+/// <param name="Scope">The filters the run used; null in results written before Guardian recorded them.</param>
 public sealed record GuardianAnalysis(
     ProjectSummary Project,
     CoverageReport Coverage,
     IReadOnlyList<Gap> Gaps,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    AnalysisScope? Scope = null);
+
+/// <summary>The filters that chose the measured resources, so two runs can be checked for comparability.</summary>
+/// <param name="IncludePackages">True when package resources were measured.</param>
+/// <param name="Include">Path filters kept.</param>
+/// <param name="Exclude">Path filters removed.</param>
+public sealed record AnalysisScope(bool IncludePackages, IReadOnlyList<string> Include, IReadOnlyList<string> Exclude)
+{
+    /// <summary>One line, e.g. <c>root project only, include models/marts</c>.</summary>
+    public string Describe() =>
+        (IncludePackages ? "with packages" : "root project only") +
+        (Include.Count > 0 ? ", include " + string.Join(" ", Include) : "") +
+        (Exclude.Count > 0 ? ", exclude " + string.Join(" ", Exclude) : "");
+}
 
 /// <summary>Inventory of the whole manifest (not only the analysis scope).</summary>
 /// <param name="Name">Root project name.</param>

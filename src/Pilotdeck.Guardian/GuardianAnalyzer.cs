@@ -29,7 +29,24 @@ public static class GuardianAnalyzer
             Summarize(project),
             CoverageCalculator.Measure(scope),
             GapDetector.Detect(project, scope, options),
-            project.Warnings);
+            [.. project.Warnings, .. ScopeWarnings(project, scope, options)],
+            new AnalysisScope(options.IncludePackages, [.. options.Include], [.. options.Exclude]));
+    }
+
+    // A root project that only wires packages together would otherwise report "nothing to measure" with no way forward.
+    private static IEnumerable<string> ScopeWarnings(DbtProject project, IReadOnlyList<DbtResource> scope, GuardianOptions options)
+    {
+        var root = project.Manifest.ProjectName;
+        if (options.IncludePackages || root is null || scope.Any(r => r.ResourceType == DbtResourceType.Model))
+        {
+            yield break;
+        }
+        var packageModels = project.Resources.Where(r => r.ResourceType == DbtResourceType.Model && r.PackageName != root).ToArray();
+        if (packageModels.Length > 0 && !project.Resources.Any(r => r.ResourceType == DbtResourceType.Model && r.PackageName == root))
+        {
+            var packages = packageModels.Select(m => m.PackageName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            yield return $"the root project {root} has no models of its own; its packages ({string.Join(", ", packages)}) hold {packageModels.Length} models. Run with --include-packages to measure them.";
+        }
     }
 
     /// <summary>The resources the options select: root package unless <see cref="GuardianOptions.IncludePackages"/>, then the path filters.</summary>

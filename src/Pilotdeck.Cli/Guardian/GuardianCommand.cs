@@ -55,6 +55,11 @@ public sealed class GuardianCommand
         Description = "A previous `analyze --format json` output: show the coverage delta and new gaps.",
     };
 
+    private readonly Option<bool> ExpandOption = new("--expand")
+    {
+        Description = "List every generic not_null gap (priority 5, columns with no tests) instead of one row per model.",
+    };
+
     private readonly Option<bool> MergeOption = new("--merge")
     {
         Description = "Write the tests into the project: merged into each model's YAML, or a new <model>.yml beside it.",
@@ -100,7 +105,7 @@ public sealed class GuardianCommand
         var command = new Command("analyze", "Measure test coverage and list the missing tests that matter, ranked.")
         {
             PathArgument, FormatOption, ConfigOption, IncludeOption, ExcludeOption, IncludePackagesOption,
-            PriorityOption, FailUnderOption, FailMetricOption, CompareOption,
+            PriorityOption, FailUnderOption, FailMetricOption, CompareOption, ExpandOption,
         };
         command.SetAction((parse, ct) => Run(parse, async (output) =>
         {
@@ -114,7 +119,7 @@ public sealed class GuardianCommand
             {
                 comparison = AnalysisComparison.Compare(ReadPrevious(previousPath), analysis);
             }
-            GuardianRenderer.Analysis(output, parse.GetValue(FormatOption)!, analysis, comparison, options);
+            GuardianRenderer.Analysis(output, parse.GetValue(FormatOption)!, analysis, comparison, options, parse.GetValue(ExpandOption));
 
             if (parse.GetValue(FailUnderOption) is { } threshold)
             {
@@ -126,6 +131,13 @@ public sealed class GuardianCommand
                     "unit" => analysis.Coverage.UnitTests,
                     _ => analysis.Coverage.Columns,
                 };
+                if (!figure.IsMeasurable)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine(
+                        $"{metric} coverage is n/a: there is nothing to measure ({figure.Total} in scope), so --fail-under {threshold:0.##}% cannot pass. " +
+                        "Check --include/--exclude, or --include-packages when the models live in packages.");
+                    return ExitCodes.BelowThreshold;
+                }
                 if (figure.Percent < threshold)
                 {
                     parse.InvocationConfiguration.Error.WriteLine(
@@ -159,16 +171,7 @@ public sealed class GuardianCommand
             var outputDirectory = parse.GetValue(OutputOption);
             if (parse.GetValue(MergeOption) || outputDirectory is not null)
             {
-                foreach (var file in result.Files)
-                {
-                    var target = outputDirectory is null
-                        ? location.FullPath(file.Path)
-                        : Path.Combine(Path.GetFullPath(outputDirectory), file.Path.Replace('/', Path.DirectorySeparatorChar));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    await File.WriteAllTextAsync(target, file.Content, ct);
-                    output.WriteLine($"{(file.IsNew ? "created" : "updated")} {target} (+{file.TestsAdded} tests)");
-                }
-                output.WriteLine($"{result.TestsAdded} tests in {result.Files.Count} files. Run `dbt parse` and `pilotdeck guardian analyze` to see the new coverage.");
+                await GeneratedFileWriter.WriteAsync(output, result, location, outputDirectory, ct);
             }
             else
             {

@@ -3,6 +3,7 @@ using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Comparison;
 using Pilotdeck.Guardian.Configuration;
 using Pilotdeck.Guardian.Coverage;
+using Pilotdeck.Guardian.Gaps;
 using Pilotdeck.Guardian.Generation;
 
 namespace Pilotdeck.Cli.Guardian;
@@ -13,9 +14,10 @@ internal static class GuardianRenderer
     private sealed record AnalyzeOutput(
         ProjectSummary Project,
         CoverageReport Coverage,
-        IReadOnlyList<Pilotdeck.Guardian.Gaps.Gap> Gaps,
+        IReadOnlyList<Gap> Gaps,
         IReadOnlyList<string> Warnings,
-        AnalysisComparison? Comparison);
+        AnalysisComparison? Comparison,
+        AnalysisScope? Scope);
 
     private sealed record InfoOutput(string Manifest, string? Catalog, ProjectSummary Project, IReadOnlyList<string> Warnings);
 
@@ -47,11 +49,11 @@ internal static class GuardianRenderer
         Warnings(output, warnings);
     }
 
-    public static void Analysis(TextWriter output, string format, GuardianAnalysis analysis, AnalysisComparison? comparison, GuardianOptions options)
+    public static void Analysis(TextWriter output, string format, GuardianAnalysis analysis, AnalysisComparison? comparison, GuardianOptions options, bool expand)
     {
         if (format == "json")
         {
-            output.WriteLine(GuardianJson.Serialize(new AnalyzeOutput(analysis.Project, analysis.Coverage, analysis.Gaps, analysis.Warnings, comparison)));
+            output.WriteLine(GuardianJson.Serialize(new AnalyzeOutput(analysis.Project, analysis.Coverage, analysis.Gaps, analysis.Warnings, comparison, analysis.Scope)));
             return;
         }
         var md = format == "markdown";
@@ -64,20 +66,20 @@ internal static class GuardianRenderer
         var figures = new[] { ("columns", c.Columns), ("models", c.Models), ("primary keys", c.PrimaryKeys), ("unit tests", c.UnitTests) };
         Table(output, md, header, figures.Select((f, i) =>
         {
-            string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2.Percent)];
+            string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2)];
             return delta is null ? row : [.. row, Signed(delta[i].Change)];
         }).ToArray());
 
         Heading(output, md, "By directory", level: 3);
         Table(output, md, ["directory", "resources tested", "columns tested", "column %"],
-            c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns.Percent) }).ToArray());
+            c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns) }).ToArray());
 
         if (c.ResourceTypes.Count > 1 || c.Packages.Count > 1)
         {
             Heading(output, md, "By resource type and package", level: 3);
             Table(output, md, ["group", "resources tested", "columns tested", "column %"],
-                c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) })
-                    .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns.Percent) }))
+                c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) })
+                    .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) }))
                     .ToArray());
         }
 
@@ -89,13 +91,13 @@ internal static class GuardianRenderer
         if (gaps.Count > 0)
         {
             Table(output, md, ["P", "model", "column", "test", "why"],
-                gaps.Select(g => new[] { Num(g.Priority), g.Model, g.Column, TestLabel(g), g.Rationale }).ToArray());
+                GapRows.Build(gaps, expand).Select(r => new[] { Num(r.Priority), r.Model, r.Column, r.Members.Count == 1 ? TestLabel(r.Members[0]) : r.Test, r.Rationale }).ToArray());
         }
         else
         {
             output.WriteLine("None.");
         }
-        Warnings(output, analysis.Warnings);
+        Warnings(output, [.. analysis.Warnings, .. (comparison?.Warnings ?? []).Select(w => "compare: " + w)]);
     }
 
     public static void Preview(TextWriter output, GenerationResult result)
@@ -107,14 +109,20 @@ internal static class GuardianRenderer
         }
         foreach (var file in result.Files)
         {
-            if (file.IsNew)
+            var counts = Counts(file);
+            if (file.OriginalUnread)
             {
-                output.WriteLine($"# new file {file.Path} (+{file.TestsAdded} tests)");
+                output.WriteLine($"# preview — your file {file.Path} exists, merge by hand ({counts}); it is not on disk here, so these are only the new entries");
+                output.Write(file.Content);
+            }
+            else if (file.IsNew)
+            {
+                output.WriteLine($"# new file {file.Path} ({counts})");
                 output.Write(file.Content);
             }
             else
             {
-                output.WriteLine($"# merge into {file.Path} (+{file.TestsAdded} tests)");
+                output.WriteLine($"# merge into {file.Path} ({counts})");
                 foreach (var (line, text) in AddedLines(file.Original!, file.Content))
                 {
                     output.WriteLine($"+{line,5}: {text}");
@@ -124,6 +132,10 @@ internal static class GuardianRenderer
         }
         output.WriteLine($"# {result.TestsAdded} tests in {result.Files.Count} files. Apply with --merge, or write copies with --output <dir>.");
     }
+
+    /// <summary>"+3 tests, 1 to complete by hand".</summary>
+    public static string Counts(FileChange file) =>
+        file.TestsToComplete == 0 ? $"+{file.TestsAdded} tests" : $"+{file.TestsAdded} tests, {file.TestsToComplete} to complete by hand";
 
     // Merges only insert lines, so a two-pointer walk recovers what was added and where.
     private static IEnumerable<(int Line, string Text)> AddedLines(string before, string after)
@@ -144,11 +156,11 @@ internal static class GuardianRenderer
         }
     }
 
-    private static string TestLabel(Pilotdeck.Guardian.Gaps.Gap gap)
+    private static string TestLabel(Gap gap)
     {
-        if (gap.Arguments.Count == 0)
+        if (!gap.IsComplete)
         {
-            return gap.Test;
+            return $"{gap.Test} (fill in)";
         }
         if (gap.Arguments.TryGetValue("to", out var to) && gap.Arguments.TryGetValue("field", out var field))
         {
@@ -190,7 +202,7 @@ internal static class GuardianRenderer
     }
 
     private static bool IsNumericColumn(string[][] rows, int column) =>
-        rows.Length > 0 && rows.All(r => r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±'));
+        rows.Length > 0 && rows.All(r => r[column] == "n/a" || (r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±')));
 
     private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
 
@@ -204,12 +216,15 @@ internal static class GuardianRenderer
 
     private static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Pct(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>"52.0", or "n/a" when there is nothing to measure (never a flattering 100).</summary>
+    public static string Pct(CoverageFigure figure) =>
+        figure.Measured is { } percent ? percent.ToString("0.0", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string Signed(double value) => value switch
+    private static string Signed(double? value) => value switch
     {
-        > 0.05 => "+" + value.ToString("0.0", CultureInfo.InvariantCulture),
-        < -0.05 => value.ToString("0.0", CultureInfo.InvariantCulture),
+        null => "n/a",
+        > 0.05 => "+" + value.Value.ToString("0.0", CultureInfo.InvariantCulture),
+        < -0.05 => value.Value.ToString("0.0", CultureInfo.InvariantCulture),
         _ => "±0.0",
     };
 }

@@ -24,4 +24,11 @@ public static class ColumnName
     /// (Snowflake upper-cases, Postgres lower-cases), so YAML, tests and catalog disagree on case.
     /// </summary>
     public static string Normalize(string name) => StripQuotes(name).ToLowerInvariant();
+
+    /// <summary>True for a plain column name; false for an expression such as <c>a || '-' || b</c>.</summary>
+    public static bool IsIdentifier(string name)
+    {
+        var bare = StripQuotes(name);
+        return bare.Length > 0 && bare.All(c => char.IsLetterOrDigit(c) || c is '_' or '$');
+    }
 }

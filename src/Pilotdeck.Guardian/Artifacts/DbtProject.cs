@@ -78,6 +78,18 @@ public sealed class DbtResource
     /// <summary>Normalized columns of a <c>primary_key</c> constraint (model- or column-level); empty when none.</summary>
     public IReadOnlyList<string> PrimaryKeyConstraint { get; init; } = [];
 
+    /// <summary>Normalized columns of the incremental <c>unique_key</c> config (string or list); empty when none or an expression.</summary>
+    public IReadOnlyList<string> UniqueKey { get; init; } = [];
+
+    /// <summary>The <c>materialized</c> config (<c>table</c>, <c>incremental</c>, …); null when not set.</summary>
+    public string? Materialized { get; init; }
+
+    /// <summary>True when the model's SQL filters rows (WHERE, QUALIFY, HAVING, LIMIT), so it may hold only some keys.</summary>
+    public bool IsFiltered { get; init; }
+
+    /// <summary>Unique ids of the nodes this resource selects from (<c>depends_on.nodes</c>).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
     /// <summary>Columns in declaration order, then warehouse-only columns in catalog order.</summary>
     public IReadOnlyList<DbtColumn> Columns => _columns;
 
@@ -131,6 +143,9 @@ public sealed class DbtColumn
 
     /// <summary>The declared <c>data_type</c>, else the warehouse type from the catalog.</summary>
     public string? DataType { get; internal set; }
+
+    /// <summary>The type the catalog reports in the warehouse; null without a catalog.</summary>
+    public string? WarehouseType { get; internal set; }
 
     /// <summary>Enabled tests that cover this column (single- and multi-column).</summary>
     public List<DbtTest> Tests { get; } = [];
@@ -190,6 +205,9 @@ public sealed class DbtProject
 
     /// <summary>Things the reader tolerated but the user should know (newer schema, stale catalog, …).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Packages whose tests or macros the manifest holds (<c>dbt_utils</c>, <c>dbt_expectations</c>, …), so suggestions only use installed ones.</summary>
+    public IReadOnlySet<string> InstalledPackages { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Looks a resource up by unique id.</summary>
     public DbtResource? Find(string uniqueId) => ById.GetValueOrDefault(uniqueId);

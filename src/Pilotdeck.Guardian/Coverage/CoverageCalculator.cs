@@ -35,13 +35,17 @@ public static class CoverageCalculator
                 return true;
             }
         }
-        if (resource.Tests.Any(t => t.TestName == "unique_combination_of_columns"))
+        if (resource.Tests.Any(IsCombinationUnique))
         {
             return true;
         }
         return resource.PrimaryKeyConstraint.Count == 1 &&
                resource.FindColumn(resource.PrimaryKeyConstraint[0])?.Tests.Any(IsUnique) == true;
     }
+
+    /// <summary>True for tests that prove a key combination unique (dbt_utils and dbt_expectations spellings).</summary>
+    public static bool IsCombinationUnique(DbtTest test) =>
+        test.TestName is "unique_combination_of_columns" or "expect_compound_columns_to_be_unique";
 
     /// <summary>True for dbt's built-in <c>unique</c> test.</summary>
     public static bool IsUnique(DbtTest test) => test.QualifiedName == "unique";

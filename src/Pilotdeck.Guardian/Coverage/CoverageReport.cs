@@ -5,8 +5,14 @@ namespace Pilotdeck.Guardian.Coverage;
 /// <param name="Total">All items.</param>
 public sealed record CoverageFigure(int Covered, int Total)
 {
-    /// <summary>Percent covered, 0–100; 100 when there is nothing to cover.</summary>
-    public double Percent => Total == 0 ? 100 : Covered * 100.0 / Total;
+    /// <summary>False when there is nothing to measure (no models, no columns): the figure is "n/a", not 100 %.</summary>
+    public bool IsMeasurable => Total > 0;
+
+    /// <summary>Percent covered, 0–100; null when <see cref="IsMeasurable"/> is false.</summary>
+    public double? Measured => IsMeasurable ? Covered * 100.0 / Total : null;
+
+    /// <summary>Percent covered, 0–100; 0 when there is nothing to measure — check <see cref="IsMeasurable"/> before showing it.</summary>
+    public double Percent => Measured ?? 0;
 }
 
 /// <summary>Coverage of one resource (model, source, seed or snapshot).</summary>

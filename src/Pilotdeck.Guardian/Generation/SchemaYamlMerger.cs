@@ -3,118 +3,103 @@ using Pilotdeck.Guardian.Artifacts;
 
 namespace Pilotdeck.Guardian.Generation;
 
+/// <summary>One step from the top of a property file down to where tests go: a list key and the name of an item in it.</summary>
+/// <param name="ListKey"><c>models</c>, <c>sources</c>, <c>tables</c> or <c>columns</c>.</param>
+/// <param name="Name">The <c>name:</c> of the item.</param>
+public sealed record YamlStep(string ListKey, string Name);
+
 /// <summary>
-/// Adds tests to an existing schema.yml as a text edit: new lines are inserted at the right
+/// Adds tests to an existing property file as a text edit: new lines are inserted at the right
 /// place with the file's own indentation, so comments, key order, quoting and blank lines stay
-/// exactly as they were. Tests already written in the file are not added again.
+/// exactly as they were. Tests already written in the file are not added again. The same walk
+/// serves models (<c>models → name</c>), sources (<c>sources → name → tables → name</c>), and
+/// either with a column step (column tests) or without (model-level tests).
 /// </summary>
 internal static class SchemaYamlMerger
 {
     public sealed record Result(string Text, int Added, IReadOnlyList<string> Warnings);
 
-    public static Result Merge(string text, string path, string section, string model, IReadOnlyList<(string Column, IReadOnlyList<TestSpec> Tests)> columns, YamlDialect dialect)
+    public static Result Merge(string text, string path, IReadOnlyList<(IReadOnlyList<YamlStep> Steps, TestSpec Test)> tests, YamlDialect dialect)
     {
         var crlf = text.Contains("\r\n", StringComparison.Ordinal);
         var work = crlf ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
         var added = 0;
         var warnings = new List<string>();
-        foreach (var (column, tests) in columns)
+        foreach (var (steps, test) in tests)
         {
-            foreach (var test in tests)
+            var (next, problem) = AddTest(work, steps, test, dialect);
+            if (problem is not null)
             {
-                var (next, outcome) = AddTest(work, section, model, column, test, dialect);
-                if (outcome is { } problem)
-                {
-                    warnings.Add($"{path}: {problem}; add {test.Name} on {model}.{column} by hand.");
-                    continue;
-                }
-                added += next.Length == work.Length ? 0 : 1;
-                work = next;
+                warnings.Add($"{path}: {problem}; add {test.Name} on {string.Join(".", steps.Select(s => s.Name))} by hand.");
+                continue;
             }
+            added += next.Length == work.Length ? 0 : 1;
+            work = next;
         }
         return new Result(crlf ? work.Replace("\n", "\r\n", StringComparison.Ordinal) : work, added, warnings);
     }
 
-    private static (string Text, string? Problem) AddTest(string text, string section, string model, string column, TestSpec test, YamlDialect dialect)
+    private static (string Text, string? Problem) AddTest(string text, IReadOnlyList<YamlStep> steps, TestSpec test, YamlDialect dialect)
     {
         var sb = new StringBuilder();
         var root = YamlOutline.Parse(text);
         if (root is null || root is YamlScalarNode { IsNull: true })
         {
-            sb.Append("version: 2\n\n").Append(section).Append(":\n");
-            SchemaYamlWriter.Model(sb, 2, model, [(column, [test])], dialect);
+            sb.Append("version: 2\n\n").Append(steps[0].ListKey).Append(":\n");
+            SchemaYamlWriter.Item(sb, 2, steps, test, dialect);
             return (text.TrimEnd() is { Length: > 0 } prefix ? prefix + "\n" + sb : sb.ToString(), null);
         }
-        if (root is not YamlMappingNode { IsFlow: false } top)
+        if (root is not YamlMappingNode { IsFlow: false } node)
         {
             return (text, "the file is not a YAML mapping");
         }
 
-        var sectionEntry = top.Entry(section);
-        if (sectionEntry is not { } entry)
+        for (var i = 0; i < steps.Count; i++)
         {
-            sb.Append('\n').Append(section).Append(":\n");
-            SchemaYamlWriter.Model(sb, 2, model, [(column, [test])], dialect);
-            return (AppendAtEnd(text, sb.ToString()), null);
+            var rest = steps.Skip(i).ToArray();
+            var listKey = steps[i].ListKey;
+            if (node.Entry(listKey) is not { } entry)
+            {
+                var keyColumn = node == root ? 0 : ColumnOf(text, node.Start);
+                sb.Append(node == root ? "\n" : "").Append(' ', keyColumn).Append(listKey).Append(":\n");
+                SchemaYamlWriter.Item(sb, keyColumn + 2, rest, test, dialect);
+                return (node == root ? AppendAtEnd(text, sb.ToString()) : InsertAfterLine(text, node.ContentEnd, sb.ToString()), null);
+            }
+            if (entry.Value is YamlScalarNode { IsNull: true })
+            {
+                SchemaYamlWriter.Item(sb, ColumnOf(text, entry.Key.Start) + 2, rest, test, dialect);
+                return (InsertAfterLine(text, entry.Key.ContentEnd, sb.ToString()), null);
+            }
+            if (entry.Value is not YamlSequenceNode { IsFlow: false } list)
+            {
+                return (text, $"'{listKey}:' is not a block list");
+            }
+            var item = list.Items.OfType<YamlMappingNode>().FirstOrDefault(m => NameIs(m, steps[i].Name));
+            if (item is null)
+            {
+                SchemaYamlWriter.Item(sb, DashColumn(text, list), rest, test, dialect);
+                return (InsertAfterLine(text, list.ContentEnd, sb.ToString()), null);
+            }
+            if (item.IsFlow)
+            {
+                return (text, $"{steps[i].Name} is written in flow style");
+            }
+            node = item;
         }
-        if (entry.Value is YamlScalarNode { IsNull: true })
-        {
-            SchemaYamlWriter.Model(sb, ColumnOf(text, entry.Key.Start) + 2, model, [(column, [test])], dialect);
-            return (InsertAfterLine(text, entry.Key.ContentEnd, sb.ToString()), null);
-        }
-        if (entry.Value is not YamlSequenceNode { IsFlow: false } models)
-        {
-            return (text, $"'{section}:' is not a block list");
-        }
+        return AddToTests(text, node, test, dialect);
+    }
 
-        var modelNode = models.Items.OfType<YamlMappingNode>().FirstOrDefault(m => NameIs(m, model));
-        if (modelNode is null)
-        {
-            SchemaYamlWriter.Model(sb, DashColumn(text, models), model, [(column, [test])], dialect);
-            return (InsertAfterLine(text, models.ContentEnd, sb.ToString()), null);
-        }
-        if (modelNode.IsFlow)
-        {
-            return (text, $"model {model} is written in flow style");
-        }
-
-        var columnsEntry = modelNode.Entry("columns");
-        if (columnsEntry is not { } cols)
-        {
-            var keyColumn = ColumnOf(text, modelNode.Start);
-            sb.Append(' ', keyColumn).Append("columns:\n");
-            SchemaYamlWriter.Column(sb, keyColumn + 2, column, [test], dialect);
-            return (InsertAfterLine(text, modelNode.ContentEnd, sb.ToString()), null);
-        }
-        if (cols.Value is YamlScalarNode { IsNull: true })
-        {
-            SchemaYamlWriter.Column(sb, ColumnOf(text, cols.Key.Start) + 2, column, [test], dialect);
-            return (InsertAfterLine(text, cols.Key.ContentEnd, sb.ToString()), null);
-        }
-        if (cols.Value is not YamlSequenceNode { IsFlow: false } columnList)
-        {
-            return (text, $"columns of {model} are not a block list");
-        }
-
-        var columnNode = columnList.Items.OfType<YamlMappingNode>().FirstOrDefault(c => NameIs(c, column));
-        if (columnNode is null)
-        {
-            SchemaYamlWriter.Column(sb, DashColumn(text, columnList), column, [test], dialect);
-            return (InsertAfterLine(text, columnList.ContentEnd, sb.ToString()), null);
-        }
-        if (columnNode.IsFlow)
-        {
-            return (text, $"column {model}.{column} is written in flow style");
-        }
-
-        // Keep whichever key the column already uses; dbt accepts both.
-        var testsEntry = columnNode.Entry(dialect.TestsKey) ?? columnNode.Entry("data_tests") ?? columnNode.Entry("tests");
+    private static (string Text, string? Problem) AddToTests(string text, YamlMappingNode owner, TestSpec test, YamlDialect dialect)
+    {
+        var sb = new StringBuilder();
+        // Keep whichever key the entry already uses; dbt accepts both.
+        var testsEntry = owner.Entry(dialect.TestsKey) ?? owner.Entry("data_tests") ?? owner.Entry("tests");
         if (testsEntry is not { } testsKv)
         {
-            var keyColumn = ColumnOf(text, columnNode.Start);
+            var keyColumn = ColumnOf(text, owner.Start);
             sb.Append(' ', keyColumn).Append(dialect.TestsKey).Append(":\n");
             SchemaYamlWriter.Test(sb, keyColumn + 2, test, dialect);
-            return (InsertAfterLine(text, columnNode.ContentEnd, sb.ToString()), null);
+            return (InsertAfterLine(text, owner.ContentEnd, sb.ToString()), null);
         }
         if (testsKv.Value is YamlScalarNode { IsNull: true })
         {
@@ -123,7 +108,7 @@ internal static class SchemaYamlMerger
         }
         if (testsKv.Value is not YamlSequenceNode tests)
         {
-            return (text, $"tests of {model}.{column} are not a list");
+            return (text, "its tests are not a list");
         }
         if (tests.Items.Any(t => TestNameOf(t) is { } name && string.Equals(name, test.Name, StringComparison.OrdinalIgnoreCase)))
         {

@@ -14,10 +14,15 @@ public sealed record TestSpec(string Name, IReadOnlyDictionary<string, object?> 
 /// <param name="UseArgumentsBlock">True for dbt ≥ 1.10: test inputs nest under <c>arguments:</c>.</param>
 public sealed record YamlDialect(string TestsKey, bool UseArgumentsBlock)
 {
-    /// <summary>The dialect for a dbt release; unknown versions get the current one.</summary>
-    public static YamlDialect For(Version? dbtRelease) => dbtRelease switch
+    /// <summary>
+    /// The dialect for a dbt release. Unknown versions get the oldest form every dbt accepts
+    /// (<c>tests:</c>, inputs inline): dbt &lt; 1.10 would read an <c>arguments:</c> block as an
+    /// argument named "arguments"; a v12 manifest (dbt ≥ 1.8) still allows <c>data_tests</c>.
+    /// </summary>
+    public static YamlDialect For(Version? dbtRelease, int? schemaVersion = null) => dbtRelease switch
     {
-        null => new YamlDialect("data_tests", true),
+        null when schemaVersion >= 12 => new YamlDialect("data_tests", false),
+        null => new YamlDialect("tests", false),
         { Major: 0 } => new YamlDialect("tests", false),
         { Major: 1, Minor: < 8 } => new YamlDialect("tests", false),
         { Major: 1, Minor: < 10 } => new YamlDialect("data_tests", false),
@@ -28,24 +33,18 @@ public sealed record YamlDialect(string TestsKey, bool UseArgumentsBlock)
 /// <summary>Renders schema.yml fragments at a given indentation.</summary>
 internal static partial class SchemaYamlWriter
 {
-    public static void Model(StringBuilder sb, int dash, string model, IEnumerable<(string Column, IReadOnlyList<TestSpec> Tests)> columns, YamlDialect dialect)
+    /// <summary>Writes a list item for <paramref name="steps"/>[0] and, nested inside it, the remaining steps and the test.</summary>
+    public static void Item(StringBuilder sb, int dash, IReadOnlyList<YamlStep> steps, TestSpec test, YamlDialect dialect)
     {
-        Line(sb, dash, $"- name: {Scalar(model)}");
-        Line(sb, dash + 2, "columns:");
-        foreach (var (column, tests) in columns)
+        Line(sb, dash, $"- name: {Scalar(steps[0].Name)}");
+        if (steps.Count > 1)
         {
-            Column(sb, dash + 4, column, tests, dialect);
+            Line(sb, dash + 2, $"{steps[1].ListKey}:");
+            Item(sb, dash + 4, steps.Skip(1).ToArray(), test, dialect);
+            return;
         }
-    }
-
-    public static void Column(StringBuilder sb, int dash, string column, IReadOnlyList<TestSpec> tests, YamlDialect dialect)
-    {
-        Line(sb, dash, $"- name: {Scalar(column)}");
         Line(sb, dash + 2, $"{dialect.TestsKey}:");
-        foreach (var test in tests)
-        {
-            Test(sb, dash + 4, test, dialect);
-        }
+        Test(sb, dash + 4, test, dialect);
     }
 
     public static void Test(StringBuilder sb, int dash, TestSpec test, YamlDialect dialect)
@@ -65,6 +64,19 @@ internal static partial class SchemaYamlWriter
         foreach (var (key, value) in test.Arguments.OrderBy(a => ArgumentOrder(a.Key)).ThenBy(a => a.Key, StringComparer.Ordinal))
         {
             Line(sb, indent, $"{key}: {Value(value)}");
+        }
+    }
+
+    /// <summary>An incomplete test as comments: what to fill in, where it goes, and the test to uncomment.</summary>
+    public static void Commented(StringBuilder sb, string location, TestSpec test, string fillIn, YamlDialect dialect)
+    {
+        var block = new StringBuilder();
+        Test(block, 1, test, dialect);
+        sb.Append("# ").Append(location).Append(": fill in ").Append(fillIn).Append(", then move under its ")
+            .Append(dialect.TestsKey).Append(": and uncomment\n");
+        foreach (var line in block.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            sb.Append('#').Append(line).Append('\n');
         }
     }
 

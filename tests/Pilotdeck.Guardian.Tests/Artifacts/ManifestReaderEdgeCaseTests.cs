@@ -137,13 +137,14 @@ public sealed class ManifestReaderEdgeCaseTests
     }
 
     [Fact]
-    public async Task AnalyzeAsync_EmptyProject_ReportsZeroOfZeroAndNoGaps()
+    public async Task AnalyzeAsync_EmptyProject_ReportsNothingMeasurableAndNoGaps()
     {
         var analysis = await GuardianAnalyzer.AnalyzeAsync(new ManifestBuilder().Stream(), null);
 
         Assert.Equal(0, analysis.Coverage.Columns.Total);
         Assert.Equal(0, analysis.Coverage.Models.Total);
-        Assert.Equal(100, analysis.Coverage.Columns.Percent);
+        Assert.False(analysis.Coverage.Columns.IsMeasurable);
+        Assert.Null(analysis.Coverage.Columns.Measured);
         Assert.Empty(analysis.Gaps);
     }
 

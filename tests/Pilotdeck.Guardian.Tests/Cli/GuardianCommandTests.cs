@@ -45,12 +45,12 @@ public sealed class GuardianCommandTests : IDisposable
         UseManifest("v12/jaffle_shop/manifest_1.10.json");
 
         var pass = await Run("guardian", "analyze", Path.Combine(_project, "target"), "--fail-under", "50");
-        var fail = await Run("guardian", "analyze", _project, "--fail-under", "60");
+        var fail = await Run("guardian", "analyze", _project, "--fail-under", "70");
         var failModels = await Run("guardian", "analyze", _project, "--fail-under", "70", "--fail-metric", "model");
 
         Assert.Equal(0, pass.Exit);
         Assert.Equal(1, fail.Exit);
-        Assert.Contains("column coverage 52.0% is below --fail-under 60%", fail.Err);
+        Assert.Contains("column coverage 68.0% is below --fail-under 70%", fail.Err);
         Assert.Equal(1, failModels.Exit);
     }
 
@@ -65,9 +65,10 @@ public sealed class GuardianCommandTests : IDisposable
         var (exit, output, _) = await Run("guardian", "analyze", _project, "--compare", previous, "--format", "markdown");
 
         Assert.Equal(0, exit);
-        // 92.9% → 52.0% column coverage; all 13 gaps of the 1.10 project are new, the v4 one is resolved.
-        Assert.Contains("| columns | 13 | 25 | 52.0 | -40.9 |", output);
-        Assert.Contains("### New gaps: 13 (1 resolved since the previous run)", output);
+        // 92.9% → 68.0% column coverage; all 9 gaps of the 1.10 project are new, the v4 one is resolved.
+        Assert.Contains("| columns | 17 | 25 | 68.0 | -24.9 |", output);
+        Assert.Contains("### New gaps: 9 (1 resolved since the previous run)", output);
+        Assert.DoesNotContain("compare:", output);
     }
 
     [Fact]
@@ -121,6 +122,9 @@ public sealed class GuardianCommandTests : IDisposable
         Assert.Equal(0, merged.Exit);
         Assert.StartsWith("# orders\nmodels:\n  - name: orders\n    columns:\n      - name: ordered_at  # when\n        data_tests:\n          - not_null\n", await File.ReadAllTextAsync(yaml));
         Assert.Contains("0 tests in 0 files", again.Out);
+        Assert.Contains("skipped models/marts/customers.yml: your file exists", merged.Out);
+        Assert.Contains("# preview — your file models/marts/customers.yml exists, merge by hand", preview.Out);
+        DbtSchemas.AssertValid(await File.ReadAllTextAsync(yaml), Pilotdeck.Guardian.Generation.YamlDialect.For(new Version(1, 10)), yaml);
     }
 
     [Fact]
@@ -132,5 +136,33 @@ public sealed class GuardianCommandTests : IDisposable
 
         Assert.NotEqual(0, exit);
         Assert.Contains("between 1 and 5", error);
+    }
+
+    [Fact]
+    public async Task Analyze_NothingToMeasure_PrintsNotApplicableAndFailUnderFails()
+    {
+        Directory.CreateDirectory(Path.Combine(_project, "target"));
+        var b = new ManifestBuilder();
+        b.Model("orders", []).Model("customers", []);
+        await File.WriteAllTextAsync(Path.Combine(_project, "target", "manifest.json"), b.Json());
+
+        var table = await Run("guardian", "analyze", _project);
+        var gate = await Run("guardian", "analyze", _project, "--fail-under", "50");
+
+        Assert.Matches(@"columns\s+0\s+0\s+n/a", table.Out);
+        Assert.Equal(1, gate.Exit);
+        Assert.Contains("column coverage is n/a", gate.Err);
+    }
+
+    [Fact]
+    public async Task Analyze_Expand_ListsEveryGenericNotNullGap()
+    {
+        UseManifest("v12/jaffle_shop/manifest_1.10.json");
+
+        var compact = await Run("guardian", "analyze", _project, "--format", "markdown");
+        var expanded = await Run("guardian", "analyze", _project, "--format", "markdown", "--expand");
+
+        Assert.Contains("| 5 | orders | 3 columns | not_null | no tests on order_cost, is_food_order, is_drink_order (--expand lists them) |", compact.Out);
+        Assert.Contains("| 5 | orders | is_food_order | not_null | is_food_order has no tests |", expanded.Out);
     }
 }

@@ -1,4 +1,5 @@
 using Pilotdeck.Guardian.Generation;
+using Pilotdeck.Guardian.Tests.TestSupport;
 
 namespace Pilotdeck.Guardian.Tests.Generation;
 
@@ -24,12 +25,22 @@ public sealed class SchemaYamlMergerTests
           - name: untouched
         """;
 
+    // Every merged file must still be one dbt accepts.
+    private static SchemaYamlMerger.Result MergeColumns(string text, string path, string model, IReadOnlyList<(string Column, IReadOnlyList<TestSpec> Tests)> columns, YamlDialect dialect)
+    {
+        var result = SchemaYamlMerger.Merge(text, path,
+            columns.SelectMany(c => c.Tests.Select(t => ((IReadOnlyList<YamlStep>)[new YamlStep("models", model), new YamlStep("columns", c.Column)], t))).ToArray(),
+            dialect);
+        DbtSchemas.AssertValid(result.Text, dialect, path);
+        return result;
+    }
+
     private static TestSpec NotNull => new("not_null", new Dictionary<string, object?>());
 
     [Fact]
     public void Merge_FileWithCommentsAndOddKeyOrder_KeepsEveryOriginalLineAndAddsTests()
     {
-        var result = SchemaYamlMerger.Merge(Commented, "orders.yml", "models", "orders",
+        var result = MergeColumns(Commented, "orders.yml", "orders",
         [
             ("order_id", [NotNull]),
             ("status", [new TestSpec("accepted_values", new Dictionary<string, object?> { ["values"] = new List<object?> { "placed", "shipped" } })]),
@@ -70,9 +81,9 @@ public sealed class SchemaYamlMergerTests
     public void Merge_RunTwice_AddsNothingTheSecondTime()
     {
         (string, IReadOnlyList<TestSpec>)[] columns = [("order_id", [NotNull]), ("amount", [NotNull])];
-        var once = SchemaYamlMerger.Merge(Commented, "orders.yml", "models", "orders", columns, Dbt110);
+        var once = MergeColumns(Commented, "orders.yml", "orders", columns, Dbt110);
 
-        var twice = SchemaYamlMerger.Merge(once.Text, "orders.yml", "models", "orders", columns, Dbt110);
+        var twice = MergeColumns(once.Text, "orders.yml", "orders", columns, Dbt110);
 
         Assert.Equal(once.Text, twice.Text);
         Assert.Equal(0, twice.Added);
@@ -81,7 +92,7 @@ public sealed class SchemaYamlMergerTests
     [Fact]
     public void Merge_ModelMissingFromFile_AppendsItToTheModelsList()
     {
-        var result = SchemaYamlMerger.Merge(Commented, "orders.yml", "models", "payments", [("payment_id", [NotNull])], Dbt110);
+        var result = MergeColumns(Commented, "orders.yml", "payments", [("payment_id", [NotNull])], Dbt110);
 
         Assert.EndsWith("""
               - name: untouched
@@ -99,7 +110,7 @@ public sealed class SchemaYamlMergerTests
     {
         var yaml = "models:\n  - name: orders\n    columns:\n      - name: order_id\n        tests: [unique]\n";
 
-        var result = SchemaYamlMerger.Merge(yaml, "o.yml", "models", "orders", [("order_id", [NotNull])], Dbt110);
+        var result = MergeColumns(yaml, "o.yml", "orders", [("order_id", [NotNull])], Dbt110);
 
         Assert.Equal("models:\n  - name: orders\n    columns:\n      - name: order_id\n        tests: [unique, not_null]\n", result.Text);
     }
@@ -109,7 +120,7 @@ public sealed class SchemaYamlMergerTests
     {
         var yaml = "models:\r\n  - name: orders\r\n";
 
-        var result = SchemaYamlMerger.Merge(yaml, "o.yml", "models", "orders", [("order_id", [NotNull])], YamlDialect.For(new Version(1, 7)));
+        var result = MergeColumns(yaml, "o.yml", "orders", [("order_id", [NotNull])], YamlDialect.For(new Version(1, 7)));
 
         Assert.Equal("models:\r\n  - name: orders\r\n    columns:\r\n      - name: order_id\r\n        tests:\r\n          - not_null\r\n", result.Text);
     }

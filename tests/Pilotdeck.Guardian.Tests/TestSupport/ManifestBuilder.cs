@@ -9,13 +9,15 @@ internal sealed class ManifestBuilder(string dbtVersion = "1.10.0", int schemaVe
     private readonly Dictionary<string, object?> _nodes = [];
     private readonly Dictionary<string, object?> _sources = [];
     private readonly Dictionary<string, object?> _unitTests = [];
+    private readonly Dictionary<string, object?> _macros = new() { ["macro.x"] = new { macro_sql = "{% macro x() %}{{ '}' }}{% endmacro %}" } };
 
     public string Project => project;
 
     public string ModelId(string name) => $"model.{project}.{name}";
 
     public ManifestBuilder Model(string name, string[] columns, string directory = "models", string? patchPath = null,
-        string[]? primaryKey = null, object[]? constraints = null, string? package = null)
+        string[]? primaryKey = null, object[]? constraints = null, string? package = null,
+        string[]? dependsOn = null, object? uniqueKey = null, string sql = "select 1 as \"quoted {\" -- }")
     {
         _nodes[ModelId(name)] = new Dictionary<string, object?>
         {
@@ -25,12 +27,17 @@ internal sealed class ManifestBuilder(string dbtVersion = "1.10.0", int schemaVe
             ["package_name"] = package ?? project,
             ["original_file_path"] = $"{directory}/{name}.sql",
             ["patch_path"] = patchPath is null ? null : $"{project}://{patchPath}",
-            ["raw_code"] = "select 1 as \"quoted {\" -- }",
-            ["config"] = new Dictionary<string, object?> { ["enabled"] = true, ["materialized"] = "view" },
+            ["raw_code"] = sql,
+            ["config"] = new Dictionary<string, object?>
+            {
+                ["enabled"] = true,
+                ["materialized"] = uniqueKey is null ? "view" : "incremental",
+                ["unique_key"] = uniqueKey,
+            },
             ["columns"] = columns.ToDictionary(c => c, c => (object?)new Dictionary<string, object?> { ["name"] = c, ["data_type"] = null, ["meta"] = new { } }),
             ["primary_key"] = primaryKey,
             ["constraints"] = constraints ?? [],
-            ["depends_on"] = new { macros = Array.Empty<string>(), nodes = Array.Empty<string>() },
+            ["depends_on"] = new { macros = Array.Empty<string>(), nodes = dependsOn ?? [] },
         };
         return this;
     }
@@ -103,6 +110,26 @@ internal sealed class ManifestBuilder(string dbtVersion = "1.10.0", int schemaVe
         return this;
     }
 
+    /// <summary>Declares an installed package through one of its macros, as dbt lists them.</summary>
+    public ManifestBuilder Package(string package)
+    {
+        _macros[$"macro.{package}.some_macro"] = new Dictionary<string, object?> { ["package_name"] = package, ["macro_sql"] = "{% macro some_macro() %}{% endmacro %}" };
+        return this;
+    }
+
+    /// <summary>A catalog.json giving warehouse types: (unique id, [(column, type)]).</summary>
+    public static MemoryStream Catalog(params (string UniqueId, (string Column, string Type)[] Columns)[] tables) =>
+        new(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["metadata"] = new { dbt_schema_version = "https://schemas.getdbt.com/dbt/catalog/v1.json" },
+            ["nodes"] = tables.ToDictionary(t => t.UniqueId, t => (object?)new Dictionary<string, object?>
+            {
+                ["unique_id"] = t.UniqueId,
+                ["columns"] = t.Columns.Select((c, i) => (c, i)).ToDictionary(x => x.c.Column, x => (object?)new { name = x.c.Column, type = x.c.Type, index = x.i }),
+            }),
+            ["sources"] = new Dictionary<string, object?>(),
+        })));
+
     public string Json() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["metadata"] = new Dictionary<string, object?>
@@ -114,7 +141,7 @@ internal sealed class ManifestBuilder(string dbtVersion = "1.10.0", int schemaVe
         },
         ["nodes"] = _nodes,
         ["sources"] = _sources,
-        ["macros"] = new Dictionary<string, object?> { ["macro.x"] = new { macro_sql = "{% macro x() %}{{ '}' }}{% endmacro %}" } },
+        ["macros"] = _macros,
         ["unit_tests"] = _unitTests,
         ["child_map"] = new Dictionary<string, object?>(),
     });

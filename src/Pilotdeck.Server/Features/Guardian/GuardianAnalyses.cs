@@ -117,7 +117,6 @@ public sealed class GuardianAnalyses
     /// </summary>
     private static List<SuggestionLevel> GenerateSuggestions(DbtProject project, GuardianAnalysis analysis, int priorityThreshold)
     {
-        var existingYaml = project.Resources.Select(r => r.PatchPath).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var levels = new List<SuggestionLevel>();
         for (var priority = 1; priority <= priorityThreshold; priority++)
         {
@@ -129,7 +128,7 @@ public sealed class GuardianAnalyses
             var result = TestGenerator.Generate(project, analysis.Gaps, priority, NoProjectFiles.Instance);
             levels.Add(new SuggestionLevel(
                 priority,
-                result.Files.Select(f => new SuggestedFile(f.Path, f.Content, f.TestsAdded, existingYaml.Contains(f.Path))).ToArray(),
+                result.Files.Select(f => new SuggestedFile(f.Path, f.Content, f.TestsAdded, f.OriginalUnread)).ToArray(),
                 result.Warnings));
         }
 

@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using Pilotdeck.Guardian.Artifacts;
+
+namespace Pilotdeck.Guardian.Gaps;
+
+/// <summary>A column-level test the project already runs, offered for same-named columns elsewhere.</summary>
+internal sealed record LearnedTest(string Test, IReadOnlyDictionary<string, object?> Arguments, DbtResource Model, DbtColumn Column);
+
+/// <summary>
+/// Column-level tests the project already runs, by column name. A test is only copied where it
+/// still holds: values and types only between models the catalog shows alike (and, for values,
+/// that one is built from the other), references only to a model that is not downstream.
+/// </summary>
+internal sealed partial class LearnedTests
+{
+    private readonly Dictionary<string, List<LearnedTest>> _byColumn = new(StringComparer.Ordinal);
+    private readonly DbtProject _project;
+    private readonly Lineage _lineage;
+    private readonly ReferenceResolver _references;
+    private readonly Dictionary<string, KeyEvidence> _keys;
+
+    // Key columns are left out: their not_null says "this is a key", not "this column name is never null",
+    // and learning from them would make every applied key test suggest new tests on the next run.
+    public LearnedTests(DbtProject project, IReadOnlyList<DbtResource> scope, Dictionary<string, KeyEvidence> keys, Lineage lineage, ReferenceResolver references)
+    {
+        (_project, _lineage, _references, _keys) = (project, lineage, references, keys);
+        foreach (var model in scope.Where(r => r.ResourceType == DbtResourceType.Model).OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            foreach (var column in model.Columns.Where(c => !keys[model.UniqueId].Columns.Contains(c.Key)))
+            {
+                foreach (var test in column.Tests.Where(t => t.QualifiedName is not (null or "unique") && t.Columns.Count == 1))
+                {
+                    if (!_byColumn.TryGetValue(column.Key, out var list))
+                    {
+                        _byColumn[column.Key] = list = [];
+                    }
+                    list.Add(new LearnedTest(test.QualifiedName!, test.Arguments, model, column));
+                }
+            }
+        }
+    }
+
+    /// <summary>The first applicable learned test of each name for <paramref name="column"/> of <paramref name="model"/>.</summary>
+    public IEnumerable<LearnedTest> For(DbtResource model, DbtColumn column, bool isPrimaryKey) =>
+        _byColumn.GetValueOrDefault(column.Key, [])
+            .Where(l => l.Model.UniqueId != model.UniqueId && Applies(l, model, column, isPrimaryKey))
+            .GroupBy(l => l.Test, StringComparer.Ordinal)
+            .Select(g => g.First());
+
+    /// <summary>Tests that constrain which values a column holds (accepted_values, accepted_range, in_set, between).</summary>
+    public static bool IsValueTest(string test) =>
+        test.EndsWith("accepted_values", StringComparison.Ordinal) || test.EndsWith("accepted_range", StringComparison.Ordinal) ||
+        test.Contains("_to_be_in_set", StringComparison.Ordinal) || test.Contains("_to_be_between", StringComparison.Ordinal);
+
+    /// <summary>Tests that assert a column's warehouse type (dbt_expectations).</summary>
+    public static bool IsTypeTest(string test) =>
+        test.Contains("_to_be_of_type", StringComparison.Ordinal) || test.Contains("_to_be_in_type_list", StringComparison.Ordinal);
+
+    private bool Applies(LearnedTest learned, DbtResource model, DbtColumn column, bool isPrimaryKey)
+    {
+        if (learned.Test == "relationships")
+        {
+            // Sources come before every model: any owner of their foreign keys is downstream.
+            return !isPrimaryKey && model.ResourceType != DbtResourceType.Source && ReferencedModel(learned) is var target &&
+                   (target is null ? !RefersTo(learned, model.Name) : _references.IsAllowedTarget(model, target) && OwnsField(target, learned));
+        }
+        if (IsTypeTest(learned.Test))
+        {
+            return column.WarehouseType is { } type && TypeArguments(learned).Any(t => SameType(t, type));
+        }
+        if (IsValueTest(learned.Test))
+        {
+            return column.WarehouseType is { } type && learned.Column.WarehouseType is { } learnedType && SameType(type, learnedType) &&
+                   _lineage.AreRelated(model.UniqueId, learned.Model.UniqueId);
+        }
+        return true;
+    }
+
+    private DbtResource? ReferencedModel(LearnedTest learned) =>
+        learned.Arguments.GetValueOrDefault("to") is string to && RefName().Match(to) is { Success: true } match
+            ? _project.Resources.FirstOrDefault(r => r.ResourceType == DbtResourceType.Model && r.Name == match.Groups["name"].Value)
+            : null;
+
+    // The copy must point at the model that owns the key, as a resolved reference would.
+    private bool OwnsField(DbtResource target, LearnedTest learned) =>
+        learned.Arguments.GetValueOrDefault("field") is string field &&
+        _keys[target.UniqueId].Columns is [var key] && key == ColumnName.Normalize(field);
+
+    private static bool RefersTo(LearnedTest learned, string modelName) =>
+        learned.Arguments.GetValueOrDefault("to") is string to && to.Contains($"'{modelName}'", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> TypeArguments(LearnedTest learned) =>
+        learned.Arguments.Where(a => a.Key.StartsWith("column_type", StringComparison.Ordinal))
+            .SelectMany(a => a.Value switch { string s => [s], List<object?> list => list.OfType<string>(), _ => [] });
+
+    // VARCHAR(256) and varchar are one type for this purpose; precision does not change what a value is.
+    private static bool SameType(string a, string b) => string.Equals(BaseType(a), BaseType(b), StringComparison.OrdinalIgnoreCase);
+
+    private static string BaseType(string type) => type.Split('(')[0].Trim();
+
+    [GeneratedRegex(@"ref\(\s*['""](?:[^'""]+['""]\s*,\s*['""])?(?<name>[^'""]+)['""]")]
+    private static partial Regex RefName();
+}
