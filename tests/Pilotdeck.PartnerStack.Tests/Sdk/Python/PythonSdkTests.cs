@@ -32,11 +32,33 @@ public sealed class PythonSdkTests(PythonSdkHost host) : IClassFixture<PythonSdk
     public Task PythonSdk_ShortTokenLifetime_RenewsAcrossExpiry() =>
         RunScenarioAsync("test_token_renews_across_a_short_expiry", "renewals=");
 
+    /// <summary>Deadline, retries, request_id, token renewal and error decoding against an in-process fake (no host).</summary>
+    [Fact]
+    public async Task PythonSdk_OfflineCallBehaviour_AllPass()
+    {
+        var result = await RunUnittestAsync("test_offline");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\nOK", result.Stderr);
+        Assert.DoesNotContain("skipped", result.Stderr);
+    }
+
     private async Task RunScenarioAsync(string scenario, string expectedOutput)
     {
+        var result = await RunUnittestAsync($"test_scenarios.ScenarioTests.{scenario}");
+
+        // unittest reports on stderr; a skipped scenario (missing setting) must not pass as a success.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(" ... ok", result.Stderr);
+        Assert.DoesNotContain("skipped", result.Stderr);
+        Assert.Contains(expectedOutput, result.Stdout);
+    }
+
+    private async Task<PeerResult> RunUnittestAsync(string name)
+    {
         var python = await PythonSdkVenv.PythonAsync();
-        var result = await PeerProcess.RunAsync(python,
-            ["-m", "unittest", "-v", $"test_scenarios.ScenarioTests.{scenario}"],
+        return await PeerProcess.RunAsync(python,
+            ["-m", "unittest", "-v", name],
             new Dictionary<string, string>
             {
                 ["PYTHONPATH"] = Path.Combine(PythonSdkVenv.SdkFolder, "tests"),
@@ -49,11 +71,5 @@ public sealed class PythonSdkTests(PythonSdkHost host) : IClassFixture<PythonSdk
                 ["PILOTDECK_MANIFEST"] = PeerProcess.Manifest,
                 ["PILOTDECK_TOKEN_LIFETIME_SECONDS"] = PythonSdkHost.TokenLifetimeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
-
-        // unittest reports on stderr; a skipped scenario (missing setting) must not pass as a success.
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains(" ... ok", result.Stderr);
-        Assert.DoesNotContain("skipped", result.Stderr);
-        Assert.Contains(expectedOutput, result.Stdout);
     }
 }
