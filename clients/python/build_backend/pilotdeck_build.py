@@ -31,13 +31,23 @@ PACKAGE = "pilotdeck_client"
 # Generated modules live under pilotdeck_client.protos, so their imports are rewritten to point there.
 GENERATED = PACKAGE + ".protos"
 IMPORT_LINE = re.compile(r"^(from|import) (pilotdeck|google\.api|google\.rpc)(\S*)", re.MULTILINE)
+# The module name protobuf gives the generated classes (their __module__, which pickle uses).
+MODULE_NAME = re.compile(r"(BuildTopDescriptorsAndMessages\(DESCRIPTOR, ')((?:pilotdeck|google\.api|google\.rpc)\.)")
 PROTO_IMPORT = re.compile(r'^import\s+(?:public\s+)?"([^"]+)";', re.MULTILINE)
 
 
 def _project_metadata():
-    import tomllib  # Python 3.11+: building needs it; the built package runs on older Pythons too
     with open(os.path.join(PROJECT, "pyproject.toml"), "rb") as f:
-        return tomllib.load(f)["project"]
+        text = f.read()
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11: our [project] table uses only strings and one list of strings
+        section = text.decode().split("[project]", 1)[1]
+        meta = dict(re.findall(r'^([\w-]+)\s*=\s*"([^"]*)"', section, re.MULTILINE))
+        dependencies = re.search(r"^dependencies\s*=\s*\[([^\]]*)\]", section, re.MULTILINE)
+        meta["dependencies"] = re.findall(r'"([^"]+)"', dependencies.group(1)) if dependencies else []
+        return meta
+    return tomllib.loads(text.decode())["project"]
 
 
 def _googleapis_protos():
@@ -104,7 +114,8 @@ def generate(out_dir):
                 with open(path, encoding="utf-8") as f:
                     text = f.read()
                 with open(path, "w", encoding="utf-8") as f:
-                    f.write(IMPORT_LINE.sub(lambda m: "%s %s.%s%s" % (m.group(1), GENERATED, m.group(2), m.group(3)), text))
+                    text = IMPORT_LINE.sub(lambda m: "%s %s.%s%s" % (m.group(1), GENERATED, m.group(2), m.group(3)), text)
+                    f.write(MODULE_NAME.sub(lambda m: m.group(1) + GENERATED + "." + m.group(2), text))
 
 
 def _record_line(name, data):

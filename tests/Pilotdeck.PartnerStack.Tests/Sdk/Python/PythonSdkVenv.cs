@@ -23,24 +23,37 @@ public static class PythonSdkVenv
     private static async Task<string> CreateAsync()
     {
         var venv = Path.Combine(Path.GetTempPath(), "pilotdeck-python-sdk-" + SourceHash());
-        var python = Path.Combine(venv, "bin", "python");
-        var installed = Path.Combine(venv, ".installed");
-        if (File.Exists(installed))
-        {
-            return python;
-        }
-
-        // A half-built venv from an interrupted run is rebuilt from scratch.
         if (Directory.Exists(venv))
         {
-            Directory.Delete(venv, recursive: true);
+            return PythonIn(venv);
         }
 
-        await RunAsync(PeerProcess.SystemPython, ["-m", "venv", "--system-site-packages", venv]);
-        await RunAsync(python, ["-m", "pip", "install", "--no-index", "--disable-pip-version-check", "--quiet", SdkFolder]);
-        await File.WriteAllTextAsync(installed, DateTimeOffset.UtcNow.ToString("O"));
-        return python;
+        // Built beside the final folder and renamed into place, so a run that is interrupted, or
+        // another run building the same sources at the same time, never sees a half-built venv.
+        var building = venv + ".building-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            await RunAsync(PeerProcess.SystemPython, ["-m", "venv", "--system-site-packages", building]);
+            await RunAsync(PythonIn(building), ["-m", "pip", "install", "--no-index", "--disable-pip-version-check", "--quiet", SdkFolder]);
+            Directory.Move(building, venv);
+        }
+        catch (IOException) when (Directory.Exists(venv))
+        {
+            // Another run finished first; use its venv.
+        }
+        finally
+        {
+            if (Directory.Exists(building))
+            {
+                Directory.Delete(building, recursive: true);
+            }
+        }
+
+        return PythonIn(venv);
     }
+
+    // A venv's interpreter finds its environment from pyvenv.cfg beside it, so the renamed folder works.
+    private static string PythonIn(string venv) => Path.Combine(venv, "bin", "python");
 
     private static async Task RunAsync(string fileName, string[] arguments)
     {
