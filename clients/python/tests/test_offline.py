@@ -179,16 +179,28 @@ class OfflineTests(unittest.TestCase):
 
         self.assertEqual(["t1", "t2"], self.identity.seen_tokens)
 
-    def test_refused_grant_fails_the_call_unauthenticated_or_unavailable(self):
+    def test_refused_grant_fails_the_call_unauthenticated(self):
         api = self.connect(pd.client_credentials("pdc_id", "wrong"))
 
         with self.assertRaises(grpc.RpcError) as raised:
             api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
-        with self.assertRaises(pd.AuthError) as refused:
-            api.tokens.get()
+        with self.assertRaises(grpc.RpcError) as streamed:
+            api.guardian.AnalyzeProject(pd.analyze_project_requests(b"{}"))
 
-        self.assertIn(raised.exception.code(), (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.UNAVAILABLE))
-        self.assertEqual("invalid_client", refused.exception.error)
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, raised.exception.code())
+        self.assertEqual("invalid_client", raised.exception.auth_error.error)
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, streamed.exception.code())
+        self.assertEqual([], FakeTokenEndpoint.issued)
+
+    def test_unreachable_token_endpoint_fails_the_call_unavailable(self):
+        api = pd.connect("http://127.0.0.1:%d" % self.port, pd.client_credentials("pdc_id", "secret"),
+                         auth_url="http://127.0.0.1:%d" % self.http.server_address[1] + "/nowhere", max_attempts=1)
+        self.addCleanup(api.close)
+
+        with self.assertRaises(grpc.RpcError) as raised:
+            api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual(grpc.StatusCode.UNAVAILABLE, raised.exception.code())
 
     def test_decode_error_reads_reason_metadata_and_field_violations(self):
         with self.assertRaises(grpc.RpcError) as raised:

@@ -9,7 +9,9 @@ import uuid
 import grpc
 from google.protobuf import descriptor_pb2
 
+from .auth import RefusedCall
 from .errors import decode_error
+from .tokens import AuthError
 
 TOKEN_EXPIRED = "TOKEN_EXPIRED"
 _RETRYABLE_LEVELS = (descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS, descriptor_pb2.MethodOptions.IDEMPOTENT)
@@ -71,7 +73,27 @@ class CallPolicy(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterce
             return _with_timeout(details, self._default_timeout)
         return details
 
+    def _refused(self):
+        """A RefusedCall when no token can be had because the grant is refused, else None.
+
+        Obtaining the token here (cached after the first call) instead of only in the plugin lets
+        a refusal surface as UNAUTHENTICATED; an unreachable endpoint is left to the plugin, whose
+        UNAVAILABLE is right for it.
+        """
+        if self._tokens is None:
+            return None
+        try:
+            self._tokens.get()
+        except AuthError as error:
+            return RefusedCall(error)
+        except Exception:  # noqa: BLE001 - reported by the plugin on the call itself
+            pass
+        return None
+
     def intercept_unary_unary(self, continuation, client_call_details, request):
+        refused = self._refused()
+        if refused is not None:
+            return refused
         details = self._details(client_call_details)
         request = _with_request_id(request)
         started = time.monotonic()
@@ -81,19 +103,21 @@ class CallPolicy(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterce
             return outcome
         # The server's clock said expired before ours did: renew once and send the call again,
         # within what is left of its deadline.
-        self._tokens.renew_rejected(used.access_token if used else "")
+        # The token sent is the one held before the call, or, on a first call, the one the plugin just obtained.
+        rejected = used or self._tokens.current
+        self._tokens.renew_rejected(rejected.access_token if rejected else "")
         if details.timeout is not None:
             details = _with_timeout(details, max(0.0, details.timeout - (time.monotonic() - started)))
         return continuation(details, request)
 
     def intercept_unary_stream(self, continuation, client_call_details, request):
-        return continuation(self._details(client_call_details), request)
+        return self._refused() or continuation(self._details(client_call_details), request)
 
     def intercept_stream_unary(self, continuation, client_call_details, request_iterator):
-        return continuation(self._details(client_call_details), request_iterator)
+        return self._refused() or continuation(self._details(client_call_details), request_iterator)
 
     def intercept_stream_stream(self, continuation, client_call_details, request_iterator):
-        return continuation(self._details(client_call_details), request_iterator)
+        return self._refused() or continuation(self._details(client_call_details), request_iterator)
 
 
 def _with_request_id(request):
