@@ -1,0 +1,23 @@
+"""Python SDK for the Pilotdeck gRPC API.
+
+    import pilotdeck_client as pd
+    with pd.connect("http://127.0.0.1:5080", pd.client_credentials(ID, SECRET),
+                    auth_url="http://127.0.0.1:5082") as api:
+        me = api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+"""
+
+from .calls import retryable_methods, service_config
+from .client import Pilotdeck, connect
+from .credentials import Credentials, client_credentials, password, token
+from .errors import PilotdeckError, decode_error, reason_of
+from .protos.pilotdeck.api.v1 import access_pb2, error_reason_pb2
+from .protos.pilotdeck.guardian.v1 import guardian_pb2
+from .protos.pilotdeck.identity.v1 import identity_pb2
+from .protos.pilotdeck.jobs.v1 import jobs_pb2
+from .protos.pilotdeck.system.v1 import system_pb2
+from .tokens import AuthError, TokenSet
+from .uploads import analyze_project_requests
+
+__all__ = ["connect", "Pilotdeck", "Credentials", "client_credentials", "password", "token", "decode_error",
+           "reason_of", "analyze_project_requests", "PilotdeckError", "AuthError", "TokenSet", "retryable_methods", "service_config",
+           "access_pb2", "error_reason_pb2", "guardian_pb2", "identity_pb2", "jobs_pb2", "system_pb2"]

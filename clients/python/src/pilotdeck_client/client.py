@@ -1,0 +1,104 @@
+"""`connect()`: one channel to the API with typed stubs for every service."""
+
+import ipaddress
+import urllib.parse
+from typing import Optional
+
+import grpc
+
+from . import calls
+from .auth import BearerTokenPlugin
+from .credentials import Credentials
+from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
+from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
+from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
+from .protos.pilotdeck.system.v1 import system_pb2, system_pb2_grpc
+from .tokens import TokenEndpoint, TokenManager
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_MAX_ATTEMPTS = 4
+CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR)
+
+
+class Pilotdeck:
+    """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
+
+    system, identity, guardian, jobs: the generated stubs (e.g. `identity.ListMembers(request)`),
+    over one channel that carries the token, deadline, request_id and retry behaviour.
+    tokens: the TokenManager, or None for an anonymous connection.
+    """
+
+    def __init__(self, channel: grpc.Channel, tokens: Optional[TokenManager]):
+        self.channel = channel
+        self.tokens = tokens
+        self.system = system_pb2_grpc.SystemServiceStub(channel)
+        self.identity = identity_pb2_grpc.IdentityServiceStub(channel)
+        self.guardian = guardian_pb2_grpc.GuardianServiceStub(channel)
+        self.jobs = jobs_pb2_grpc.JobsServiceStub(channel)
+
+    def close(self):
+        self.channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def connect(server_url: str, credentials: Optional[Credentials] = None, default_timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
+            auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, options=()) -> Pilotdeck:
+    """Connects to the gRPC API at server_url.
+
+    server_url: `https://host:port` (TLS), or `http://127.0.0.1:port` (h2c, loopback only: gRPC
+      sends call credentials only over a channel it considers secure, and treats local TCP as such).
+    credentials: client_credentials(...), password(...), token(...), or None for anonymous calls.
+    default_timeout: seconds, the deadline of any call that sets none (30 s; None for no deadline).
+    auth_url: where /.well-known/openid-configuration is served over HTTP/1.1; defaults to
+      server_url for https. A cleartext server's gRPC port speaks only h2c, so pass its HTTP/1.1
+      endpoint (the host's Pilotdeck:RestUrl, http://127.0.0.1:5082 by default).
+    max_attempts: total attempts of an idempotent unary call that fails with UNAVAILABLE (4; 1 turns retries off).
+    options: further grpc channel options.
+    """
+    url = urllib.parse.urlsplit(server_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ValueError("server_url must be http://host:port or https://host:port, got %r" % server_url)
+    target = url.netloc
+    tokens = None
+    if credentials is not None:
+        if auth_url is None and url.scheme == "https":
+            auth_url = server_url
+        given = credentials.initial_tokens()
+        needs_endpoint = credentials.can_grant_again or (given is not None and given.refresh_token is not None)
+        if auth_url is None and needs_endpoint:
+            raise ValueError("pass auth_url (the API's HTTP/1.1 endpoint, e.g. http://127.0.0.1:5082): "
+                             "tokens cannot be requested over the h2c port of %s" % server_url)
+        tokens = TokenManager(credentials, TokenEndpoint(auth_url or server_url, default_timeout or DEFAULT_TIMEOUT_SECONDS))
+    channel_options = [("grpc.enable_retries", 1),
+                       ("grpc.service_config", calls.service_config(CONTRACTS, max_attempts))] + list(options)
+    channel = _channel(target, url.scheme == "https", url.hostname, tokens, channel_options)
+    return Pilotdeck(grpc.intercept_channel(channel, calls.CallPolicy(default_timeout, tokens)), tokens)
+
+
+def _channel(target, tls, host, tokens, options):
+    if tls:
+        channel_credentials = grpc.ssl_channel_credentials()
+    elif tokens is None:
+        return grpc.insecure_channel(target, options=options)
+    else:
+        if not _is_loopback(host):
+            raise ValueError("tokens are sent only over TLS or to a loopback address; use https:// for %s" % host)
+        channel_credentials = grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP)
+    if tokens is not None:
+        channel_credentials = grpc.composite_channel_credentials(
+            channel_credentials, grpc.metadata_call_credentials(BearerTokenPlugin(tokens), name="pilotdeck"))
+    return grpc.secure_channel(target, channel_credentials, options=options)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

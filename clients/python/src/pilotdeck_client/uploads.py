@@ -1,0 +1,27 @@
+"""Guardian uploads: a dbt manifest (and catalog) as the AnalyzeProject request stream."""
+
+import uuid
+from typing import Iterator, Optional
+
+from .protos.pilotdeck.guardian.v1 import guardian_pb2
+
+# Well under the server's 4 MiB message limit and its recommended 1 MiB per message.
+DEFAULT_CHUNK_BYTES = 256 * 1024
+
+
+def analyze_project_requests(manifest: bytes, catalog: Optional[bytes] = None, project_name: str = "",
+                             request_id: Optional[str] = None, options: Optional[guardian_pb2.AnalysisOptions] = None,
+                             chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[guardian_pb2.AnalyzeProjectRequest]:
+    """Metadata first, then the files in chunks: pass to `api.guardian.AnalyzeProject(...)`.
+
+    request_id defaults to a fresh UUID, so sending the same generator's output again (with the
+    same bytes) is answered with the first analysis.
+    """
+    metadata = guardian_pb2.AnalyzeProjectMetadata(request_id=request_id or str(uuid.uuid4()), project_name=project_name)
+    if options is not None:
+        metadata.options.CopyFrom(options)
+    yield guardian_pb2.AnalyzeProjectRequest(metadata=metadata)
+    for start in range(0, len(manifest), chunk_bytes):
+        yield guardian_pb2.AnalyzeProjectRequest(manifest_chunk=manifest[start:start + chunk_bytes])
+    for start in range(0, len(catalog or b""), chunk_bytes):
+        yield guardian_pb2.AnalyzeProjectRequest(catalog_chunk=catalog[start:start + chunk_bytes])

@@ -1,0 +1,226 @@
+"""The SDK's call behaviour against an in-process fake: a grpcio server and an http.server token
+endpoint on loopback. No Pilotdeck host needed: `python -m unittest test_offline -v`."""
+
+import base64
+import http.server
+import json
+import threading
+import time
+import unittest
+import urllib.parse
+from concurrent import futures
+
+import grpc
+from google.protobuf import any_pb2
+
+import pilotdeck_client as pd
+from pilotdeck_client.protos.google.rpc import error_details_pb2, status_pb2
+from pilotdeck_client.protos.pilotdeck.identity.v1 import identity_pb2_grpc
+from pilotdeck_client.protos.pilotdeck.system.v1 import system_pb2_grpc
+
+
+class FakeTokenEndpoint(http.server.BaseHTTPRequestHandler):
+    """Discovery names /connect/token, not the host's path, so the test proves the SDK follows it."""
+
+    issued = []
+    expires_in = 3600
+
+    def do_GET(self):
+        if self.path != "/.well-known/openid-configuration":
+            return self._json(404, {})
+        self._json(200, {"token_endpoint": "http://%s:%d/connect/token" % self.server.server_address})
+
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        basic = base64.b64decode(self.headers.get("Authorization", "Basic ")[6:]).decode()
+        if self.path != "/connect/token" or form.get("grant_type") != ["client_credentials"] or basic != "pdc_id:secret":
+            return self._json(400, {"error": "invalid_client", "error_description": "unknown client"})
+        token = "t%d" % (len(self.issued) + 1)
+        self.issued.append(token)
+        self._json(200, {"access_token": token, "token_type": "Bearer", "expires_in": self.expires_in})
+
+    def _json(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def abort_with_details(context, code, message, reason, violations=()):
+    """What the host sends: google.rpc.Status with ErrorInfo (and BadRequest) in grpc-status-details-bin."""
+    status = status_pb2.Status(code=code.value[0], message=message)
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(domain="pilotdeck", reason=reason, metadata={"id": "42"}))
+    status.details.append(info)
+    if violations:
+        bad = any_pb2.Any()
+        bad.Pack(error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=f, description=d) for f, d in violations]))
+        status.details.append(bad)
+    context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
+    context.abort(code, message)
+
+
+class FakeIdentity(identity_pb2_grpc.IdentityServiceServicer):
+    def __init__(self):
+        self.expired_tokens, self.seen_tokens, self.request_ids, self.deletes = set(), [], [], 0
+
+    def GetCallerIdentity(self, request, context):
+        token = dict(context.invocation_metadata()).get("authorization", "")[7:]
+        self.seen_tokens.append(token)
+        if token in self.expired_tokens:
+            abort_with_details(context, grpc.StatusCode.UNAUTHENTICATED, "expired", "TOKEN_EXPIRED")
+        return pd.identity_pb2.GetCallerIdentityResponse(subject="pdc_id", is_api_client=True)
+
+    def CreateMember(self, request, context):
+        self.request_ids.append(request.request_id)
+        if "@" not in request.email:
+            abort_with_details(context, grpc.StatusCode.INVALID_ARGUMENT, "invalid", "FIELD_INVALID", [("email", "not an email")])
+        return pd.identity_pb2.CreateMemberResponse()
+
+    def DeleteMember(self, request, context):
+        self.deletes += 1
+        context.abort(grpc.StatusCode.UNAVAILABLE, "down")
+
+    def GetMember(self, request, context):
+        time.sleep(2)
+        return pd.identity_pb2.GetMemberResponse()
+
+
+class FakeSystem(system_pb2_grpc.SystemServiceServicer):
+    def __init__(self):
+        self.attempts = 0
+
+    def GetServerInfo(self, request, context):
+        self.attempts += 1
+        if self.attempts < 3:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "starting")
+        return pd.system_pb2.GetServerInfoResponse()
+
+
+class OfflineTests(unittest.TestCase):
+    def setUp(self):
+        FakeTokenEndpoint.issued, FakeTokenEndpoint.expires_in = [], 3600
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeTokenEndpoint)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.addCleanup(self.http.server_close)
+        self.addCleanup(self.http.shutdown)
+        self.identity, self.system = FakeIdentity(), FakeSystem()
+        self.grpc = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+        identity_pb2_grpc.add_IdentityServiceServicer_to_server(self.identity, self.grpc)
+        system_pb2_grpc.add_SystemServiceServicer_to_server(self.system, self.grpc)
+        self.port = self.grpc.add_insecure_port("127.0.0.1:0")
+        self.grpc.start()
+        self.addCleanup(self.grpc.stop, None)
+
+    def connect(self, credentials=None, **kwargs):
+        if credentials is None:
+            credentials = pd.client_credentials("pdc_id", "secret")
+        api = pd.connect("http://127.0.0.1:%d" % self.port, credentials,
+                         auth_url="http://127.0.0.1:%d" % self.http.server_address[1], **kwargs)
+        self.addCleanup(api.close)
+        return api
+
+    def test_retryable_methods_come_from_idempotency_level_and_request_id(self):
+        methods = set(pd.retryable_methods(pd.client.CONTRACTS))
+
+        self.assertIn(("pilotdeck.identity.v1.IdentityService", "ListMembers"), methods)  # NO_SIDE_EFFECTS
+        self.assertIn(("pilotdeck.identity.v1.IdentityService", "CreateApiClient"), methods)  # request_id
+        self.assertNotIn(("pilotdeck.identity.v1.IdentityService", "DeleteMember"), methods)
+        self.assertNotIn(("pilotdeck.guardian.v1.GuardianService", "AnalyzeProject"), methods)  # streaming
+
+    def test_idempotent_call_is_retried_on_unavailable(self):
+        self.connect().system.GetServerInfo(pd.system_pb2.GetServerInfoRequest())
+
+        self.assertEqual(3, self.system.attempts)
+
+    def test_call_with_side_effects_is_sent_once(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.connect().identity.DeleteMember(pd.identity_pb2.DeleteMemberRequest(user_id="u1"))
+
+        self.assertEqual(grpc.StatusCode.UNAVAILABLE, raised.exception.code())
+        self.assertEqual(1, self.identity.deletes)
+
+    def test_create_gets_a_request_id_without_changing_the_callers_message(self):
+        request = pd.identity_pb2.CreateMemberRequest(email="a@example.com")
+
+        self.connect().identity.CreateMember(request)
+
+        self.assertEqual("", request.request_id)
+        self.assertEqual(36, len(self.identity.request_ids[0]))
+
+    def test_default_timeout_is_the_deadline_of_a_call_without_one(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.connect(default_timeout=0.3).identity.GetMember(pd.identity_pb2.GetMemberRequest(user_id="u1"))
+
+        self.assertEqual(grpc.StatusCode.DEADLINE_EXCEEDED, raised.exception.code())
+
+    def test_token_expired_answer_renews_once_and_sends_the_call_again(self):
+        api = self.connect()
+        api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+        self.identity.expired_tokens.add("t1")
+
+        api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual(["t1", "t1", "t2"], self.identity.seen_tokens)
+
+    def test_token_is_renewed_before_it_expires(self):
+        FakeTokenEndpoint.expires_in = 2  # renewed half-way, after 1 s
+        api = self.connect()
+        api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+        time.sleep(1.2)
+
+        api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual(["t1", "t2"], self.identity.seen_tokens)
+
+    def test_refused_grant_fails_the_call_unauthenticated(self):
+        api = self.connect(pd.client_credentials("pdc_id", "wrong"))
+
+        with self.assertRaises(grpc.RpcError) as raised:
+            api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+        with self.assertRaises(grpc.RpcError) as streamed:
+            api.guardian.AnalyzeProject(pd.analyze_project_requests(b"{}"))
+
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, raised.exception.code())
+        self.assertEqual("invalid_client", raised.exception.auth_error.error)
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, streamed.exception.code())
+        self.assertEqual([], FakeTokenEndpoint.issued)
+
+    def test_unreachable_token_endpoint_fails_the_call_unavailable(self):
+        api = pd.connect("http://127.0.0.1:%d" % self.port, pd.client_credentials("pdc_id", "secret"),
+                         auth_url="http://127.0.0.1:%d" % self.http.server_address[1] + "/nowhere", max_attempts=1)
+        self.addCleanup(api.close)
+
+        with self.assertRaises(grpc.RpcError) as raised:
+            api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual(grpc.StatusCode.UNAVAILABLE, raised.exception.code())
+
+    def test_decode_error_reads_reason_metadata_and_field_violations(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.connect().identity.CreateMember(pd.identity_pb2.CreateMemberRequest(email="bad"))
+
+        error = pd.decode_error(raised.exception)
+        self.assertEqual(grpc.StatusCode.INVALID_ARGUMENT, error.code)
+        self.assertEqual("FIELD_INVALID", error.reason)
+        self.assertEqual({"id": "42"}, error.metadata)
+        self.assertEqual([("email", "not an email")], error.field_violations)
+
+    def test_anonymous_connection_sends_no_token(self):
+        api = pd.connect("http://127.0.0.1:%d" % self.port)
+        self.addCleanup(api.close)
+
+        api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual([""], self.identity.seen_tokens)
+        self.assertIsNone(api.tokens)
+
+
+if __name__ == "__main__":
+    unittest.main()
