@@ -2,6 +2,7 @@ using System.Text;
 using Pilotdeck.Transparency.Checkpoints;
 using Pilotdeck.Transparency.Merkle;
 using Pilotdeck.Transparency.Notes;
+using Pilotdeck.TestSupport;
 using Pilotdeck.Transparency.Tests.Merkle;
 
 namespace Pilotdeck.Transparency.Tests.GoVerifier;

@@ -4,6 +4,7 @@ using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.TestSupport;
 using Pilotdeck.Transparency.Checkpoints;
 using Pilotdeck.Transparency.Merkle;
 using Pilotdeck.Transparency.Notes;
@@ -19,8 +20,13 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
     where TFixture : HostFixture
 {
     private readonly TFixture _host;
+    private readonly GoVerifierProgram _go;
 
-    protected ReceiptLogTests(TFixture host) => _host = host;
+    protected ReceiptLogTests(TFixture host, GoVerifierProgram go)
+    {
+        _host = host;
+        _go = go;
+    }
 
     private ReceiptsService.ReceiptsServiceClient Receipts => new(_host.CreateChannel());
 
@@ -90,6 +96,46 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task GoVerifier_TheServersCheckpointAndProofs_AreAcceptedByGosTlog()
+    {
+        var owner = await OwnerOfAsync(_host.Acme);
+        var earlier = await ProvenAsync(await CreateMemberReceiptAsync(owner), owner);
+        var receiptIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            receiptIds.Add(await CreateMemberReceiptAsync(owner));
+        }
+
+        // Every proof against the one checkpoint that holds the last receipt.
+        var latest = await ProvenAsync(receiptIds[^1], owner);
+        var proven = new List<GetReceiptResponse> { latest };
+        foreach (var id in receiptIds.Take(2).Prepend(earlier.Receipt.ReceiptId))
+        {
+            proven.Add(await Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = id, TreeSize = latest.TreeSize }, owner));
+        }
+
+        var key = (await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey;
+        var consistency = await Receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = earlier.TreeSize, SecondSize = latest.TreeSize }, owner);
+        var directory = _go.NewArtifactDirectory();
+        await File.WriteAllTextAsync(Path.Combine(directory, "key.txt"), key);
+        await File.WriteAllTextAsync(Path.Combine(directory, "checkpoint.txt"), latest.SignedCheckpoint);
+        var checks = proven.Select(p => $"inclusion {p.Receipt.LogIndex} {p.Canonical.ToBase64()} {Hashes(p.InclusionProof)}")
+            .Append($"consistency {earlier.TreeSize} {Checkpoint.ParseNoteText(NoteBody(earlier.SignedCheckpoint)).RootHash.ToBase64()} {Hashes(consistency.Proof)}");
+
+        var result = await _go.VerifyAsync(["-key", Path.Combine(directory, "key.txt"), "-checkpoint", Path.Combine(directory, "checkpoint.txt")], string.Join('\n', checks) + "\n");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(proven.Count, result.Count("ok inclusion"));
+        Assert.Equal(1, result.Count("ok consistency"));
+    }
+
+    private static string Hashes(IEnumerable<Google.Protobuf.ByteString> proof) =>
+        proof.Any() ? string.Join(',', proof.Select(h => h.ToBase64())) : "-";
+
+    /// <summary>The checkpoint text of a signed note: everything before the blank line that starts the signatures.</summary>
+    private static string NoteBody(string signedNote) => signedNote[..(signedNote.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
+
+    [Fact]
     public async Task AnotherTenantsReceipt_IsNotFound_AndItsLogIsItsOwn()
     {
         var acmeOwner = await OwnerOfAsync(_host.Acme);
@@ -118,6 +164,8 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
     }
 }
 
-public sealed class SqliteReceiptLogTests(SqliteHostFixture host) : ReceiptLogTests<SqliteHostFixture>(host);
+public sealed class SqliteReceiptLogTests(SqliteHostFixture host, GoVerifierProgram go)
+    : ReceiptLogTests<SqliteHostFixture>(host, go), IClassFixture<GoVerifierProgram>;
 
-public sealed class PostgresReceiptLogTests(PostgresHostFixture host) : ReceiptLogTests<PostgresHostFixture>(host);
+public sealed class PostgresReceiptLogTests(PostgresHostFixture host, GoVerifierProgram go)
+    : ReceiptLogTests<PostgresHostFixture>(host, go), IClassFixture<GoVerifierProgram>;

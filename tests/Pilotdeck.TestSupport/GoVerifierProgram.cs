@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace Pilotdeck.Transparency.Tests.GoVerifier;
+namespace Pilotdeck.TestSupport;
 
 /// <summary>
 /// Builds tests/go-verifier once per test run against Debian's golang-golang-x-mod-dev (GOPATH mode,
-/// no network) and runs it. Shared by the tests through an xunit class fixture.
+/// no network) and runs it: the independent check of the receipt log, for the library's own tests
+/// and for the server's output alike. Shared by the tests through an xunit class fixture.
 /// </summary>
 public sealed class GoVerifierProgram : IAsyncLifetime
 {
