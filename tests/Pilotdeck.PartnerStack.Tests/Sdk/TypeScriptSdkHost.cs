@@ -21,6 +21,7 @@ public sealed class TypeScriptSdkHost : PartnerHost
     public IReadOnlyDictionary<string, string> SdkEnvironment => new Dictionary<string, string>
     {
         ["PILOTDECK_SERVER_URL"] = BaseUrl,
+        ["PILOTDECK_REST_URL"] = Host.RestAddress.ToString().TrimEnd('/'),
         ["PILOTDECK_CLIENT_ID"] = ClientId,
         ["PILOTDECK_CLIENT_SECRET"] = ClientSecret,
         ["PILOTDECK_TENANT_ID"] = TenantId,

@@ -19,6 +19,9 @@ public sealed partial class TypeScriptSdkTests(TypeScriptSdkHost host) : IClassF
     public Task TypeScriptSdk_ListMembers_OverGrpcAndGrpcWeb() => RunScenarioAsync("list-members.test.mjs", expectedTests: 3);
 
     [Fact]
+    public Task TypeScriptSdk_BrowserBuild_GrpcWebOverFetchOnTheHttp11Endpoint() => RunScenarioAsync("browser-grpc-web.test.mjs", expectedTests: 2, "--conditions=browser");
+
+    [Fact]
     public Task TypeScriptSdk_CreateApiClientTwiceWithOneRequestId_CreatesOne() => RunScenarioAsync("idempotent-create.test.mjs", expectedTests: 2);
 
     [Fact]
@@ -55,12 +58,12 @@ public sealed partial class TypeScriptSdkTests(TypeScriptSdkHost host) : IClassF
         }
     }
 
-    private async Task RunScenarioAsync(string file, int expectedTests)
+    private async Task RunScenarioAsync(string file, int expectedTests, params string[] nodeOptions)
     {
         Assert.True(File.Exists(Path.Combine(SdkDirectory, "dist", "index.js")),
             "clients/typescript is not built: run scripts/install-prerequisites.sh (npm ci and npm run build there)");
 
-        var result = await PeerProcess.RunAsync("node", ["--test", "--test-reporter=tap", Path.Combine(SdkDirectory, "test", file)], host.SdkEnvironment, TimeSpan.FromSeconds(120));
+        var result = await PeerProcess.RunAsync("node", [.. nodeOptions, "--test", "--test-reporter=tap", Path.Combine(SdkDirectory, "test", file)], host.SdkEnvironment, TimeSpan.FromSeconds(120));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(expectedTests.ToString(System.Globalization.CultureInfo.InvariantCulture), Summary(result, "pass"));
