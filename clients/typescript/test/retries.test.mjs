@@ -7,7 +7,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { createPilotdeckClient, decodeError, IdentityService } from '../dist/index.js';
 
-const calls = { listMembers: 0, updateMember: 0, createApiClient: [] };
+const calls = { listMembers: 0, updateMember: 0, createApiClient: [], timeouts: [] };
 let failuresLeft = 0;
 let server;
 let serverUrl;
@@ -26,7 +26,14 @@ before(async () => {
     connect: false,
     grpcWeb: false,
     routes: router => router.service(IdentityService, {
-      listMembers() { calls.listMembers++; failWhileScripted(); return { members: [] }; },
+      async listMembers(_req, ctx) {
+        calls.listMembers++;
+        calls.timeouts.push(ctx.timeoutMs());
+        // A failing attempt takes a while, so the time left visibly shrinks from attempt to attempt.
+        if (failuresLeft > 0) await new Promise(r => setTimeout(r, 50));
+        failWhileScripted();
+        return { members: [] };
+      },
       updateMember() { calls.updateMember++; failWhileScripted(); return {}; },
       createApiClient(req) { calls.createApiClient.push(req.requestId); failWhileScripted(); return { apiClient: { name: req.name } }; },
       async getCallerIdentity() { await new Promise(r => setTimeout(r, 5_000).unref()); return {}; },
@@ -53,6 +60,17 @@ test('an idempotent method (NO_SIDE_EFFECTS) is retried on UNAVAILABLE until it 
   await client().identity.listMembers({});
 
   assert.equal(calls.listMembers, 3);
+});
+
+test('each retry tells the server the time left of the one deadline', async () => {
+  calls.timeouts = [];
+  failuresLeft = 2;
+
+  await client({ initialBackoffMs: 100, maxBackoffMs: 100 }).identity.listMembers({}, { timeoutMs: 10_000 });
+
+  assert.equal(calls.timeouts.length, 3);
+  assert.ok(calls.timeouts.every(t => t !== undefined && t <= 10_000), JSON.stringify(calls.timeouts));
+  assert.ok(calls.timeouts[2] <= calls.timeouts[0] - 90, `the third attempt had ${calls.timeouts[2]} ms, the first ${calls.timeouts[0]} ms`);
 });
 
 test('retries stop after maxAttempts and the last UNAVAILABLE surfaces', async () => {

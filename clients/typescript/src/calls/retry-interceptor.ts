@@ -16,8 +16,13 @@ export interface RetryOptions {
 export function retryInterceptor(options: RetryOptions): Interceptor {
   return next => async req => {
     if (req.stream || !isRetryable(req.method)) return next(req);
+    const deadline = deadlineOf(req.header);
     let bound = options.initialBackoffMs;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && deadline !== undefined) {
+        // The header was written once, for the whole call; a repeat tells the server what is left.
+        req.header.set(TIMEOUT_HEADER, `${Math.max(1, Math.ceil(deadline - Date.now()))}m`);
+      }
       try {
         return await next(req);
       } catch (error) {
@@ -27,6 +32,14 @@ export function retryInterceptor(options: RetryOptions): Interceptor {
       bound = Math.min(bound * 2, options.maxBackoffMs);
     }
   };
+}
+
+const TIMEOUT_HEADER = 'grpc-timeout';
+
+/** When the call's deadline passes, from the `grpc-timeout` Connect wrote (in milliseconds) before the first attempt. */
+function deadlineOf(header: Headers): number | undefined {
+  const match = /^(\d+)m$/.exec(header.get(TIMEOUT_HEADER) ?? '');
+  return match ? Date.now() + Number(match[1]) : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
