@@ -98,8 +98,8 @@ export class TokenEndpoint {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function parseJson(body: string, url: string, status: number): any {
+/** The answer's JSON object; undefined for an empty body. OAuth answers are flat objects of strings and numbers. */
+function parseJson(body: string, url: string, status: number): Record<string, unknown> | undefined {
   if (body.length === 0) return undefined;
   try {
     return JSON.parse(body);
