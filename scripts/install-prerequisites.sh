@@ -39,3 +39,15 @@ if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modul
   echo "Installing npm packages under tests/"
   (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The TypeScript SDK: its npm packages, then dist/ (tsc) when it is missing or older than the sources.
+# src/gen is committed, so this needs neither buf nor the .NET restore.
+sdk=clients/typescript
+if [ ! -d $sdk/node_modules ] || [ $sdk/package-lock.json -nt $sdk/node_modules/.package-lock.json ]; then
+  echo "Installing npm packages under $sdk/"
+  (cd $sdk && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f $sdk/dist/index.js ] || [ -n "$(find $sdk/src $sdk/package.json $sdk/tsconfig.json -newer $sdk/dist/index.js -print -quit)" ]; then
+  echo "Building the TypeScript SDK ($sdk/dist)"
+  (cd $sdk && npm run --silent build)
+fi

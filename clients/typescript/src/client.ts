@@ -1,0 +1,88 @@
+import type { DescService } from '@bufbuild/protobuf';
+import { createClient, type Client, type Interceptor, type Transport } from '@connectrpc/connect';
+import { createTransport } from '#platform';
+import { authInterceptor } from './auth/auth-interceptor.js';
+import { TokenEndpoint } from './auth/token-endpoint.js';
+import { TokenManager } from './auth/token-manager.js';
+import { requestIdInterceptor } from './calls/request-id-interceptor.js';
+import { retryInterceptor } from './calls/retry-interceptor.js';
+import type { Credentials, TokenSet } from './credentials.js';
+import { GuardianService } from './gen/pilotdeck/guardian/v1/guardian_pb.js';
+import { IdentityService } from './gen/pilotdeck/identity/v1/identity_pb.js';
+import { JobsService } from './gen/pilotdeck/jobs/v1/jobs_pb.js';
+import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
+
+export interface PilotdeckClientOptions {
+  /** The API's address, e.g. `http://127.0.0.1:5080` (h2c) or `https://pilotdeck.example.com`. */
+  readonly serverUrl: string;
+  /** How to sign in; leave out for anonymous calls (only `SystemService.GetServerInfo` and health accept them). */
+  readonly credentials?: Credentials;
+  /** Deadline of a call that sets no `timeoutMs`, covering token requests, retries and backoff. Default 30 000 ms. */
+  readonly defaultDeadlineMs?: number;
+  /** `'grpc'` (default; Node only, HTTP/2) or `'grpc-web'` (browsers, and Node). */
+  readonly transport?: 'grpc' | 'grpc-web';
+  /**
+   * Node only: the HTTP version for gRPC-Web and the token endpoint. Default `'2'`, because the API
+   * port speaks HTTP/2 alone; `'1.1'` for the API's HTTP/1.1 endpoint. Browsers choose for themselves.
+   */
+  readonly httpVersion?: '1.1' | '2';
+  /** Total attempts of an idempotent unary call failing with UNAVAILABLE. Default 4. */
+  readonly maxAttempts?: number;
+  /** First retry waits up to this long; the bound doubles per retry. Default 200 ms. */
+  readonly initialBackoffMs?: number;
+  /** Cap of the retry wait. Default 5 000 ms. */
+  readonly maxBackoffMs?: number;
+  /** The token endpoint; by default read from the server's `/.well-known/openid-configuration`. */
+  readonly tokenEndpoint?: string;
+  /** Called with every new token set; persist it if you store tokens (refresh tokens are single-use). */
+  readonly onTokens?: (tokens: TokenSet) => void;
+  /** Your own interceptors, run outermost (before request ids, retries and tokens). */
+  readonly interceptors?: Interceptor[];
+}
+
+export interface PilotdeckClient {
+  readonly system: Client<typeof SystemService>;
+  readonly identity: Client<typeof IdentityService>;
+  readonly guardian: Client<typeof GuardianService>;
+  readonly jobs: Client<typeof JobsService>;
+  /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
+  readonly transport: Transport;
+  /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
+  getTokens(): Promise<TokenSet | undefined>;
+}
+
+/** Typed clients for every Pilotdeck service over one transport and one token. */
+export function createPilotdeckClient(options: PilotdeckClientOptions): PilotdeckClient {
+  const httpVersion = options.httpVersion ?? '2';
+  const baseUrl = options.serverUrl.replace(/\/+$/, '');
+  const tokens = options.credentials
+    ? new TokenManager(options.credentials, new TokenEndpoint(baseUrl, httpVersion, options.tokenEndpoint), options.onTokens)
+    : undefined;
+  // Outermost first: the id is fixed before the first attempt, and every attempt gets a current token.
+  const interceptors: Interceptor[] = [
+    ...(options.interceptors ?? []),
+    requestIdInterceptor,
+    retryInterceptor({
+      maxAttempts: options.maxAttempts ?? 4,
+      initialBackoffMs: options.initialBackoffMs ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+    }),
+    ...(tokens ? [authInterceptor(tokens)] : []),
+  ];
+  const transport = createTransport({
+    kind: options.transport ?? 'grpc',
+    baseUrl,
+    httpVersion,
+    interceptors,
+    defaultTimeoutMs: options.defaultDeadlineMs ?? 30_000,
+  });
+  const client = <T extends DescService>(service: T) => createClient(service, transport);
+  return {
+    system: client(SystemService),
+    identity: client(IdentityService),
+    guardian: client(GuardianService),
+    jobs: client(JobsService),
+    transport,
+    getTokens: async () => tokens?.get(),
+  };
+}

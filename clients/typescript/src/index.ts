@@ -1,0 +1,11 @@
+export { createPilotdeckClient, type PilotdeckClient, type PilotdeckClientOptions } from './client.js';
+export { clientCredentials, password, token, PilotdeckAuthError, type Credentials, type TokenSet } from './credentials.js';
+export { decodeError, reasonOf, PILOTDECK_ERROR_DOMAIN, type FieldViolation, type PilotdeckError } from './errors.js';
+export { isRetryable } from './calls/idempotency.js';
+export { Code, ConnectError } from '@connectrpc/connect';
+export * from './gen/pilotdeck/api/v1/access_pb.js';
+export * from './gen/pilotdeck/api/v1/error_reason_pb.js';
+export * from './gen/pilotdeck/guardian/v1/guardian_pb.js';
+export * from './gen/pilotdeck/identity/v1/identity_pb.js';
+export * from './gen/pilotdeck/jobs/v1/jobs_pb.js';
+export * from './gen/pilotdeck/system/v1/system_pb.js';
