@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Jobs.V1;
+using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -48,6 +49,7 @@ public sealed class PilotdeckClient : IDisposable
         Identity = new IdentityService.IdentityServiceClient(CallInvoker);
         System = new SystemService.SystemServiceClient(CallInvoker);
         Jobs = new JobsService.JobsServiceClient(CallInvoker);
+        Receipts = new ReceiptsService.ReceiptsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -74,6 +76,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.jobs.v1: the tenant's background job runs (list, retry, delete).</summary>
     public JobsService.JobsServiceClient Jobs { get; }
+
+    /// <summary>pilotdeck.receipts.v1: the tenant's receipts, signed checkpoints and proofs.</summary>
+    public ReceiptsService.ReceiptsServiceClient Receipts { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

@@ -10,6 +10,7 @@ import type { Credentials, TokenSet } from './credentials.js';
 import { GuardianService } from './gen/pilotdeck/guardian/v1/guardian_pb.js';
 import { IdentityService } from './gen/pilotdeck/identity/v1/identity_pb.js';
 import { JobsService } from './gen/pilotdeck/jobs/v1/jobs_pb.js';
+import { ReceiptsService } from './gen/pilotdeck/receipts/v1/receipts_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -45,6 +46,7 @@ export interface PilotdeckClient {
   readonly identity: Client<typeof IdentityService>;
   readonly guardian: Client<typeof GuardianService>;
   readonly jobs: Client<typeof JobsService>;
+  readonly receipts: Client<typeof ReceiptsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -82,6 +84,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     identity: client(IdentityService),
     guardian: client(GuardianService),
     jobs: client(JobsService),
+    receipts: client(ReceiptsService),
     transport,
     getTokens: async () => tokens?.get(),
   };
