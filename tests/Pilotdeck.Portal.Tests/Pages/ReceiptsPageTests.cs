@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Portal.Tests.Hosting;
+using Pilotdeck.Server.Platform.Receipts;
+using static Microsoft.Playwright.Assertions;
+
+namespace Pilotdeck.Portal.Tests.Pages;
+
+/// <summary>
+/// The receipts explorer: a change shows up verified against the log's signed checkpoint, its
+/// subject links to its timeline, and a receipt altered in the database shows as failed.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class ReceiptsPageTests
+{
+    private readonly PortalFixture _fixture;
+
+    public ReceiptsPageTests(PortalFixture fixture) => _fixture = fixture;
+
+    /// <summary>Records a change's receipt in the demo tenant and waits until the sequencer has logged it.</summary>
+    private async Task<string> LoggedReceiptAsync(string subject)
+    {
+        await using var scope = _fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId);
+        await scope.ServiceProvider.GetRequiredService<ChangeReceipts>().ForJob("portal-test")
+            .RecordAsync("portal.test", _ => subject, () => Task.FromResult(subject), s => System.Text.Encoding.UTF8.GetBytes(s), CancellationToken.None);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await db.Receipts.AsNoTracking().SingleAsync(r => r.Subject == subject) is { LogIndex: null })
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        return (await db.Receipts.AsNoTracking().SingleAsync(r => r.Subject == subject)).Id;
+    }
+
+    [Fact]
+    public async Task Receipts_ALoggedChange_IsVerifiedAndItsSubjectOpensItsTimeline()
+    {
+        var subject = "probes/" + Guid.NewGuid().ToString("N");
+        var receiptId = await LoggedReceiptAsync(subject);
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Receipts", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("receipt-log")).ToContainTextAsync("pilotdeck.local/tenants/" + DemoSeeder.TenantId);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline of " + subject }).ClickAsync();
+
+        var row = page.Locator($"tr[data-receipt-id='{receiptId}']");
+        await Expect(row).ToContainTextAsync("Verified");
+        await Expect(page.GetByTestId("receipts").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByLabel("Subject", new() { Exact = true })).ToHaveValueAsync(subject);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Receipts_AReceiptAlteredInTheDatabase_ShowsAsFailed()
+    {
+        var subject = "probes/" + Guid.NewGuid().ToString("N");
+        var receiptId = await LoggedReceiptAsync(subject);
+        await using (var scope = _fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId))
+        {
+            // What someone with write access to the database might do: rewrite who made the change.
+            await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts.Where(r => r.Id == receiptId)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.Actor, "user:someone-else"));
+        }
+
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        await page.GotoAsync("/receipts?subject=" + Uri.EscapeDataString(subject));
+
+        var row = page.Locator($"tr[data-receipt-id='{receiptId}']");
+        await Expect(row).ToContainTextAsync("Failed");
+        await Expect(row).ToContainTextAsync("does not lead to the root");
+        await page.Context.CloseAsync();
+    }
+}
