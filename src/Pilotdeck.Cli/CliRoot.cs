@@ -4,6 +4,7 @@ using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
 using Pilotdeck.Cli.Login;
+using Pilotdeck.Cli.Receipts;
 
 namespace Pilotdeck.Cli;
 
@@ -28,6 +29,7 @@ public static class CliRoot
         root.Subcommands.Add(AdminCommand.Create(api, environment));
         root.Subcommands.Add(DbCommand.Create(environment));
         root.Subcommands.Add(GuardianCommand.Create());
+        root.Subcommands.Add(ReceiptsCommand.Create(api));
         return root;
     }
 }
