@@ -44,7 +44,14 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
             Checkpoint = await Api.Receipts.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: Aborted);
             var request = new ListReceiptsRequest { PageSize = options.PageSize, PageToken = PageToken ?? "", Actor = Actor ?? "", Action = Action ?? "", Subject = Subject ?? "" };
             var page = await Api.Receipts.ListReceiptsAsync(request, cancellationToken: Aborted);
-            Rows = await Task.WhenAll(page.Receipts.Select(VerifyAsync));
+            // One at a time: the session's client may renew its token, and renewals update the sign-in cookie.
+            var rows = new List<ReceiptRow>(page.Receipts.Count);
+            foreach (var receipt in page.Receipts)
+            {
+                rows.Add(await VerifyAsync(receipt));
+            }
+
+            Rows = rows;
             Pager = new PagerViewModel("/Receipts/Index", PageToken, page.NextPageToken, new Dictionary<string, string?>
             {
                 ["actor"] = Actor,

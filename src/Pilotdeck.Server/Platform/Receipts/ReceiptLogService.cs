@@ -23,7 +23,7 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The next period tries again from what was committed.
+                // Listing the tenants failed (the database is down): the next period tries again.
                 logger.LogError(ex, "Sequencing receipts failed; retrying in {Delay}.", options.Value.CheckpointDelay);
             }
         }
@@ -39,10 +39,18 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
 
         foreach (var tenantId in tenantIds)
         {
-            await using var scope = scopes.CreateTenantScope(tenantId);
-            if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is { } checkpoint)
+            try
             {
-                logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
+                await using var scope = scopes.CreateTenantScope(tenantId);
+                if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is { } checkpoint)
+                {
+                    logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One tenant's failure (e.g. a key this host cannot read) must not hold up the others'.
+                logger.LogError(ex, "Sequencing tenant {Tenant}'s receipts failed; retrying next period.", tenantId);
             }
         }
     }
