@@ -15,6 +15,8 @@ const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(packageDir, '..', '..');
 const genDir = join(packageDir, 'src', 'gen');
 const check = process.argv.includes('--check');
+const BUF = join(packageDir, 'node_modules', '.bin', 'buf');
+const GOOGLE_FILES = ['google/api/annotations.proto', 'google/api/http.proto', 'google/rpc/status.proto', 'google/rpc/error_details.proto'];
 
 const workspace = mkdtempSync(join(tmpdir(), 'pilotdeck-ts-gen-'));
 try {
@@ -23,20 +25,15 @@ try {
   symlinkSync(googleApisProtos(), join(workspace, 'googleapis'));
   writeFileSync(join(workspace, 'buf.yaml'), 'version: v2\nmodules:\n  - path: protos\n  - path: googleapis\n');
   const out = join(workspace, 'out');
-  writeFileSync(join(workspace, 'buf.gen.yaml'), [
-    'version: v2',
-    'plugins:',
-    `  - local: ${join(packageDir, 'node_modules', '.bin', 'protoc-gen-es')}`,
-    `    out: ${out}`,
-    // google/api and google/rpc are generated too: our files import them, and decodeError needs google/rpc.
-    '    include_imports: true',
-    '    opt: [target=ts, import_extension=js]',
-    'inputs:',
-    `  - directory: ${workspace}`,
-    '    paths: [protos/pilotdeck, googleapis/google/rpc/status.proto, googleapis/google/rpc/error_details.proto]',
-    '',
-  ].join('\n'));
-  execFileSync(join(packageDir, 'node_modules', '.bin', 'buf'), ['generate'], { cwd: workspace, stdio: 'inherit' });
+  // Our contracts, with their comments as the SDK's documentation.
+  generate(workspace, out, `  - directory: ${workspace}\n    paths: [protos/pilotdeck]`);
+  // The googleapis files they import (google/api) and the error model decodeError reads
+  // (google/rpc), from an image without source info: the generated code keeps their types and
+  // descriptors but none of Google's comments, so the repository carries none of their prose.
+  const googleImage = join(workspace, 'google.binpb');
+  execFileSync(BUF, ['build', workspace, '--exclude-source-info', '-o', googleImage,
+    ...GOOGLE_FILES.flatMap(f => ['--path', `googleapis/${f}`])], { cwd: workspace, stdio: 'inherit' });
+  generate(workspace, out, `  - binary_image: ${googleImage}`);
 
   if (check) {
     const stale = differences(out, genDir);
@@ -52,6 +49,21 @@ try {
   }
 } finally {
   rmSync(workspace, { recursive: true, force: true });
+}
+
+/** Runs protoc-gen-es over one buf input into `out`. */
+function generate(workspace, out, input) {
+  writeFileSync(join(workspace, 'buf.gen.yaml'), [
+    'version: v2',
+    'plugins:',
+    `  - local: ${join(packageDir, 'node_modules', '.bin', 'protoc-gen-es')}`,
+    `    out: ${out}`,
+    '    opt: [target=ts, import_extension=js]',
+    'inputs:',
+    input,
+    '',
+  ].join('\n'));
+  execFileSync(BUF, ['generate'], { cwd: workspace, stdio: 'inherit' });
 }
 
 /** The package's content/protos folder, at the version Directory.Packages.props pins (as the partner peers find it). */
