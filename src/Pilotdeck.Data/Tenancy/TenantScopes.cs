@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Pilotdeck.Data.Tenancy;
@@ -13,6 +14,17 @@ public static class TenantScopes
         var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Bind(tenantId);
         return scope;
+    }
+
+    /// <summary>
+    /// Every tenant's id, in order, for installation-level work that then runs once per tenant in a
+    /// scope of its own. The tenant registry is not tenant-owned, so an unbound scope lists it.
+    /// </summary>
+    public static async Task<List<string>> ListTenantIdsAsync(this IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    {
+        await using var unbound = scopes.CreateAsyncScope();
+        return await unbound.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Tenants
+            .Select(t => t.Id).OrderBy(id => id).ToListAsync(cancellationToken);
     }
 
     /// <inheritdoc cref="CreateTenantScope(IServiceScopeFactory, string)"/>

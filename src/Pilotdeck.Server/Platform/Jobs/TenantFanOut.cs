@@ -1,7 +1,5 @@
 using System.Linq.Expressions;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
-using Pilotdeck.Data;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Server.Platform.Jobs;
@@ -9,7 +7,7 @@ namespace Pilotdeck.Server.Platform.Jobs;
 /// <summary>
 /// Turns installation-level recurring work into one job per tenant. Each job is enqueued from a
 /// scope bound to its tenant, so it is stamped with that tenant, runs in it (the data layer filters
-/// and guards its queries exactly as an RPC's), appears on that tenant's Jobs page, and fails or is
+/// and guards its queries exactly as an RPC's), appears on that tenant's Job runs page, and fails or is
 /// retried on its own without touching the other tenants' runs.
 /// </summary>
 public sealed class TenantFanOut(IServiceScopeFactory scopes)
@@ -17,14 +15,7 @@ public sealed class TenantFanOut(IServiceScopeFactory scopes)
     /// <summary>Enqueues <paramref name="job"/> once per tenant and returns the job ids, in tenant id order.</summary>
     public async Task<IReadOnlyList<string>> EnqueueForEachTenantAsync<TJob>(Expression<Func<TJob, Task>> job, CancellationToken cancellationToken)
     {
-        List<string> tenantIds;
-        await using (var unbound = scopes.CreateAsyncScope())
-        {
-            // The tenant registry is not tenant-owned: an unbound scope lists it.
-            tenantIds = await unbound.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Tenants
-                .Select(t => t.Id).OrderBy(id => id).ToListAsync(cancellationToken);
-        }
-
+        var tenantIds = await scopes.ListTenantIdsAsync(cancellationToken);
         var jobIds = new List<string>(tenantIds.Count);
         foreach (var tenantId in tenantIds)
         {

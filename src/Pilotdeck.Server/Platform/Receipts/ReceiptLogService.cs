@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Pilotdeck.Data;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Server.Platform.Receipts;
@@ -31,12 +29,7 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
 
     private async Task SequenceEveryTenantAsync(CancellationToken cancellationToken)
     {
-        List<string> tenantIds;
-        await using (var unbound = scopes.CreateAsyncScope())
-        {
-            tenantIds = await unbound.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Tenants.Select(t => t.Id).ToListAsync(cancellationToken);
-        }
-
+        var tenantIds = await scopes.ListTenantIdsAsync(cancellationToken);
         foreach (var tenantId in tenantIds)
         {
             try
