@@ -5,6 +5,7 @@ using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Jobs;
+using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 
@@ -54,6 +55,10 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<LogHashRecord> LogHashes => Set<LogHashRecord>();
     public DbSet<LogCheckpointRecord> LogCheckpoints => Set<LogCheckpointRecord>();
     public DbSet<LogKeyRecord> LogKeys => Set<LogKeyRecord>();
+    public DbSet<PolicyBundleRecord> PolicyBundles => Set<PolicyBundleRecord>();
+    public DbSet<PolicyDecisionRecord> PolicyDecisions => Set<PolicyDecisionRecord>();
+    public DbSet<ApprovalRequestRecord> ApprovalRequests => Set<ApprovalRequestRecord>();
+    public DbSet<ApprovalVoteRecord> ApprovalVotes => Set<ApprovalVoteRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -189,6 +194,12 @@ public abstract class PilotdeckDbContext : DbContext
             b.Property(k => k.Origin).HasMaxLength(200);
             b.Property(k => k.VerifierKey).HasMaxLength(400);
         });
+
+        var policy = new PolicyModel();
+        modelBuilder.ApplyConfiguration<PolicyBundleRecord>(policy);
+        modelBuilder.ApplyConfiguration<PolicyDecisionRecord>(policy);
+        modelBuilder.ApplyConfiguration<ApprovalRequestRecord>(policy);
+        modelBuilder.ApplyConfiguration<ApprovalVoteRecord>(policy);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

@@ -4,6 +4,7 @@ using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
+using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
         services.AddPilotdeckReceipts(configuration);
+        services.AddPolicyFeature();
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
@@ -68,6 +70,8 @@ public static class ServiceRegistration
             app.MapPilotdeckService<GuardianService>(Contracts.Guardian.V1.GuardianService.Descriptor);
             app.MapPilotdeckService<JobsService>(Contracts.Jobs.V1.JobsService.Descriptor);
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
+            app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
+            app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             app.MapOAuthEndpoints();
             app.MapPilotdeckJobs();

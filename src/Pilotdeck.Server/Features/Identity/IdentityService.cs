@@ -9,7 +9,9 @@ using Grpc.Core;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
+using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Policy;
 using Pilotdeck.Server.Platform.Receipts;
 
 namespace Pilotdeck.Server.Features.Identity;
@@ -27,10 +29,12 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     private readonly IdempotentCreates _idempotent;
     private readonly Pager _pager;
     private readonly ChangeReceipts _receipts;
+    private readonly PolicyGate _policy;
 
-    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts)
+    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy)
     {
         _receipts = receipts;
+        _policy = policy;
         _db = db;
         _caller = caller;
         _users = users;
@@ -106,7 +110,8 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
 
             var membership = await _users.SetMembershipAsync(user.Id, role!.Value, context.CancellationToken);
             return new CreateMemberResponse { Member = ToMember(user, membership) };
-        }, context.CancellationToken), context.CancellationToken);
+        }, context.CancellationToken), context.CancellationToken,
+        authorize: () => _policy.AuthorizeAsync(GovernedActions.MemberCreate, "members", RoleAttributes(role!.Value), request, context));
     }
 
     private async Task<User> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
@@ -168,6 +173,9 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         var role = RoleMapping.FromContract(request.Member.Role)
             ?? throw ApiErrors.InvalidArgument(new FieldViolation("member.role", "must be one of VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER"));
         var row = await FindMemberAsync(request.Member.UserId, context.CancellationToken);
+        var attributes = RoleAttributes(role);
+        attributes["previous_role"] = row.Membership.Role.ToApiName();
+        await _policy.AuthorizeAsync(GovernedActions.MemberUpdateRole, MemberName(row.User.Id), attributes, request, context);
         return await _receipts.RecordAsync(context.Method, r => MemberName(r.Member.UserId), async () =>
             new UpdateMemberResponse { Member = ToMember(row.User, await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken)) },
             context.CancellationToken);
@@ -176,6 +184,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     public override async Task<DeleteMemberResponse> DeleteMember(DeleteMemberRequest request, ServerCallContext context)
     {
         var row = await FindMemberAsync(request.UserId, context.CancellationToken);
+        await _policy.AuthorizeAsync(GovernedActions.MemberDelete, MemberName(row.User.Id), RoleAttributes(row.Membership.Role), request, context);
         // The content of a removal is the member as it was.
         return await _receipts.RecordAsync(context.Method, _ => MemberName(row.User.Id), async () =>
         {
@@ -214,7 +223,12 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             var lifetime = request.LifetimeDays == 0 ? (TimeSpan?)null : TimeSpan.FromDays(request.LifetimeDays);
             var issued = await _clients.CreateAsync(request.Name.Trim(), request.Scopes, lifetime, context.CancellationToken);
             return new CreateApiClientResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
-        }, r => r.ApiClient.ToByteArray(), context.CancellationToken), context.CancellationToken);
+        }, r => r.ApiClient.ToByteArray(), context.CancellationToken), context.CancellationToken,
+        authorize: () => _policy.AuthorizeAsync(GovernedActions.ApiClientCreate, "api-clients", new Dictionary<string, object?>
+        {
+            ["scopes"] = request.Scopes.Cast<object?>().ToList(),
+            ["lifetime_days"] = (long)request.LifetimeDays,
+        }, request, context));
     }
 
     public override async Task<ListApiClientsResponse> ListApiClients(ListApiClientsRequest request, ServerCallContext context)
@@ -263,6 +277,8 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
         }, context.CancellationToken);
     }
+
+    private static Dictionary<string, object?> RoleAttributes(MemberRole role) => new() { ["role"] = role.ToApiName() };
 
     private static string MemberName(string userId) => "members/" + userId;
 

@@ -38,6 +38,9 @@ public static class RoleMapping
         _ => null,
     };
 
+    /// <summary>VIEWER … OWNER: the role as the API's enum and policy rules name it.</summary>
+    public static string ToApiName(this MemberRole role) => role.ToContract().ToString().ToUpperInvariant();
+
     /// <summary>Whether <paramref name="role"/> is at least <paramref name="required"/> (unspecified: any member).</summary>
     public static bool Satisfies(this MemberRole role, Contracts.Api.V1.TenantRole required) => (int)role.ToContract() >= (int)required;
 }

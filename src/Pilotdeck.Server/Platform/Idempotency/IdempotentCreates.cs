@@ -34,19 +34,20 @@ public sealed class IdempotentCreates
     // most never create anything.
     private IDataProtector Protector => _protector ??= _protection.CreateProtector("Pilotdeck.Idempotency.v1");
 
-    public Task<TResponse> RunAsync<TResponse>(string method, string requestId, IMessage request, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
+    public Task<TResponse> RunAsync<TResponse>(string method, string requestId, IMessage request, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken, Func<Task>? authorize = null)
         where TResponse : IMessage<TResponse> =>
-        RunAsync(method, requestId, SHA256.HashData(request.ToByteArray()), parser, create, cancellationToken);
+        RunAsync(method, requestId, SHA256.HashData(request.ToByteArray()), parser, create, cancellationToken, authorize);
 
     /// <summary>
     /// For requests that are not one message (client streams): the caller hashes everything that
     /// makes the request what it is, so a retry with other content is refused as REQUEST_ID_REUSED.
     /// </summary>
-    public async Task<TResponse> RunAsync<TResponse>(string method, string requestId, byte[] requestHash, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken)
+    public async Task<TResponse> RunAsync<TResponse>(string method, string requestId, byte[] requestHash, MessageParser<TResponse> parser, Func<Task<TResponse>> create, CancellationToken cancellationToken, Func<Task>? authorize = null)
         where TResponse : IMessage<TResponse>
     {
         if (string.IsNullOrEmpty(requestId))
         {
+            await (authorize?.Invoke() ?? Task.CompletedTask);
             return await create();
         }
 
@@ -60,6 +61,8 @@ public sealed class IdempotentCreates
             return earlier;
         }
 
+        // A replay answers as the first call did; only a new create passes the policy, before its transaction.
+        await (authorize?.Invoke() ?? Task.CompletedTask);
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
         var response = await create();
         _db.IdempotencyRecords.Add(new IdempotencyRecord

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Pilotdeck.Data;
+using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Platform.Auth;
@@ -17,11 +18,24 @@ namespace Pilotdeck.Server.Platform.Receipts;
 public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant, CallerAccessor caller, TimeProvider time)
 {
     private string? _jobActor;
+    private PolicyDecisionRecord? _decision;
+    private Func<CancellationToken, Task>? _alongsideDecision;
 
     /// <summary>Marks this scope as a background job's: its receipts name the job as the actor.</summary>
     public ChangeReceipts ForJob(string jobName)
     {
         _jobActor = "system:" + jobName;
+        return this;
+    }
+
+    /// <summary>
+    /// The policy decision the next change passed (see PolicyGate): it is stored in the change's
+    /// transaction, with <paramref name="alongside"/> (an approval marked used), and its receipt links it.
+    /// </summary>
+    public ChangeReceipts Decided(PolicyDecisionRecord decision, Func<CancellationToken, Task>? alongside = null)
+    {
+        _decision = decision;
+        _alongsideDecision = alongside;
         return this;
     }
 
@@ -39,7 +53,15 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
         var joined = db.Database.CurrentTransaction is not null;
         await using var transaction = joined ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await change();
-        db.Receipts.Add(Build(action, subjectOf(result), SHA256.HashData(contentOf(result))));
+        var decision = _decision;
+        if (decision is not null)
+        {
+            db.PolicyDecisions.Add(decision);
+            await (_alongsideDecision?.Invoke(cancellationToken) ?? Task.CompletedTask);
+            (_decision, _alongsideDecision) = (null, null);
+        }
+
+        db.Receipts.Add(Build(action, subjectOf(result), SHA256.HashData(contentOf(result)), decision?.Id));
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
@@ -49,16 +71,17 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
         return result;
     }
 
-    private ReceiptRecord Build(string action, string subject, byte[] contentSha256)
+    private ReceiptRecord Build(string action, string subject, byte[] contentSha256, string? decisionId)
     {
         var draft = new ReceiptRecord
         {
             Id = "",
             TenantId = tenant.TenantId ?? throw new InvalidOperationException("A receipt needs a tenant-bound scope."),
-            Actor = _jobActor ?? ActorOf(caller.Current),
+            Actor = Actor,
             Action = action,
             Subject = subject,
             RequestId = Activity.Current?.TraceId.ToHexString(),
+            DecisionId = decisionId,
             // The log's text form keeps milliseconds; the stored time must equal what it says.
             CreatedAt = TruncateToMilliseconds(time.GetUtcNow()),
             ContentSha256 = contentSha256,
@@ -71,10 +94,14 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
             Action = draft.Action,
             Subject = draft.Subject,
             RequestId = draft.RequestId,
+            DecisionId = draft.DecisionId,
             CreatedAt = draft.CreatedAt,
             ContentSha256 = draft.ContentSha256,
         };
     }
+
+    /// <summary>Who the scope's receipts name as the actor.</summary>
+    public string Actor => _jobActor ?? ActorOf(caller.Current);
 
     private static string ActorOf(Caller caller) => (caller.IsApiClient ? "client:" : "user:") + caller.Subject;
 

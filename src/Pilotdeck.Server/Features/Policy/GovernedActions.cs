@@ -1,0 +1,32 @@
+namespace Pilotdeck.Server.Features.Policy;
+
+/// <summary>
+/// Every action the policy engine governs, with the request attributes its rules can read under
+/// <c>request</c>. A bundle naming an action not listed here, or reading an attribute an action
+/// does not have, does not validate: validation evaluates each condition against these samples.
+/// </summary>
+public static class GovernedActions
+{
+    public const string MemberCreate = "members.create";
+    public const string MemberUpdateRole = "members.update-role";
+    public const string MemberDelete = "members.delete";
+    public const string ApiClientCreate = "api-clients.create";
+    public const string PolicyApply = "policy.apply";
+
+    /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
+        new Dictionary<string, IReadOnlyDictionary<string, object?>>
+        {
+            [MemberCreate] = new Dictionary<string, object?> { ["role"] = "VIEWER" },
+            [MemberUpdateRole] = new Dictionary<string, object?> { ["role"] = "ADMIN", ["previous_role"] = "VIEWER" },
+            [MemberDelete] = new Dictionary<string, object?> { ["role"] = "VIEWER" },
+            [ApiClientCreate] = new Dictionary<string, object?> { ["scopes"] = new List<object?> { "members.read" }, ["lifetime_days"] = 90L },
+            [PolicyApply] = new Dictionary<string, object?> { ["version"] = 2L, ["rule_count"] = 3L },
+        };
+
+    /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>
+    public static IEnumerable<string> Matching(string pattern) => Samples.Keys.Where(action => Matches(pattern, action));
+
+    public static bool Matches(string pattern, string action) =>
+        pattern.EndsWith('*') ? action.StartsWith(pattern[..^1], StringComparison.Ordinal) : pattern == action;
+}
