@@ -4,6 +4,7 @@ using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
 using Pilotdeck.Cli.Login;
+using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
 
 namespace Pilotdeck.Cli;
@@ -30,6 +31,8 @@ public static class CliRoot
         root.Subcommands.Add(DbCommand.Create(environment));
         root.Subcommands.Add(GuardianCommand.Create());
         root.Subcommands.Add(ReceiptsCommand.Create(api));
+        root.Subcommands.Add(PolicyCommand.Create(api));
+        root.Subcommands.Add(ApprovalsCommand.Create(api));
         return root;
     }
 }

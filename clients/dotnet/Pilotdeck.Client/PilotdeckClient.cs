@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Jobs.V1;
+using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
@@ -50,6 +51,8 @@ public sealed class PilotdeckClient : IDisposable
         System = new SystemService.SystemServiceClient(CallInvoker);
         Jobs = new JobsService.JobsServiceClient(CallInvoker);
         Receipts = new ReceiptsService.ReceiptsServiceClient(CallInvoker);
+        Policy = new PolicyService.PolicyServiceClient(CallInvoker);
+        Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -79,6 +82,12 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.receipts.v1: the tenant's receipts, signed checkpoints and proofs.</summary>
     public ReceiptsService.ReceiptsServiceClient Receipts { get; }
+
+    /// <summary>pilotdeck.policy.v1: the tenant's policy bundle, its versions and decisions.</summary>
+    public PolicyService.PolicyServiceClient Policy { get; }
+
+    /// <summary>pilotdeck.policy.v1: approval requests for governed actions, and deciding them.</summary>
+    public ApprovalsService.ApprovalsServiceClient Approvals { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

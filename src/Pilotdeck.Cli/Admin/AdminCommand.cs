@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
+using Pilotdeck.Cli.Policy;
 using Pilotdeck.Contracts.Identity.V1;
 
 namespace Pilotdeck.Cli.Admin;
@@ -77,7 +78,8 @@ public static class AdminCommand
         var addRole = RoleOption("Their role in the tenant.", required: true);
         var initialPassword = new Option<string?>("--initial-password") { Description = "Password for a new account (ignored when the account exists); it must satisfy the password rules." };
         var addOutput = Renderer.CreateOption();
-        var add = new Command("add", "Add a person to the tenant with a role.") { email, addRole, initialPassword, addOutput };
+        var addApproval = ApprovalHeader.CreateOption();
+        var add = new Command("add", "Add a person to the tenant with a role.") { email, addRole, initialPassword, addApproval, addOutput };
         add.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var response = await client.Identity.CreateMemberAsync(new CreateMemberRequest
@@ -86,7 +88,7 @@ public static class AdminCommand
                 Email = parse.GetValue(email)!,
                 Role = Roles.Parse(parse.GetValue(addRole)!),
                 InitialPassword = parse.GetValue(initialPassword) ?? "",
-            }, cancellationToken: token);
+            }, ApprovalHeader.Of(parse, addApproval), cancellationToken: token);
             Renderer.Record(output, Renderer.FormatOf(parse, addOutput), response.Member, MemberColumns);
             return ExitCodes.Ok;
         }, ct));
@@ -94,7 +96,8 @@ public static class AdminCommand
         var setRoleMember = MemberArgument();
         var newRole = RoleOption("The new role.", required: true);
         var setRoleOutput = Renderer.CreateOption();
-        var setRole = new Command("set-role", "Change a member's role.") { setRoleMember, newRole, setRoleOutput };
+        var setRoleApproval = ApprovalHeader.CreateOption();
+        var setRole = new Command("set-role", "Change a member's role.") { setRoleMember, newRole, setRoleApproval, setRoleOutput };
         setRole.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var userId = await ResolveMemberAsync(client, parse.GetValue(setRoleMember)!, token);
@@ -102,17 +105,18 @@ public static class AdminCommand
             {
                 Member = new Member { UserId = userId, Role = Roles.Parse(parse.GetValue(newRole)!) },
                 UpdateMask = new FieldMask { Paths = { "role" } },
-            }, cancellationToken: token);
+            }, ApprovalHeader.Of(parse, setRoleApproval), cancellationToken: token);
             Renderer.Record(output, Renderer.FormatOf(parse, setRoleOutput), response.Member, MemberColumns);
             return ExitCodes.Ok;
         }, ct));
 
         var removeMember = MemberArgument();
-        var remove = new Command("remove", "Remove a member from the tenant; the account itself stays.") { removeMember };
+        var removeApproval = ApprovalHeader.CreateOption();
+        var remove = new Command("remove", "Remove a member from the tenant; the account itself stays.") { removeMember, removeApproval };
         remove.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var target = parse.GetValue(removeMember)!;
-            await client.Identity.DeleteMemberAsync(new DeleteMemberRequest { UserId = await ResolveMemberAsync(client, target, token) }, cancellationToken: token);
+            await client.Identity.DeleteMemberAsync(new DeleteMemberRequest { UserId = await ResolveMemberAsync(client, target, token) }, ApprovalHeader.Of(parse, removeApproval), cancellationToken: token);
             output.WriteLine($"Removed {target} from the tenant.");
             return ExitCodes.Ok;
         }, ct));
@@ -155,12 +159,13 @@ public static class AdminCommand
         };
         var lifetime = new Option<int>("--lifetime-days") { Description = "Days until the client expires; 0 (default) never." };
         var createOutput = Renderer.CreateOption();
-        var create = new Command("create", "Create an API client and print its secret, once.") { name, scopes, lifetime, createOutput };
+        var createApproval = ApprovalHeader.CreateOption();
+        var create = new Command("create", "Create an API client and print its secret, once.") { name, scopes, lifetime, createApproval, createOutput };
         create.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var request = new CreateApiClientRequest { RequestId = Guid.NewGuid().ToString(), Name = parse.GetValue(name)!, LifetimeDays = parse.GetValue(lifetime) };
             request.Scopes.AddRange(parse.GetValue(scopes) ?? []);
-            var response = await client.Identity.CreateApiClientAsync(request, cancellationToken: token);
+            var response = await client.Identity.CreateApiClientAsync(request, ApprovalHeader.Of(parse, createApproval), cancellationToken: token);
             Renderer.Record(output, Renderer.FormatOf(parse, createOutput), (response.ApiClient, response.ClientSecret), IssuedColumns);
             WarnSecretShownOnce(parse, response.ApiClient.ClientId);
             return ExitCodes.Ok;

@@ -39,6 +39,14 @@ public static class ErrorAdvice
         [ErrorReason.TreeSizeInvalid] = "That tree size is not one of the log's checkpoints (the latest is {latest_tree_size}): use 0 for the latest.",
         [ErrorReason.JobRunNotRetryable] = "The run is {state} or expired from the job server: wait for it to finish, or let the next scheduled run do the work.",
         [ErrorReason.AnalysisNotFound] = "No such analysis in this tenant: check the id.",
+        [ErrorReason.PolicyBundleInvalid] = "Fix each line named above; `pilotdeck policy apply --dry-run FILE` checks a bundle without applying it.",
+        [ErrorReason.PolicyDenied] = "The tenant's policy does not allow this (rule {rule_id}); see `pilotdeck policy show`, or ask an admin.",
+        [ErrorReason.ApprovalRequired] = "Approval request {approval_id} is open: a member with the {approver_role} role runs `pilotdeck approvals approve {approval_id}`; then repeat this exact command with --approval {approval_id}.",
+        [ErrorReason.ApprovalNotFound] = "No such approval request in this tenant: see `pilotdeck approvals list`.",
+        [ErrorReason.ApprovalNotPending] = "The approval request is {state}: a new attempt needs a new approval (repeat the command without --approval).",
+        [ErrorReason.ApproverNotEligible] = "You cannot decide this request (your own, already decided by you, or it needs the {approver_role} role): ask another member.",
+        [ErrorReason.ApprovalMismatch] = "The approval was for a different request: repeat exactly the approved command, or drop --approval to ask for a new approval.",
+        [ErrorReason.PolicyVersionNotFound] = "No such policy version: see `pilotdeck policy versions`.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

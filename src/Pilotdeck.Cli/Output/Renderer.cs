@@ -19,7 +19,7 @@ public sealed record Column<T>(string Name, Func<T, object?> Value);
 /// <summary>
 /// The one place the API commands format results. A list renders as an aligned text table, a
 /// Markdown table, or a JSON array of objects; a single record as a two-column field/value table
-/// or a JSON object. Values: strings, numbers, booleans, enums (lower-case names), timestamps
+/// or a JSON object. Values: strings, numbers, booleans, enums (snake_case names), timestamps
 /// (ISO 8601, UTC) and string lists (joined in tables, arrays in JSON). JSON keeps every column,
 /// empty ones as null, so scripts can rely on the keys.
 /// </summary>
@@ -152,7 +152,8 @@ public static class Renderer
         bool b => b ? "yes" : "no",
         DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         DateTime t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        Enum e => e.ToString().ToLowerInvariant(),
+        // RequireApproval → require_approval: the proto value's name without its prefix, as the docs write it.
+        Enum e => System.Text.RegularExpressions.Regex.Replace(e.ToString(), "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant(),
         IEnumerable<string> list => string.Join(", ", list),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -47,21 +47,16 @@ public static class ReceiptsCommand
         var command = new Command("list", "List the tenant's receipts, newest first.") { subject, action, actor, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var wanted = Math.Max(1, parse.GetValue(limit));
-            var receipts = new List<Receipt>();
-            var request = new ListReceiptsRequest
+            var request = new ListReceiptsRequest { Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = parse.GetValue(actor) ?? "" };
+            var receipts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
             {
-                PageSize = Math.Min(wanted, 200), Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = parse.GetValue(actor) ?? "",
-            };
-            do
-            {
+                request.PageSize = size;
+                request.PageToken = pageToken;
                 var page = await client.Receipts.ListReceiptsAsync(request, cancellationToken: token);
-                receipts.AddRange(page.Receipts);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0 && receipts.Count < wanted);
+                return (page.Receipts.AsEnumerable(), page.NextPageToken);
+            });
 
-            Renderer.List(writer, Renderer.FormatOf(parse, output), receipts.Take(wanted), Columns, "No receipts.");
+            Renderer.List(writer, Renderer.FormatOf(parse, output), receipts, Columns, "No receipts.");
             return ExitCodes.Ok;
         }, ct));
         return command;
