@@ -10,6 +10,7 @@ public static class Navigation
         new("/Feedback/Index", "Feedback"),
         new("/Imports/Index", "Imports"),
         new("/Receipts/Index", "Receipts"),
+        new("/Approvals/Index", "Approvals"),
         new("/Parity/Index", "Parity"),
         new("/Guardian/Index", "dbt Guardian"),
     ];
@@ -22,6 +23,7 @@ public static class Navigation
         new("/Admin/Members/Index", "Members"),
         new("/Admin/ApiClients/Index", "API clients"),
         new("/Admin/Jobs/Index", "Job runs"),
+        new("/Policy/Index", "Policy"),
     ];
 }
 

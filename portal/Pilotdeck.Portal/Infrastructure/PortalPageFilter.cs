@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pilotdeck.Client;
 using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Policy.V1;
 using Grpc.Core;
 
 namespace Pilotdeck.Portal.Infrastructure;
@@ -81,8 +82,11 @@ internal sealed class PortalPageFilter : IAsyncPageFilter
     {
         try
         {
-            var tenants = await session.Api.Identity.ListMyTenantsAsync(new ListMyTenantsRequest(), cancellationToken: http.RequestAborted);
-            http.RequestServices.GetRequiredService<LayoutState>().Tenants = [.. tenants.Tenants];
+            var layout = http.RequestServices.GetRequiredService<LayoutState>();
+            var tenants = session.Api.Identity.ListMyTenantsAsync(new ListMyTenantsRequest(), cancellationToken: http.RequestAborted);
+            var approvals = session.Api.Approvals.ListApprovalsAsync(new ListApprovalsRequest { AwaitingMe = true, PageSize = 1 }, cancellationToken: http.RequestAborted);
+            layout.Tenants = [.. (await tenants).Tenants];
+            layout.ApprovalsAwaiting = (await approvals).AwaitingMeCount;
         }
         catch (Exception ex) when (IsSessionEnded(ex))
         {
@@ -90,8 +94,8 @@ internal sealed class PortalPageFilter : IAsyncPageFilter
         }
         catch (RpcException ex)
         {
-            // The switcher is a convenience; the page itself still renders without it.
-            _logger.LogWarning("Could not list the caller's tenants for the switcher: {Status}", ex.StatusCode);
+            // The switcher and the count are conveniences; the page itself still renders without them.
+            _logger.LogWarning("Could not load the tenant switcher or the approvals count: {Status}", ex.StatusCode);
         }
     }
 }

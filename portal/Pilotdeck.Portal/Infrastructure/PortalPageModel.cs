@@ -36,4 +36,7 @@ public abstract class PortalPageModel : PageModel
 public sealed class LayoutState
 {
     public IReadOnlyList<Contracts.Identity.V1.TenantMembership> Tenants { get; set; } = [];
+
+    /// <summary>Approval requests the signed-in member may decide: the count beside "Approvals".</summary>
+    public int ApprovalsAwaiting { get; set; }
 }
