@@ -80,14 +80,14 @@ public static class ApprovalsCommand
         var command = new Command(approve ? "approve" : "deny", approve ? "Approve a pending request." : "Deny a pending request; one denial ends it.") { id, comment, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var request = new DecideApprovalRequest { ApprovalId = parse.GetValue(id)!, Comment = parse.GetValue(comment) ?? "" };
+            var (approvalId, text) = (parse.GetValue(id)!, parse.GetValue(comment) ?? "");
             var decided = approve
-                ? await client.Approvals.ApproveApprovalAsync(request, cancellationToken: token)
-                : await client.Approvals.DenyApprovalAsync(request, cancellationToken: token);
-            Renderer.Record(writer, Renderer.FormatOf(parse, output), decided.Approval, Columns);
-            if (decided.Approval.State == ApprovalState.Approved)
+                ? (await client.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId, Comment = text }, cancellationToken: token)).Approval
+                : (await client.Approvals.DenyApprovalAsync(new DenyApprovalRequest { ApprovalId = approvalId, Comment = text }, cancellationToken: token)).Approval;
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), decided, Columns);
+            if (decided.State == ApprovalState.Approved)
             {
-                parse.InvocationConfiguration.Error.WriteLine($"Approved. {decided.Approval.Requester} can now repeat the request with --approval {decided.Approval.ApprovalId}.");
+                parse.InvocationConfiguration.Error.WriteLine($"Approved. {decided.Requester} can now repeat the request with --approval {decided.ApprovalId}.");
             }
 
             return ExitCodes.Ok;

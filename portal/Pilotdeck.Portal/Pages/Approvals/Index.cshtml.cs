@@ -55,10 +55,9 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
     {
         try
         {
-            var request = new DecideApprovalRequest { ApprovalId = approvalId, Comment = comment ?? "" };
             var decided = approve
-                ? (await Api.Approvals.ApproveApprovalAsync(request, cancellationToken: Aborted)).Approval
-                : (await Api.Approvals.DenyApprovalAsync(request, cancellationToken: Aborted)).Approval;
+                ? (await Api.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId, Comment = comment ?? "" }, cancellationToken: Aborted)).Approval
+                : (await Api.Approvals.DenyApprovalAsync(new DenyApprovalRequest { ApprovalId = approvalId, Comment = comment ?? "" }, cancellationToken: Aborted)).Approval;
             FlashNext(decided.State switch
             {
                 ApprovalState.Approved => $"Approved {decided.Action} for {decided.Requester}; they can now repeat it with approval {decided.ApprovalId}.",

@@ -68,11 +68,11 @@ public sealed class ApprovalsService(PilotdeckDbContext db, CallerAccessor calle
     public override async Task<GetApprovalResponse> GetApproval(GetApprovalRequest request, ServerCallContext context) =>
         new() { Approval = ApprovalMapping.ToContract(await FindAsync(request.ApprovalId, tracked: false, context.CancellationToken), time.GetUtcNow()) };
 
-    public override Task<DecideApprovalResponse> ApproveApproval(DecideApprovalRequest request, ServerCallContext context) =>
-        DecideAsync(request, approve: true, context);
+    public override async Task<ApproveApprovalResponse> ApproveApproval(ApproveApprovalRequest request, ServerCallContext context) =>
+        new() { Approval = await DecideAsync(request.ApprovalId, request.Comment, approve: true, context) };
 
-    public override Task<DecideApprovalResponse> DenyApproval(DecideApprovalRequest request, ServerCallContext context) =>
-        DecideAsync(request, approve: false, context);
+    public override async Task<DenyApprovalResponse> DenyApproval(DenyApprovalRequest request, ServerCallContext context) =>
+        new() { Approval = await DecideAsync(request.ApprovalId, request.Comment, approve: false, context) };
 
     public override async Task<GetApprovalStatsResponse> GetApprovalStats(GetApprovalStatsRequest request, ServerCallContext context)
     {
@@ -87,7 +87,7 @@ public sealed class ApprovalsService(PilotdeckDbContext db, CallerAccessor calle
         return ApprovalStats.Of(rows, since, now);
     }
 
-    private async Task<DecideApprovalResponse> DecideAsync(DecideApprovalRequest request, bool approve, ServerCallContext context)
+    private async Task<Approval> DecideAsync(string approvalId, string commentText, bool approve, ServerCallContext context)
     {
         if (caller.Current.IsApiClient)
         {
@@ -95,13 +95,13 @@ public sealed class ApprovalsService(PilotdeckDbContext db, CallerAccessor calle
             throw ApiErrors.Create(StatusCode.PermissionDenied, ErrorReason.ApproverNotEligible, "Only members decide approval requests; API clients cannot.");
         }
 
-        var comment = request.Comment.Trim();
+        var comment = commentText.Trim();
         if (comment.Length > MaxCommentLength || (!approve && comment.Length == 0))
         {
             throw ApiErrors.InvalidArgument(new FieldViolation("comment", approve ? $"must be at most {MaxCommentLength} characters" : $"is required to deny, at most {MaxCommentLength} characters"));
         }
 
-        var approval = await FindAsync(request.ApprovalId, tracked: true, context.CancellationToken);
+        var approval = await FindAsync(approvalId, tracked: true, context.CancellationToken);
         var now = time.GetUtcNow();
         var state = ApprovalStates.Effective(approval, now);
         if (state != ApprovalStates.Pending)
@@ -116,7 +116,7 @@ public sealed class ApprovalsService(PilotdeckDbContext db, CallerAccessor calle
                 new Dictionary<string, string> { ["approval_id"] = approval.Id, ["approver_role"] = MemberRoles.Parse(approval.ApproverRole).ToApiName() });
         }
 
-        return await receipts.RecordAsync(context.Method, r => ApprovalMapping.NameOf(r.Approval.ApprovalId), async () =>
+        return await receipts.RecordAsync(context.Method, a => ApprovalMapping.NameOf(a.ApprovalId), async () =>
         {
             approval.Votes.Add(new ApprovalVoteRecord { ApprovalId = approval.Id, Approver = receipts.Actor, Approved = approve, Comment = comment, CreatedAt = now });
             if (!approve || approval.Votes.Count(v => v.Approved) >= approval.ApprovalsRequired)
@@ -126,7 +126,7 @@ public sealed class ApprovalsService(PilotdeckDbContext db, CallerAccessor calle
             }
 
             await db.SaveChangesAsync(context.CancellationToken);
-            return new DecideApprovalResponse { Approval = ApprovalMapping.ToContract(approval, now) };
+            return ApprovalMapping.ToContract(approval, now);
         }, context.CancellationToken);
     }
 

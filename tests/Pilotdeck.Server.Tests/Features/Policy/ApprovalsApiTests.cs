@@ -50,9 +50,9 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
 
         var approvalId = await RequestApprovalAsync(owner, request);
 
-        var own = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId }, owner).ResponseAsync);
+        var own = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId }, owner).ResponseAsync);
         Assert.Equal(("APPROVER_NOT_ELIGIBLE", StatusCode.PermissionDenied), (ApiErrors.ReasonOf(own), own.StatusCode));
-        var low = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId }, viewer).ResponseAsync);
+        var low = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId }, viewer).ResponseAsync);
         Assert.Equal("APPROVER_NOT_ELIGIBLE", ApiErrors.ReasonOf(low));
         var early = await Assert.ThrowsAsync<RpcException>(() => _support.Identity.CreateApiClientAsync(request, PolicyTestSupport.WithApproval(owner, approvalId)).ResponseAsync);
         Assert.Equal("APPROVAL_NOT_PENDING", ApiErrors.ReasonOf(early));
@@ -60,7 +60,7 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
         var awaiting = await _support.Approvals.ListApprovalsAsync(new ListApprovalsRequest { AwaitingMe = true }, admin);
         Assert.Contains(awaiting.Approvals, a => a.ApprovalId == approvalId);
         Assert.True(awaiting.AwaitingMeCount >= 1);
-        var approved = await _support.Approvals.ApproveApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId, Comment = "scoped to members only, fine" }, admin);
+        var approved = await _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId, Comment = "scoped to members only, fine" }, admin);
         Assert.Equal(ApprovalState.Approved, approved.Approval.State);
         Assert.Equal("user:" + adminId, Assert.Single(approved.Approval.Votes).Approver);
 
@@ -90,9 +90,9 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
         var request = Writer("denied " + Guid.NewGuid().ToString("N"));
         var approvalId = await RequestApprovalAsync(owner, request);
 
-        var silent = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.DenyApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId }, admin).ResponseAsync);
+        var silent = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.DenyApprovalAsync(new DenyApprovalRequest { ApprovalId = approvalId }, admin).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, silent.StatusCode);
-        var denied = await _support.Approvals.DenyApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId, Comment = "use a read-only client" }, admin);
+        var denied = await _support.Approvals.DenyApprovalAsync(new DenyApprovalRequest { ApprovalId = approvalId, Comment = "use a read-only client" }, admin);
 
         Assert.Equal(ApprovalState.Denied, denied.Approval.State);
         var run = await Assert.ThrowsAsync<RpcException>(() => _support.Identity.CreateApiClientAsync(request, PolicyTestSupport.WithApproval(owner, approvalId)).ResponseAsync);
@@ -111,7 +111,7 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
         var demo = await _support.OwnerAsync(_host.Demo);
 
         var get = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.GetApprovalAsync(new GetApprovalRequest { ApprovalId = approvalId }, demo).ResponseAsync);
-        var approve = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new DecideApprovalRequest { ApprovalId = approvalId }, demo).ResponseAsync);
+        var approve = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId }, demo).ResponseAsync);
         var list = await _support.Approvals.ListApprovalsAsync(new ListApprovalsRequest { PageSize = 200 }, demo);
 
         Assert.Equal(("APPROVAL_NOT_FOUND", "APPROVAL_NOT_FOUND"), (ApiErrors.ReasonOf(get), ApiErrors.ReasonOf(approve)));
@@ -127,7 +127,7 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
     {
         var client = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Acme));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new DecideApprovalRequest { ApprovalId = "apr_x" }, client).ResponseAsync);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = "apr_x" }, client).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
     }

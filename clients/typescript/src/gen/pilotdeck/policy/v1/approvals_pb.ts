@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pilotdeck/policy/v1/approvals.proto.
  */
 export const file_pilotdeck_policy_v1_approvals: GenFile = /*@__PURE__*/
-  fileDesc("CiNwaWxvdGRlY2svcG9saWN5L3YxL2FwcHJvdmFscy5wcm90bxITcGlsb3RkZWNrLnBvbGljeS52MSK7AwoIQXBwcm92YWwSEwoLYXBwcm92YWxfaWQYASABKAkSDgoGYWN0aW9uGAIgASgJEg8KB3N1YmplY3QYAyABKAkSFgoOcGF5bG9hZF9zaGEyNTYYBCABKAkSEQoJcmVxdWVzdGVyGAUgASgJEjEKBXN0YXRlGAYgASgOMiIucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbFN0YXRlEhUKDWFwcHJvdmVyX3JvbGUYByABKAkSGgoSYXBwcm92YWxzX3JlcXVpcmVkGAggASgFEjAKBXZvdGVzGAkgAygLMiEucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbFZvdGUSEwoLZGVjaXNpb25faWQYCiABKAkSDgoGcmVhc29uGAsgASgJEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZGVjaWRlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInQKDEFwcHJvdmFsVm90ZRIQCghhcHByb3ZlchgBIAEoCRIQCghhcHByb3ZlZBgCIAEoCBIPCgdjb21tZW50GAMgASgJEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAQoUTGlzdEFwcHJvdmFsc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMQoFc3RhdGUYAyABKA4yIi5waWxvdGRlY2sucG9saWN5LnYxLkFwcHJvdmFsU3RhdGUSEwoLYXdhaXRpbmdfbWUYBCABKAgifQoVTGlzdEFwcHJvdmFsc1Jlc3BvbnNlEjAKCWFwcHJvdmFscxgBIAMoCzIdLnBpbG90ZGVjay5wb2xpY3kudjEuQXBwcm92YWwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhkKEWF3YWl0aW5nX21lX2NvdW50GAMgASgFIikKEkdldEFwcHJvdmFsUmVxdWVzdBITCgthcHByb3ZhbF9pZBgBIAEoCSJGChNHZXRBcHByb3ZhbFJlc3BvbnNlEi8KCGFwcHJvdmFsGAEgASgLMh0ucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbCI9ChVEZWNpZGVBcHByb3ZhbFJlcXVlc3QSEwoLYXBwcm92YWxfaWQYASABKAkSDwoHY29tbWVudBgCIAEoCSJJChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEi8KCGFwcHJvdmFsGAEgASgLMh0ucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbCIuChdHZXRBcHByb3ZhbFN0YXRzUmVxdWVzdBITCgt3aW5kb3dfZGF5cxgBIAEoBSKNAgoYR2V0QXBwcm92YWxTdGF0c1Jlc3BvbnNlEhEKCXJlcXVlc3RlZBgBIAEoBRIQCghhcHByb3ZlZBgCIAEoBRIOCgZkZW5pZWQYAyABKAUSDwoHZXhwaXJlZBgEIAEoBRIPCgdwZW5kaW5nGAUgASgFEjQKEW1lZGlhbl9jeWNsZV90aW1lGAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjEKDnA5MF9jeWNsZV90aW1lGAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjEKBGRheXMYCCADKAsyIy5waWxvdGRlY2sucG9saWN5LnYxLkRhaWx5QXBwcm92YWxzIkAKDkRhaWx5QXBwcm92YWxzEgwKBGRhdGUYASABKAkSEAoIYXBwcm92ZWQYAiABKAUSDgoGZGVuaWVkGAMgASgFKrwBCg1BcHByb3ZhbFN0YXRlEh4KGkFQUFJPVkFMX1NUQVRFX1VOU1BFQ0lGSUVEEAASGgoWQVBQUk9WQUxfU1RBVEVfUEVORElORxABEhsKF0FQUFJPVkFMX1NUQVRFX0FQUFJPVkVEEAISGQoVQVBQUk9WQUxfU1RBVEVfREVOSUVEEAMSGgoWQVBQUk9WQUxfU1RBVEVfRVhQSVJFRBAEEhsKF0FQUFJPVkFMX1NUQVRFX0VYRUNVVEVEEAUyqwYKEEFwcHJvdmFsc1NlcnZpY2USkwEKDUxpc3RBcHByb3ZhbHMSKS5waWxvdGRlY2sucG9saWN5LnYxLkxpc3RBcHByb3ZhbHNSZXF1ZXN0GioucGlsb3RkZWNrLnBvbGljeS52MS5MaXN0QXBwcm92YWxzUmVzcG9uc2UiK5ACAYq1GA8QARoLcG9saWN5LnJlYWSC0+STAg8SDS92MS9hcHByb3ZhbHMSmwEKC0dldEFwcHJvdmFsEicucGlsb3RkZWNrLnBvbGljeS52MS5HZXRBcHByb3ZhbFJlcXVlc3QaKC5waWxvdGRlY2sucG9saWN5LnYxLkdldEFwcHJvdmFsUmVzcG9uc2UiOZACAYq1GA8QARoLcG9saWN5LnJlYWSC0+STAh0SGy92MS9hcHByb3ZhbHMve2FwcHJvdmFsX2lkfRKgAQoPQXBwcm92ZUFwcHJvdmFsEioucGlsb3RkZWNrLnBvbGljeS52MS5EZWNpZGVBcHByb3ZhbFJlcXVlc3QaKy5waWxvdGRlY2sucG9saWN5LnYxLkRlY2lkZUFwcHJvdmFsUmVzcG9uc2UiNIq1GAIQAYLT5JMCKDoBKiIjL3YxL2FwcHJvdmFscy97YXBwcm92YWxfaWR9OmFwcHJvdmUSmgEKDERlbnlBcHByb3ZhbBIqLnBpbG90ZGVjay5wb2xpY3kudjEuRGVjaWRlQXBwcm92YWxSZXF1ZXN0GisucGlsb3RkZWNrLnBvbGljeS52MS5EZWNpZGVBcHByb3ZhbFJlc3BvbnNlIjGKtRgCEAGC0+STAiU6ASoiIC92MS9hcHByb3ZhbHMve2FwcHJvdmFsX2lkfTpkZW55EqIBChBHZXRBcHByb3ZhbFN0YXRzEiwucGlsb3RkZWNrLnBvbGljeS52MS5HZXRBcHByb3ZhbFN0YXRzUmVxdWVzdBotLnBpbG90ZGVjay5wb2xpY3kudjEuR2V0QXBwcm92YWxTdGF0c1Jlc3BvbnNlIjGQAgGKtRgPEAEaC3BvbGljeS5yZWFkgtPkkwIVEhMvdjEvYXBwcm92YWxzOnN0YXRzQiCqAh1QaWxvdGRlY2suQ29udHJhY3RzLlBvbGljeS5WMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_duration, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
+  fileDesc("CiNwaWxvdGRlY2svcG9saWN5L3YxL2FwcHJvdmFscy5wcm90bxITcGlsb3RkZWNrLnBvbGljeS52MSK7AwoIQXBwcm92YWwSEwoLYXBwcm92YWxfaWQYASABKAkSDgoGYWN0aW9uGAIgASgJEg8KB3N1YmplY3QYAyABKAkSFgoOcGF5bG9hZF9zaGEyNTYYBCABKAkSEQoJcmVxdWVzdGVyGAUgASgJEjEKBXN0YXRlGAYgASgOMiIucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbFN0YXRlEhUKDWFwcHJvdmVyX3JvbGUYByABKAkSGgoSYXBwcm92YWxzX3JlcXVpcmVkGAggASgFEjAKBXZvdGVzGAkgAygLMiEucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbFZvdGUSEwoLZGVjaXNpb25faWQYCiABKAkSDgoGcmVhc29uGAsgASgJEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZGVjaWRlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInQKDEFwcHJvdmFsVm90ZRIQCghhcHByb3ZlchgBIAEoCRIQCghhcHByb3ZlZBgCIAEoCBIPCgdjb21tZW50GAMgASgJEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAQoUTGlzdEFwcHJvdmFsc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMQoFc3RhdGUYAyABKA4yIi5waWxvdGRlY2sucG9saWN5LnYxLkFwcHJvdmFsU3RhdGUSEwoLYXdhaXRpbmdfbWUYBCABKAgifQoVTGlzdEFwcHJvdmFsc1Jlc3BvbnNlEjAKCWFwcHJvdmFscxgBIAMoCzIdLnBpbG90ZGVjay5wb2xpY3kudjEuQXBwcm92YWwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhkKEWF3YWl0aW5nX21lX2NvdW50GAMgASgFIikKEkdldEFwcHJvdmFsUmVxdWVzdBITCgthcHByb3ZhbF9pZBgBIAEoCSJGChNHZXRBcHByb3ZhbFJlc3BvbnNlEi8KCGFwcHJvdmFsGAEgASgLMh0ucGlsb3RkZWNrLnBvbGljeS52MS5BcHByb3ZhbCI+ChZBcHByb3ZlQXBwcm92YWxSZXF1ZXN0EhMKC2FwcHJvdmFsX2lkGAEgASgJEg8KB2NvbW1lbnQYAiABKAkiSgoXQXBwcm92ZUFwcHJvdmFsUmVzcG9uc2USLwoIYXBwcm92YWwYASABKAsyHS5waWxvdGRlY2sucG9saWN5LnYxLkFwcHJvdmFsIjsKE0RlbnlBcHByb3ZhbFJlcXVlc3QSEwoLYXBwcm92YWxfaWQYASABKAkSDwoHY29tbWVudBgCIAEoCSJHChREZW55QXBwcm92YWxSZXNwb25zZRIvCghhcHByb3ZhbBgBIAEoCzIdLnBpbG90ZGVjay5wb2xpY3kudjEuQXBwcm92YWwiLgoXR2V0QXBwcm92YWxTdGF0c1JlcXVlc3QSEwoLd2luZG93X2RheXMYASABKAUijQIKGEdldEFwcHJvdmFsU3RhdHNSZXNwb25zZRIRCglyZXF1ZXN0ZWQYASABKAUSEAoIYXBwcm92ZWQYAiABKAUSDgoGZGVuaWVkGAMgASgFEg8KB2V4cGlyZWQYBCABKAUSDwoHcGVuZGluZxgFIAEoBRI0ChFtZWRpYW5fY3ljbGVfdGltZRgGIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIxCg5wOTBfY3ljbGVfdGltZRgHIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIxCgRkYXlzGAggAygLMiMucGlsb3RkZWNrLnBvbGljeS52MS5EYWlseUFwcHJvdmFscyJACg5EYWlseUFwcHJvdmFscxIMCgRkYXRlGAEgASgJEhAKCGFwcHJvdmVkGAIgASgFEg4KBmRlbmllZBgDIAEoBSq8AQoNQXBwcm92YWxTdGF0ZRIeChpBUFBST1ZBTF9TVEFURV9VTlNQRUNJRklFRBAAEhoKFkFQUFJPVkFMX1NUQVRFX1BFTkRJTkcQARIbChdBUFBST1ZBTF9TVEFURV9BUFBST1ZFRBACEhkKFUFQUFJPVkFMX1NUQVRFX0RFTklFRBADEhoKFkFQUFJPVkFMX1NUQVRFX0VYUElSRUQQBBIbChdBUFBST1ZBTF9TVEFURV9FWEVDVVRFRBAFMqkGChBBcHByb3ZhbHNTZXJ2aWNlEpMBCg1MaXN0QXBwcm92YWxzEikucGlsb3RkZWNrLnBvbGljeS52MS5MaXN0QXBwcm92YWxzUmVxdWVzdBoqLnBpbG90ZGVjay5wb2xpY3kudjEuTGlzdEFwcHJvdmFsc1Jlc3BvbnNlIiuQAgGKtRgPEAEaC3BvbGljeS5yZWFkgtPkkwIPEg0vdjEvYXBwcm92YWxzEpsBCgtHZXRBcHByb3ZhbBInLnBpbG90ZGVjay5wb2xpY3kudjEuR2V0QXBwcm92YWxSZXF1ZXN0GigucGlsb3RkZWNrLnBvbGljeS52MS5HZXRBcHByb3ZhbFJlc3BvbnNlIjmQAgGKtRgPEAEaC3BvbGljeS5yZWFkgtPkkwIdEhsvdjEvYXBwcm92YWxzL3thcHByb3ZhbF9pZH0SogEKD0FwcHJvdmVBcHByb3ZhbBIrLnBpbG90ZGVjay5wb2xpY3kudjEuQXBwcm92ZUFwcHJvdmFsUmVxdWVzdBosLnBpbG90ZGVjay5wb2xpY3kudjEuQXBwcm92ZUFwcHJvdmFsUmVzcG9uc2UiNIq1GAIQAYLT5JMCKDoBKiIjL3YxL2FwcHJvdmFscy97YXBwcm92YWxfaWR9OmFwcHJvdmUSlgEKDERlbnlBcHByb3ZhbBIoLnBpbG90ZGVjay5wb2xpY3kudjEuRGVueUFwcHJvdmFsUmVxdWVzdBopLnBpbG90ZGVjay5wb2xpY3kudjEuRGVueUFwcHJvdmFsUmVzcG9uc2UiMYq1GAIQAYLT5JMCJToBKiIgL3YxL2FwcHJvdmFscy97YXBwcm92YWxfaWR9OmRlbnkSogEKEEdldEFwcHJvdmFsU3RhdHMSLC5waWxvdGRlY2sucG9saWN5LnYxLkdldEFwcHJvdmFsU3RhdHNSZXF1ZXN0Gi0ucGlsb3RkZWNrLnBvbGljeS52MS5HZXRBcHByb3ZhbFN0YXRzUmVzcG9uc2UiMZACAYq1GA8QARoLcG9saWN5LnJlYWSC0+STAhUSEy92MS9hcHByb3ZhbHM6c3RhdHNCIKoCHVBpbG90ZGVjay5Db250cmFjdHMuUG9saWN5LlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_duration, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
 
 /**
  * @generated from message pilotdeck.policy.v1.Approval
@@ -238,16 +238,16 @@ export const GetApprovalResponseSchema: GenMessage<GetApprovalResponse> = /*@__P
   messageDesc(file_pilotdeck_policy_v1_approvals, 5);
 
 /**
- * @generated from message pilotdeck.policy.v1.DecideApprovalRequest
+ * @generated from message pilotdeck.policy.v1.ApproveApprovalRequest
  */
-export type DecideApprovalRequest = Message<"pilotdeck.policy.v1.DecideApprovalRequest"> & {
+export type ApproveApprovalRequest = Message<"pilotdeck.policy.v1.ApproveApprovalRequest"> & {
   /**
    * @generated from field: string approval_id = 1;
    */
   approvalId: string;
 
   /**
-   * Why; required to deny, at most 1,000 characters.
+   * Why; optional, at most 1,000 characters.
    *
    * @generated from field: string comment = 2;
    */
@@ -255,16 +255,16 @@ export type DecideApprovalRequest = Message<"pilotdeck.policy.v1.DecideApprovalR
 };
 
 /**
- * Describes the message pilotdeck.policy.v1.DecideApprovalRequest.
- * Use `create(DecideApprovalRequestSchema)` to create a new message.
+ * Describes the message pilotdeck.policy.v1.ApproveApprovalRequest.
+ * Use `create(ApproveApprovalRequestSchema)` to create a new message.
  */
-export const DecideApprovalRequestSchema: GenMessage<DecideApprovalRequest> = /*@__PURE__*/
+export const ApproveApprovalRequestSchema: GenMessage<ApproveApprovalRequest> = /*@__PURE__*/
   messageDesc(file_pilotdeck_policy_v1_approvals, 6);
 
 /**
- * @generated from message pilotdeck.policy.v1.DecideApprovalResponse
+ * @generated from message pilotdeck.policy.v1.ApproveApprovalResponse
  */
-export type DecideApprovalResponse = Message<"pilotdeck.policy.v1.DecideApprovalResponse"> & {
+export type ApproveApprovalResponse = Message<"pilotdeck.policy.v1.ApproveApprovalResponse"> & {
   /**
    * @generated from field: pilotdeck.policy.v1.Approval approval = 1;
    */
@@ -272,11 +272,52 @@ export type DecideApprovalResponse = Message<"pilotdeck.policy.v1.DecideApproval
 };
 
 /**
- * Describes the message pilotdeck.policy.v1.DecideApprovalResponse.
- * Use `create(DecideApprovalResponseSchema)` to create a new message.
+ * Describes the message pilotdeck.policy.v1.ApproveApprovalResponse.
+ * Use `create(ApproveApprovalResponseSchema)` to create a new message.
  */
-export const DecideApprovalResponseSchema: GenMessage<DecideApprovalResponse> = /*@__PURE__*/
+export const ApproveApprovalResponseSchema: GenMessage<ApproveApprovalResponse> = /*@__PURE__*/
   messageDesc(file_pilotdeck_policy_v1_approvals, 7);
+
+/**
+ * @generated from message pilotdeck.policy.v1.DenyApprovalRequest
+ */
+export type DenyApprovalRequest = Message<"pilotdeck.policy.v1.DenyApprovalRequest"> & {
+  /**
+   * @generated from field: string approval_id = 1;
+   */
+  approvalId: string;
+
+  /**
+   * Why; required, at most 1,000 characters.
+   *
+   * @generated from field: string comment = 2;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message pilotdeck.policy.v1.DenyApprovalRequest.
+ * Use `create(DenyApprovalRequestSchema)` to create a new message.
+ */
+export const DenyApprovalRequestSchema: GenMessage<DenyApprovalRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_policy_v1_approvals, 8);
+
+/**
+ * @generated from message pilotdeck.policy.v1.DenyApprovalResponse
+ */
+export type DenyApprovalResponse = Message<"pilotdeck.policy.v1.DenyApprovalResponse"> & {
+  /**
+   * @generated from field: pilotdeck.policy.v1.Approval approval = 1;
+   */
+  approval?: Approval | undefined;
+};
+
+/**
+ * Describes the message pilotdeck.policy.v1.DenyApprovalResponse.
+ * Use `create(DenyApprovalResponseSchema)` to create a new message.
+ */
+export const DenyApprovalResponseSchema: GenMessage<DenyApprovalResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_policy_v1_approvals, 9);
 
 /**
  * @generated from message pilotdeck.policy.v1.GetApprovalStatsRequest
@@ -295,7 +336,7 @@ export type GetApprovalStatsRequest = Message<"pilotdeck.policy.v1.GetApprovalSt
  * Use `create(GetApprovalStatsRequestSchema)` to create a new message.
  */
 export const GetApprovalStatsRequestSchema: GenMessage<GetApprovalStatsRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_policy_v1_approvals, 8);
+  messageDesc(file_pilotdeck_policy_v1_approvals, 10);
 
 /**
  * @generated from message pilotdeck.policy.v1.GetApprovalStatsResponse
@@ -351,7 +392,7 @@ export type GetApprovalStatsResponse = Message<"pilotdeck.policy.v1.GetApprovalS
  * Use `create(GetApprovalStatsResponseSchema)` to create a new message.
  */
 export const GetApprovalStatsResponseSchema: GenMessage<GetApprovalStatsResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_policy_v1_approvals, 9);
+  messageDesc(file_pilotdeck_policy_v1_approvals, 11);
 
 /**
  * @generated from message pilotdeck.policy.v1.DailyApprovals
@@ -380,7 +421,7 @@ export type DailyApprovals = Message<"pilotdeck.policy.v1.DailyApprovals"> & {
  * Use `create(DailyApprovalsSchema)` to create a new message.
  */
 export const DailyApprovalsSchema: GenMessage<DailyApprovals> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_policy_v1_approvals, 10);
+  messageDesc(file_pilotdeck_policy_v1_approvals, 12);
 
 /**
  * @generated from enum pilotdeck.policy.v1.ApprovalState
@@ -464,8 +505,8 @@ export const ApprovalsService: GenService<{
    */
   approveApproval: {
     methodKind: "unary";
-    input: typeof DecideApprovalRequestSchema;
-    output: typeof DecideApprovalResponseSchema;
+    input: typeof ApproveApprovalRequestSchema;
+    output: typeof ApproveApprovalResponseSchema;
   },
   /**
    * Denies a pending request; one denial ends it. A comment is required.
@@ -474,8 +515,8 @@ export const ApprovalsService: GenService<{
    */
   denyApproval: {
     methodKind: "unary";
-    input: typeof DecideApprovalRequestSchema;
-    output: typeof DecideApprovalResponseSchema;
+    input: typeof DenyApprovalRequestSchema;
+    output: typeof DenyApprovalResponseSchema;
   },
   /**
    * Throughput and cycle time of approvals decided in a window (default the last 30 days).
