@@ -11,6 +11,8 @@ import { GuardianService } from './gen/pilotdeck/guardian/v1/guardian_pb.js';
 import { IdentityService } from './gen/pilotdeck/identity/v1/identity_pb.js';
 import { JobsService } from './gen/pilotdeck/jobs/v1/jobs_pb.js';
 import { ReceiptsService } from './gen/pilotdeck/receipts/v1/receipts_pb.js';
+import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
+import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -47,6 +49,8 @@ export interface PilotdeckClient {
   readonly guardian: Client<typeof GuardianService>;
   readonly jobs: Client<typeof JobsService>;
   readonly receipts: Client<typeof ReceiptsService>;
+  readonly policy: Client<typeof PolicyService>;
+  readonly approvals: Client<typeof ApprovalsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -85,6 +89,8 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     guardian: client(GuardianService),
     jobs: client(JobsService),
     receipts: client(ReceiptsService),
+    policy: client(PolicyService),
+    approvals: client(ApprovalsService),
     transport,
     getTokens: async () => tokens?.get(),
   };
