@@ -49,6 +49,7 @@ public static class ServiceRegistration
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
         services.AddPilotdeckReceipts(configuration);
+        services.AddScoped<EvidenceBundles>();
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
