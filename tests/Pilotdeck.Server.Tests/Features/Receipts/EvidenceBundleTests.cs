@@ -1,0 +1,148 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Pilotdeck.Client.Receipts;
+using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.Transparency.Bundles;
+
+namespace Pilotdeck.Server.Tests.Features.Receipts;
+
+/// <summary>ExportEvidenceBundle on the real host, per provider: the bundle's contents verify offline, the export leaves its receipt, and the size bound holds.</summary>
+public abstract class EvidenceBundleTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : EvidenceHostFixture
+{
+    private const string ExportAction = "/pilotdeck.receipts.v1.ReceiptsService/ExportEvidenceBundle";
+
+    private async Task<Metadata> AcmeOwnerAsync() => HostFixture.Bearer(await host.UserTokenAsync(host.Acme.OwnerEmail, host.Acme.OwnerPassword));
+
+    private async Task<(byte[] Zip, ExportEvidenceBundleResponse First)> ExportAsync(ExportEvidenceBundleRequest request, Metadata caller)
+    {
+        using var call = host.Receipts.ExportEvidenceBundle(request, caller);
+        using var zip = new MemoryStream();
+        ExportEvidenceBundleResponse? first = null;
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+        {
+            first ??= chunk;
+            zip.Write(chunk.Data.Span);
+        }
+
+        return (zip.ToArray(), first!);
+    }
+
+    [Fact]
+    public async Task Export_OfASubject_HoldsItsReceiptsProofsCheckpointKeyAndReadme_AndVerifiesOffline()
+    {
+        var owner = await AcmeOwnerAsync();
+        var subject = await host.RecordReceiptsAsync("acme", 3);
+        var timeline = await host.LoggedTimelineAsync(subject, owner);
+        var unrelated = await host.RecordReceiptsAsync("acme", 1);
+
+        var (zip, first) = await ExportAsync(new ExportEvidenceBundleRequest { Subject = subject }, owner);
+
+        using var archive = new ZipArchive(new MemoryStream(zip));
+        var ids = timeline.Entries.Select(e => e.Receipt.ReceiptId).ToList();
+        Assert.Equal(
+            new[] { "README.txt", "checkpoint.txt", "manifest.json", "verifier-key.txt" }.Concat(ids.SelectMany(id => new[] { $"receipts/{id}.proof", $"receipts/{id}.txt" })).Order(),
+            archive.Entries.Select(e => e.FullName).Order());
+        using var readme = new StreamReader(archive.GetEntry("README.txt")!.Open());
+        var readmeText = await readme.ReadToEndAsync();
+        Assert.Contains("pilotdeck receipts verify", readmeText);
+        Assert.Contains("tlog.CheckRecord", readmeText);
+        Assert.Contains("pilotdeck.local/tenants/acme", readmeText);
+        Assert.DoesNotContain(unrelated, string.Join(",", archive.Entries.Select(e => e.FullName)));
+
+        var verification = EvidenceBundleVerifier.Verify(new MemoryStream(zip), _ => null);
+        Assert.True(verification.Verified, string.Join("; ", verification.Problems));
+        Assert.Equal(3, verification.ReceiptCount);
+        Assert.Equal(TrustOutcome.FirstUse, verification.Trust!.Outcome);
+        var key = (await host.Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey;
+        Assert.Equal(key, verification.VerifierKey);
+
+        using var manifestStream = new MemoryStream();
+        await archive.GetEntry("manifest.json")!.Open().CopyToAsync(manifestStream);
+        var manifest = EvidenceManifest.Parse(manifestStream.ToArray());
+        Assert.Equal(ids, manifest.Receipts);
+        Assert.Equal(subject, manifest.Filter["subject"]);
+        Assert.Equal(SHA256.HashData(manifestStream.ToArray()), first.ManifestSha256.ToByteArray());
+
+        // The export is a change of its own: its receipt names the bundle by the manifest's hash.
+        var exportReceipts = await host.Receipts.ListReceiptsAsync(new ListReceiptsRequest { Subject = manifest.Export }, owner);
+        var exportReceipt = Assert.Single(exportReceipts.Receipts);
+        Assert.Equal(first.ExportReceiptId, exportReceipt.ReceiptId);
+        Assert.Equal(ExportAction, exportReceipt.Action);
+        Assert.Equal("user:" + host.Acme.OwnerUserId, exportReceipt.Actor);
+        Assert.Equal(first.ManifestSha256, exportReceipt.ContentSha256);
+    }
+
+    [Fact]
+    public async Task Export_WithATrustedSize_CarriesAConsistencyProofThatTheVerifierAccepts()
+    {
+        var owner = await AcmeOwnerAsync();
+        var subject = await host.RecordReceiptsAsync("acme", 1);
+        var earlier = await host.LoggedTimelineAsync(subject, owner);
+        var key = (await host.Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey;
+        var later = await host.RecordReceiptsAsync("acme", 1);
+        var newer = await host.LoggedTimelineAsync(later, owner);
+        Assert.True(newer.TreeSize > earlier.TreeSize);
+
+        var (zip, _) = await ExportAsync(new ExportEvidenceBundleRequest { Subject = later, TrustedTreeSize = earlier.TreeSize }, owner);
+
+        var verification = EvidenceBundleVerifier.Verify(new MemoryStream(zip), _ => new TrustedLog(key, earlier.SignedCheckpoint));
+        Assert.True(verification.Verified, string.Join("; ", verification.Problems));
+        Assert.Equal(TrustOutcome.Extends, verification.Trust!.Outcome);
+    }
+
+    [Fact]
+    public async Task Export_MatchingMoreThanTheBound_IsResourceExhaustedWithReason_AndLeavesNoReceipt()
+    {
+        var owner = await AcmeOwnerAsync();
+        var subject = await host.RecordReceiptsAsync("acme", EvidenceHostFixture.MaxEvidenceReceipts + 1);
+        var exportsBefore = (await host.Receipts.ListReceiptsAsync(new ListReceiptsRequest { Action = ExportAction, PageSize = 200 }, owner)).Receipts.Count;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(new ExportEvidenceBundleRequest { Subject = subject }, owner));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal("EVIDENCE_TOO_LARGE", EvidenceHostFixture.ReasonOf(error));
+        Assert.Equal(EvidenceHostFixture.MaxEvidenceReceipts.ToString(), ApiErrors.MetadataOf(error)["max_receipts"]);
+        Assert.Equal((EvidenceHostFixture.MaxEvidenceReceipts + 1).ToString(), ApiErrors.MetadataOf(error)["matched_receipts"]);
+        var exportsAfter = (await host.Receipts.ListReceiptsAsync(new ListReceiptsRequest { Action = ExportAction, PageSize = 200 }, owner)).Receipts.Count;
+        Assert.Equal(exportsBefore, exportsAfter);
+    }
+
+    [Fact]
+    public async Task Export_WithATimeRangeEndingBeforeItStarts_IsInvalidArgumentNamingEndTime()
+    {
+        var owner = await AcmeOwnerAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(
+            new ExportEvidenceBundleRequest { StartTime = Timestamp.FromDateTimeOffset(now), EndTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-1)) }, owner));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("end_time", ApiErrors.MetadataOf(error)["fields"]);
+    }
+
+    [Fact]
+    public async Task Export_ByTimeRange_HoldsOnlyReceiptsCreatedInIt()
+    {
+        var owner = await AcmeOwnerAsync();
+        var before = await host.RecordReceiptsAsync("acme", 1);
+        await host.LoggedTimelineAsync(before, owner);
+        var start = DateTimeOffset.UtcNow.AddMilliseconds(1);
+        await Task.Delay(20);
+        var inside = await host.RecordReceiptsAsync("acme", 1);
+        var insideId = (await host.LoggedTimelineAsync(inside, owner)).Entries.Single().Receipt.ReceiptId;
+
+        var (zip, _) = await ExportAsync(new ExportEvidenceBundleRequest { Action = "evidence-test.step-0", StartTime = Timestamp.FromDateTimeOffset(start) }, owner);
+
+        using var archive = new ZipArchive(new MemoryStream(zip));
+        Assert.Equal([$"receipts/{insideId}.proof", $"receipts/{insideId}.txt"], archive.Entries.Select(e => e.FullName).Where(n => n.StartsWith("receipts/")).Order());
+    }
+}
+
+public sealed class SqliteEvidenceBundleTests(EvidenceSqliteHostFixture host) : EvidenceBundleTests<EvidenceSqliteHostFixture>(host);
+
+public sealed class PostgresEvidenceBundleTests(EvidencePostgresHostFixture host) : EvidenceBundleTests<EvidencePostgresHostFixture>(host);
