@@ -1,17 +1,19 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Pilotdeck.Client.Receipts;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.TestSupport;
 using Pilotdeck.Transparency.Bundles;
 
 namespace Pilotdeck.Server.Tests.Features.Receipts;
 
 /// <summary>ExportEvidenceBundle on the real host, per provider: the bundle's contents verify offline, the export leaves its receipt, and the size bound holds.</summary>
-public abstract class EvidenceBundleTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+public abstract class EvidenceBundleTests<TFixture>(TFixture host, GoVerifierProgram go) : IClassFixture<TFixture>
     where TFixture : EvidenceHostFixture
 {
     private const string ExportAction = "/pilotdeck.receipts.v1.ReceiptsService/ExportEvidenceBundle";
@@ -95,6 +97,55 @@ public abstract class EvidenceBundleTests<TFixture>(TFixture host) : IClassFixtu
         Assert.Equal(TrustOutcome.Extends, verification.Trust!.Outcome);
     }
 
+    /// <summary>The independent check: Go's sumdb/note and sumdb/tlog accept the bundle's files as they are, and reject a changed receipt.</summary>
+    [Fact]
+    public async Task GoVerifier_TheBundlesCheckpointInclusionAndConsistencyProofs_AreAcceptedByGosTlog()
+    {
+        var owner = await AcmeOwnerAsync();
+        var earlier = await host.LoggedTimelineAsync(await host.RecordReceiptsAsync("acme", 1), owner);
+        var subject = await host.RecordReceiptsAsync("acme", 3);
+        await host.LoggedTimelineAsync(subject, owner);
+        var (zip, _) = await ExportAsync(new ExportEvidenceBundleRequest { Subject = subject, TrustedTreeSize = earlier.TreeSize }, owner);
+
+        using var archive = new ZipArchive(new MemoryStream(zip));
+        var directory = go.NewArtifactDirectory();
+        archive.GetEntry("verifier-key.txt")!.ExtractToFile(Path.Combine(directory, "key.txt"));
+        archive.GetEntry("checkpoint.txt")!.ExtractToFile(Path.Combine(directory, "checkpoint.txt"));
+        var checks = new List<string>();
+        var tampered = new List<string>();
+        foreach (var receipt in archive.Entries.Where(e => e.FullName.EndsWith(".txt") && e.FullName.StartsWith("receipts/")))
+        {
+            var bytes = Read(receipt);
+            var (index, _, proof) = EvidenceBundleFormat.ParseProof(Encoding.UTF8.GetString(Read(archive.GetEntry(receipt.FullName[..^4] + ".proof")!)), "leaf-index", "tree-size");
+            var hashes = proof.Count == 0 ? "-" : string.Join(',', proof.Select(h => h.ToBase64()));
+            checks.Add($"inclusion {index} {Convert.ToBase64String(bytes)} {hashes}");
+            bytes[^2] ^= 1;
+            tampered.Add($"inclusion {index} {Convert.ToBase64String(bytes)} {hashes}");
+        }
+
+        var (from, _, consistency) = EvidenceBundleFormat.ParseProof(Encoding.UTF8.GetString(Read(archive.GetEntry("consistency.txt")!)), "from-size", "to-size");
+        var trustedRoot = Pilotdeck.Transparency.Checkpoints.Checkpoint.ParseNoteText(earlier.SignedCheckpoint[..(earlier.SignedCheckpoint.IndexOf("\n\n", StringComparison.Ordinal) + 1)]).RootHash;
+        checks.Add($"consistency {from} {trustedRoot.ToBase64()} {string.Join(',', consistency.Select(h => h.ToBase64()))}");
+        string[] arguments = ["-key", Path.Combine(directory, "key.txt"), "-checkpoint", Path.Combine(directory, "checkpoint.txt")];
+
+        var result = await go.VerifyAsync(arguments, string.Join('\n', checks) + "\n");
+        var altered = await go.VerifyAsync(arguments, string.Join('\n', tampered) + "\n");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(3, result.Count("ok inclusion"));
+        Assert.Equal(1, result.Count("ok consistency"));
+        Assert.Equal(1, altered.ExitCode);
+        Assert.Equal(3, altered.Count("FAIL inclusion"));
+    }
+
+    private static byte[] Read(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     [Fact]
     public async Task Export_MatchingMoreThanTheBound_IsResourceExhaustedWithReason_AndLeavesNoReceipt()
     {
@@ -143,6 +194,6 @@ public abstract class EvidenceBundleTests<TFixture>(TFixture host) : IClassFixtu
     }
 }
 
-public sealed class SqliteEvidenceBundleTests(EvidenceSqliteHostFixture host) : EvidenceBundleTests<EvidenceSqliteHostFixture>(host);
+public sealed class SqliteEvidenceBundleTests(EvidenceSqliteHostFixture host, GoVerifierProgram go) : EvidenceBundleTests<EvidenceSqliteHostFixture>(host, go), IClassFixture<GoVerifierProgram>;
 
-public sealed class PostgresEvidenceBundleTests(EvidencePostgresHostFixture host) : EvidenceBundleTests<EvidencePostgresHostFixture>(host);
+public sealed class PostgresEvidenceBundleTests(EvidencePostgresHostFixture host, GoVerifierProgram go) : EvidenceBundleTests<EvidencePostgresHostFixture>(host, go), IClassFixture<GoVerifierProgram>;
