@@ -144,7 +144,7 @@ public sealed class EvidenceCommandsTests(TestHostFixture fixture) : IClassFixtu
         var verified = await VerifyAsync(cli, bundle);
 
         Assert.Equal(ReceiptsCommand.NotVerified, verified.Exit);
-        Assert.Contains("FAILED checkpoint.txt: it does not verify with the verifier key", verified.Out);
+        Assert.Contains("FAILED checkpoint.txt: does not verify with the key", verified.Out);
     }
 
     [Fact]

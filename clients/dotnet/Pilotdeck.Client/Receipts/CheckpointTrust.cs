@@ -52,7 +52,7 @@ public static class CheckpointTrust
         }
         catch (Exception ex) when (ex is MalformedNoteException or NoteVerificationException)
         {
-            return (null, "it does not verify with the verifier key: " + ex.Message);
+            return (null, "does not verify with the key: " + ex.Message);
         }
     }
 

@@ -1,7 +1,6 @@
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Transparency.Checkpoints;
 using Pilotdeck.Transparency.Merkle;
-using Pilotdeck.Transparency.Notes;
 
 namespace Pilotdeck.Client.Receipts;
 
@@ -34,14 +33,10 @@ public static class ReceiptProof
 
     private static ReceiptVerification Verify(Receipt? receipt, ReadOnlySpan<byte> canonical, IEnumerable<Google.Protobuf.ByteString> inclusionProof, string signedCheckpoint, string verifierKey)
     {
-        Checkpoint checkpoint;
-        try
+        var (checkpoint, problem) = CheckpointTrust.Open(signedCheckpoint, verifierKey);
+        if (checkpoint is null)
         {
-            checkpoint = Checkpoint.Open(signedCheckpoint, NoteVerifierKey.Parse(verifierKey));
-        }
-        catch (Exception ex) when (ex is MalformedNoteException or NoteVerificationException)
-        {
-            return ReceiptVerification.Failed("the checkpoint does not verify with the key: " + ex.Message);
+            return ReceiptVerification.Failed("the checkpoint " + problem);
         }
 
         if (receipt is null || !receipt.HasLogIndex)
@@ -59,7 +54,7 @@ public static class ReceiptProof
             }
         }
 
-        var problem = CanonicalText.Check(canonical, receipt.ReceiptId)
+        problem = CanonicalText.Check(canonical, receipt.ReceiptId)
             ?? InclusionProblem(canonical, receipt.LogIndex, [.. inclusionProof.Select(h => h.ToByteArray())], checkpoint);
         return problem is null ? new ReceiptVerification(true, null, checkpoint.TreeSize) : ReceiptVerification.Failed(problem, checkpoint.TreeSize);
     }

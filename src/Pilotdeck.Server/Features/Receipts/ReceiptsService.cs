@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
