@@ -23,10 +23,16 @@ public sealed class CliRunner : IDisposable
 
     public string ProfilesPath => Path.Combine(ConfigHome, "pilotdeck", ProfileStore.FileName);
 
+    /// <summary>The directory the CLI keeps its config in (profiles, trusted checkpoints).</summary>
+    public string ConfigDirectory => Path.Combine(ConfigHome, "pilotdeck");
+
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Runs with the runner's <c>--server</c> appended, unless the arguments name one.</summary>
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>As above; <paramref name="cancellationToken"/> stands in for Ctrl-C.</summary>
+    public async Task<CliResult> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var variables = new Dictionary<string, string>(Variables) { ["XDG_CONFIG_HOME"] = ConfigHome };
         // Not a terminal: a missing secret must fail instead of prompting.
@@ -34,7 +40,7 @@ public sealed class CliRunner : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         string[] full = Server is null || args.Contains("--server") ? args : [.. args, "--server", Server.ToString()];
-        var exit = await CliRoot.Create(environment).Parse(full).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await CliRoot.Create(environment).Parse(full).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return new CliResult(exit, output.ToString(), error.ToString());
     }
 

@@ -37,6 +37,8 @@ public static class ErrorAdvice
         [ErrorReason.ReceiptNotFound] = "No such receipt in this tenant: check the id, or list the receipts.",
         [ErrorReason.ReceiptPending] = "The receipt is not in a signed checkpoint yet: ask again in {checkpoint_delay_ms} ms.",
         [ErrorReason.TreeSizeInvalid] = "That tree size is not one of the log's checkpoints (the latest is {latest_tree_size}): use 0 for the latest.",
+        [ErrorReason.SubjectNotFound] = "No receipts for that subject in this tenant: check the resource name, e.g. members/<user id>.",
+        [ErrorReason.EvidenceTooLarge] = "The filter matches {matched_receipts} receipts; one bundle holds at most {max_receipts}: narrow it with --subject, --actor, --action, --since or --until.",
         [ErrorReason.JobRunNotRetryable] = "The run is {state} or expired from the job server: wait for it to finish, or let the next scheduled run do the work.",
         [ErrorReason.AnalysisNotFound] = "No such analysis in this tenant: check the id.",
         [ErrorReason.PolicyBundleInvalid] = "Fix each line named above; `pilotdeck policy apply --dry-run FILE` checks a bundle without applying it.",

@@ -91,32 +91,8 @@ public sealed class ProfileStore
         }
     }
 
-    /// <summary>Writes a temporary file created with mode 600 and renames it over the old one, so the secrets are never world-readable, not even briefly.</summary>
-    private void Write(SortedDictionary<string, Profile> profiles)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(Directory);
-        }
-        else
-        {
-            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var temporary = Path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            JsonSerializer.Serialize(stream, new ProfilesFile { Profiles = new Dictionary<string, Profile>(profiles) }, Json);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
-    }
+    private void Write(SortedDictionary<string, Profile> profiles) =>
+        ConfigFiles.WriteOwnerOnly(Directory, Path, stream => JsonSerializer.Serialize(stream, new ProfilesFile { Profiles = new Dictionary<string, Profile>(profiles) }, Json));
 
     private sealed class ProfilesFile
     {

@@ -7,10 +7,10 @@ using Pilotdeck.Contracts.Receipts.V1;
 
 namespace Pilotdeck.Cli.Receipts;
 
-/// <summary><c>pilotdeck receipts list | show</c>: the tenant's receipts, and one receipt checked against the signed log.</summary>
+/// <summary><c>pilotdeck receipts list | show | tail | export | verify</c>: the tenant's receipts, one receipt or an evidence bundle checked against the signed log.</summary>
 public static class ReceiptsCommand
 {
-    /// <summary>Exit code of <c>show</c> when the receipt does not verify: not a gRPC status, so scripts can tell it apart.</summary>
+    /// <summary>Exit code of <c>show</c> and <c>verify</c> when the receipt or bundle does not verify: not a gRPC status, so scripts can tell it apart.</summary>
     public const int NotVerified = 20;
 
     private static readonly Column<Receipt>[] Columns =
@@ -35,6 +35,9 @@ public static class ReceiptsCommand
     {
         List(api),
         Show(api),
+        TailCommand.Create(api),
+        EvidenceCommands.Export(api),
+        EvidenceCommands.Verify(api),
     };
 
     private static Command List(ApiContext api)

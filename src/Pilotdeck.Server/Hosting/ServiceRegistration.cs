@@ -51,6 +51,7 @@ public static class ServiceRegistration
         services.AddScoped<Pager>();
         services.AddPilotdeckReceipts(configuration);
         services.AddPolicyFeature();
+        services.AddScoped<EvidenceBundles>();
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Pilotdeck.Client.Receipts;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -12,7 +13,8 @@ namespace Pilotdeck.Portal.Tests.Pages;
 
 /// <summary>
 /// The receipts explorer: a change shows up verified against the log's signed checkpoint, its
-/// subject links to its timeline, and a receipt altered in the database shows as failed.
+/// subject links to its verified timeline, whose evidence bundle downloads and verifies offline,
+/// and a receipt altered in the database shows as failed.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class ReceiptsPageTests
@@ -38,7 +40,7 @@ public sealed class ReceiptsPageTests
     }
 
     [Fact]
-    public async Task Receipts_ALoggedChange_IsVerifiedAndItsSubjectOpensItsTimeline()
+    public async Task Receipts_ALoggedChange_IsVerified_ItsSubjectOpensItsVerifiedTimeline_AndItsEvidenceBundleDownloadsAndVerifies()
     {
         var subject = "probes/" + Guid.NewGuid().ToString("N");
         var receiptId = await LoggedReceiptAsync(subject);
@@ -49,10 +51,29 @@ public sealed class ReceiptsPageTests
         await Expect(page.GetByTestId("receipt-log")).ToContainTextAsync("pilotdeck.local/tenants/" + DemoSeeder.TenantId);
         await page.GetByRole(AriaRole.Link, new() { Name = "Timeline of " + subject }).ClickAsync();
 
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Timeline of " + subject);
         var row = page.Locator($"tr[data-receipt-id='{receiptId}']");
         await Expect(row).ToContainTextAsync("Verified");
         await Expect(page.GetByTestId("receipts").Locator("tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.GetByLabel("Subject", new() { Exact = true })).ToHaveValueAsync(subject);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-evidence").ClickAsync());
+        var bundle = Path.Combine(Path.GetTempPath(), $"portal-evidence-{Guid.NewGuid():N}.zip");
+        await download.SaveAsAsync(bundle);
+        try
+        {
+            await using var zip = File.OpenRead(bundle);
+            var verification = EvidenceBundleVerifier.Verify(zip, _ => null);
+            Assert.True(verification.Verified, string.Join("; ", verification.Problems));
+            Assert.Equal(1, verification.ReceiptCount);
+            zip.Position = 0;
+            using var archive = new System.IO.Compression.ZipArchive(zip);
+            Assert.NotNull(archive.GetEntry($"receipts/{receiptId}.txt"));
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+
         await page.Context.CloseAsync();
     }
 
@@ -74,7 +95,7 @@ public sealed class ReceiptsPageTests
 
         var row = page.Locator($"tr[data-receipt-id='{receiptId}']");
         await Expect(row).ToContainTextAsync("Failed");
-        await Expect(row).ToContainTextAsync("does not lead to the root");
+        await Expect(row).ToContainTextAsync("its id does not match its text");
         await page.Context.CloseAsync();
     }
 }

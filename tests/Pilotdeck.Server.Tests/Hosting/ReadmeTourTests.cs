@@ -41,6 +41,7 @@ public sealed partial class ReadmeTourTests
             Assert.Contains("pilotdeck.system.v1.SystemService/GetServerInfo", stdout, StringComparison.Ordinal);
             Assert.Contains("\"tenantId\"", stdout, StringComparison.Ordinal);
             Assert.Contains("jaffle_shop", stdout, StringComparison.Ordinal);
+            Assert.Contains("verified: ", stdout, StringComparison.Ordinal);
         }
         finally
         {

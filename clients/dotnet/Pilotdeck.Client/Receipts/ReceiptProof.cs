@@ -1,7 +1,6 @@
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Transparency.Checkpoints;
 using Pilotdeck.Transparency.Merkle;
-using Pilotdeck.Transparency.Notes;
 
 namespace Pilotdeck.Client.Receipts;
 
@@ -23,46 +22,56 @@ public static class ReceiptProof
 {
     /// <param name="response">A <c>GetReceipt</c> answer.</param>
     /// <param name="verifierKey">The log's verifier key text (<c>GetLogInfo</c>; pin it rather than fetching it each time).</param>
-    public static ReceiptVerification Verify(GetReceiptResponse response, string verifierKey)
+    public static ReceiptVerification Verify(GetReceiptResponse response, string verifierKey) =>
+        Verify(response.Receipt, response.Canonical.Span, response.InclusionProof, response.SignedCheckpoint, verifierKey);
+
+    /// <summary>Checks one entry of a <c>GetReceiptTimeline</c> page against the page's checkpoint.</summary>
+    public static ReceiptVerification Verify(TimelineEntry entry, string signedCheckpoint, string verifierKey) =>
+        entry.Pending
+            ? ReceiptVerification.Failed("the receipt is not in the log yet")
+            : Verify(entry.Receipt, entry.Canonical.Span, entry.InclusionProof, signedCheckpoint, verifierKey);
+
+    private static ReceiptVerification Verify(Receipt? receipt, ReadOnlySpan<byte> canonical, IEnumerable<Google.Protobuf.ByteString> inclusionProof, string signedCheckpoint, string verifierKey)
     {
-        Checkpoint checkpoint;
-        try
+        var (checkpoint, problem) = CheckpointTrust.Open(signedCheckpoint, verifierKey);
+        if (checkpoint is null)
         {
-            checkpoint = Checkpoint.Open(response.SignedCheckpoint, NoteVerifierKey.Parse(verifierKey));
-        }
-        catch (Exception ex) when (ex is MalformedNoteException or NoteVerificationException)
-        {
-            return ReceiptVerification.Failed("the checkpoint does not verify with the key: " + ex.Message);
+            return ReceiptVerification.Failed("the checkpoint " + problem);
         }
 
-        var receipt = response.Receipt;
         if (receipt is null || !receipt.HasLogIndex)
         {
             return ReceiptVerification.Failed("the receipt is not in the log yet", checkpoint.TreeSize);
         }
 
-        // The canonical form names the receipt's id, action and subject on lines of their own.
-        var canonical = response.Canonical.ToStringUtf8();
-        foreach (var line in new[] { $"id {receipt.ReceiptId}\n", $"action {receipt.Action}\n", $"subject {receipt.Subject}\n" })
+        // The canonical form names the receipt's action and subject on lines of their own, and its id is derived from the rest.
+        var text = System.Text.Encoding.UTF8.GetString(canonical);
+        foreach (var line in new[] { $"action {receipt.Action}\n", $"subject {receipt.Subject}\n" })
         {
-            if (!canonical.Contains(line, StringComparison.Ordinal))
+            if (!text.Contains(line, StringComparison.Ordinal))
             {
                 return ReceiptVerification.Failed($"the canonical bytes do not say '{line.TrimEnd()}'", checkpoint.TreeSize);
             }
         }
 
-        List<LogHash> proof;
-        try
+        problem = CanonicalText.Check(canonical, receipt.ReceiptId)
+            ?? InclusionProblem(canonical, receipt.LogIndex, [.. inclusionProof.Select(h => h.ToByteArray())], checkpoint);
+        return problem is null ? new ReceiptVerification(true, null, checkpoint.TreeSize) : ReceiptVerification.Failed(problem, checkpoint.TreeSize);
+    }
+
+    /// <summary>Null when the inclusion proof leads from the leaf bytes to the checkpoint's root; else why not.</summary>
+    internal static string? InclusionProblem(ReadOnlySpan<byte> canonical, long leafIndex, IReadOnlyList<byte[]> proof, Checkpoint checkpoint)
+    {
+        if (proof.Any(h => h.Length != LogHash.Size))
         {
-            proof = [.. response.InclusionProof.Select(h => new LogHash(h.Span))];
-        }
-        catch (ArgumentException)
-        {
-            return ReceiptVerification.Failed("the inclusion proof holds a hash that is not 32 bytes", checkpoint.TreeSize);
+            return "the inclusion proof holds a hash that is not 32 bytes";
         }
 
-        return MerkleProof.VerifyInclusion(LogHash.OfLeaf(response.Canonical.Span), receipt.LogIndex, checkpoint.TreeSize, proof, checkpoint.RootHash)
-            ? new ReceiptVerification(true, null, checkpoint.TreeSize)
-            : ReceiptVerification.Failed($"the inclusion proof of leaf {receipt.LogIndex} does not lead to the root of checkpoint {checkpoint.TreeSize}", checkpoint.TreeSize);
+        return InclusionProblem(canonical, leafIndex, [.. proof.Select(h => new LogHash(h))], checkpoint);
     }
+
+    internal static string? InclusionProblem(ReadOnlySpan<byte> canonical, long leafIndex, IReadOnlyList<LogHash> proof, Checkpoint checkpoint) =>
+        MerkleProof.VerifyInclusion(LogHash.OfLeaf(canonical), leafIndex, checkpoint.TreeSize, proof, checkpoint.RootHash)
+            ? null
+            : $"the inclusion proof of leaf {leafIndex} does not lead to the root of checkpoint {checkpoint.TreeSize}";
 }

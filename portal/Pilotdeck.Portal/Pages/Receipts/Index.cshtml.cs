@@ -36,6 +36,8 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
 
     public PagerViewModel? Pager { get; private set; }
 
+    public ReceiptTable Table => new(Rows, "Receipts of this tenant, newest first");
+
     public async Task OnGetAsync()
     {
         try
@@ -65,6 +67,32 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
         }
     }
 
+    /// <summary>
+    /// The evidence bundle of the current filters, as a download. A POST: exporting leaves a receipt.
+    /// A refused export (too many receipts, nothing signed yet) shows its problem on the page.
+    /// </summary>
+    public async Task<IActionResult> OnPostEvidenceAsync()
+    {
+        try
+        {
+            var request = new ExportEvidenceBundleRequest { Subject = Subject ?? "", Action = Action ?? "", Actor = Actor ?? "" };
+            using var call = Api.Receipts.ExportEvidenceBundle(request, cancellationToken: Aborted);
+            using var zip = new MemoryStream();
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(Aborted))
+            {
+                zip.Write(chunk.Data.Span);
+            }
+
+            return File(zip.ToArray(), "application/zip", $"evidence-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.zip");
+        }
+        catch (RpcException ex) when (ApiProblem.IsShowable(ex))
+        {
+            await OnGetAsync();
+            ShowProblem(ex);
+            return Page();
+        }
+    }
+
     private async Task<ReceiptRow> VerifyAsync(Receipt receipt)
     {
         if (!receipt.HasLogIndex || string.IsNullOrEmpty(Log?.VerifierKey))
@@ -75,30 +103,11 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
         try
         {
             var proven = await Api.Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receipt.ReceiptId }, cancellationToken: Aborted);
-            var verification = ReceiptProof.Verify(proven, Log.VerifierKey);
-            return ReceiptRow.From(receipt, verification.Verified ? ReceiptCheck.Verified : ReceiptCheck.Failed, verification.Problem);
+            return ReceiptRow.Checked(receipt, ReceiptProof.Verify(proven, Log.VerifierKey));
         }
         catch (RpcException ex) when (ErrorReasons.Parse(PilotdeckErrors.ReasonOf(ex)) == ErrorReason.ReceiptPending)
         {
             return ReceiptRow.From(receipt, ReceiptCheck.Pending, null);
         }
     }
-}
-
-public enum ReceiptCheck
-{
-    Pending,
-    Verified,
-    Failed,
-}
-
-/// <summary>One receipt as the table shows it.</summary>
-public sealed record ReceiptRow(string ReceiptId, DateTimeOffset? Created, string Action, string Subject, string Actor, long? LogIndex, ReceiptCheck Check, string? Problem)
-{
-    public static ReceiptRow From(Receipt receipt, ReceiptCheck check, string? problem) => new(
-        receipt.ReceiptId, receipt.CreateTime?.ToDateTimeOffset(), receipt.Action, receipt.Subject, receipt.Actor,
-        receipt.HasLogIndex ? receipt.LogIndex : null, check, problem);
-
-    /// <summary>The method name without its service, e.g. CreateMember.</summary>
-    public string ShortAction => Action[(Action.LastIndexOf('/') + 1)..];
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
@@ -16,7 +16,7 @@ using Pilotdeck.Transparency.Merkle;
 namespace Pilotdeck.Server.Features.Receipts;
 
 /// <summary>pilotdeck.receipts.v1: the caller's tenant's receipts, checkpoints and proofs, read from the data layer's tenant view.</summary>
-public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, Pager pager, IOptions<ReceiptLogOptions> options)
+public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, Pager pager, IOptions<ReceiptLogOptions> options, EvidenceBundles bundles, ChangeReceipts changes)
     : Contracts.Receipts.V1.ReceiptsService.ReceiptsServiceBase
 {
     public override async Task<GetLogInfoResponse> GetLogInfo(GetLogInfoRequest request, ServerCallContext context) =>
@@ -48,7 +48,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         var proof = await MerkleTree.ProveInclusionAsync(index, checkpoint.TreeSize, new DatabaseHashReader(db), context.CancellationToken);
         var response = new GetReceiptResponse
         {
-            Receipt = ToContract(receipt),
+            Receipt = ReceiptQueries.ToContract(receipt),
             Canonical = ByteString.CopyFrom(ReceiptText.Canonical(receipt)),
             SignedCheckpoint = checkpoint.SignedNote,
             TreeSize = checkpoint.TreeSize,
@@ -76,22 +76,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
     public override async Task<ListReceiptsResponse> ListReceipts(ListReceiptsRequest request, ServerCallContext context)
     {
         var page = pager.Read(request.PageSize, request.PageToken, $"actor={request.Actor};action={request.Action};subject={request.Subject}");
-        var query = db.Receipts.AsNoTracking();
-        if (request.Actor.Length > 0)
-        {
-            query = query.Where(r => r.Actor == request.Actor);
-        }
-
-        if (request.Action.Length > 0)
-        {
-            query = query.Where(r => r.Action == request.Action);
-        }
-
-        if (request.Subject.Length > 0)
-        {
-            query = query.Where(r => r.Subject == request.Subject);
-        }
-
+        var query = db.Receipts.AsNoTracking().Matching(request.Actor, request.Action, request.Subject);
         if (page.After is { } after)
         {
             var (created, id) = NewestFirstKey.Parse(after);
@@ -101,8 +86,73 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         var rows = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(page.FetchCount).ToListAsync(context.CancellationToken);
         var (items, next) = pager.Page(page, rows, r => new NewestFirstKey(r.CreatedAt, r.Id).ToString());
         var response = new ListReceiptsResponse { NextPageToken = next };
-        response.Receipts.AddRange(items.Select(ToContract));
+        response.Receipts.AddRange(items.Select(ReceiptQueries.ToContract));
         return response;
+    }
+
+    public override async Task<GetReceiptTimelineResponse> GetReceiptTimeline(GetReceiptTimelineRequest request, ServerCallContext context)
+    {
+        if (request.Subject.Length == 0)
+        {
+            throw ApiErrors.InvalidArgument(new FieldViolation("subject", "is required"));
+        }
+
+        var page = pager.Read(request.PageSize, request.PageToken, "timeline;subject=" + request.Subject);
+        var query = db.Receipts.AsNoTracking().Matching("", "", request.Subject);
+        if (page.After is { } after)
+        {
+            // The same (created, id) key as the newest-first lists, compared the other way: oldest first.
+            var (created, id) = NewestFirstKey.Parse(after);
+            query = query.Where(r => r.CreatedAt > created || (r.CreatedAt == created && string.Compare(r.Id, id) > 0));
+        }
+
+        var rows = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        if (rows.Count == 0 && page.After is null)
+        {
+            // Another tenant's subject looks exactly like one that never existed.
+            throw ApiErrors.NotFound(ErrorReason.SubjectNotFound, "Subject", request.Subject);
+        }
+
+        var (items, next) = pager.Page(page, rows, r => new NewestFirstKey(r.CreatedAt, r.Id).ToString());
+        var checkpoint = await LatestCheckpointAsync(context.CancellationToken);
+        var response = new GetReceiptTimelineResponse { NextPageToken = next, SignedCheckpoint = checkpoint?.SignedNote ?? "", TreeSize = checkpoint?.TreeSize ?? 0 };
+        var hashes = new DatabaseHashReader(db);
+        foreach (var receipt in items)
+        {
+            var entry = new TimelineEntry { Receipt = ReceiptQueries.ToContract(receipt), Canonical = ByteString.CopyFrom(ReceiptText.Canonical(receipt)) };
+            if (receipt.LogIndex is { } index && index < response.TreeSize)
+            {
+                var proof = await MerkleTree.ProveInclusionAsync(index, response.TreeSize, hashes, context.CancellationToken);
+                entry.InclusionProof.AddRange(proof.Select(h => ByteString.CopyFrom(h.Bytes)));
+            }
+            else
+            {
+                entry.Pending = true;
+            }
+
+            response.Entries.Add(entry);
+        }
+
+        return response;
+    }
+
+    /// <summary>Builds the whole bundle first, so a refused export (too large, no checkpoint) streams nothing and leaves no receipt.</summary>
+    public override async Task ExportEvidenceBundle(ExportEvidenceBundleRequest request, IServerStreamWriter<ExportEvidenceBundleResponse> responseStream, ServerCallContext context)
+    {
+        var bundle = await changes.RecordAsync(context.Method, b => b.ExportName, () => bundles.BuildAsync(request, context.CancellationToken), b => b.Manifest, context.CancellationToken);
+        var receiptId = await db.Receipts.AsNoTracking().Where(r => r.Subject == bundle.ExportName).Select(r => r.Id).SingleAsync(context.CancellationToken);
+        const int chunkSize = 64 * 1024;
+        for (var offset = 0; offset == 0 || offset < bundle.Zip.Length; offset += chunkSize)
+        {
+            var chunk = new ExportEvidenceBundleResponse { Data = ByteString.CopyFrom(bundle.Zip, offset, Math.Min(chunkSize, bundle.Zip.Length - offset)) };
+            if (offset == 0)
+            {
+                chunk.ManifestSha256 = ByteString.CopyFrom(SHA256.HashData(bundle.Manifest));
+                chunk.ExportReceiptId = receiptId;
+            }
+
+            await responseStream.WriteAsync(chunk, context.CancellationToken);
+        }
     }
 
     private Task<LogCheckpointRecord?> LatestCheckpointAsync(CancellationToken cancellationToken) =>
@@ -131,25 +181,4 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         TreeSize = checkpoint.TreeSize,
         RootHash = ByteString.CopyFrom(checkpoint.RootHash),
     };
-
-    private static Receipt ToContract(ReceiptRecord receipt)
-    {
-        var contract = new Receipt
-        {
-            ReceiptId = receipt.Id,
-            Actor = receipt.Actor,
-            Action = receipt.Action,
-            Subject = receipt.Subject,
-            RequestId = receipt.RequestId ?? "",
-            DecisionId = receipt.DecisionId ?? "",
-            CreateTime = Timestamp.FromDateTimeOffset(receipt.CreatedAt),
-            ContentSha256 = ByteString.CopyFrom(receipt.ContentSha256),
-        };
-        if (receipt.LogIndex is { } index)
-        {
-            contract.LogIndex = index;
-        }
-
-        return contract;
-    }
 }

@@ -16,4 +16,7 @@ public sealed class ReceiptLogOptions
 
     /// <summary>Receipts appended per transaction; a backlog larger than this takes several periods' worth of checkpoints.</summary>
     public int BatchSize { get; set; } = 1000;
+
+    /// <summary>The most receipts one evidence bundle may hold; an export matching more is refused (EVIDENCE_TOO_LARGE).</summary>
+    public int MaxEvidenceReceipts { get; set; } = 2000;
 }

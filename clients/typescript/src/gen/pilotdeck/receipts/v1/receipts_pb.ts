@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pilotdeck/receipts/v1/receipts.proto.
  */
 export const file_pilotdeck_receipts_v1_receipts: GenFile = /*@__PURE__*/
-  fileDesc("CiRwaWxvdGRlY2svcmVjZWlwdHMvdjEvcmVjZWlwdHMucHJvdG8SFXBpbG90ZGVjay5yZWNlaXB0cy52MSLlAQoHUmVjZWlwdBISCgpyZWNlaXB0X2lkGAEgASgJEg0KBWFjdG9yGAIgASgJEg4KBmFjdGlvbhgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEhIKCnJlcXVlc3RfaWQYBSABKAkSEwoLZGVjaXNpb25faWQYBiABKAkSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmNvbnRlbnRfc2hhMjU2GAggASgMEhYKCWxvZ19pbmRleBgJIAEoA0gAiAEBQgwKCl9sb2dfaW5kZXgiEwoRR2V0TG9nSW5mb1JlcXVlc3QiOgoSR2V0TG9nSW5mb1Jlc3BvbnNlEg4KBm9yaWdpbhgBIAEoCRIUCgx2ZXJpZmllcl9rZXkYAiABKAkiFgoUR2V0Q2hlY2twb2ludFJlcXVlc3QiWAoVR2V0Q2hlY2twb2ludFJlc3BvbnNlEhkKEXNpZ25lZF9jaGVja3BvaW50GAEgASgJEhEKCXRyZWVfc2l6ZRgCIAEoAxIRCglyb290X2hhc2gYAyABKAwiOgoRR2V0UmVjZWlwdFJlcXVlc3QSEgoKcmVjZWlwdF9pZBgBIAEoCRIRCgl0cmVlX3NpemUYAiABKAMinwEKEkdldFJlY2VpcHRSZXNwb25zZRIvCgdyZWNlaXB0GAEgASgLMh4ucGlsb3RkZWNrLnJlY2VpcHRzLnYxLlJlY2VpcHQSEQoJY2Fub25pY2FsGAIgASgMEhcKD2luY2x1c2lvbl9wcm9vZhgDIAMoDBIZChFzaWduZWRfY2hlY2twb2ludBgEIAEoCRIRCgl0cmVlX3NpemUYBSABKAMiRQoaR2V0Q29uc2lzdGVuY3lQcm9vZlJlcXVlc3QSEgoKZmlyc3Rfc2l6ZRgBIAEoAxITCgtzZWNvbmRfc2l6ZRgCIAEoAyIsChtHZXRDb25zaXN0ZW5jeVByb29mUmVzcG9uc2USDQoFcHJvb2YYASADKAwibAoTTGlzdFJlY2VpcHRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRINCgVhY3RvchgDIAEoCRIOCgZhY3Rpb24YBCABKAkSDwoHc3ViamVjdBgFIAEoCSJhChRMaXN0UmVjZWlwdHNSZXNwb25zZRIwCghyZWNlaXB0cxgBIAMoCzIeLnBpbG90ZGVjay5yZWNlaXB0cy52MS5SZWNlaXB0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCTLCBgoPUmVjZWlwdHNTZXJ2aWNlEpIBCgpHZXRMb2dJbmZvEigucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldExvZ0luZm9SZXF1ZXN0GikucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldExvZ0luZm9SZXNwb25zZSIvkAIBirUYERABGg1yZWNlaXB0cy5yZWFkgtPkkwIREg8vdjEvcmVjZWlwdC1sb2cSpgEKDUdldENoZWNrcG9pbnQSKy5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0Q2hlY2twb2ludFJlcXVlc3QaLC5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0Q2hlY2twb2ludFJlc3BvbnNlIjqQAgGKtRgREAEaDXJlY2VpcHRzLnJlYWSC0+STAhwSGi92MS9yZWNlaXB0LWxvZy9jaGVja3BvaW50EpwBCgpHZXRSZWNlaXB0EigucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldFJlY2VpcHRSZXF1ZXN0GikucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldFJlY2VpcHRSZXNwb25zZSI5kAIBirUYERABGg1yZWNlaXB0cy5yZWFkgtPkkwIbEhkvdjEvcmVjZWlwdHMve3JlY2VpcHRfaWR9ErkBChNHZXRDb25zaXN0ZW5jeVByb29mEjEucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldENvbnNpc3RlbmN5UHJvb2ZSZXF1ZXN0GjIucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkdldENvbnNpc3RlbmN5UHJvb2ZSZXNwb25zZSI7kAIBirUYERABGg1yZWNlaXB0cy5yZWFkgtPkkwIdEhsvdjEvcmVjZWlwdC1sb2cvY29uc2lzdGVuY3kSlQEKDExpc3RSZWNlaXB0cxIqLnBpbG90ZGVjay5yZWNlaXB0cy52MS5MaXN0UmVjZWlwdHNSZXF1ZXN0GisucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkxpc3RSZWNlaXB0c1Jlc3BvbnNlIiyQAgGKtRgREAEaDXJlY2VpcHRzLnJlYWSC0+STAg4SDC92MS9yZWNlaXB0c0IiqgIfUGlsb3RkZWNrLkNvbnRyYWN0cy5SZWNlaXB0cy5WMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
+  fileDesc("CiRwaWxvdGRlY2svcmVjZWlwdHMvdjEvcmVjZWlwdHMucHJvdG8SFXBpbG90ZGVjay5yZWNlaXB0cy52MSLlAQoHUmVjZWlwdBISCgpyZWNlaXB0X2lkGAEgASgJEg0KBWFjdG9yGAIgASgJEg4KBmFjdGlvbhgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEhIKCnJlcXVlc3RfaWQYBSABKAkSEwoLZGVjaXNpb25faWQYBiABKAkSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmNvbnRlbnRfc2hhMjU2GAggASgMEhYKCWxvZ19pbmRleBgJIAEoA0gAiAEBQgwKCl9sb2dfaW5kZXgiEwoRR2V0TG9nSW5mb1JlcXVlc3QiOgoSR2V0TG9nSW5mb1Jlc3BvbnNlEg4KBm9yaWdpbhgBIAEoCRIUCgx2ZXJpZmllcl9rZXkYAiABKAkiFgoUR2V0Q2hlY2twb2ludFJlcXVlc3QiWAoVR2V0Q2hlY2twb2ludFJlc3BvbnNlEhkKEXNpZ25lZF9jaGVja3BvaW50GAEgASgJEhEKCXRyZWVfc2l6ZRgCIAEoAxIRCglyb290X2hhc2gYAyABKAwiOgoRR2V0UmVjZWlwdFJlcXVlc3QSEgoKcmVjZWlwdF9pZBgBIAEoCRIRCgl0cmVlX3NpemUYAiABKAMinwEKEkdldFJlY2VpcHRSZXNwb25zZRIvCgdyZWNlaXB0GAEgASgLMh4ucGlsb3RkZWNrLnJlY2VpcHRzLnYxLlJlY2VpcHQSEQoJY2Fub25pY2FsGAIgASgMEhcKD2luY2x1c2lvbl9wcm9vZhgDIAMoDBIZChFzaWduZWRfY2hlY2twb2ludBgEIAEoCRIRCgl0cmVlX3NpemUYBSABKAMiRQoaR2V0Q29uc2lzdGVuY3lQcm9vZlJlcXVlc3QSEgoKZmlyc3Rfc2l6ZRgBIAEoAxITCgtzZWNvbmRfc2l6ZRgCIAEoAyIsChtHZXRDb25zaXN0ZW5jeVByb29mUmVzcG9uc2USDQoFcHJvb2YYASADKAwibAoTTGlzdFJlY2VpcHRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRINCgVhY3RvchgDIAEoCRIOCgZhY3Rpb24YBCABKAkSDwoHc3ViamVjdBgFIAEoCSJhChRMaXN0UmVjZWlwdHNSZXNwb25zZRIwCghyZWNlaXB0cxgBIAMoCzIeLnBpbG90ZGVjay5yZWNlaXB0cy52MS5SZWNlaXB0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJTChlHZXRSZWNlaXB0VGltZWxpbmVSZXF1ZXN0Eg8KB3N1YmplY3QYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkifQoNVGltZWxpbmVFbnRyeRIvCgdyZWNlaXB0GAEgASgLMh4ucGlsb3RkZWNrLnJlY2VpcHRzLnYxLlJlY2VpcHQSEQoJY2Fub25pY2FsGAIgASgMEhcKD2luY2x1c2lvbl9wcm9vZhgDIAMoDBIPCgdwZW5kaW5nGAQgASgIIpoBChpHZXRSZWNlaXB0VGltZWxpbmVSZXNwb25zZRI1CgdlbnRyaWVzGAEgAygLMiQucGlsb3RkZWNrLnJlY2VpcHRzLnYxLlRpbWVsaW5lRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhkKEXNpZ25lZF9jaGVja3BvaW50GAMgASgJEhEKCXRyZWVfc2l6ZRgEIAEoAyLGAQobRXhwb3J0RXZpZGVuY2VCdW5kbGVSZXF1ZXN0Eg8KB3N1YmplY3QYASABKAkSDQoFYWN0b3IYAiABKAkSDgoGYWN0aW9uGAMgASgJEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChF0cnVzdGVkX3RyZWVfc2l6ZRgGIAEoAyJgChxFeHBvcnRFdmlkZW5jZUJ1bmRsZVJlc3BvbnNlEgwKBGRhdGEYASABKAwSFwoPbWFuaWZlc3Rfc2hhMjU2GAIgASgMEhkKEWV4cG9ydF9yZWNlaXB0X2lkGAMgASgJMo8JCg9SZWNlaXB0c1NlcnZpY2USkgEKCkdldExvZ0luZm8SKC5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0TG9nSW5mb1JlcXVlc3QaKS5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0TG9nSW5mb1Jlc3BvbnNlIi+QAgGKtRgREAEaDXJlY2VpcHRzLnJlYWSC0+STAhESDy92MS9yZWNlaXB0LWxvZxKmAQoNR2V0Q2hlY2twb2ludBIrLnBpbG90ZGVjay5yZWNlaXB0cy52MS5HZXRDaGVja3BvaW50UmVxdWVzdBosLnBpbG90ZGVjay5yZWNlaXB0cy52MS5HZXRDaGVja3BvaW50UmVzcG9uc2UiOpACAYq1GBEQARoNcmVjZWlwdHMucmVhZILT5JMCHBIaL3YxL3JlY2VpcHQtbG9nL2NoZWNrcG9pbnQSnAEKCkdldFJlY2VpcHQSKC5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0UmVjZWlwdFJlcXVlc3QaKS5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0UmVjZWlwdFJlc3BvbnNlIjmQAgGKtRgREAEaDXJlY2VpcHRzLnJlYWSC0+STAhsSGS92MS9yZWNlaXB0cy97cmVjZWlwdF9pZH0SuQEKE0dldENvbnNpc3RlbmN5UHJvb2YSMS5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0Q29uc2lzdGVuY3lQcm9vZlJlcXVlc3QaMi5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0Q29uc2lzdGVuY3lQcm9vZlJlc3BvbnNlIjuQAgGKtRgREAEaDXJlY2VpcHRzLnJlYWSC0+STAh0SGy92MS9yZWNlaXB0LWxvZy9jb25zaXN0ZW5jeRKVAQoMTGlzdFJlY2VpcHRzEioucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkxpc3RSZWNlaXB0c1JlcXVlc3QaKy5waWxvdGRlY2sucmVjZWlwdHMudjEuTGlzdFJlY2VpcHRzUmVzcG9uc2UiLJACAYq1GBEQARoNcmVjZWlwdHMucmVhZILT5JMCDhIML3YxL3JlY2VpcHRzEq8BChJHZXRSZWNlaXB0VGltZWxpbmUSMC5waWxvdGRlY2sucmVjZWlwdHMudjEuR2V0UmVjZWlwdFRpbWVsaW5lUmVxdWVzdBoxLnBpbG90ZGVjay5yZWNlaXB0cy52MS5HZXRSZWNlaXB0VGltZWxpbmVSZXNwb25zZSI0kAIBirUYERABGg1yZWNlaXB0cy5yZWFkgtPkkwIWEhQvdjEvcmVjZWlwdC10aW1lbGluZRKYAQoURXhwb3J0RXZpZGVuY2VCdW5kbGUSMi5waWxvdGRlY2sucmVjZWlwdHMudjEuRXhwb3J0RXZpZGVuY2VCdW5kbGVSZXF1ZXN0GjMucGlsb3RkZWNrLnJlY2VpcHRzLnYxLkV4cG9ydEV2aWRlbmNlQnVuZGxlUmVzcG9uc2UiFYq1GBEQARoNcmVjZWlwdHMucmVhZDABQiKqAh9QaWxvdGRlY2suQ29udHJhY3RzLlJlY2VpcHRzLlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
 
 /**
  * The record of one state change: identifiers and hashes only.
@@ -365,6 +365,206 @@ export const ListReceiptsResponseSchema: GenMessage<ListReceiptsResponse> = /*@_
   messageDesc(file_pilotdeck_receipts_v1_receipts, 10);
 
 /**
+ * Asks for one subject's timeline.
+ *
+ * @generated from message pilotdeck.receipts.v1.GetReceiptTimelineRequest
+ */
+export type GetReceiptTimelineRequest = Message<"pilotdeck.receipts.v1.GetReceiptTimelineRequest"> & {
+  /**
+   * The resource, e.g. members/<user id> (required, exact).
+   *
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * At most this many; default 50, capped at 200.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message pilotdeck.receipts.v1.GetReceiptTimelineRequest.
+ * Use `create(GetReceiptTimelineRequestSchema)` to create a new message.
+ */
+export const GetReceiptTimelineRequestSchema: GenMessage<GetReceiptTimelineRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_receipts_v1_receipts, 11);
+
+/**
+ * One receipt of a timeline with what verifies it.
+ *
+ * @generated from message pilotdeck.receipts.v1.TimelineEntry
+ */
+export type TimelineEntry = Message<"pilotdeck.receipts.v1.TimelineEntry"> & {
+  /**
+   * @generated from field: pilotdeck.receipts.v1.Receipt receipt = 1;
+   */
+  receipt?: Receipt | undefined;
+
+  /**
+   * The leaf data: the receipt's canonical text form.
+   *
+   * @generated from field: bytes canonical = 2;
+   */
+  canonical: Uint8Array;
+
+  /**
+   * RFC 9162 inclusion proof against the response's checkpoint; empty while pending.
+   *
+   * @generated from field: repeated bytes inclusion_proof = 3;
+   */
+  inclusionProof: Uint8Array[];
+
+  /**
+   * True while the receipt is not in the response's checkpoint yet (about a second).
+   *
+   * @generated from field: bool pending = 4;
+   */
+  pending: boolean;
+};
+
+/**
+ * Describes the message pilotdeck.receipts.v1.TimelineEntry.
+ * Use `create(TimelineEntrySchema)` to create a new message.
+ */
+export const TimelineEntrySchema: GenMessage<TimelineEntry> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_receipts_v1_receipts, 12);
+
+/**
+ * A page of a subject's receipts, oldest first.
+ *
+ * @generated from message pilotdeck.receipts.v1.GetReceiptTimelineResponse
+ */
+export type GetReceiptTimelineResponse = Message<"pilotdeck.receipts.v1.GetReceiptTimelineResponse"> & {
+  /**
+   * @generated from field: repeated pilotdeck.receipts.v1.TimelineEntry entries = 1;
+   */
+  entries: TimelineEntry[];
+
+  /**
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * The checkpoint every inclusion proof of this page is against; empty before the first one.
+   *
+   * @generated from field: string signed_checkpoint = 3;
+   */
+  signedCheckpoint: string;
+
+  /**
+   * @generated from field: int64 tree_size = 4;
+   */
+  treeSize: bigint;
+};
+
+/**
+ * Describes the message pilotdeck.receipts.v1.GetReceiptTimelineResponse.
+ * Use `create(GetReceiptTimelineResponseSchema)` to create a new message.
+ */
+export const GetReceiptTimelineResponseSchema: GenMessage<GetReceiptTimelineResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_receipts_v1_receipts, 13);
+
+/**
+ * Asks for an evidence bundle of the receipts matching every given filter.
+ *
+ * @generated from message pilotdeck.receipts.v1.ExportEvidenceBundleRequest
+ */
+export type ExportEvidenceBundleRequest = Message<"pilotdeck.receipts.v1.ExportEvidenceBundleRequest"> & {
+  /**
+   * Only this subject (exact).
+   *
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * Only this actor (exact).
+   *
+   * @generated from field: string actor = 2;
+   */
+  actor: string;
+
+  /**
+   * Only this action (exact).
+   *
+   * @generated from field: string action = 3;
+   */
+  action: string;
+
+  /**
+   * Only receipts created at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 4;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Only receipts created before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 5;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * The tree size of the checkpoint the caller already trusts; when set (1 or more) the bundle
+   * holds a consistency proof from it to the bundle's checkpoint.
+   *
+   * @generated from field: int64 trusted_tree_size = 6;
+   */
+  trustedTreeSize: bigint;
+};
+
+/**
+ * Describes the message pilotdeck.receipts.v1.ExportEvidenceBundleRequest.
+ * Use `create(ExportEvidenceBundleRequestSchema)` to create a new message.
+ */
+export const ExportEvidenceBundleRequestSchema: GenMessage<ExportEvidenceBundleRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_receipts_v1_receipts, 14);
+
+/**
+ * A piece of the bundle's zip bytes; concatenated in order they are the file.
+ *
+ * @generated from message pilotdeck.receipts.v1.ExportEvidenceBundleResponse
+ */
+export type ExportEvidenceBundleResponse = Message<"pilotdeck.receipts.v1.ExportEvidenceBundleResponse"> & {
+  /**
+   * @generated from field: bytes data = 1;
+   */
+  data: Uint8Array;
+
+  /**
+   * On the first chunk only: the SHA-256 of the bundle's manifest.json, which the export's own
+   * receipt records as its content hash.
+   *
+   * @generated from field: bytes manifest_sha256 = 2;
+   */
+  manifestSha256: Uint8Array;
+
+  /**
+   * On the first chunk only: the id of the export's receipt.
+   *
+   * @generated from field: string export_receipt_id = 3;
+   */
+  exportReceiptId: string;
+};
+
+/**
+ * Describes the message pilotdeck.receipts.v1.ExportEvidenceBundleResponse.
+ * Use `create(ExportEvidenceBundleResponseSchema)` to create a new message.
+ */
+export const ExportEvidenceBundleResponseSchema: GenMessage<ExportEvidenceBundleResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_receipts_v1_receipts, 15);
+
+/**
  * The caller's tenant's receipts and its verifiable log of them (docs/receipts.md): every receipt
  * is a leaf of an RFC 9162 Merkle tree whose checkpoints are C2SP signed notes, so a receipt and
  * the log's history can be checked offline with tools Pilotdeck did not write.
@@ -421,6 +621,29 @@ export const ReceiptsService: GenService<{
     methodKind: "unary";
     input: typeof ListReceiptsRequestSchema;
     output: typeof ListReceiptsResponseSchema;
+  },
+  /**
+   * One subject's receipts, oldest first, each with what a verifier needs: its canonical bytes and
+   * its inclusion proof against the latest checkpoint (which the response carries), or pending.
+   *
+   * @generated from rpc pilotdeck.receipts.v1.ReceiptsService.GetReceiptTimeline
+   */
+  getReceiptTimeline: {
+    methodKind: "unary";
+    input: typeof GetReceiptTimelineRequestSchema;
+    output: typeof GetReceiptTimelineResponseSchema;
+  },
+  /**
+   * An evidence bundle: one zip, streamed in chunks, of the matching logged receipts, their
+   * inclusion proofs, the signed checkpoint, the verifier key and a README (docs/receipts.md).
+   * Exporting leaves a receipt. No HTTP/JSON mapping: download through the portal or the CLI.
+   *
+   * @generated from rpc pilotdeck.receipts.v1.ReceiptsService.ExportEvidenceBundle
+   */
+  exportEvidenceBundle: {
+    methodKind: "server_streaming";
+    input: typeof ExportEvidenceBundleRequestSchema;
+    output: typeof ExportEvidenceBundleResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pilotdeck_receipts_v1_receipts, 0);
