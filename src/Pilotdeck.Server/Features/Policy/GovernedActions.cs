@@ -12,6 +12,7 @@ public static class GovernedActions
     public const string MemberDelete = "members.delete";
     public const string ApiClientCreate = "api-clients.create";
     public const string PolicyApply = "policy.apply";
+    public const string EvidenceExport = "receipts.export";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -22,6 +23,7 @@ public static class GovernedActions
             [MemberDelete] = new Dictionary<string, object?> { ["role"] = "VIEWER" },
             [ApiClientCreate] = new Dictionary<string, object?> { ["scopes"] = new List<object?> { "members.read" }, ["lifetime_days"] = 90L },
             [PolicyApply] = new Dictionary<string, object?> { ["version"] = 2L, ["rule_count"] = 3L },
+            [EvidenceExport] = new Dictionary<string, object?> { ["subject"] = "members/u1", ["actor"] = "", ["action"] = "" },
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>

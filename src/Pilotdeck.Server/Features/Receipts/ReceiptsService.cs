@@ -10,13 +10,15 @@ using Pilotdeck.Data.Receipts;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Features.Policy;
+using Pilotdeck.Server.Platform.Policy;
 using Pilotdeck.Server.Platform.Receipts;
 using Pilotdeck.Transparency.Merkle;
 
 namespace Pilotdeck.Server.Features.Receipts;
 
 /// <summary>pilotdeck.receipts.v1: the caller's tenant's receipts, checkpoints and proofs, read from the data layer's tenant view.</summary>
-public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, Pager pager, IOptions<ReceiptLogOptions> options, EvidenceBundles bundles, ChangeReceipts changes)
+public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, Pager pager, IOptions<ReceiptLogOptions> options, EvidenceBundles bundles, ChangeReceipts changes, PolicyGate policy)
     : Contracts.Receipts.V1.ReceiptsService.ReceiptsServiceBase
 {
     public override async Task<GetLogInfoResponse> GetLogInfo(GetLogInfoRequest request, ServerCallContext context) =>
@@ -139,6 +141,13 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
     /// <summary>Builds the whole bundle first, so a refused export (too large, no checkpoint) streams nothing and leaves no receipt.</summary>
     public override async Task ExportEvidenceBundle(ExportEvidenceBundleRequest request, IServerStreamWriter<ExportEvidenceBundleResponse> responseStream, ServerCallContext context)
     {
+        // An export hands the tenant's history to someone outside it: a governed action.
+        await policy.AuthorizeAsync(GovernedActions.EvidenceExport, "evidence-bundles", new Dictionary<string, object?>
+        {
+            ["subject"] = request.Subject,
+            ["actor"] = request.Actor,
+            ["action"] = request.Action,
+        }, request, context);
         var bundle = await changes.RecordAsync(context.Method, b => b.ExportName, () => bundles.BuildAsync(request, context.CancellationToken), b => b.Manifest, context.CancellationToken);
         var receiptId = await db.Receipts.AsNoTracking().Where(r => r.Subject == bundle.ExportName).Select(r => r.Id).SingleAsync(context.CancellationToken);
         const int chunkSize = 64 * 1024;
