@@ -47,6 +47,10 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(expected.Project.DbtVersion, analysis.DbtVersion);
         Assert.Equal(5, analysis.PriorityThreshold);
         Assert.Equal(analysis, fetched.Analysis);
+        Assert.True(analysis.HasHasCatalog && analysis.HasCatalog);
+        var withoutCatalog = await UploadAsync(token, Metadata(UniqueProject()), ManifestBytes(), null);
+        Assert.True(withoutCatalog.Analysis.HasHasCatalog);
+        Assert.False(withoutCatalog.Analysis.HasCatalog);
 
         Assert.Equal(expected.Coverage.Resources.Select(r => (r.UniqueId, r.Columns.Covered, r.Columns.Total, r.DataTests, r.PrimaryKeyTested)),
             fetched.Resources.Select(r => (r.UniqueId, r.Columns.Covered, r.Columns.Total, r.DataTests, r.PrimaryKeyTested)));
