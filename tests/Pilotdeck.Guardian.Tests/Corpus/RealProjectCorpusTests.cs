@@ -15,7 +15,7 @@ namespace Pilotdeck.Guardian.Tests.Corpus;
 /// </summary>
 public sealed partial class RealProjectCorpusTests
 {
-    private static readonly Lazy<string> Root = new(() => Path.Combine(FindRepositoryRoot(), "tests", "Pilotdeck.Guardian.Tests", "Corpus", "projects"));
+    private static readonly Lazy<string> Root = new(() => Path.Combine(Fixtures.RepositoryRoot, "tests", "Pilotdeck.Guardian.Tests", "Corpus", "projects"));
 
     public static IEnumerable<object[]> Projects() =>
         Directory.EnumerateDirectories(Root.Value).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(p => new object[] { p! });
@@ -95,18 +95,6 @@ public sealed partial class RealProjectCorpusTests
     {
         var path = Path.Combine(Root.Value, name, file + ".gz");
         return File.Exists(path) ? new GZipStream(File.OpenRead(path), CompressionMode.Decompress) : null;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Grpc.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Grpc.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_]*")]

@@ -34,8 +34,6 @@ public sealed class GuardianMemoryCollection : ICollectionFixture<GuardianBudget
 [Collection(nameof(GuardianMemoryCollection))]
 public sealed class GuardianBudgetTests(GuardianBudgetHostFixture host)
 {
-    private GuardianService.GuardianServiceClient Client => new(host.CreateChannel());
-
     [Fact]
     public async Task AnalyzeProject_OverNodeBudget_StopsReadingWithProjectTooLarge()
     {
@@ -149,37 +147,9 @@ public sealed class GuardianBudgetTests(GuardianBudgetHostFixture host)
         return buffer.ToArray();
     }
 
-    private async Task<AnalyzeProjectResponse> UploadAsync(string token, byte[] manifest)
-    {
-        using var call = Client.AnalyzeProject(HostFixture.Bearer(token));
-        foreach (var message in Messages(manifest))
-        {
-            await call.RequestStream.WriteAsync(message);
-        }
+    private Task<AnalyzeProjectResponse> UploadAsync(string token, byte[] manifest) => host.UploadAsync(token, Messages(manifest));
 
-        await call.RequestStream.CompleteAsync();
-        return await call.ResponseAsync;
-    }
-
-    private async Task<RpcException> UploadFailsAsync(string token, byte[] manifest)
-    {
-        using var call = Client.AnalyzeProject(HostFixture.Bearer(token));
-        try
-        {
-            foreach (var message in Messages(manifest))
-            {
-                await call.RequestStream.WriteAsync(message);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The server answered early; its status is in ResponseAsync.
-        }
-
-        return await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
-    }
+    private Task<RpcException> UploadFailsAsync(string token, byte[] manifest) => host.SendFailsAsync(token, Messages(manifest));
 
     private static IEnumerable<AnalyzeProjectRequest> Messages(byte[] manifest)
     {
