@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pilotdeck.Guardian.Artifacts;
 
@@ -28,12 +29,21 @@ internal sealed partial class LearnedTests
         {
             _modelsByName.TryAdd(model.Name, model);
         }
+        // Whether a copy applies depends on the model it came from only for value tests (lineage and
+        // catalog type); the same test with the same arguments from another model is kept once, so
+        // a column name tested alike in thousands of models costs one check, not thousands.
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var model in scope.Where(r => r.ResourceType == DbtResourceType.Model).OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             foreach (var column in model.Columns.Where(c => !keys[model.UniqueId].Columns.Contains(c.Key)))
             {
                 foreach (var test in column.Tests.Where(t => t.QualifiedName is not (null or "unique") && t.Columns.Count == 1))
                 {
+                    if (!IsValueTest(test.QualifiedName!) &&
+                        !kept.Add($"{column.Key}|{test.QualifiedName}|{JsonSerializer.Serialize(test.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal))}"))
+                    {
+                        continue;
+                    }
                     if (!_byColumn.TryGetValue(column.Key, out var list))
                     {
                         _byColumn[column.Key] = list = [];
