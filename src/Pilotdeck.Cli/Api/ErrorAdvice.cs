@@ -32,6 +32,7 @@ public static class ErrorAdvice
         [ErrorReason.ManifestInvalid] = "Run `dbt parse` again and upload the whole target/manifest.json.",
         [ErrorReason.CatalogInvalid] = "Run `dbt docs generate` again, or analyze without the catalog.",
         [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        [ErrorReason.ProjectTooLarge] = "The project holds more {budget} than the server analyses (at most {limit}): analyze a smaller part of it, run `pilotdeck guardian analyze` locally, or ask the operator to raise Pilotdeck:Guardian:MaxNodes / MaxColumns.",
         [ErrorReason.UploadStalled] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         [ErrorReason.JobRunNotFound] = "No such job run in this tenant: check the id, or list the runs on the portal's Jobs page.",
         [ErrorReason.ReceiptNotFound] = "No such receipt in this tenant: check the id, or list the receipts.",

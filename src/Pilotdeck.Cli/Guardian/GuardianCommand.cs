@@ -65,6 +65,16 @@ public sealed class GuardianCommand
         Description = "Write the tests into the project: merged into each model's YAML, or a new <model>.yml beside it.",
     };
 
+    private readonly Option<string?> PatchOption = new("--patch")
+    {
+        Description = "Write the changes as a unified diff to this file, for `git apply` at the top of the project's repository.",
+    };
+
+    private readonly Option<string?> BranchOption = new("--branch")
+    {
+        Description = "Commit the merged files on this new local branch (e.g. guardian/tests-20260101); the checkout is not touched, nothing is pushed.",
+    };
+
     private readonly Option<string?> OutputOption = new("--output", "-o")
     {
         Description = "Write the new and updated YAML files under this directory (mirroring project paths) instead of the project.",
@@ -154,7 +164,7 @@ public sealed class GuardianCommand
     {
         var command = new Command("generate-tests", "Write schema.yml tests for the gaps: preview by default, --merge into the project, or --output to a directory.")
         {
-            PathArgument, ConfigOption, IncludeOption, ExcludeOption, IncludePackagesOption, PriorityOption, MergeOption, OutputOption,
+            PathArgument, ConfigOption, IncludeOption, ExcludeOption, IncludePackagesOption, PriorityOption, MergeOption, OutputOption, PatchOption, BranchOption,
         };
         command.SetAction((parse, ct) => Run(parse, async (output) =>
         {
@@ -169,7 +179,12 @@ public sealed class GuardianCommand
             }
 
             var outputDirectory = parse.GetValue(OutputOption);
-            if (parse.GetValue(MergeOption) || outputDirectory is not null)
+            var (patch, branch) = (parse.GetValue(PatchOption), parse.GetValue(BranchOption));
+            if (patch is not null || branch is not null)
+            {
+                await HandOffAsync(output, result, location, options.Priority, patch, branch, ct);
+            }
+            else if (parse.GetValue(MergeOption) || outputDirectory is not null)
             {
                 await GeneratedFileWriter.WriteAsync(output, result, location, outputDirectory, ct);
             }
@@ -180,6 +195,31 @@ public sealed class GuardianCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static async Task HandOffAsync(TextWriter output, GenerationResult result, ProjectLocation location, int priority, string? patch, string? branch, CancellationToken ct)
+    {
+        // A preview's "original" is not the project's file, so a diff or commit of it would replace that file.
+        var changes = result.Files.Where(f => !f.OriginalUnread).ToArray();
+        foreach (var skipped in result.Files.Where(f => f.OriginalUnread))
+        {
+            output.WriteLine($"skipped {skipped.Path}: your file exists but is not under {location.ProjectRoot}; merge by hand (shown without --patch/--branch)");
+        }
+        if (changes.Length == 0)
+        {
+            output.WriteLine("No tests to add.");
+            return;
+        }
+        if (patch is not null)
+        {
+            var files = await GitHandOff.WritePatchAsync(changes, location, patch, ct);
+            output.WriteLine($"wrote {Path.GetFullPath(patch)}: {changes.Sum(c => c.TestsAdded)} tests in {files} files. Apply with `git apply {patch}` at the top of the repository.");
+        }
+        if (branch is not null)
+        {
+            var commit = await GitHandOff.CommitBranchAsync(changes, location, branch, GitHandOff.CommitMessage(changes, priority), ct);
+            output.WriteLine($"committed {changes.Sum(c => c.TestsAdded)} tests in {changes.Length} files on branch {branch} ({commit[..12]}); your checkout is unchanged. Review with `git show {branch}`, then merge or push it.");
+        }
     }
 
     private static async Task<int> Run(ParseResult parse, Func<TextWriter, Task<int>> body)

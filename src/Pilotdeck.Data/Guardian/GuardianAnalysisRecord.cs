@@ -42,6 +42,12 @@ public sealed class GuardianAnalysisRecord : ITenantOwned
 
     public int GapCount { get; init; }
 
+    /// <summary>
+    /// Whether a catalog.json was analysed with the manifest (it adds warehouse-only columns, so
+    /// figures with and without one do not compare); null for analyses stored before it was recorded.
+    /// </summary>
+    public bool? HasCatalog { get; init; }
+
     /// <summary>The library's analysis as JSON (GuardianJson), Brotli-compressed.</summary>
     public required byte[] ResultJson { get; init; }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Pilotdeck.Guardian.Artifacts;
 
 /// <summary>Collects each catalog table's columns and warehouse types; everything else in catalog.json is skipped.</summary>
-internal sealed class CatalogSink : IJsonSectionSink
+internal sealed class CatalogSink(ReadBudget budget) : IJsonSectionSink
 {
     public List<(string UniqueId, List<(string Name, string? Type)> Columns)> Tables { get; } = [];
 
@@ -33,6 +33,7 @@ internal sealed class CatalogSink : IJsonSectionSink
             {
                 if (JsonValues.ReadAny(ref reader) is Dictionary<string, object?> map)
                 {
+                    budget.AddColumns("catalog.json", map.Count);
                     foreach (var (key, value) in map)
                     {
                         var column = value as Dictionary<string, object?>;

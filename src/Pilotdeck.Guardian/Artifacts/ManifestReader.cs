@@ -11,10 +11,18 @@ public static class ManifestReader
     /// <param name="catalog">An optional <c>catalog.json</c> stream adding warehouse columns and types.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="ArtifactFormatException">A file is not JSON, is truncated, or is not a dbt artifact.</exception>
-    public static async Task<DbtProject> ReadAsync(Stream manifest, Stream? catalog, CancellationToken cancellationToken = default)
+    public static Task<DbtProject> ReadAsync(Stream manifest, Stream? catalog, CancellationToken cancellationToken = default) =>
+        ReadAsync(manifest, catalog, ReadLimits.None, cancellationToken);
+
+    /// <summary>Reads the artifacts, stopping as soon as they hold more than <paramref name="limits"/> allow.</summary>
+    /// <exception cref="ArtifactBudgetExceededException">The manifest or catalog exceeds a limit.</exception>
+    /// <inheritdoc cref="ReadAsync(Stream, Stream?, CancellationToken)" path="/param"/>
+    public static async Task<DbtProject> ReadAsync(Stream manifest, Stream? catalog, ReadLimits limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var sink = new ManifestSink();
+        ArgumentNullException.ThrowIfNull(limits);
+        var budget = new ReadBudget(limits);
+        var sink = new ManifestSink(budget);
         await JsonSectionStreamer.ReadAsync(manifest, sink, "manifest.json", cancellationToken).ConfigureAwait(false);
         if (sink.SchemaUrl?.Contains("/manifest/", StringComparison.Ordinal) == false && sink.SchemaUrl.Contains("/dbt/", StringComparison.Ordinal))
         {
@@ -30,7 +38,7 @@ public static class ManifestReader
         CatalogSink? catalogSink = null;
         if (catalog is not null)
         {
-            catalogSink = new CatalogSink();
+            catalogSink = new CatalogSink(budget);
             await JsonSectionStreamer.ReadAsync(catalog, catalogSink, "catalog.json", cancellationToken).ConfigureAwait(false);
         }
         return ProjectAssembler.Build(sink, catalogSink);

@@ -9,9 +9,10 @@ internal sealed record PendingTest(DbtTest Test, string? AttachedNode, List<stri
 /// The streaming pass over manifest.json: keeps what Guardian needs from each node, source, unit
 /// test and macro as it goes by. <see cref="ProjectAssembler"/> links the pieces afterwards.
 /// </summary>
-internal sealed class ManifestSink : IJsonSectionSink
+internal sealed class ManifestSink(ReadBudget budget) : IJsonSectionSink
 {
     private const int Metadata = 0, Nodes = 1, Sources = 2, UnitTestSection = 3, Macros = 4;
+    private const string Artifact = "manifest.json";
 
     public List<DbtResource> Resources { get; } = [];
     public List<PendingTest> Tests { get; } = [];
@@ -53,9 +54,12 @@ internal sealed class ManifestSink : IJsonSectionSink
                 break;
             case Nodes:
             case Sources:
+                // Counted before parsing, so an oversized manifest stops at the first node over the budget.
+                budget.AddNode(Artifact);
                 ReadNode(ref reader);
                 break;
             case UnitTestSection:
+                budget.AddNode(Artifact);
                 ReadUnitTest(ref reader);
                 break;
             case Macros:
@@ -127,7 +131,11 @@ internal sealed class ManifestSink : IJsonSectionSink
             else if (reader.ValueTextEquals("config"u8)) config = NodeFieldReader.ReadConfig(ref reader);
             else if (reader.ValueTextEquals("raw_code"u8) || reader.ValueTextEquals("raw_sql"u8)) filtered = SqlShape.IsFiltered(JsonValues.ReadString(ref reader));
             else if (reader.ValueTextEquals("depends_on"u8)) dependsOn = NodeFieldReader.ReadDependsOn(ref reader);
-            else if (reader.ValueTextEquals("columns"u8)) columns = NodeFieldReader.ReadColumns(ref reader);
+            else if (reader.ValueTextEquals("columns"u8))
+            {
+                columns = NodeFieldReader.ReadColumns(ref reader);
+                budget.AddColumns(Artifact, columns.Count);
+            }
             else if (reader.ValueTextEquals("constraints"u8)) pkConstraint = NodeFieldReader.ReadPrimaryKeyConstraint(ref reader);
             else if (reader.ValueTextEquals("test_metadata"u8)) (testName, testNamespace, kwargs) = NodeFieldReader.ReadTestMetadata(ref reader);
             else

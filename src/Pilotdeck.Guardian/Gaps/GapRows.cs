@@ -19,7 +19,10 @@ public static class GapRows
     private const int NamedColumns = 5;
 
     /// <summary>Rows in the gaps' order; <paramref name="expand"/> keeps one row per generic not_null gap.</summary>
-    public static IReadOnlyList<GapRow> Build(IReadOnlyList<Gap> gaps, bool expand)
+    /// <param name="gaps">The gaps, most important first.</param>
+    /// <param name="expand">One row per generic not_null gap instead of one per model.</param>
+    /// <param name="expandHint">How the reader lists a summary's columns, said in its rationale.</param>
+    public static IReadOnlyList<GapRow> Build(IReadOnlyList<Gap> gaps, bool expand, string expandHint = "--expand lists them")
     {
         var rows = new List<GapRow>();
         var consumed = new HashSet<Gap>(ReferenceEqualityComparer.Instance);
@@ -36,7 +39,7 @@ public static class GapRows
                 rows.Add(group.Length == 1
                     ? Single(gap)
                     : new GapRow(gap.Priority, gap.Model, $"{group.Length} columns", "not_null",
-                        $"no tests on {Names(group)} (--expand lists them)", group));
+                        $"no tests on {Names(group)} ({expandHint})", group));
                 continue;
             }
             var partner = gap.Test == "unique"

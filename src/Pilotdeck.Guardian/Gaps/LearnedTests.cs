@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pilotdeck.Guardian.Artifacts;
 
@@ -14,22 +15,35 @@ internal sealed record LearnedTest(string Test, IReadOnlyDictionary<string, obje
 internal sealed partial class LearnedTests
 {
     private readonly Dictionary<string, List<LearnedTest>> _byColumn = new(StringComparer.Ordinal);
-    private readonly DbtProject _project;
     private readonly Lineage _lineage;
     private readonly ReferenceResolver _references;
     private readonly Dictionary<string, KeyEvidence> _keys;
+    private readonly Dictionary<string, DbtResource> _modelsByName = new(StringComparer.Ordinal);
 
     // Key columns are left out: their not_null says "this is a key", not "this column name is never null",
     // and learning from them would make every applied key test suggest new tests on the next run.
     public LearnedTests(DbtProject project, IReadOnlyList<DbtResource> scope, Dictionary<string, KeyEvidence> keys, Lineage lineage, ReferenceResolver references)
     {
-        (_project, _lineage, _references, _keys) = (project, lineage, references, keys);
+        (_lineage, _references, _keys) = (lineage, references, keys);
+        foreach (var model in project.Resources.Where(r => r.ResourceType == DbtResourceType.Model))
+        {
+            _modelsByName.TryAdd(model.Name, model);
+        }
+        // Whether a copy applies depends on the model it came from only for value tests (lineage and
+        // catalog type); the same test with the same arguments from another model is kept once, so
+        // a column name tested alike in thousands of models costs one check, not thousands.
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var model in scope.Where(r => r.ResourceType == DbtResourceType.Model).OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             foreach (var column in model.Columns.Where(c => !keys[model.UniqueId].Columns.Contains(c.Key)))
             {
                 foreach (var test in column.Tests.Where(t => t.QualifiedName is not (null or "unique") && t.Columns.Count == 1))
                 {
+                    if (!IsValueTest(test.QualifiedName!) &&
+                        !kept.Add($"{column.Key}|{test.QualifiedName}|{JsonSerializer.Serialize(test.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal))}"))
+                    {
+                        continue;
+                    }
                     if (!_byColumn.TryGetValue(column.Key, out var list))
                     {
                         _byColumn[column.Key] = list = [];
@@ -41,11 +55,20 @@ internal sealed partial class LearnedTests
     }
 
     /// <summary>The first applicable learned test of each name for <paramref name="column"/> of <paramref name="model"/>.</summary>
-    public IEnumerable<LearnedTest> For(DbtResource model, DbtColumn column, bool isPrimaryKey) =>
-        _byColumn.GetValueOrDefault(column.Key, [])
-            .Where(l => l.Model.UniqueId != model.UniqueId && Applies(l, model, column, isPrimaryKey))
-            .GroupBy(l => l.Test, StringComparer.Ordinal)
-            .Select(g => g.First());
+    public IEnumerable<LearnedTest> For(DbtResource model, DbtColumn column, bool isPrimaryKey)
+    {
+        // Once a test name has its copy, later models' copies of it are not even checked: a common
+        // column name (customer_id in thousands of models) would otherwise cost a check per model.
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var learned in _byColumn.GetValueOrDefault(column.Key, []))
+        {
+            if (!found.Contains(learned.Test) && learned.Model.UniqueId != model.UniqueId && Applies(learned, model, column, isPrimaryKey))
+            {
+                found.Add(learned.Test);
+                yield return learned;
+            }
+        }
+    }
 
     /// <summary>Tests that constrain which values a column holds (accepted_values, accepted_range, in_set, between).</summary>
     public static bool IsValueTest(string test) =>
@@ -78,7 +101,7 @@ internal sealed partial class LearnedTests
 
     private DbtResource? ReferencedModel(LearnedTest learned) =>
         learned.Arguments.GetValueOrDefault("to") is string to && RefName().Match(to) is { Success: true } match
-            ? _project.Resources.FirstOrDefault(r => r.ResourceType == DbtResourceType.Model && r.Name == match.Groups["name"].Value)
+            ? _modelsByName.GetValueOrDefault(match.Groups["name"].Value)
             : null;
 
     // The copy must point at the model that owns the key, as a resolved reference would.

@@ -20,6 +20,9 @@ public interface IProjectFiles
 /// <param name="OriginalUnread">True when the manifest says the file exists but it was not on disk (a bare target/ folder): the content is a preview to merge by hand, never a new file.</param>
 public sealed record FileChange(string Path, string? Original, string Content, int TestsAdded, int TestsToComplete = 0, bool OriginalUnread = false)
 {
+    /// <summary>The gaps this file's tests answer, complete or to complete, for saying why they were added.</summary>
+    public IReadOnlyList<Gap> Gaps { get; init; } = [];
+
     /// <summary>True when the file does not exist in the project yet.</summary>
     public bool IsNew => Original is null && !OriginalUnread;
 }
@@ -46,6 +49,7 @@ public static class TestGenerator
         public bool Unread { get; } = unread;
         public List<(IReadOnlyList<YamlStep> Steps, TestSpec Test)> Tests { get; } = [];
         public List<Gap> ToComplete { get; } = [];
+        public List<Gap> Planned { get; } = [];
     }
 
     /// <summary>Plans the edits for gaps at or above <paramref name="priority"/> (1 = only primary keys).</summary>
@@ -78,6 +82,7 @@ public static class TestGenerator
                 var original = files.ReadText(path);
                 documents[path] = document = new Document(original, original is null && KnownToExist(resource));
             }
+            document.Planned.Add(gap);
             if (gap.IsComplete)
             {
                 document.Tests.Add((Steps(resource, gap), new TestSpec(gap.Test, gap.Arguments)));
@@ -102,7 +107,7 @@ public static class TestGenerator
                 if (merged.Added + document.ToComplete.Count > 0)
                 {
                     var content = IncompleteTests.Append(merged.Text, document.ToComplete, dialect);
-                    changes.Add(new FileChange(path, document.Original, content, merged.Added, document.ToComplete.Count, document.Unread));
+                    changes.Add(new FileChange(path, document.Original, content, merged.Added, document.ToComplete.Count, document.Unread) { Gaps = document.Planned });
                 }
             }
             catch (YamlException ex)

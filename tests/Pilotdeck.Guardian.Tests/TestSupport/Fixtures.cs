@@ -3,19 +3,22 @@ namespace Pilotdeck.Guardian.Tests.TestSupport;
 /// <summary>The real jaffle_shop artifacts in ../shared/fixtures/dbt, found from the repo root (the folder holding Grpc.sln).</summary>
 internal static class Fixtures
 {
-    private static readonly Lazy<string> Root = new(() =>
+    private static readonly Lazy<string> Repository = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Grpc.sln")))
             {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "dbt", "jaffle_shop"));
+                return dir.FullName;
             }
         }
         throw new InvalidOperationException("Grpc.sln not found above " + AppContext.BaseDirectory);
     });
 
-    public static string JaffleShop => Root.Value;
+    /// <summary>The checkout's root (the folder holding Grpc.sln).</summary>
+    public static string RepositoryRoot => Repository.Value;
+
+    public static string JaffleShop => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", "dbt", "jaffle_shop"));
 
     public static string Manifest(string relative) => Path.Combine(JaffleShop, "manifest", relative);
 

@@ -50,7 +50,9 @@ public sealed class GuardianPageTests
         await Expect(page.GetByTestId("other-resources").Locator("tbody tr")).ToHaveCountAsync(stored.Resources.Count(r => r.ResourceType != "model"));
         // Gaps grouped by priority: the six primary-key gaps of the untested marts lead.
         var priorityOne = page.GetByTestId("gaps-priority-1");
-        await Expect(priorityOne.Locator("tbody tr")).ToHaveCountAsync(local.Gaps.Count(g => g.Priority == 1));
+        // A key's unique and not_null share a row, as in the CLI's table.
+        await Expect(priorityOne.Locator("tbody tr")).ToHaveCountAsync(Pilotdeck.Guardian.Gaps.GapRows.Build([.. local.Gaps.Where(g => g.Priority == 1)], expand: false).Count);
+        await Expect(priorityOne.Locator("tbody tr", new() { HasText = "unique + not_null" }).First).ToBeVisibleAsync();
         await Expect(priorityOne).ToContainTextAsync("location_id");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "guardian-analysis.png"), FullPage = true });
 
@@ -59,7 +61,7 @@ public sealed class GuardianPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.GetByTestId("gaps-priority-2")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("gaps-priority-5")).ToHaveCountAsync(0);
-        await Expect(page.Locator("table.gaps tbody tr")).ToHaveCountAsync(local.Gaps.Count(g => g.Priority <= 2));
+        await Expect(page.Locator("table.gaps tbody tr")).ToHaveCountAsync(Pilotdeck.Guardian.Gaps.GapRows.Build([.. local.Gaps.Where(g => g.Priority <= 2)], expand: false).Count);
 
         // Drill down into orders: its foreign key to locations is a priority-2 gap.
         await page.GetByTestId("resources").GetByRole(AriaRole.Link, new() { Name = "orders", Exact = true }).ClickAsync();
@@ -104,6 +106,14 @@ public sealed class GuardianPageTests
         await Expect(chart.Locator("title").First).ToContainTextAsync("2 analyses");
         await Expect(page.GetByTestId("analyses").Locator("tbody tr")).ToHaveCountAsync(2);
 
+        // Newest first: the upload with a catalog is unmarked, the one without says so, in the table and the chart.
+        var history = page.GetByTestId("analyses").Locator("tbody tr");
+        await Expect(history.Nth(0).GetByTestId("no-catalog")).ToHaveCountAsync(0);
+        await Expect(history.Nth(1).GetByTestId("no-catalog")).ToHaveTextAsync(new Regex("^no catalog"));
+        await Expect(chart.Locator("circle[data-no-catalog='true']")).ToHaveCountAsync(1);
+        await Expect(chart.Locator("circle[data-series='columns'][data-no-catalog='true'] title")).ToContainTextAsync("no catalog");
+        await Expect(page.GetByTestId("chart-catalog-note")).ToBeVisibleAsync();
+
         // The fallback table lists the same points, oldest first.
         await page.GetByText("Show the chart's data as a table").ClickAsync();
         var rows = page.GetByTestId("coverage-chart-data").Locator("tbody tr");
@@ -115,6 +125,66 @@ public sealed class GuardianPageTests
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "guardian-history.png"), FullPage = true });
         await page.Locator("figure.chart").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "guardian-history-chart.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task GuardianPage_NothingToMeasure_ShowsNotApplicableRatherThanAPercentage()
+    {
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        // Models whose columns nobody declared and no catalog: the column figure has nothing to count.
+        var manifest = await WriteManifestAsync(Model("orders", []), Model("customers", []));
+
+        var project = UniqueProject("empty");
+        await UploadAsync(page, project, manifest, null);
+
+        await Expect(page.GetByTestId("coverage-columns-percent")).ToHaveTextAsync("n/a");
+        await Expect(page.GetByTestId("coverage-columns-count")).ToHaveTextAsync("0 of 0");
+        await Expect(page.GetByTestId("coverage-models-percent")).ToHaveTextAsync("0.0%");
+        await page.GotoAsync($"/guardian?project={project}");
+        await Expect(page.GetByTestId("analyses").Locator("tbody tr").First.Locator("td").Nth(2)).ToHaveTextAsync("n/a");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task GuardianPage_LongTestArguments_WrapInsideTheirCellAndNeverReachTheWhyColumn()
+    {
+        var page = await _fixture.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 800);
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        // orders.customer_id → the long-named model that owns customer_id: relationships with a long `to:`.
+        const string owner = "customers_with_a_really_long_descriptive_name_for_the_warehouse_export_of_accounts_v2";
+        var manifest = await WriteManifestAsync(
+            Model("orders", ["order_id", "customer_id", "notes", "amount"]),
+            Model(owner, ["customer_id"]),
+            UniqueTest(owner, "customer_id"));
+
+        await UploadAsync(page, UniqueProject("wide"), manifest, null);
+
+        var row = page.GetByTestId("gaps-priority-2").Locator("tbody tr", new() { HasText = "relationships" });
+        await Expect(row.Locator(".arguments")).ToContainTextAsync(owner);
+        var arguments = (await row.Locator(".arguments code").BoundingBoxAsync())!;
+        var testCell = (await row.Locator("td").Nth(1).BoundingBoxAsync())!;
+        var whyCell = (await row.Locator("td").Nth(2).BoundingBoxAsync())!;
+        Assert.True(arguments.X + arguments.Width <= testCell.X + testCell.Width + 0.5,
+            $"arguments end at {arguments.X + arguments.Width}, their cell at {testCell.X + testCell.Width}");
+        Assert.True(arguments.X + arguments.Width <= whyCell.X, $"arguments end at {arguments.X + arguments.Width}, the Why column starts at {whyCell.X}");
+        // Nothing in any gap or resource table spills out of its cell (a long model name, a long rationale).
+        var spilling = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('table.gaps td, table.gaps th, table.resources th, table.resources td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.trim())");
+        Assert.Empty(spilling);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "guardian-long-arguments.png"), FullPage = true });
+
+        // The key's unique and not_null are one row; the untested columns one row per model until expanded.
+        var priorityOne = page.GetByTestId("gaps-priority-1");
+        await Expect(priorityOne.Locator("tbody tr", new() { HasText = "order_id" })).ToHaveCountAsync(1);
+        await Expect(priorityOne.Locator("tbody tr", new() { HasText = "order_id" })).ToContainTextAsync("unique + not_null");
+        var other = page.GetByTestId("gaps-priority-5");
+        await Expect(other.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(other.Locator("tbody tr")).ToContainTextAsync("2 columns");
+        await page.GetByTestId("expand-gaps").ClickAsync();
+        await Expect(other.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(other.Locator("tbody tr").Nth(0)).ToContainTextAsync("notes");
         await page.Context.CloseAsync();
     }
 
@@ -268,6 +338,47 @@ public sealed class GuardianPageTests
     }
 
     /// <summary>Each test charts its own project, so analyses of other tests never add points.</summary>
+    /// <summary>A dbt 1.10 manifest of the given nodes, written to a temporary file for the upload form.</summary>
+    private static async Task<string> WriteManifestAsync(params (string Id, object Node)[] nodes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"guardian-portal-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["metadata"] = new Dictionary<string, object>
+            {
+                ["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/manifest/v12.json",
+                ["dbt_version"] = "1.10.0",
+                ["project_name"] = "shop",
+            },
+            ["nodes"] = nodes.ToDictionary(n => n.Id, n => n.Node),
+            ["sources"] = new Dictionary<string, object>(),
+        }));
+        return path;
+    }
+
+    private static (string, object) Model(string name, string[] columns) => ($"model.shop.{name}", new Dictionary<string, object?>
+    {
+        ["unique_id"] = $"model.shop.{name}",
+        ["resource_type"] = "model",
+        ["name"] = name,
+        ["package_name"] = "shop",
+        ["original_file_path"] = $"models/{name}.sql",
+        ["columns"] = columns.ToDictionary(c => c, c => new Dictionary<string, object> { ["name"] = c }),
+        ["depends_on"] = new Dictionary<string, object> { ["nodes"] = Array.Empty<string>() },
+    });
+
+    private static (string, object) UniqueTest(string model, string column) => ($"test.shop.unique_{model}_{column}", new Dictionary<string, object?>
+    {
+        ["unique_id"] = $"test.shop.unique_{model}_{column}",
+        ["resource_type"] = "test",
+        ["name"] = $"unique_{model}_{column}",
+        ["package_name"] = "shop",
+        ["attached_node"] = $"model.shop.{model}",
+        ["column_name"] = column,
+        ["test_metadata"] = new Dictionary<string, object> { ["name"] = "unique", ["kwargs"] = new Dictionary<string, object> { ["column_name"] = column } },
+        ["depends_on"] = new Dictionary<string, object> { ["nodes"] = new[] { $"model.shop.{model}" } },
+    });
+
     private static string UniqueProject(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 }
 

@@ -15,6 +15,10 @@ public sealed class AnalysisModel : PortalPageModel
     [BindProperty(SupportsGet = true)]
     public int? MaxPriority { get; set; }
 
+    /// <summary>List every generic not_null gap instead of one row per model.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Expand { get; set; }
+
     /// <summary>The download's threshold. Empty: the analysis's own.</summary>
     [BindProperty(SupportsGet = true)]
     public int? Priority { get; set; }
@@ -62,7 +66,7 @@ public sealed class AnalysisModel : PortalPageModel
         {
             var maxPriority = Math.Clamp(MaxPriority ?? 5, 1, 5);
             var response = await Guardian.GetAnalysisAsync(new GetAnalysisRequest { AnalysisId = AnalysisId, MaxPriority = maxPriority, View = AnalysisView.Full }, cancellationToken: Aborted);
-            View = AnalysisViewModel.From(response, maxPriority);
+            View = AnalysisViewModel.From(response, maxPriority, Expand);
             Priority ??= response.Analysis.PriorityThreshold;
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))

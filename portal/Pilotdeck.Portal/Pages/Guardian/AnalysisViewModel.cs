@@ -5,10 +5,11 @@ namespace Pilotdeck.Portal.Pages.Guardian;
 /// <summary>What the analysis page shows: headline cards, coverage per resource and the gaps by priority.</summary>
 public sealed class AnalysisViewModel
 {
-    private AnalysisViewModel(GetAnalysisResponse response, int maxPriority)
+    private AnalysisViewModel(GetAnalysisResponse response, int maxPriority, bool expand)
     {
         Analysis = response.Analysis;
         MaxPriority = maxPriority;
+        Expand = expand;
         Warnings = [.. response.Warnings];
         var coverage = Analysis.Coverage ?? new CoverageSummary();
         Cards =
@@ -24,7 +25,7 @@ public sealed class AnalysisViewModel
         Models = [.. rows.Where(r => r.Resource.ResourceType == "model")];
         OtherResources = [.. rows.Where(r => r.Resource.ResourceType != "model").OrderBy(r => r.Resource.ResourceType, StringComparer.Ordinal)];
         GapGroups = [.. GuardianFormat.Priorities.Where(p => p <= maxPriority)
-            .Select(p => new GapGroup(p, [.. response.Gaps.Where(g => g.Priority == p)]))];
+            .Select(p => new GapGroup(p, [.. response.Gaps.Where(g => g.Priority == p)], expand))];
         GapCount = response.Gaps.Count;
     }
 
@@ -32,6 +33,9 @@ public sealed class AnalysisViewModel
 
     /// <summary>The gap filter: priorities 1 … this are shown.</summary>
     public int MaxPriority { get; }
+
+    /// <summary>One row per generic not_null gap instead of one per model.</summary>
+    public bool Expand { get; }
 
     public IReadOnlyList<string> Warnings { get; }
 
@@ -48,8 +52,8 @@ public sealed class AnalysisViewModel
     public int GapCount { get; }
 
     /// <param name="maxPriority">1–5; the analysis stored nothing beyond its own threshold, so the filter stops there too.</param>
-    public static AnalysisViewModel From(GetAnalysisResponse response, int maxPriority) =>
-        new(response, Math.Min(maxPriority, Math.Max(1, response.Analysis.PriorityThreshold)));
+    public static AnalysisViewModel From(GetAnalysisResponse response, int maxPriority, bool expand = false) =>
+        new(response, Math.Min(maxPriority, Math.Max(1, response.Analysis.PriorityThreshold)), expand);
 }
 
 /// <param name="Key">Test id and CSS suffix.</param>
@@ -71,7 +75,35 @@ public sealed record ResourceRow(ResourceCoverage Resource, int GapCount);
 /// <param name="Caption">Read by screen readers before the table.</param>
 public sealed record ResourceTable(string TestId, string Caption, IReadOnlyList<ResourceRow> Rows, int MaxPriority, string AnalysisId);
 
-public sealed record GapGroup(int Priority, IReadOnlyList<Gap> Gaps)
+public sealed record GapGroup(int Priority, IReadOnlyList<Gap> Gaps, bool Expand = false)
 {
     public string Heading => $"Priority {Priority} · {GuardianFormat.PriorityMeaning(Priority)}";
+
+    /// <summary>
+    /// The table's rows, folded as the CLI folds them (the library's GapRows): a key's unique and
+    /// not_null share a row, and the generic not_null gaps are one row per model unless expanded.
+    /// </summary>
+    public IReadOnlyList<GapTableRow> Rows { get; } = Fold(Gaps, Expand);
+
+    /// <summary>True when some rows stand for several generic not_null gaps.</summary>
+    public bool HasSummaries => Rows.Any(r => r.Summary);
+
+    private static GapTableRow[] Fold(IReadOnlyList<Gap> gaps, bool expand)
+    {
+        // Arguments are shown from the contract's gap; the folding only needs who, what and why.
+        var byLibraryGap = new Dictionary<Pilotdeck.Guardian.Gaps.Gap, Gap>(ReferenceEqualityComparer.Instance);
+        foreach (var g in gaps)
+        {
+            byLibraryGap[new(g.ModelId, g.Model, g.Column, g.Test, new Dictionary<string, object?>(), g.Priority, g.Rule, g.Rationale,
+                string.IsNullOrEmpty(g.LearnedFrom) ? null : g.LearnedFrom)] = g;
+        }
+
+        return [.. Pilotdeck.Guardian.Gaps.GapRows.Build([.. byLibraryGap.Keys], expand, "“List every column” shows them")
+            .Select(r => new GapTableRow(r.Model, byLibraryGap[r.Members[0]].ModelId, r.Column, r.Test, r.Rationale,
+                r.Members.Count == 1 ? byLibraryGap[r.Members[0]] : null, r.Test == "not_null" && r.Members.Count > 1))];
+    }
 }
+
+/// <param name="Single">The one gap behind the row, whose arguments are shown; null for a folded row.</param>
+/// <param name="Summary">The row stands for several columns' generic not_null gaps.</param>
+public sealed record GapTableRow(string Model, string ModelId, string Column, string Test, string Rationale, Gap? Single, bool Summary);

@@ -40,6 +40,9 @@ public sealed class CoverageChart
         XTicks = [.. labelled.Select(p => new Tick(Num(X(p.i)), XLabel(p.a, format) + (numbered ? $" (#{p.i + 1})" : "")))];
     }
 
+    /// <summary>True when some analysis had no catalog.json, so the legend explains the hollow points.</summary>
+    public bool MixesCatalogs => Analyses.Any(GuardianFormat.WithoutCatalog);
+
     /// <summary>Oldest first: the order of the points and of the fallback table.</summary>
     public IReadOnlyList<Analysis> Analyses { get; }
 
@@ -99,10 +102,13 @@ public sealed class CoverageChart
     {
         var points = Analyses.Select((a, i) =>
         {
-            var percent = figure(a)?.Percent ?? 0;
-            return new ChartPoint(Num(X(i)), Num(Y(percent)), percent, $"{label}: {GuardianFormat.Percent(percent)} ({GuardianFormat.Count(figure(a))}), {a.ProjectName}, {GuardianFormat.Date(a.CreateTime)}");
+            // An unmeasurable figure (n/a) gets no point: drawing it at 0 % or 100 % would invent a value.
+            var percent = GuardianFormat.Measured(figure(a));
+            var noCatalog = GuardianFormat.WithoutCatalog(a);
+            return new ChartPoint(Num(X(i)), Num(Y(percent ?? 0)), percent, noCatalog && key == "columns",
+                $"{label}: {GuardianFormat.Percent(percent)} ({GuardianFormat.Count(figure(a))}), {a.ProjectName}, {GuardianFormat.Date(a.CreateTime)}{(noCatalog ? ", no catalog" : "")}");
         }).ToList();
-        return new ChartSeries(key, label, points, string.Join(' ', points.Select(p => p.X + "," + p.Y)));
+        return new ChartSeries(key, label, points, string.Join(' ', points.Where(p => p.Percent is not null).Select(p => p.X + "," + p.Y)));
     }
 
     private static string XLabel(Analysis analysis, string format) =>
@@ -145,7 +151,9 @@ public sealed record ChartSeries(string Key, string Label, IReadOnlyList<ChartPo
     };
 }
 
+/// <param name="Percent">Null when the figure had nothing to measure; the point is then not drawn.</param>
+/// <param name="NoCatalog">A column figure from an analysis without catalog.json: drawn hollow, because it counts fewer columns.</param>
 /// <param name="Title">The point's tooltip, also read by screen readers that enter the SVG.</param>
-public sealed record ChartPoint(string X, string Y, double Percent, string Title);
+public sealed record ChartPoint(string X, string Y, double? Percent, bool NoCatalog, string Title);
 
 public sealed record Tick(string Position, string Label);

@@ -13,7 +13,20 @@ public static class GuardianFormat
     /// <summary>One decimal: the API's percentages are exact ratios (e.g. 53.846…).</summary>
     public static string Percent(double percent) => percent.ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static string Percent(CoverageFigure? figure) => Percent(figure?.Percent ?? 0);
+    /// <summary>"n/a" when nothing was measurable (total 0): 100 % or 0 % would both claim a figure that does not exist.</summary>
+    public static string Percent(CoverageFigure? figure) => Percent(Measured(figure));
+
+    public static string Percent(double? percent) => percent is { } value ? Percent(value) : NotApplicable;
+
+    public const string NotApplicable = "n/a";
+
+    /// <summary>The figure's percentage, or null when it had nothing to measure.</summary>
+    public static double? Measured(CoverageFigure? figure) => figure is { Total: > 0 } ? figure.Percent : null;
+
+    /// <summary>True only when the server recorded that no catalog.json came with the manifest (older analyses do not say).</summary>
+    public static bool WithoutCatalog(Analysis analysis) => analysis.HasHasCatalog && !analysis.HasCatalog;
+
+    public const string NoCatalogHint = "Analysed without catalog.json: only the columns declared in YAML are counted, so its column figure does not compare with analyses that had one.";
 
     public static string Count(CoverageFigure? figure) =>
         string.Create(CultureInfo.InvariantCulture, $"{figure?.Covered ?? 0} of {figure?.Total ?? 0}");

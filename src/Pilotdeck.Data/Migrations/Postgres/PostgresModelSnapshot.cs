@@ -54,6 +54,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("gap_count");
 
+                    b.Property<bool?>("HasCatalog")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_catalog");
+
                     b.Property<double>("ModelCoveragePercent")
                         .HasColumnType("double precision")
                         .HasColumnName("model_coverage_percent");

@@ -54,6 +54,10 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("int")
                         .HasColumnName("gap_count");
 
+                    b.Property<bool?>("HasCatalog")
+                        .HasColumnType("bit")
+                        .HasColumnName("has_catalog");
+
                     b.Property<double>("ModelCoveragePercent")
                         .HasColumnType("float")
                         .HasColumnName("model_coverage_percent");

@@ -48,6 +48,10 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("gap_count");
 
+                    b.Property<bool?>("HasCatalog")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_catalog");
+
                     b.Property<double>("ModelCoveragePercent")
                         .HasColumnType("REAL")
                         .HasColumnName("model_coverage_percent");

@@ -47,6 +47,7 @@ public sealed class GuardianAnalyses
         UnitTestsTotal = a.UnitTestsTotal,
         UnitTestCoveragePercent = a.UnitTestCoveragePercent,
         GapCount = a.GapCount,
+        HasCatalog = a.HasCatalog,
         ResultJson = Array.Empty<byte>(),
         Suggestions = Array.Empty<byte>(),
     };
@@ -88,6 +89,7 @@ public sealed class GuardianAnalyses
             UnitTestsTotal = coverage.UnitTests.Total,
             UnitTestCoveragePercent = coverage.UnitTests.Percent,
             GapCount = analysis.Gaps.Count,
+            HasCatalog = analysis.Project.HasCatalog,
             ResultJson = Compress(analysis),
             Suggestions = Compress(GenerateSuggestions(project, analysis, priorityThreshold)),
         };

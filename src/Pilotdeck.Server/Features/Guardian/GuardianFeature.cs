@@ -18,6 +18,24 @@ public sealed class GuardianServerOptions
     /// zero or less turns the limit off.
     /// </summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most manifest nodes (<c>nodes</c>, <c>sources</c>, <c>unit_tests</c> entries) one analysis
+    /// reads; beyond it the upload fails with PROJECT_TOO_LARGE. The largest real projects hold
+    /// tens of thousands; each node costs about 1 KB while analysed. Default 200,000.
+    /// </summary>
+    public int MaxNodes { get; set; } = 200_000;
+
+    /// <summary>Most columns (declared in the manifest plus listed in the catalog) one analysis reads. Default 2,000,000.</summary>
+    public int MaxColumns { get; set; } = 2_000_000;
+
+    /// <summary>
+    /// After an analysis of at least this many uploaded bytes (or one that failed its budget), the
+    /// host runs an aggressive full garbage collection so the heap the project took is returned to
+    /// the operating system rather than kept committed. Default 32 MiB; 0 after every analysis,
+    /// a negative value never.
+    /// </summary>
+    public long ReleaseMemoryAfterBytes { get; set; } = 32L * 1024 * 1024;
 }
 
 public static class GuardianFeature

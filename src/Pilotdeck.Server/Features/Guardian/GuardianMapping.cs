@@ -11,22 +11,31 @@ namespace Pilotdeck.Server.Features.Guardian;
 /// <summary>Library and stored types to contract messages.</summary>
 internal static class GuardianMapping
 {
-    public static Analysis ToContract(GuardianAnalysisRecord stored) => new()
+    public static Analysis ToContract(GuardianAnalysisRecord stored)
     {
-        AnalysisId = stored.Id,
-        ProjectName = stored.ProjectName,
-        CreateTime = Timestamp.FromDateTimeOffset(stored.CreatedAt),
-        DbtVersion = stored.DbtVersion ?? "",
-        Coverage = new CoverageSummary
+        var analysis = new Analysis
         {
-            Columns = Figure(stored.ColumnsCovered, stored.ColumnsTotal, stored.ColumnCoveragePercent),
-            Models = Figure(stored.ModelsCovered, stored.ModelsTotal, stored.ModelCoveragePercent),
-            PrimaryKeys = Figure(stored.PrimaryKeysCovered, stored.PrimaryKeysTotal, stored.PrimaryKeyCoveragePercent),
-            UnitTests = Figure(stored.UnitTestsCovered, stored.UnitTestsTotal, stored.UnitTestCoveragePercent),
-        },
-        GapCount = stored.GapCount,
-        PriorityThreshold = stored.PriorityThreshold,
-    };
+            AnalysisId = stored.Id,
+            ProjectName = stored.ProjectName,
+            CreateTime = Timestamp.FromDateTimeOffset(stored.CreatedAt),
+            DbtVersion = stored.DbtVersion ?? "",
+            Coverage = new CoverageSummary
+            {
+                Columns = Figure(stored.ColumnsCovered, stored.ColumnsTotal, stored.ColumnCoveragePercent),
+                Models = Figure(stored.ModelsCovered, stored.ModelsTotal, stored.ModelCoveragePercent),
+                PrimaryKeys = Figure(stored.PrimaryKeysCovered, stored.PrimaryKeysTotal, stored.PrimaryKeyCoveragePercent),
+                UnitTests = Figure(stored.UnitTestsCovered, stored.UnitTestsTotal, stored.UnitTestCoveragePercent),
+            },
+            GapCount = stored.GapCount,
+            PriorityThreshold = stored.PriorityThreshold,
+        };
+        if (stored.HasCatalog is { } hasCatalog)
+        {
+            analysis.HasCatalog = hasCatalog;
+        }
+
+        return analysis;
+    }
 
     public static Contracts.Guardian.V1.ResourceCoverage ToContract(Library.Coverage.ResourceCoverage resource) => new()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -72,17 +71,14 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
 
         // Analyzed outside IdempotentCreates' transaction: on SQLite that transaction holds the
         // write lock, and a large manifest takes seconds. A retry re-analyzes but stores nothing twice.
-        var project = await ReadProjectAsync(upload, cancellationToken);
-        var analysis = GuardianAnalyzer.Analyze(project, options);
-        var projectName = string.IsNullOrWhiteSpace(metadata.ProjectName) ? analysis.Project.Name ?? "unnamed" : metadata.ProjectName.Trim();
-        var stored = _analyses.Prepare(projectName, project, analysis, options.Priority);
+        var (stored, warnings) = await UploadAnalysis.AnalyzeAsync(upload, options, metadata.ProjectName, _analyses, _options, cancellationToken);
 
         return await _idempotent.RunAsync(context.Method, metadata.RequestId, upload.RequestHash(metadata), AnalyzeProjectResponse.Parser,
             () => _receipts.RecordAsync(context.Method, r => "analyses/" + r.Analysis.AnalysisId, async () =>
             {
                 await _analyses.SaveAsync(stored, cancellationToken);
                 var response = new AnalyzeProjectResponse { Analysis = GuardianMapping.ToContract(stored) };
-                response.Warnings.AddRange(analysis.Warnings);
+                response.Warnings.AddRange(warnings);
                 return response;
             }, cancellationToken), cancellationToken);
     }
@@ -172,31 +168,6 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
 
         return await _analyses.FindAsync(id, cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.AnalysisNotFound, "Analysis", id);
-    }
-
-    private static async Task<DbtProject> ReadProjectAsync(ArtifactUpload upload, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ManifestReader.ReadAsync(upload.Manifest!, upload.Catalog, cancellationToken);
-        }
-        catch (ArtifactFormatException ex)
-        {
-            var isCatalog = ex.Artifact == "catalog.json";
-            var metadata = new Dictionary<string, string> { ["artifact"] = ex.Artifact };
-            if (ex.Line is { } line)
-            {
-                metadata["line"] = line.ToString(CultureInfo.InvariantCulture);
-            }
-
-            if (ex.ByteOffset is { } offset)
-            {
-                metadata["byte_offset"] = offset.ToString(CultureInfo.InvariantCulture);
-            }
-
-            throw ApiErrors.Create(StatusCode.InvalidArgument, isCatalog ? ErrorReason.CatalogInvalid : ErrorReason.ManifestInvalid, ex.Message, metadata,
-                [new FieldViolation(isCatalog ? "catalog_chunk" : "manifest_chunk", ex.Message)]);
-        }
     }
 
     private static GuardianOptions Validate(AnalyzeProjectMetadata metadata)

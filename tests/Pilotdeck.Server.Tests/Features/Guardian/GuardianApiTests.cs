@@ -47,6 +47,10 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(expected.Project.DbtVersion, analysis.DbtVersion);
         Assert.Equal(5, analysis.PriorityThreshold);
         Assert.Equal(analysis, fetched.Analysis);
+        Assert.True(analysis.HasHasCatalog && analysis.HasCatalog);
+        var withoutCatalog = await UploadAsync(token, Metadata(UniqueProject()), ManifestBytes(), null);
+        Assert.True(withoutCatalog.Analysis.HasHasCatalog);
+        Assert.False(withoutCatalog.Analysis.HasCatalog);
 
         Assert.Equal(expected.Coverage.Resources.Select(r => (r.UniqueId, r.Columns.Covered, r.Columns.Total, r.DataTests, r.PrimaryKeyTested)),
             fetched.Resources.Select(r => (r.UniqueId, r.Columns.Covered, r.Columns.Total, r.DataTests, r.PrimaryKeyTested)));
@@ -377,43 +381,13 @@ public abstract class GuardianApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(expected.Percent, actual.Percent);
     }
 
-    private async Task<AnalyzeProjectResponse> UploadAsync(string token, AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog, int chunkSize = SmallChunk)
-    {
-        using var call = Client.AnalyzeProject(HostFixture.Bearer(token));
-        foreach (var message in Messages(metadata, manifest, catalog, chunkSize))
-        {
-            await call.RequestStream.WriteAsync(message);
-        }
-
-        await call.RequestStream.CompleteAsync();
-        return await call.ResponseAsync;
-    }
+    private Task<AnalyzeProjectResponse> UploadAsync(string token, AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog, int chunkSize = SmallChunk) =>
+        _host.UploadAsync(token, Messages(metadata, manifest, catalog, chunkSize));
 
     private Task<RpcException> UploadFailsAsync(string token, AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog) =>
-        SendFailsAsync(token, Messages(metadata, manifest, catalog, SmallChunk));
+        _host.SendFailsAsync(token, Messages(metadata, manifest, catalog, SmallChunk));
 
-    /// <summary>Sends until the server stops the call (a failed write ends sending), then returns the status.</summary>
-    private async Task<RpcException> SendFailsAsync(string token, IEnumerable<AnalyzeProjectRequest> messages)
-    {
-        using var call = Client.AnalyzeProject(HostFixture.Bearer(token));
-        try
-        {
-            foreach (var message in messages)
-            {
-                await call.RequestStream.WriteAsync(message);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The server answered early; its status is in ResponseAsync.
-        }
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
-        Assert.NotNull(error.GetRpcStatus());
-        return error;
-    }
+    private Task<RpcException> SendFailsAsync(string token, IEnumerable<AnalyzeProjectRequest> messages) => _host.SendFailsAsync(token, messages);
 
     private static IEnumerable<AnalyzeProjectRequest> Messages(AnalyzeProjectMetadata metadata, byte[] manifest, byte[]? catalog, int chunkSize)
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Grpc.Core;
+using Pilotdeck.Contracts.Guardian.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
@@ -22,6 +24,42 @@ public abstract class GuardianHostFixture : HostFixture
 
     /// <summary>A token of an API client with guardian.read and guardian.write, created once per tenant.</summary>
     public Task<string> GuardianTokenAsync(TenantUnderTest tenant) => _tokens.GetOrAdd(tenant.TenantId, _ => CreateGuardianTokenAsync(tenant));
+
+    /// <summary>Sends an upload and returns the stored analysis.</summary>
+    public async Task<AnalyzeProjectResponse> UploadAsync(string token, IEnumerable<AnalyzeProjectRequest> messages)
+    {
+        using var call = new GuardianService.GuardianServiceClient(CreateChannel()).AnalyzeProject(Bearer(token));
+        foreach (var message in messages)
+        {
+            await call.RequestStream.WriteAsync(message);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call.ResponseAsync;
+    }
+
+    /// <summary>Sends until the server stops the call (a failed write ends sending), then returns the status.</summary>
+    public async Task<RpcException> SendFailsAsync(string token, IEnumerable<AnalyzeProjectRequest> messages)
+    {
+        using var call = new GuardianService.GuardianServiceClient(CreateChannel()).AnalyzeProject(Bearer(token));
+        try
+        {
+            foreach (var message in messages)
+            {
+                await call.RequestStream.WriteAsync(message);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The server answered early; its status is in ResponseAsync.
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.NotNull(error.GetRpcStatus());
+        return error;
+    }
 
     private async Task<string> CreateGuardianTokenAsync(TenantUnderTest tenant)
     {
