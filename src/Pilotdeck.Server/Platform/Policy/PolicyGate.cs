@@ -43,12 +43,10 @@ public sealed class PolicyGate(PilotdeckDbContext db, CallerAccessor caller, Pol
 
             case PolicyEffect.RequireApproval when !string.IsNullOrEmpty(approvalId):
                 var approval = await ApprovedAsync(approvalId, action, PayloadHash(request), cancellationToken);
-                receipts.Decided(Decision(input, current, outcome, approval.Id), _ =>
-                {
-                    // The state is a concurrency token: of two calls using one approval, one commits.
-                    approval.State = ApprovalStates.Executed;
-                    return Task.CompletedTask;
-                });
+                // Saved with the change, in its transaction; the state is a concurrency token, so of
+                // two calls using one approval only one commits.
+                approval.State = ApprovalStates.Executed;
+                receipts.Decided(Decision(input, current, outcome, approval.Id));
                 return;
 
             case PolicyEffect.RequireApproval:

@@ -19,7 +19,6 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
 {
     private string? _jobActor;
     private PolicyDecisionRecord? _decision;
-    private Func<CancellationToken, Task>? _alongsideDecision;
 
     /// <summary>Marks this scope as a background job's: its receipts name the job as the actor.</summary>
     public ChangeReceipts ForJob(string jobName)
@@ -30,12 +29,11 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
 
     /// <summary>
     /// The policy decision the next change passed (see PolicyGate): it is stored in the change's
-    /// transaction, with <paramref name="alongside"/> (an approval marked used), and its receipt links it.
+    /// transaction and its receipt links it.
     /// </summary>
-    public ChangeReceipts Decided(PolicyDecisionRecord decision, Func<CancellationToken, Task>? alongside = null)
+    public ChangeReceipts Decided(PolicyDecisionRecord decision)
     {
         _decision = decision;
-        _alongsideDecision = alongside;
         return this;
     }
 
@@ -57,8 +55,7 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
         if (decision is not null)
         {
             db.PolicyDecisions.Add(decision);
-            await (_alongsideDecision?.Invoke(cancellationToken) ?? Task.CompletedTask);
-            (_decision, _alongsideDecision) = (null, null);
+            _decision = null;
         }
 
         db.Receipts.Add(Build(action, subjectOf(result), SHA256.HashData(contentOf(result)), decision?.Id));
