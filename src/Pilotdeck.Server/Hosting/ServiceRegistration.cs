@@ -45,6 +45,7 @@ public static class ServiceRegistration
         services.AddPilotdeckData(configuration);
 
         services.AddSingleton<AccessPolicyCatalog>();
+        services.AddPilotdeckTokenServer(configuration);
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
@@ -69,7 +70,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<JobsService>(Contracts.Jobs.V1.JobsService.Descriptor);
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckProtocolServices();
-            app.MapOAuthEndpoints();
+            TokenGrants.MapTokenGrants(app);
             app.MapPilotdeckJobs();
         }
 
