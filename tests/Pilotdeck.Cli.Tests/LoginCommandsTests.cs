@@ -90,14 +90,14 @@ public sealed class LoginCommandsTests(TestHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Login_NeitherUserNorClient_IsAUsageError()
+    public async Task Login_BothUserAndClient_IsAUsageError()
     {
         using var cli = new CliRunner(Host.Address);
 
-        var login = await cli.RunAsync("login");
+        var login = await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--client-id", Host.ClientId);
 
         Assert.Equal(1, login.Exit);
-        Assert.Contains("Give either --email (a user) or --client-id (an API client).", login.Err);
+        Assert.Contains("Give either --email (a user) or --client-id (an API client)", login.Err);
     }
 
     [Fact]

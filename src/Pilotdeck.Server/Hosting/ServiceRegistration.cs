@@ -71,6 +71,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
+            DeviceVerification.MapDeviceVerification(app);
             app.MapPilotdeckJobs();
         }
 

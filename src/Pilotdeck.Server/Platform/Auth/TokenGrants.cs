@@ -100,27 +100,37 @@ public sealed class TokenGrants(ApiClients clients, UserAccounts users, Pilotdec
     {
         var userId = stored.GetClaim(Claims.Subject);
         var tenantId = stored.GetClaim(PilotdeckClaims.Tenant);
-        if (userId is null || tenantId is null)
-        {
-            return Refuse(OidcErrors.InvalidGrant, "The grant names no account.");
-        }
-
-        tenant.Bind(tenantId);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        var membership = await db.Memberships.AsNoTracking().SingleOrDefaultAsync(m => m.UserId == userId, ct);
-        if (user is null || user.Disabled || user.LockoutEnd > time.GetUtcNow() || membership is null)
+        var principal = userId is null || tenantId is null ? null : await CurrentUserPrincipalAsync(userId, tenantId, ct);
+        if (principal is null)
         {
             return Refuse(OidcErrors.InvalidGrant, "The account may no longer sign in to this tenant.");
         }
 
-        var principal = UserPrincipal(user, membership);
         // Stay in the same chain, so a replayed refresh token still revokes every token of it.
         principal.SetAuthorizationId(stored.GetAuthorizationId());
         return SignIn(principal);
     }
 
+    /// <summary>
+    /// The principal of a user who may sign in to <paramref name="tenantId"/> (default: their first
+    /// tenant) as of now, or <c>null</c> when the account is gone, disabled, locked out or not a member.
+    /// </summary>
+    public async Task<ClaimsPrincipal?> CurrentUserPrincipalAsync(string userId, string? tenantId, CancellationToken ct)
+    {
+        var memberships = await users.ListMembershipsAsync(userId, ct);
+        var membership = string.IsNullOrEmpty(tenantId) ? memberships.FirstOrDefault() : memberships.FirstOrDefault(m => m.TenantId == tenantId);
+        var user = membership is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null || user.Disabled || user.LockoutEnd > time.GetUtcNow())
+        {
+            return null;
+        }
+
+        tenant.Bind(membership!.TenantId);
+        return UserPrincipal(user, membership);
+    }
+
     /// <summary>A user's principal in one tenant: role and operator flag as of now, and a refresh token.</summary>
-    public ClaimsPrincipal UserPrincipal(User user, Membership membership)
+    private ClaimsPrincipal UserPrincipal(User user, Membership membership)
     {
         var identity = NewIdentity(user.Id, membership.TenantId);
         identity.SetClaim(PilotdeckClaims.Role, membership.Role.ToClaimValue());
@@ -142,7 +152,7 @@ public sealed class TokenGrants(ApiClients clients, UserAccounts users, Pilotdec
         return identity;
     }
 
-    private IResult SignIn(ClaimsPrincipal principal)
+    public IResult SignIn(ClaimsPrincipal principal)
     {
         principal.SetAudiences(options.Value.Audience);
         // Every claim goes into the access token: it is what the API and third parties read.

@@ -24,6 +24,12 @@ public sealed class TokenOptions
     public TimeSpan DeviceCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// The page where users approve a device sign-in (the portal's <c>/device</c>), as told to the CLI.
+    /// Defaults to this host's portal endpoint when it serves the portal.
+    /// </summary>
+    public string? VerificationUri { get; set; }
+
+    /// <summary>
     /// How long a signing key signs before the next one takes over (checked by the daily
     /// housekeeping). Defaults to 90 days. A retired key is published until its last token expires.
     /// </summary>

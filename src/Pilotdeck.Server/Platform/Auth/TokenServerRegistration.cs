@@ -71,6 +71,9 @@ public static class TokenServerRegistration
                         return default;
                     })
                     .SetOrder(OpenIddictServerHandlers.Revocation.ValidateTokenType.Descriptor.Order + 1));
+                server.AddEventHandler<OpenIddictServerEvents.ApplyDeviceAuthorizationResponseContext>(handler => handler
+                    .UseSingletonHandler<DeviceVerification.PortalVerificationUri>()
+                    .SetOrder(int.MinValue + 100_000));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableEndUserVerificationEndpointPassthrough()
@@ -87,6 +90,7 @@ public static class TokenServerRegistration
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerOptionsFromStore>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddScoped<TokenGrants>();
+        services.AddSingleton<DeviceVerification.PortalVerificationUri>();
         return services;
     }
 
