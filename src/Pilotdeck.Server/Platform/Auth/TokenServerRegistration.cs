@@ -71,6 +71,19 @@ public static class TokenServerRegistration
                         return default;
                     })
                     .SetOrder(OpenIddictServerHandlers.Revocation.ValidateTokenType.Descriptor.Order + 1));
+                // RFC 7662 §2.1: introspection is for authenticated clients only, although anonymous
+                // clients are otherwise accepted (the first-party user sign-ins).
+                server.AddEventHandler<OpenIddictServerEvents.ValidateIntrospectionRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (string.IsNullOrEmpty(context.ClientId))
+                        {
+                            context.Reject(OpenIddictConstants.Errors.InvalidClient, "Introspection needs client authentication (client_id and client_secret).");
+                        }
+
+                        return default;
+                    })
+                    .SetOrder(int.MinValue + 100_000));
                 server.AddEventHandler<OpenIddictServerEvents.ApplyDeviceAuthorizationResponseContext>(handler => handler
                     .UseSingletonHandler<DeviceVerification.PortalVerificationUri>()
                     .SetOrder(int.MinValue + 100_000));
