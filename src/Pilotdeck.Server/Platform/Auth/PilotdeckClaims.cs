@@ -6,7 +6,6 @@ public static class PilotdeckClaims
     public const string Subject = "sub";
     public const string Tenant = "tenant";
     public const string Role = "role";
-    public const string Scope = "scope";
     public const string ClientId = "client_id";
     public const string InstallationOperator = "installation_operator";
 }
