@@ -2,11 +2,15 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Validation;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Features.Identity;
+using Pilotdeck.Server.Platform.Auth;
 
 namespace Pilotdeck.Bench.Api;
 
@@ -89,68 +93,40 @@ internal static class Breakdown
             scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         });
         var identityFactory = ActivatorUtilities.CreateFactory<IdentityService>([]);
-        await Measure("scope + TokenService, TenantContext.Bind, ApiClients, IdentityService with its ctor deps", "what AccessPolicyInterceptor + the runtime's service factory resolve", async () =>
+        await Measure("scope + TenantContext.Bind, ApiClients, IdentityService with its ctor deps", "what AccessPolicyInterceptor + the runtime's service factory resolve", async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var sp = scope.ServiceProvider;
-            sp.GetRequiredService<TokenService>();
             sp.GetRequiredService<TenantContext>().Bind(ServerUnderTest.TenantId);
             sp.GetRequiredService<ApiClients>();
             identityFactory(sp, null);
         });
 
         // 2. Token validation, the way the interceptor calls it, and its parts.
-        await using (var scope = scopes.CreateAsyncScope())
+        var validator = services.GetRequiredService<AccessTokenValidator>();
+        await Measure("AccessTokenValidator.ValidateAsync (as the interceptor calls it: cached after the first)", "Pilotdeck.Server/Platform/Auth/AccessTokenValidator.cs", async () =>
         {
-            // Validation reads only the host's cached keys, so one TokenService can serve every loop.
-            var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
-            await Measure("TokenService.ValidateAsync + .Claims (one scope reused)", "Pilotdeck.Data/Identity/TokenService.cs ValidateAsync", async () =>
+            if ((await validator.ValidateAsync(token, CancellationToken.None)).Principal is null)
             {
-                var result = await tokens.ValidateAsync(token);
-                if (!result.IsValid || result.Claims.Count == 0)
-                {
-                    throw new InvalidOperationException("The bench token did not validate.", result.Exception);
-                }
-            });
+                throw new InvalidOperationException("The bench token did not validate.");
+            }
+        });
+        var openIddict = services.GetRequiredService<OpenIddictValidationService>();
+        await Measure("  OpenIddictValidationService.ValidateAccessTokenAsync (uncached)", "OpenIddict validation: signature, issuer, audience, type, lifetime", async () => await openIddict.ValidateAccessTokenAsync(token));
 
-            var parameters = await tokens.CreateValidationParametersAsync();
-            await Measure("  TokenService.CreateValidationParametersAsync alone", "rebuilt on every call", async () => await tokens.CreateValidationParametersAsync());
-            var handler = new JsonWebTokenHandler();
-            await Measure("  JsonWebTokenHandler.ValidateTokenAsync, parameters built once", "Microsoft.IdentityModel (signature + claims)", async () =>
+        var key = (ECDsaSecurityKey)services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials[0].Key;
+        var parts = token.Split('.');
+        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        var signature = Base64UrlDecode(parts[2]);
+        await Measure("  ES256 signature check alone (ECDsa.VerifyData, P-256)", "the crypto floor of validating a JWT", () =>
+        {
+            if (!key.ECDsa.VerifyData(signed, signature, HashAlgorithmName.SHA256))
             {
-                var result = await handler.ValidateTokenAsync(token, parameters);
-                if (!result.IsValid)
-                {
-                    throw new InvalidOperationException("The bench token did not validate.", result.Exception);
-                }
-            });
+                throw new InvalidOperationException("Signature did not verify.");
+            }
 
-            var keys = await scope.ServiceProvider.GetRequiredService<SigningKeyStore>().GetValidationKeysAsync();
-            var parts = token.Split('.');
-            var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-            var signature = Base64UrlDecode(parts[2]);
-            var ecdsa = keys.Select(k => k.ECDsa).First(k => k.VerifyData(signed, signature, HashAlgorithmName.SHA256));
-            await Measure("  ES256 signature check alone (ECDsa.VerifyData, P-256)", "the crypto floor of validating a JWT", () =>
-            {
-                if (!ecdsa.VerifyData(signed, signature, HashAlgorithmName.SHA256))
-                {
-                    throw new InvalidOperationException("Signature did not verify.");
-                }
-
-                return Task.CompletedTask;
-            });
-            var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, IDictionary<string, object>>(StringComparer.Ordinal);
-            cache[token] = (await tokens.ValidateAsync(token)).Claims;
-            await Measure("  validated-token cache hit (ConcurrentDictionary<token, claims> + expiry check)", "suggested replacement for re-validating a known token", () =>
-            {
-                if (!cache.TryGetValue(token, out var claims) || claims.Count == 0 || DateTimeOffset.UtcNow.ToUnixTimeSeconds() < 0)
-                {
-                    throw new InvalidOperationException("cache miss");
-                }
-
-                return Task.CompletedTask;
-            });
-        }
+            return Task.CompletedTask;
+        });
 
         // 3. The one indexed read: is the client still active? Fresh scope per call, as per request.
         await Measure("scope + Bind + PrincipalChecks.IsClientActiveAsync (as the interceptor does; batched on PostgreSQL)", "Pilotdeck.Data/Identity/PrincipalChecks.cs, RowLookups.cs", async () =>

@@ -74,7 +74,7 @@ public static class DataServiceCollectionExtensions
 
     /// <summary>
     /// Registers the database (<c>Pilotdeck:Database</c>), the scoped tenant context, the identity
-    /// core (<c>Pilotdeck:Accounts</c>, <c>Pilotdeck:Tokens</c>) and the page token codec
+    /// core (<c>Pilotdeck:Accounts</c>; OpenIddict's stores) and the page token codec
     /// (<c>Pilotdeck:Paging:Key</c>, base64, at least 32 bytes).
     /// </summary>
     public static IServiceCollection AddPilotdeckData(this IServiceCollection services, IConfiguration configuration)
@@ -104,15 +104,12 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
 
         services.Configure<AccountOptions>(configuration.GetSection(AccountOptions.Section));
-        services.Configure<TokenServiceOptions>(configuration.GetSection(TokenServiceOptions.Section));
         services.TryAddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<ApiClients>();
         services.AddScoped<PrincipalChecks>();
-        services.AddSingleton<SigningKeyCache>();
-        services.AddSingleton<ValidatedTokenCache>();
-        services.AddScoped<SigningKeyStore>();
-        services.AddScoped<TokenService>();
+        // OpenIddict's managers over its EF Core stores on this context: API clients are its applications.
+        services.AddOpenIddict().AddCore(o => o.UseEntityFrameworkCore().UseDbContext<PilotdeckDbContext>());
 
         // Without a configured key, tokens are valid for this process only; a client then restarts its
         // listing after a server restart, which AIP-158 allows. Multi-instance deployments must set one.

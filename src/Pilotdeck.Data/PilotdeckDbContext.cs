@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
@@ -47,7 +48,6 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<ApiClientRecord> ApiClients => Set<ApiClientRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
-    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<GuardianAnalysisRecord> GuardianAnalyses => Set<GuardianAnalysisRecord>();
     public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
@@ -112,17 +112,12 @@ public abstract class PilotdeckDbContext : DbContext
             b.Property(k => k.Algorithm).HasMaxLength(16);
         });
 
-        modelBuilder.Entity<RefreshToken>(b =>
-        {
-            b.ToTable("refresh_tokens");
-            b.Property(t => t.Id).HasMaxLength(64);
-            b.Property(t => t.UserId).HasMaxLength(64);
-            b.Property(t => t.FamilyId).HasMaxLength(64);
-            b.HasIndex(t => t.TokenHash).IsUnique();
-            b.HasIndex(t => t.FamilyId);
-            b.HasIndex(t => t.UserId);
-            b.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
+        // OpenIddict's applications, authorizations, scopes and tokens (ADR 0012), under our naming.
+        modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreApplication>().ToTable("oidc_applications");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreAuthorization>().ToTable("oidc_authorizations");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreScope>().ToTable("oidc_scopes");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreToken>().ToTable("oidc_tokens");
 
         modelBuilder.Entity<IdempotencyRecord>(b =>
         {

@@ -39,9 +39,28 @@ public sealed class CliRunner : IDisposable
         var environment = new CliEnvironment(variables, isInteractive: false, _ => null);
         var output = new StringWriter();
         var error = new StringWriter();
+        // Synchronized, so a test can read what a still-running command has printed (ErrorSoFar).
+        var liveError = TextWriter.Synchronized(error);
+        _liveError = (error, liveError);
         string[] full = Server is null || args.Contains("--server") ? args : [.. args, "--server", Server.ToString()];
-        var exit = await CliRoot.Create(environment).Parse(full).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        var exit = await CliRoot.Create(environment).Parse(full).InvokeAsync(new InvocationConfiguration { Output = output, Error = liveError }, cancellationToken);
         return new CliResult(exit, output.ToString(), error.ToString());
+    }
+
+    private (StringWriter Text, TextWriter Lock)? _liveError;
+
+    /// <summary>What the running (or last) command has written to stderr so far.</summary>
+    public string ErrorSoFar()
+    {
+        if (_liveError is not { } live)
+        {
+            return "";
+        }
+
+        lock (live.Lock)
+        {
+            return live.Text.ToString();
+        }
     }
 
     public void Dispose() => Directory.Delete(ConfigHome, recursive: true);

@@ -90,14 +90,14 @@ public sealed class LoginCommandsTests(TestHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Login_NeitherUserNorClient_IsAUsageError()
+    public async Task Login_BothUserAndClient_IsAUsageError()
     {
         using var cli = new CliRunner(Host.Address);
 
-        var login = await cli.RunAsync("login");
+        var login = await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--client-id", Host.ClientId);
 
         Assert.Equal(1, login.Exit);
-        Assert.Contains("Give either --email (a user) or --client-id (an API client).", login.Err);
+        Assert.Contains("Give either --email (a user) or --client-id (an API client)", login.Err);
     }
 
     [Fact]
@@ -154,8 +154,11 @@ public sealed class LoginCommandsTests(TestHostFixture fixture) : IClassFixture<
 
         Assert.True(logout.Exit == 0, logout.ToString());
         Assert.Contains("The sign-in is ended at the server.", logout.Out);
-        await using var scope = Host.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<TokenService>().RefreshAsync(refreshToken));
+        using var http = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var refused = await http.PostAsync(new Uri(Host.Address, "/oauth2/token"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("invalid_grant", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]

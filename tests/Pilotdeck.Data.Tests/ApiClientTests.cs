@@ -1,4 +1,6 @@
-using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data.Identity;
 
@@ -17,8 +19,10 @@ public class ApiClientTests
         Assert.StartsWith("pds_", issued.Secret);
         Assert.True(issued.Secret.Length >= 40);
         var stored = await scope.Db().ApiClients.AsNoTracking().SingleAsync();
-        Assert.Equal(32, stored.SecretHash.Length);
-        Assert.NotEqual(Encoding.UTF8.GetBytes(issued.Secret), stored.SecretHash);
+        var application = await scope.Db().Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking().SingleAsync(a => a.ClientId == issued.Client.ClientId);
+        // OpenIddict keeps only a salted PBKDF2 hash of the secret.
+        Assert.False(string.IsNullOrEmpty(application.ClientSecret));
+        Assert.DoesNotContain(issued.Secret, application.ClientSecret);
         Assert.Equal(["cohorts.read", "cohorts.write"], stored.ScopeList);
         Assert.Equal("alpha", stored.TenantId);
     }
@@ -30,13 +34,12 @@ public class ApiClientTests
         var issued = await CreateClientAsync(database);
 
         await using var scope = database.UnboundScope();
-        var clients = scope.Get<ApiClients>();
-        var ok = await clients.AuthenticateAsync(issued.Client.ClientId, issued.Secret);
+        var ok = await AuthenticateAsync(scope, issued.Client.ClientId, issued.Secret);
 
         Assert.Equal(ClientAuthenticationStatus.Succeeded, ok.Status);
         Assert.Equal("alpha", ok.Client!.TenantId);
-        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await clients.AuthenticateAsync(issued.Client.ClientId, issued.Secret + "x")).Status);
-        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await clients.AuthenticateAsync("pdc_unknown", issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await AuthenticateAsync(scope, issued.Client.ClientId, issued.Secret + "x")).Status);
+        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await AuthenticateAsync(scope, "pdc_unknown", issued.Secret)).Status);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -52,10 +55,9 @@ public class ApiClientTests
         }
 
         await using var unbound = database.UnboundScope();
-        var clients = unbound.Get<ApiClients>();
         Assert.NotEqual(issued.Secret, rotated.Secret);
-        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await clients.AuthenticateAsync(issued.Client.ClientId, issued.Secret)).Status);
-        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await clients.AuthenticateAsync(issued.Client.ClientId, rotated.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.InvalidCredentials, (await AuthenticateAsync(unbound, issued.Client.ClientId, issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await AuthenticateAsync(unbound, issued.Client.ClientId, rotated.Secret)).Status);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -72,7 +74,7 @@ public class ApiClientTests
         }
 
         await using var unbound = database.UnboundScope();
-        Assert.Equal(ClientAuthenticationStatus.Revoked, (await unbound.Get<ApiClients>().AuthenticateAsync(issued.Client.ClientId, issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.Revoked, (await AuthenticateAsync(unbound, issued.Client.ClientId, issued.Secret)).Status);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -81,12 +83,11 @@ public class ApiClientTests
         await using var database = await CreateAsync(provider);
         var issued = await CreateClientAsync(database, TimeSpan.FromDays(30));
         await using var scope = database.UnboundScope();
-        var clients = scope.Get<ApiClients>();
 
         database.Time.Advance(TimeSpan.FromDays(29));
-        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await clients.AuthenticateAsync(issued.Client.ClientId, issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await AuthenticateAsync(scope, issued.Client.ClientId, issued.Secret)).Status);
         database.Time.Advance(TimeSpan.FromDays(1));
-        Assert.Equal(ClientAuthenticationStatus.Expired, (await clients.AuthenticateAsync(issued.Client.ClientId, issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.Expired, (await AuthenticateAsync(scope, issued.Client.ClientId, issued.Secret)).Status);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -103,7 +104,25 @@ public class ApiClientTests
         }
 
         await using var unbound = database.UnboundScope();
-        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await unbound.Get<ApiClients>().AuthenticateAsync(issued.Client.ClientId, issued.Secret)).Status);
+        Assert.Equal(ClientAuthenticationStatus.Succeeded, (await AuthenticateAsync(unbound, issued.Client.ClientId, issued.Secret)).Status);
+    }
+
+    /// <summary>What the token endpoint does: OpenIddict checks the secret, then the record says whether the client may have a token.</summary>
+    private static async Task<ClientAuthenticationResult> AuthenticateAsync(AsyncServiceScope scope, string clientId, string secret)
+    {
+        var applications = scope.Get<IOpenIddictApplicationManager>();
+        var application = await applications.FindByClientIdAsync(clientId);
+        var status = await scope.Get<ApiClients>().CheckStatusAsync(clientId);
+        if (status.Status == ClientAuthenticationStatus.Revoked)
+        {
+            // Revocation also deleted the application, so the secret is not even checked any more.
+            Assert.Null(application);
+            return status;
+        }
+
+        return application is not null && await applications.ValidateClientSecretAsync(application, secret)
+            ? status
+            : new ClientAuthenticationResult(ClientAuthenticationStatus.InvalidCredentials);
     }
 
     private static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)

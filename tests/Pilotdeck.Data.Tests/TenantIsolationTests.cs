@@ -17,7 +17,7 @@ public class TenantIsolationTests
         await using var scope = database.UnboundScope();
         var tenantOwned = scope.Db().Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList();
 
-        Assert.Equal(14, tenantOwned.Count);
+        Assert.Equal(13, tenantOwned.Count);
         Assert.All(tenantOwned, t =>
         {
             Assert.Contains(t.GetDeclaredQueryFilters(), f => f.Key == PilotdeckDbContext.TenantFilter);
@@ -38,7 +38,6 @@ public class TenantIsolationTests
         Assert.False(await db.ApiClients.AnyAsync(c => c.ClientId == "beta-client-id"));
         Assert.Equal(0, await db.IdempotencyRecords.CountAsync());
         Assert.Equal([Alpha], await db.Memberships.Select(m => m.TenantId).ToListAsync());
-        Assert.Equal(0, await db.Set<RefreshToken>().CountAsync(t => t.TenantId == Beta));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -226,7 +225,6 @@ public class TenantIsolationTests
             db.Memberships.Add(new Membership { UserId = user.Id, Role = MemberRole.Viewer, CreatedAt = now });
             db.ApiClients.Add(NewClient("beta-client", Beta, "beta-client-id"));
             db.IdempotencyRecords.Add(new IdempotencyRecord { Method = "/m", RequestId = "r1", RequestHash = [1], Response = [2], CreatedAt = now });
-            db.RefreshTokens.Add(new RefreshToken { Id = "rt-b", UserId = user.Id, FamilyId = "f", TokenHash = [3], CreatedAt = now, ExpiresAt = now.AddDays(1) });
             await db.SaveChangesAsync();
         }
         return database;
@@ -237,7 +235,6 @@ public class TenantIsolationTests
         ClientId = clientId ?? name + "-id",
         TenantId = tenantId,
         Name = name,
-        SecretHash = [0],
         CreatedAt = DateTimeOffset.UtcNow,
     };
 

@@ -34,20 +34,22 @@ public static class JobWaits
     public static async Task<IReadOnlyList<string>> FireAndWaitAsync(IServiceProvider services, string recurringJobId)
     {
         var storage = services.GetRequiredService<JobStorage>();
-        var fanOutId = ((IRecurringJobManagerV2)services.GetRequiredService<IRecurringJobManager>()).TriggerJob(recurringJobId)!;
-        Assert.Equal("Succeeded", await FinalStateAsync(storage, fanOutId));
-        string result;
-        using (var connection = storage.GetConnection())
-        {
-            result = connection.GetStateData(fanOutId).Data["Result"];
-        }
-
-        var runIds = SerializationHelper.Deserialize<List<string>>(result);
+        var runIds = SerializationHelper.Deserialize<List<string>>(await FireOnceAndWaitAsync(services, recurringJobId));
         foreach (var runId in runIds)
         {
             Assert.Equal("Succeeded", await FinalStateAsync(storage, runId));
         }
 
         return runIds;
+    }
+
+    /// <summary>Fires a recurring job that does its work itself (no fan-out), waits for it to succeed and returns its serialized result.</summary>
+    public static async Task<string> FireOnceAndWaitAsync(IServiceProvider services, string recurringJobId)
+    {
+        var storage = services.GetRequiredService<JobStorage>();
+        var jobId = ((IRecurringJobManagerV2)services.GetRequiredService<IRecurringJobManager>()).TriggerJob(recurringJobId)!;
+        Assert.Equal("Succeeded", await FinalStateAsync(storage, jobId));
+        using var connection = storage.GetConnection();
+        return connection.GetStateData(jobId).Data["Result"];
     }
 }

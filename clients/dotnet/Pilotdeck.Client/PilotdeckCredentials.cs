@@ -51,7 +51,11 @@ public abstract class PilotdeckCredentials
     /// <param name="accessToken">The access token; empty to start with a refresh.</param>
     /// <param name="refreshToken">The refresh token; default <c>null</c>: none.</param>
     /// <param name="accessTokenExpiresAt">When the access token expires; default <c>null</c>: read from the JWT's <c>exp</c> claim.</param>
-    public static PilotdeckCredentials Tokens(string accessToken, string? refreshToken = null, DateTimeOffset? accessTokenExpiresAt = null)
+    /// <param name="clientId">
+    /// The public client the tokens were issued to (e.g. <c>pilotdeck-cli</c> after a device sign-in),
+    /// sent with every refresh and revocation as RFC 6749 §6 asks; default <c>null</c>: none.
+    /// </param>
+    public static PilotdeckCredentials Tokens(string accessToken, string? refreshToken = null, DateTimeOffset? accessTokenExpiresAt = null, string? clientId = null)
     {
         ArgumentNullException.ThrowIfNull(accessToken);
         if (accessToken.Length == 0 && string.IsNullOrEmpty(refreshToken))
@@ -62,11 +66,14 @@ public abstract class PilotdeckCredentials
         var expiresAt = accessToken.Length == 0
             ? DateTimeOffset.MinValue
             : accessTokenExpiresAt ?? JwtLifetime.ExpiryOf(accessToken) ?? DateTimeOffset.MaxValue;
-        return new StoredTokens(new TokenSet(accessToken, expiresAt, string.IsNullOrEmpty(refreshToken) ? null : refreshToken), JwtLifetime.RefreshWindowOf(accessToken));
+        return new StoredTokens(new TokenSet(accessToken, expiresAt, string.IsNullOrEmpty(refreshToken) ? null : refreshToken), JwtLifetime.RefreshWindowOf(accessToken), clientId);
     }
 
     /// <summary>Tokens to start with, before asking the token endpoint; null when the credentials are a grant.</summary>
     internal virtual HeldTokens? Initial => null;
+
+    /// <summary>The public client refresh tokens are bound to, if any.</summary>
+    internal virtual string? ClientId => null;
 
     /// <summary>Whether the original grant can run again when there is no usable refresh token.</summary>
     internal abstract bool CanGrantAgain { get; }
@@ -90,9 +97,11 @@ public abstract class PilotdeckCredentials
             endpoint.PasswordAsync(email, password, tenantId, cancellationToken);
     }
 
-    private sealed class StoredTokens(TokenSet tokens, TimeSpan refreshWindow) : PilotdeckCredentials
+    private sealed class StoredTokens(TokenSet tokens, TimeSpan refreshWindow, string? clientId) : PilotdeckCredentials
     {
         internal override HeldTokens Initial { get; } = new(tokens, refreshWindow);
+
+        internal override string? ClientId => clientId;
 
         internal override bool CanGrantAgain => false;
 

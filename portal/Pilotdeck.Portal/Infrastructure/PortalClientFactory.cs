@@ -63,5 +63,38 @@ public sealed class PortalClientFactory : IDisposable
         return _resolvedApiUrl;
     }
 
+    /// <summary>
+    /// Approves a CLI's device sign-in (RFC 8628) at the API's verification endpoint, as the user
+    /// whose access token this is, for <paramref name="tenantId"/>.
+    /// </summary>
+    /// <returns><c>null</c> when approved, else the API's reason.</returns>
+    public async Task<string?> ApproveDeviceSignInAsync(HttpContext http, string accessToken, string userCode, string tenantId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ApiUrlFor(http), "/oauth2/device/verify"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new FormUrlEncodedContent([new("user_code", userCode), new("tenant", tenantId)]),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        using var invoker = new HttpMessageInvoker(_connections, disposeHandler: false);
+        using var response = await invoker.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error_description", out var description) ? description.GetString() : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return $"HTTP {(int)response.StatusCode}";
+        }
+    }
+
     public void Dispose() => _connections.Dispose();
 }

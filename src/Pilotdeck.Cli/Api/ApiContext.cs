@@ -94,7 +94,7 @@ public sealed class ApiContext
 
     private CliException NotLoggedIn(string name) =>
         new(ExitCodes.For(StatusCode.Unauthenticated), $"not logged in: there is no profile '{name}' in {Profiles.Path}.",
-            $"Run `pilotdeck login --server URL --email EMAIL` (or --client-id/--client-secret){(name == ProfileStore.DefaultProfile ? "" : $" --profile {name}")} first.");
+            $"Run `pilotdeck login --server URL` (or --email, or --client-id/--client-secret){(name == ProfileStore.DefaultProfile ? "" : $" --profile {name}")} first.");
 
     private CliException Unusable(string name) =>
         new(ExitCodes.For(StatusCode.Unauthenticated), $"profile '{name}' in {Profiles.Path} holds no usable credentials.", "Run `pilotdeck login` again.");
@@ -104,7 +104,7 @@ public sealed class ApiContext
         Profile.ClientKind when profile.ClientId is { Length: > 0 } id && profile.ClientSecret is { Length: > 0 } secret =>
             PilotdeckCredentials.ClientCredentials(id, secret),
         Profile.UserKind when !string.IsNullOrEmpty(profile.AccessToken) || !string.IsNullOrEmpty(profile.RefreshToken) =>
-            PilotdeckCredentials.Tokens(profile.AccessToken ?? "", profile.RefreshToken, profile.AccessTokenExpiresAt),
+            PilotdeckCredentials.Tokens(profile.AccessToken ?? "", profile.RefreshToken, profile.AccessTokenExpiresAt, profile.ClientId),
         _ => throw Unusable(name),
     };
 }

@@ -26,7 +26,9 @@ public static class LoginCommands
         var tenant = new Option<string?>("--tenant") { Description = "For users in several tenants: the tenant to act in. Default: the user's first tenant." };
         var output = Renderer.CreateOption();
 
-        var command = new Command("login", "Sign in to a Pilotdeck server and save the login as a profile in $XDG_CONFIG_HOME/pilotdeck/profiles.json (default ~/.config/pilotdeck).")
+        var command = new Command("login",
+            "Sign in to a Pilotdeck server and save the login as a profile in $XDG_CONFIG_HOME/pilotdeck/profiles.json (default ~/.config/pilotdeck). " +
+            "Without --email or --client-id: prints a URL and a code to approve in the portal, and waits (device sign-in).")
         {
             clientId, clientSecret, email, password, tenant, output,
         };
@@ -34,15 +36,15 @@ public static class LoginCommands
         {
             var asClient = result.GetResult(clientId) is not null;
             var asUser = result.GetResult(email) is not null;
-            if (asClient == asUser)
+            if (asClient && asUser)
             {
-                result.AddError("Give either --email (a user) or --client-id (an API client).");
+                result.AddError("Give either --email (a user) or --client-id (an API client), or neither to sign in with a code approved in the portal.");
             }
-            else if (asClient && (result.GetResult(password) is not null || result.GetResult(tenant) is not null))
+            else if (!asUser && (result.GetResult(password) is not null || result.GetResult(tenant) is not null))
             {
-                result.AddError("--password and --tenant are for user logins (--email).");
+                result.AddError("--password and --tenant are for user logins (--email); with a device sign-in the tenant is picked in the portal.");
             }
-            else if (asUser && result.GetResult(clientSecret) is not null)
+            else if (!asClient && result.GetResult(clientSecret) is not null)
             {
                 result.AddError("--client-secret is for API client logins (--client-id).");
             }
@@ -61,6 +63,11 @@ public static class LoginCommands
                 profile = new Profile { Server = server.ToString(), Kind = Profile.ClientKind, ClientId = id, ClientSecret = secret };
                 credentials = PilotdeckCredentials.ClientCredentials(id, secret);
             }
+            else if (parse.GetValue(email) is null)
+            {
+                profile = new Profile { Server = server.ToString(), Kind = Profile.UserKind, ClientId = DeviceLogin.ClientId };
+                credentials = await DeviceLogin.RunAsync(server, parse.InvocationConfiguration.Error, ct);
+            }
             else
             {
                 var user = parse.GetValue(email)!;
@@ -73,6 +80,7 @@ public static class LoginCommands
             var caller = await client.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken: ct);
             var tokens = await client.GetTokensAsync(ct);
             profile.TenantId = caller.TenantId;
+            profile.Email ??= caller.IsApiClient ? null : caller.Email;
             if (profile.Kind == Profile.UserKind)
             {
                 profile.RefreshToken = tokens.RefreshToken;

@@ -2,7 +2,10 @@ using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Data.Identity;
 
-/// <summary>A partner system or script authenticating with the client-credentials grant.</summary>
+/// <summary>
+/// A partner system or script authenticating with the client-credentials grant. Its secret is held,
+/// hashed, by the OpenIddict application of the same client id; this record binds it to its tenant.
+/// </summary>
 public sealed class ApiClientRecord : ITenantOwned
 {
     /// <summary>The public client identifier; globally unique because the token endpoint resolves the tenant from it.</summary>
@@ -10,7 +13,6 @@ public sealed class ApiClientRecord : ITenantOwned
 
     public string TenantId { get; init; } = "";
     public required string Name { get; set; }
-    public required byte[] SecretHash { get; set; }
 
     /// <summary>Granted scopes, space-delimited as in OAuth 2.0.</summary>
     public string Scopes { get; set; } = "";

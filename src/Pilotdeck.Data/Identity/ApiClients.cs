@@ -1,4 +1,8 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using Pilotdeck.Data.Tenancy;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Pilotdeck.Data.Identity;
 
@@ -16,11 +20,19 @@ public enum ClientAuthenticationStatus
 /// <param name="Client">Set only when <see cref="Status"/> is <see cref="ClientAuthenticationStatus.Succeeded"/>.</param>
 public sealed record ClientAuthenticationResult(ClientAuthenticationStatus Status, ApiClientRecord? Client = null);
 
-/// <summary>Client-credentials clients of the tenant bound to the current scope.</summary>
-public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
+/// <summary>
+/// Client-credentials clients of the tenant bound to the current scope. Each is an OpenIddict
+/// application (which holds the hashed secret and authenticates it at the token endpoint) plus an
+/// <see cref="ApiClientRecord"/> that binds it to its tenant and carries name, scopes, expiry and
+/// revocation. Both are written by one SaveChanges on the scope's context.
+/// </summary>
+public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, IOpenIddictApplicationManager applications, TimeProvider time)
 {
     internal const string ClientIdPrefix = "pdc_";
     internal const string SecretPrefix = "pds_";
+
+    /// <summary>The application property naming the client's tenant.</summary>
+    public const string TenantProperty = "tenant";
 
     /// <param name="lifetime">How long the client may authenticate; <c>null</c> for no expiry.</param>
     public async Task<IssuedClientSecret> CreateAsync(string name, IEnumerable<string> scopes, TimeSpan? lifetime = null, CancellationToken cancellationToken = default)
@@ -38,13 +50,13 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
         {
             ClientId = Secrets.New(ClientIdPrefix, 16),
             Name = name,
-            SecretHash = Secrets.Hash(secret),
             Scopes = string.Join(' ', scopeList),
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         };
         db.ApiClients.Add(client);
-        await db.SaveChangesAsync(cancellationToken);
+        // The manager saves the context, so the record and the application are stored together.
+        await applications.CreateAsync(ApplicationFor(client, tenant.TenantId ?? throw new TenantIsolationException("Cannot create an API client: no tenant is bound to this scope."), secret), cancellationToken);
         return new IssuedClientSecret(client, secret);
     }
 
@@ -60,13 +72,26 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
         {
             return null;
         }
+
         var secret = Secrets.New(SecretPrefix);
-        client.SecretHash = Secrets.Hash(secret);
         client.SecretRotatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+        {
+            await applications.UpdateAsync(application, secret, cancellationToken);
+        }
+        else
+        {
+            // A client from before OpenIddict (migration OpenIddictIdentity) gets its application now.
+            await applications.CreateAsync(ApplicationFor(client, client.TenantId, secret), cancellationToken);
+        }
+
         return new IssuedClientSecret(client, secret);
     }
 
+    /// <summary>
+    /// Marks the client revoked and deletes its OpenIddict application (with its tokens), so the
+    /// token endpoint no longer knows the secret; the record stays for the history.
+    /// </summary>
     /// <returns><c>false</c> when the tenant has no such client.</returns>
     public async Task<bool> RevokeAsync(string clientId, CancellationToken cancellationToken = default)
     {
@@ -75,32 +100,62 @@ public sealed class ApiClients(PilotdeckDbContext db, TimeProvider time)
         {
             return false;
         }
+
         client.RevokedAt ??= time.GetUtcNow();
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+        {
+            await applications.DeleteAsync(application, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// Checks client credentials. Looks across tenants because the token endpoint learns the tenant
-    /// from the client; revocation and expiry are only reported to a caller holding the secret.
+    /// Whether a client whose secret OpenIddict has just verified may have a token. Looks across
+    /// tenants because the token endpoint learns the tenant from the client.
     /// </summary>
-    public async Task<ClientAuthenticationResult> AuthenticateAsync(string clientId, string secret, CancellationToken cancellationToken = default)
+    public async Task<ClientAuthenticationResult> CheckStatusAsync(string clientId, CancellationToken cancellationToken = default)
     {
         var client = await db.ApiClients.AsNoTracking()
             .IgnoreQueryFilters([PilotdeckDbContext.TenantFilter])
             .SingleOrDefaultAsync(c => c.ClientId == clientId, cancellationToken);
-        if (client is null || !Secrets.Matches(secret, client.SecretHash))
+        if (client is null)
         {
             return new ClientAuthenticationResult(ClientAuthenticationStatus.InvalidCredentials);
         }
+
         if (client.RevokedAt is not null)
         {
             return new ClientAuthenticationResult(ClientAuthenticationStatus.Revoked);
         }
-        if (client.ExpiresAt <= time.GetUtcNow())
+
+        return client.ExpiresAt <= time.GetUtcNow()
+            ? new ClientAuthenticationResult(ClientAuthenticationStatus.Expired)
+            : new ClientAuthenticationResult(ClientAuthenticationStatus.Succeeded, client);
+    }
+
+    /// <summary>
+    /// A confidential application that may use the client-credentials grant and the revocation and
+    /// introspection endpoints. Scopes are checked against the record at the token endpoint.
+    /// </summary>
+    private static OpenIddictApplicationDescriptor ApplicationFor(ApiClientRecord client, string tenantId, string secret)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
         {
-            return new ClientAuthenticationResult(ClientAuthenticationStatus.Expired);
-        }
-        return new ClientAuthenticationResult(ClientAuthenticationStatus.Succeeded, client);
+            ClientId = client.ClientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = client.Name,
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.Introspection,
+                Permissions.GrantTypes.ClientCredentials,
+            },
+        };
+        descriptor.Properties[TenantProperty] = JsonSerializer.SerializeToElement(tenantId);
+        return descriptor;
     }
 }

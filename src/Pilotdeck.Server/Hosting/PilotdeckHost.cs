@@ -1,3 +1,4 @@
+using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Database;
 
 namespace Pilotdeck.Server.Hosting;
@@ -22,6 +23,7 @@ public static class PilotdeckHost
         if (EndpointConfiguration.HostsApi(app.Configuration))
         {
             await app.PrepareDatabaseAsync();
+            await DeviceVerification.EnsureCliClientAsync(app.Services, CancellationToken.None);
         }
 
         app.UsePilotdeckRequestLogging();

@@ -46,6 +46,7 @@ public static class ServiceRegistration
         services.AddPilotdeckData(configuration);
 
         services.AddSingleton<AccessPolicyCatalog>();
+        services.AddPilotdeckTokenServer(configuration);
         services.AddScoped<CallerAccessor>();
         services.AddScoped<IdempotentCreates>();
         services.AddScoped<Pager>();
@@ -74,7 +75,8 @@ public static class ServiceRegistration
             app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
             app.MapPilotdeckProtocolServices();
-            app.MapOAuthEndpoints();
+            TokenGrants.MapTokenGrants(app);
+            DeviceVerification.MapDeviceVerification(app);
             app.MapPilotdeckJobs();
         }
 

@@ -1,3 +1,4 @@
+using OpenIddict.Abstractions;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -171,7 +172,7 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// The server-side sign-ins (refresh-token chains) of a demo-tenant user, by chain, and whether
+    /// The server-side sign-ins (OpenIddict refresh-token chains, one per authorization) of a demo-tenant user, by chain, and whether
     /// each has been ended: what a browser's sign-out must change at the API.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, bool>> SignInsOfAsync(string email)
@@ -179,11 +180,20 @@ public sealed class PortalFixture : IAsyncLifetime
         await using var demo = ServerServices.CreateTenantScope(DemoSeeder.TenantId);
         var user = await demo.ServiceProvider.GetRequiredService<UserAccounts>().FindByEmailAsync(email)
             ?? throw new InvalidOperationException($"No user {email}.");
-        var tokens = await demo.ServiceProvider.GetRequiredService<PilotdeckDbContext>().RefreshTokens
-            .Where(t => t.UserId == user.Id)
-            .Select(t => new { t.FamilyId, t.RevokedAt })
-            .ToListAsync();
-        return tokens.GroupBy(t => t.FamilyId).ToDictionary(chain => chain.Key, chain => chain.All(t => t.RevokedAt is not null));
+        var manager = demo.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var tokens = new List<(string Chain, bool Ended)>();
+        await foreach (var token in manager.FindBySubjectAsync(user.Id))
+        {
+            if (await manager.GetTypeAsync(token) is not (OpenIddictConstants.TokenTypeIdentifiers.RefreshToken or OpenIddictConstants.TokenTypeHints.RefreshToken))
+            {
+                continue;
+            }
+
+            // A chain lives while one of its refresh tokens is still valid (neither redeemed nor revoked).
+            tokens.Add((await manager.GetAuthorizationIdAsync(token) ?? "", !await manager.HasStatusAsync(token, OpenIddictConstants.Statuses.Valid)));
+        }
+
+        return tokens.GroupBy(t => t.Chain).ToDictionary(chain => chain.Key, chain => chain.All(t => t.Ended));
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class JobsDashboardTests
         await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("Pilotdeck jobs"));
         // Hangfire's own pages, listing the recurring jobs the host registered at start.
         await page.GotoAsync("/jobs/recurring");
-        await Expect(page.GetByText("purge-expired-refresh-tokens")).ToBeVisibleAsync();
+        await Expect(page.GetByText("prune-tokens", new() { Exact = true })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 

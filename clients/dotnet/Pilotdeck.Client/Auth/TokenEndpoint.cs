@@ -50,12 +50,23 @@ internal sealed class TokenEndpoint
         return SendAsync(form, null, cancellationToken);
     }
 
-    public Task<HeldTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SendAsync([new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], null, cancellationToken);
+    /// <summary>Renews with a refresh token; <paramref name="clientId"/> names the public client it was issued to, if any.</summary>
+    public Task<HeldTokens> RefreshAsync(string refreshToken, string? clientId, CancellationToken cancellationToken) =>
+        SendAsync(WithClientId([new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], clientId), null, cancellationToken);
 
     /// <summary>Ends the sign-in <paramref name="refreshToken"/> belongs to (RFC 7009).</summary>
-    public async Task RevokeAsync(string refreshToken, CancellationToken cancellationToken) =>
-        await PostAsync(_revocation, [new("token", refreshToken), new("token_type_hint", "refresh_token")], null, cancellationToken).ConfigureAwait(false);
+    public async Task RevokeAsync(string refreshToken, string? clientId, CancellationToken cancellationToken) =>
+        await PostAsync(_revocation, WithClientId([new("token", refreshToken), new("token_type_hint", "refresh_token")], clientId), null, cancellationToken).ConfigureAwait(false);
+
+    private static List<KeyValuePair<string, string>> WithClientId(List<KeyValuePair<string, string>> form, string? clientId)
+    {
+        if (clientId is not null)
+        {
+            form.Add(new("client_id", clientId));
+        }
+
+        return form;
+    }
 
     private async Task<HeldTokens> SendAsync(IEnumerable<KeyValuePair<string, string>> form, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {

@@ -100,7 +100,7 @@ internal sealed class TokenManager
 
         if (ended?.Tokens.RefreshToken is { } refreshToken)
         {
-            await _endpoint.RevokeAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+            await _endpoint.RevokeAsync(refreshToken, _credentials.ClientId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class TokenManager
         {
             try
             {
-                var refreshed = await _endpoint.RefreshAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+                var refreshed = await _endpoint.RefreshAsync(refreshToken, _credentials.ClientId, cancellationToken).ConfigureAwait(false);
                 // The server rotates refresh tokens; should one ever not, keep the one we have.
                 return refreshed.Tokens.RefreshToken is null ? refreshed with { Tokens = refreshed.Tokens with { RefreshToken = refreshToken } } : refreshed;
             }

@@ -22,6 +22,17 @@ public sealed class AccessPolicyCatalog
     /// <summary>The policy for a call path <c>/package.Service/Method</c>.</summary>
     public AccessPolicy For(string path) => _byPath.GetOrAdd(path, Resolve);
 
+    /// <summary>Every scope some Pilotdeck method accepts: the scopes the token server registers.</summary>
+    public IReadOnlyList<string> KnownScopes() =>
+    [
+        .. _served.Services
+            .Where(s => s.File.Package.StartsWith("pilotdeck.", StringComparison.Ordinal))
+            .SelectMany(s => s.Methods)
+            .SelectMany(m => m.GetOptions()?.GetExtension(AccessExtensions.Access)?.ClientScopes ?? [])
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal),
+    ];
+
     private AccessPolicy Resolve(string path)
     {
         var parts = path.TrimStart('/').Split('/');

@@ -1,4 +1,4 @@
-using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -54,25 +54,25 @@ public sealed class AccessPolicyInterceptor : Interceptor
 
         var services = context.GetHttpContext().RequestServices;
         var token = BearerToken(context.RequestHeaders.GetValue("authorization"));
-        var validation = await services.GetRequiredService<TokenService>().ValidateAsync(token, context.CancellationToken);
-        if (!validation.IsValid)
+        var validation = await services.GetRequiredService<AccessTokenValidator>().ValidateAsync(token, context.CancellationToken);
+        if (validation.Principal is not { } principal)
         {
-            throw validation.Exception is SecurityTokenExpiredException
+            throw validation.Expired
                 ? ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenExpired, "The access token has expired; obtain a new one from /oauth2/token.")
                 : ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token is not valid for this server.");
         }
 
-        var claims = validation.Claims;
-        var tenantId = claims.TryGetValue(PilotdeckClaims.Tenant, out var t) ? t as string : null;
-        var subject = claims.TryGetValue(PilotdeckClaims.Subject, out var s) ? s as string : null;
+        var tenantId = principal.GetClaim(PilotdeckClaims.Tenant);
+        var subject = principal.GetClaim(PilotdeckClaims.Subject);
         if (string.IsNullOrEmpty(tenantId) || string.IsNullOrEmpty(subject))
         {
             throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token lacks a subject or tenant.");
         }
 
         services.GetRequiredService<TenantContext>().Bind(tenantId);
-        var caller = claims.ContainsKey(PilotdeckClaims.ClientId)
-            ? await AuthorizeClientAsync(services, subject, tenantId, ScopesOf(claims), policy, context.CancellationToken)
+        // A client-credentials token is the client's own (sub = client_id); a user's names the app it used.
+        var caller = principal.GetClaim(PilotdeckClaims.ClientId) == subject
+            ? await AuthorizeClientAsync(services, subject, tenantId, [.. principal.GetScopes()], policy, context.CancellationToken)
             : await AuthorizeUserAsync(services, subject, tenantId, policy, context.CancellationToken);
         services.GetRequiredService<CallerAccessor>().Set(caller);
         // Onto the call's request-log line (never tokens, secrets or personal data).
@@ -91,11 +91,6 @@ public sealed class AccessPolicyInterceptor : Interceptor
 
         return header[prefix.Length..].Trim();
     }
-
-    private static IReadOnlyList<string> ScopesOf(IDictionary<string, object> claims) =>
-        claims.TryGetValue(PilotdeckClaims.Scope, out var value) && value is string text
-            ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            : [];
 
     /// <summary>The token proves who; the database says whether the client is still allowed (revocation is immediate).</summary>
     private static async Task<Caller> AuthorizeClientAsync(IServiceProvider services, string clientId, string tenantId, IReadOnlyList<string> scopes, AccessPolicy policy, CancellationToken cancellationToken)

@@ -1,35 +1,43 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using Pilotdeck.Data;
+using Pilotdeck.Server.Platform.Auth;
 
 namespace Pilotdeck.Server.Platform.Jobs;
 
 /// <summary>
-/// Recurring cleanup of rows only the platform creates. Each schedule fans out to one job per
-/// tenant (<see cref="TenantFanOut"/>); each tenant's job is one set-based delete in its own tenant.
+/// Recurring cleanup of rows only the platform creates. Tenant-owned rows: each schedule fans out
+/// to one job per tenant (<see cref="TenantFanOut"/>), each one set-based delete in its own tenant.
 /// </summary>
-public sealed class Housekeeping(PilotdeckDbContext db, TenantFanOut fanOut, IOptions<JobsOptions> options, TimeProvider time, ILogger<Housekeeping> logger)
+public sealed class Housekeeping(
+    PilotdeckDbContext db,
+    TenantFanOut fanOut,
+    IOptions<JobsOptions> options,
+    IOptions<TokenOptions> tokenOptions,
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    TimeProvider time,
+    ILogger<Housekeeping> logger)
 {
-    public const string PurgeExpiredTokensJobId = "purge-expired-refresh-tokens";
+    public const string PruneTokensJobId = "prune-tokens";
     public const string PurgeIdempotencyRecordsJobId = "purge-expired-idempotency-records";
     public const string PurgeJobHistoryJobId = "purge-job-history";
 
-    [JobDisplayName("Purge expired refresh tokens, every tenant")]
-    public Task<IReadOnlyList<string>> PurgeExpiredRefreshTokensEverywhereAsync(CancellationToken cancellationToken) =>
-        fanOut.EnqueueForEachTenantAsync<Housekeeping>(h => h.PurgeExpiredRefreshTokensAsync(CancellationToken.None), cancellationToken);
-
     /// <summary>
-    /// Refresh tokens past their expiry can never be redeemed again. Consumed or revoked tokens that
-    /// have not expired stay: replaying one must still be recognised to revoke its family.
+    /// OpenIddict's tokens and ad-hoc authorizations that can no longer be used (expired, redeemed,
+    /// revoked) once they are older than the longest refresh chain: until then a replayed refresh
+    /// token must still be recognised to end its chain. They belong to no tenant, so one job does all.
     /// </summary>
-    [JobDisplayName("Purge expired refresh tokens")]
-    public async Task<string> PurgeExpiredRefreshTokensAsync(CancellationToken cancellationToken)
+    [JobDisplayName("Prune used and expired tokens")]
+    public async Task<string> PruneTokensAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var deleted = await db.RefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        logger.LogInformation("Purged {Count} expired refresh token(s).", deleted);
-        return $"{deleted} expired refresh token(s) deleted";
+        var threshold = time.GetUtcNow() - tokenOptions.Value.RefreshTokenLifetime;
+        var tokensPruned = await tokens.PruneAsync(threshold, cancellationToken);
+        var authorizationsPruned = await authorizations.PruneAsync(threshold, cancellationToken);
+        logger.LogInformation("Pruned {Tokens} token(s) and {Authorizations} authorization(s) older than {Threshold}.", tokensPruned, authorizationsPruned, threshold);
+        return $"{tokensPruned} token(s) and {authorizationsPruned} authorization(s) pruned";
     }
 
     [JobDisplayName("Purge old idempotency records, every tenant")]

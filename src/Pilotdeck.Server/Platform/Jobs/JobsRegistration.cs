@@ -5,6 +5,8 @@ using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
 
+using Pilotdeck.Server.Platform.Auth;
+
 namespace Pilotdeck.Server.Platform.Jobs;
 
 /// <summary>
@@ -59,11 +61,14 @@ public static class JobsRegistration
     /// Registers the recurring jobs (idempotent: every host does it at start, storage keeps one of each)
     /// and, where the host serves the portal, the operators' dashboard.
     /// </summary>
+    public const string RotateKeysJobId = "rotate-token-signing-keys";
+
     public static WebApplication MapPilotdeckJobs(this WebApplication app)
     {
         var cron = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.HousekeepingCron;
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeExpiredTokensJobId, j => j.PurgeExpiredRefreshTokensEverywhereAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<Housekeeping>(Housekeeping.PruneTokensJobId, j => j.PruneTokensAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<ServerKeys>(RotateKeysJobId, k => k.RotateAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeJobHistoryJobId, j => j.PurgeJobHistoryEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunEverywhereAsync(CancellationToken.None), cron);

@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data;
@@ -88,15 +90,15 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     public async Task Call_WithExpiredToken_IsUnauthenticatedTokenExpired()
     {
         var claims = await ClaimsOfAsync(await _host.ClientTokenAsync(_host.Demo));
-        await using var scope = _host.Services.CreateAsyncScope();
-        var credentials = await scope.ServiceProvider.GetRequiredService<SigningKeyStore>().GetSigningCredentialsAsync();
+        // Signed with the server's own current key: only the expiry is wrong.
+        var credentials = _host.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials[0];
         claims.Remove("exp");
         claims.Remove("nbf");
         claims.Remove("iat");
         var expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            TokenType = TokenService.AccessTokenType,
+            TokenType = "at+jwt",
             IssuedAt = DateTime.UtcNow.AddHours(-2),
             NotBefore = DateTime.UtcNow.AddHours(-2),
             Expires = DateTime.UtcNow.AddHours(-1),
@@ -434,7 +436,7 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         var (refreshStatus, refused) = await _host.PostTokenAsync(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(JsonValueKind.Undefined, body.ValueKind);
+        Assert.False(body.ValueKind == JsonValueKind.Object && body.TryGetProperty("error", out _), body.ToString());
         Assert.Equal(HttpStatusCode.BadRequest, refreshStatus);
         Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
     }
@@ -453,6 +455,58 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal("invalid_request", missingBody.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, jwt);
         Assert.Equal("unsupported_token_type", jwtBody.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_Response_ForbidsCaching()
+    {
+        // RFC 6749 §5.1: token responses carry Cache-Control: no-store and Pragma: no-cache.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_host.Address, "/oauth2/token"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = _host.Demo.ClientId, ["client_secret"] = _host.Demo.ClientSecret,
+            }),
+        };
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, response.Headers.ToString());
+        Assert.Contains("no-cache", response.Headers.Pragma.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Introspection_OwnToken_IsActive_OtherTenantsTokenAndJunkAreInactive()
+    {
+        var demoToken = await _host.ClientTokenAsync(_host.Demo);
+        var acmeToken = await _host.ClientTokenAsync(_host.Acme);
+        Task<(HttpStatusCode Status, JsonElement Body)> IntrospectAsync(string token) => _host.PostFormAsync("/oauth2/introspect", new Dictionary<string, string>
+        {
+            ["token"] = token, ["client_id"] = _host.Demo.ClientId, ["client_secret"] = _host.Demo.ClientSecret,
+        });
+
+        var (ownStatus, own) = await IntrospectAsync(demoToken);
+        var (_, foreign) = await IntrospectAsync(acmeToken);
+        var (_, junk) = await IntrospectAsync("not-a-token");
+        var (anonymousStatus, anonymous) = await _host.PostFormAsync("/oauth2/introspect", new Dictionary<string, string> { ["token"] = demoToken });
+
+        Assert.Equal(HttpStatusCode.OK, ownStatus);
+        Assert.True(own.GetProperty("active").GetBoolean(), own.ToString());
+        Assert.Equal(_host.Demo.ClientId, own.GetProperty("sub").GetString());
+        Assert.Equal(_host.Demo.ClientId, own.GetProperty("client_id").GetString());
+        Assert.Equal("pilotdeck-api", own.GetProperty("aud").GetString());
+        // Scopes and Pilotdeck's own claims (tenant, role) go only to an audience of the token, which a client is not.
+        Assert.False(own.TryGetProperty("tenant", out _));
+        // Another tenant's client learns nothing about the token, not even that it exists.
+        Assert.False(foreign.GetProperty("active").GetBoolean(), foreign.ToString());
+        Assert.False(foreign.TryGetProperty("tenant", out _));
+        Assert.False(junk.GetProperty("active").GetBoolean());
+        // RFC 7662 §2.1: only authenticated clients may introspect.
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousStatus);
+        Assert.Equal("invalid_client", anonymous.GetProperty("error").GetString());
     }
 
     private static Task<Dictionary<string, object>> ClaimsOfAsync(string token)

@@ -4,10 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
-using Pilotdeck.Data.Identity;
+using OpenIddict.Abstractions;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Platform.Jobs;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Platform.Jobs;
 
@@ -41,28 +42,36 @@ public abstract class HousekeepingTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
-    public async Task PurgeRefreshTokens_ExpiredInEachTenant_DeletesExpiredKeepsLive()
+    public async Task PruneTokens_UnusableAndOlderThanARefreshChain_DeletedOthersKept()
     {
         var now = DateTimeOffset.UtcNow;
-        RefreshToken Token(string userId, DateTimeOffset expires, DateTimeOffset? consumed = null) => new()
+        await using var scope = _host.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        async Task<string> TokenAsync(int createdDaysAgo, int expiresInDays, string status) =>
+            (await tokens.GetIdAsync(await tokens.CreateAsync(new OpenIddictTokenDescriptor
+            {
+                Subject = _host.Acme.OwnerUserId, Type = "refresh_token", Status = status,
+                CreationDate = now.AddDays(-createdDaysAgo), ExpirationDate = now.AddDays(expiresInDays),
+            })))!;
+        var oldExpired = await TokenAsync(20, -19, OpenIddictConstants.Statuses.Valid);
+        var oldRedeemed = await TokenAsync(20, 1, OpenIddictConstants.Statuses.Redeemed);
+        // Still needed: replaying it must be recognised as reuse and end its chain.
+        var recentRedeemed = await TokenAsync(1, 13, OpenIddictConstants.Statuses.Redeemed);
+        var oldStillValid = await TokenAsync(20, 1, OpenIddictConstants.Statuses.Valid);
+
+        var result = await JobWaits.FireOnceAndWaitAsync(_host.Services, Housekeeping.PruneTokensJobId);
+
+        async Task<bool> ExistsAsync(string id)
         {
-            Id = Guid.NewGuid().ToString("N"), UserId = userId, FamilyId = Guid.NewGuid().ToString("N"),
-            TokenHash = Guid.NewGuid().ToByteArray(), CreatedAt = now.AddDays(-20), ExpiresAt = expires, ConsumedAt = consumed,
-        };
-        var acmeExpired = Token(_host.Acme.OwnerUserId, now.AddMinutes(-1));
-        var acmeLive = Token(_host.Acme.OwnerUserId, now.AddDays(1));
-        var acmeConsumedLive = Token(_host.Acme.OwnerUserId, now.AddDays(1), consumed: now.AddDays(-1));
-        var demoExpired = Token(_host.Demo.OwnerUserId, now.AddDays(-3));
-        await AddAsync("acme", acmeExpired, acmeLive, acmeConsumedLive);
-        await AddAsync("demo", demoExpired);
+            await using var check = _host.Services.CreateAsyncScope();
+            return await check.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().FindByIdAsync(id) is not null;
+        }
 
-        await FireAsync(Housekeeping.PurgeExpiredTokensJobId);
-
-        var acme = await RemainingAsync("acme", db => db.RefreshTokens, t => t.Id);
-        Assert.DoesNotContain(acmeExpired.Id, acme);
-        Assert.Contains(acmeLive.Id, acme);
-        Assert.Contains(acmeConsumedLive.Id, acme);
-        Assert.DoesNotContain(demoExpired.Id, await RemainingAsync("demo", db => db.RefreshTokens, t => t.Id));
+        Assert.False(await ExistsAsync(oldExpired));
+        Assert.False(await ExistsAsync(oldRedeemed));
+        Assert.True(await ExistsAsync(recentRedeemed));
+        Assert.True(await ExistsAsync(oldStillValid));
+        Assert.Contains("token(s)", result);
     }
 
     [Fact]
