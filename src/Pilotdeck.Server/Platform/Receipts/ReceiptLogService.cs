@@ -5,11 +5,15 @@ namespace Pilotdeck.Server.Platform.Receipts;
 
 /// <summary>
 /// Runs the sequencer for every tenant once per <see cref="ReceiptLogOptions.CheckpointDelay"/>, so a
-/// receipt is covered by a signed checkpoint within about that delay. Every API host runs it; the
-/// sequencer's per-tenant lock makes that safe.
+/// receipt is covered by a signed checkpoint within about that delay. A tenant's backlog is drained
+/// batch after batch (up to <see cref="MaxBatchesPerPeriod"/> per period, so one busy tenant cannot
+/// hold up the others): throughput is not capped at one batch per period. Every API host runs it;
+/// the sequencer's per-tenant lock makes that safe.
 /// </summary>
 public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<ReceiptLogOptions> options, ILogger<ReceiptLogService> logger) : BackgroundService
 {
+    public const int MaxBatchesPerPeriod = 50;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointDelay);
@@ -34,9 +38,15 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
         {
             try
             {
-                await using var scope = scopes.CreateTenantScope(tenantId);
-                if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is { } checkpoint)
+                for (var batch = 0; batch < MaxBatchesPerPeriod; batch++)
                 {
+                    // A scope per batch: the context does not keep tracking every receipt of the backlog.
+                    await using var scope = scopes.CreateTenantScope(tenantId);
+                    if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is not { } checkpoint)
+                    {
+                        break;
+                    }
+
                     logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
                 }
             }
