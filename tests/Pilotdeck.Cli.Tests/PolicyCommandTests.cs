@@ -53,7 +53,7 @@ public sealed class PolicyCommandTests(TestHostFixture fixture) : IClassFixture<
 
         var adminEmail = $"approver-{Guid.NewGuid():N}@demo.test";
         Ok(await owner.RunAsync("admin", "members", "add", adminEmail, "--role", "admin", "--initial-password", "Approver-Passphrase-42"));
-        var held = await owner.RunAsync("admin", "clients", "create", "crm-sync", "--scope", "members.write");
+        var held = await owner.RunAsync("admin", "clients", "create", "crm-sync", "--scope", "policy.write");
         Assert.NotEqual(0, held.Exit);
         Assert.Contains("APPROVAL_REQUIRED", held.Err);
         var approvalId = System.Text.RegularExpressions.Regex.Match(held.Err, "apr_[0-9a-f]{32}").Value;
@@ -70,7 +70,7 @@ public sealed class PolicyCommandTests(TestHostFixture fixture) : IClassFixture<
             Assert.Contains("--approval " + approvalId, approved.Err);
         }
 
-        var created = await owner.RunAsync("admin", "clients", "create", "crm-sync", "--scope", "members.write", "--approval", approvalId, "--output", "json");
+        var created = await owner.RunAsync("admin", "clients", "create", "crm-sync", "--scope", "policy.write", "--approval", approvalId, "--output", "json");
         Ok(created);
         Assert.StartsWith("pdc_", JsonDocument.Parse(created.Out).RootElement.GetProperty("client_id").GetString());
         var decisions = await owner.RunAsync("policy", "decisions", "--action", "api-clients.create", "--output", "json");
@@ -86,7 +86,7 @@ public sealed class PolicyCommandTests(TestHostFixture fixture) : IClassFixture<
         await File.WriteAllTextAsync(file, Bundle);
 
         var tested = await owner.RunAsync("policy", "test", "--action", "api-clients.create", "--role", "owner",
-            "--attr", "scopes=[\"members.write\"]", "--attr", "lifetime_days=30", "--file", file, "--output", "json");
+            "--attr", "scopes=[\"policy.write\"]", "--attr", "lifetime_days=30", "--file", file, "--output", "json");
         Ok(tested);
         var record = JsonDocument.Parse(tested.Out).RootElement;
         Assert.Equal(("require_approval", "write-clients-need-approval"), (record.GetProperty("effect").GetString(), record.GetProperty("rule_id").GetString()));

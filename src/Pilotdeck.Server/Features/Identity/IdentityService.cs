@@ -30,11 +30,13 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
     private readonly Pager _pager;
     private readonly ChangeReceipts _receipts;
     private readonly PolicyGate _policy;
+    private readonly AccessPolicyCatalog _access;
 
-    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy)
+    public IdentityService(PilotdeckDbContext db, CallerAccessor caller, UserAccounts users, ApiClients clients, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, AccessPolicyCatalog access)
     {
         _receipts = receipts;
         _policy = policy;
+        _access = access;
         _db = db;
         _caller = caller;
         _users = users;
@@ -202,9 +204,17 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             violations.Add(new("name", "is required and at most 200 characters"));
         }
 
-        if (request.Scopes.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
+        // Only scopes some method accepts, each once: an unknown scope grants nothing, and an
+        // unbounded list once pushed ListApiClients past the message limit.
+        var known = _access.KnownScopes();
+        var unknown = request.Scopes.Where(s => !known.Contains(s, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).Take(5).ToList();
+        if (unknown.Count > 0)
         {
-            violations.Add(new("scopes", "each scope is one word without spaces"));
+            violations.Add(new("scopes", $"unknown scope(s) {string.Join(", ", unknown.Select(s => $"'{(s.Length > 64 ? s[..64] + "…" : s)}'"))}; known: {string.Join(", ", known)}"));
+        }
+        else if (request.Scopes.Distinct(StringComparer.Ordinal).Count() != request.Scopes.Count)
+        {
+            violations.Add(new("scopes", "lists a scope twice"));
         }
 
         if (request.LifetimeDays is < 0 or > 3650)

@@ -343,6 +343,24 @@ public abstract class IdentityApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task CreateApiClient_UnknownDuplicateOrCountlessScopes_AreRefused_SoListingStaysSmall()
+    {
+        // What an independent probe did: two clients with 350,000 made-up scopes each pushed
+        // ListApiClients past 4 MiB. Only scopes some method accepts are taken, each once.
+        var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));
+        var flood = new CreateApiClientRequest { Name = "flood" };
+        flood.Scopes.AddRange(Enumerable.Range(0, 20_000).Select(i => "made.up" + i));
+
+        var unknown = await FailsAsync(() => Client.CreateApiClientAsync(flood, demo).ResponseAsync);
+        var twice = await FailsAsync(() => Client.CreateApiClientAsync(new CreateApiClientRequest { Name = "twice", Scopes = { "identity.read", "identity.read" } }, demo).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, "scopes"), (unknown.StatusCode, Assert.Single(unknown.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field));
+        Assert.Contains("'made.up0'", unknown.Status.Detail, StringComparison.Ordinal);
+        Assert.True(unknown.Status.Detail.Length < 2000, "the error names a few unknown scopes, not all of them");
+        Assert.Contains("twice", Assert.Single(twice.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpdateMember_MaskWithUnknownField_IsInvalidArgument()
     {
         var demo = HostFixture.Bearer(await _host.ClientTokenAsync(_host.Demo));

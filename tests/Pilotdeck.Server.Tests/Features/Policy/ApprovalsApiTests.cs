@@ -28,7 +28,7 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
         _support = new PolicyTestSupport(host);
     }
 
-    private static CreateApiClientRequest Writer(string name) => new() { Name = name, Scopes = { "members.write" }, LifetimeDays = 30 };
+    private static CreateApiClientRequest Writer(string name) => new() { Name = name, Scopes = { "policy.write" }, LifetimeDays = 30 };
 
     private async Task<string> RequestApprovalAsync(Metadata requester, CreateApiClientRequest request)
     {

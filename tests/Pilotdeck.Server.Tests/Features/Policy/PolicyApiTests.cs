@@ -179,7 +179,7 @@ public abstract class PolicyApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(PolicyStore.DefaultText, demoPolicy.Policy.Text);
         Assert.DoesNotContain(demoDecisions.Decisions, d => d.Actor == "user:" + _host.Acme.OwnerUserId);
-        var client = await _support.Identity.CreateApiClientAsync(new CreateApiClientRequest { Name = "demo writer", Scopes = { "members.write" } }, demo);
+        var client = await _support.Identity.CreateApiClientAsync(new CreateApiClientRequest { Name = "demo writer", Scopes = { "policy.write" } }, demo);
         Assert.NotEmpty(client.ClientSecret);
     }
 
@@ -189,7 +189,7 @@ public abstract class PolicyApiTests<TFixture> : IClassFixture<TFixture>
         var owner = await _support.OwnerAsync(_host.Acme);
         var before = (await _support.Policy.ListDecisionsAsync(new ListDecisionsRequest { PageSize = 1 }, owner)).Decisions.FirstOrDefault()?.DecisionId;
         var attributes = new Google.Protobuf.WellKnownTypes.Struct();
-        attributes.Fields["scopes"] = Google.Protobuf.WellKnownTypes.Value.ForList(Google.Protobuf.WellKnownTypes.Value.ForString("members.write"));
+        attributes.Fields["scopes"] = Google.Protobuf.WellKnownTypes.Value.ForList(Google.Protobuf.WellKnownTypes.Value.ForString("policy.write"));
         attributes.Fields["lifetime_days"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(30);
 
         var tested = await _support.Policy.TestPolicyAsync(new TestPolicyRequest
