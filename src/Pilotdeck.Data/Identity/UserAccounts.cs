@@ -31,7 +31,7 @@ public sealed class UserAccounts(PilotdeckDbContext db, IPasswordHasher<User> ha
     {
         email = email.Trim();
         var errors = new List<string>();
-        if (email.Length is < 3 or > 320 || email.IndexOf('@') is < 1 || email.EndsWith('@'))
+        if (!EmailAddresses.IsValid(email))
         {
             errors.Add("email_invalid");
         }
