@@ -49,9 +49,17 @@ public static class PortalRegistration
         services.AddAuthorization(authorization => authorization.AddPolicy(PortalAuthentication.Policy, policy => policy
             .AddAuthenticationSchemes(PortalAuthentication.Scheme)
             .RequireAuthenticatedUser()));
-        services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "pilotdeck.portal.antiforgery");
+        // Secure whenever the page came over TLS, like the sign-in cookie.
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "pilotdeck.portal.antiforgery";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(tempData =>
-            tempData.Cookie.Name = "pilotdeck.portal.tempdata");
+        {
+            tempData.Cookie.Name = "pilotdeck.portal.tempdata";
+            tempData.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
         var portalAssembly = typeof(PortalRegistration).Assembly;
         services.AddRazorPages(pages =>

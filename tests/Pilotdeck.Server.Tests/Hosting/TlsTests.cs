@@ -56,6 +56,40 @@ public sealed class TlsTests
         Assert.Equal(HttpStatusCode.UpgradeRequired, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task PortalUrlHttps_SignInPage_SendsHstsAndMarksEveryCookieSecure()
+    {
+        var dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pilotdeck-tls-" + Guid.NewGuid().ToString("N"))).FullName;
+        var certificatePath = Path.Combine(dataDirectory, "server.pfx");
+        using var certificate = SelfSigned();
+        await File.WriteAllBytesAsync(certificatePath, certificate.Export(X509ContentType.Pkcs12, "test-password"));
+        await using var host = await PilotdeckHost.BuildAsync(
+        [
+            "--Pilotdeck:GrpcUrl=http://127.0.0.1:0",
+            "--Pilotdeck:RestUrl=",
+            "--Pilotdeck:PortalUrl=https://127.0.0.1:0",
+            $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
+            $"--Pilotdeck:Tls:CertificatePath={certificatePath}",
+            "--Pilotdeck:Tls:CertificatePassword=test-password",
+            "--Serilog:MinimumLevel=Warning",
+        ]);
+        await host.StartAsync();
+        var portal = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.StartsWith("https", StringComparison.Ordinal)));
+        using var browser = new HttpClient(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString() },
+        });
+
+        using var signIn = await browser.GetAsync(new Uri(portal, "/signin"));
+
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.StartsWith("max-age=", Assert.Single(signIn.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
+        var cookies = signIn.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(cookies, c => c.StartsWith("pilotdeck.portal.antiforgery=", StringComparison.Ordinal));
+        Assert.All(cookies, c => Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase));
+    }
+
     private static X509Certificate2 SelfSigned()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
