@@ -125,7 +125,7 @@ public sealed class AuthenticationTests(TestHostFixture fixture) : IClassFixture
         var error = await Assert.ThrowsAsync<PilotdeckAuthException>(() => client.GetTokensAsync());
 
         Assert.Equal("invalid_grant", error.Error);
-        Assert.Equal("Wrong email or password.", error.Description);
+        Assert.Equal("Wrong email or password. After repeated failures an account is locked for a few minutes.", error.Description);
     }
 
     [Fact]

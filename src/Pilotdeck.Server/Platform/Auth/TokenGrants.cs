@@ -72,16 +72,16 @@ public sealed class TokenGrants(ApiClients clients, UserAccounts users, Pilotdec
         return SignIn(principal);
     }
 
+    public const string WrongCredentials = "Wrong email or password. After repeated failures an account is locked for a few minutes.";
+
     private async Task<IResult> PasswordAsync(OpenIddictRequest request, CancellationToken ct)
     {
         var result = await users.PasswordSignInAsync(request.Username ?? "", request.Password ?? "", ct);
-        switch (result.Status)
+        if (result.Status != SignInStatus.Succeeded)
         {
-            case SignInStatus.LockedOut:
-                return Refuse(OidcErrors.InvalidGrant, "The account is locked after repeated failed sign-ins; try again later.");
-            case SignInStatus.Disabled:
-            case SignInStatus.InvalidCredentials:
-                return Refuse(OidcErrors.InvalidGrant, "Wrong email or password.");
+            // One answer for a wrong password, an unknown email, a disabled and a locked account:
+            // a lockout message only accounts could earn would tell a stranger which emails exist.
+            return Refuse(OidcErrors.InvalidGrant, WrongCredentials);
         }
 
         var memberships = await users.ListMembershipsAsync(result.User!.Id, ct);
