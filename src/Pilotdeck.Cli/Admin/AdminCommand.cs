@@ -60,15 +60,11 @@ public static class AdminCommand
         list.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var role = parse.GetValue(roleFilter) is { } r ? Roles.Parse(r) : default;
-            var all = new List<Member>();
-            var request = new ListMembersRequest { PageSize = 200, Role = role };
-            do
+            var all = await Paging.CollectAsync(int.MaxValue, async (size, pageToken) =>
             {
-                var page = await client.Identity.ListMembersAsync(request, cancellationToken: token);
-                all.AddRange(page.Members);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+                var page = await client.Identity.ListMembersAsync(new ListMembersRequest { PageSize = size, PageToken = pageToken, Role = role }, cancellationToken: token);
+                return (page.Members.AsEnumerable(), page.NextPageToken);
+            });
 
             Renderer.List(output, Renderer.FormatOf(parse, listOutput), all, MemberColumns, "No members.");
             return ExitCodes.Ok;
@@ -137,15 +133,12 @@ public static class AdminCommand
         var list = new Command("list", "List the tenant's API clients, ordered by name.") { showRevoked, listOutput };
         list.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
-            var all = new List<ApiClient>();
-            var request = new ListApiClientsRequest { PageSize = 200, ShowRevoked = parse.GetValue(showRevoked) };
-            do
+            var revoked = parse.GetValue(showRevoked);
+            var all = await Paging.CollectAsync(int.MaxValue, async (size, pageToken) =>
             {
-                var page = await client.Identity.ListApiClientsAsync(request, cancellationToken: token);
-                all.AddRange(page.ApiClients);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+                var page = await client.Identity.ListApiClientsAsync(new ListApiClientsRequest { PageSize = size, PageToken = pageToken, ShowRevoked = revoked }, cancellationToken: token);
+                return (page.ApiClients.AsEnumerable(), page.NextPageToken);
+            });
 
             Renderer.List(output, Renderer.FormatOf(parse, listOutput), all, ClientColumns, "No API clients.");
             return ExitCodes.Ok;

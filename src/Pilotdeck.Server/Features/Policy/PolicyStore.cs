@@ -21,10 +21,17 @@ public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, 
 
     public async Task<PolicyVersionInForce> CurrentAsync(CancellationToken cancellationToken)
     {
-        var latest = await db.PolicyBundles.AsNoTracking().OrderByDescending(b => b.Version).FirstOrDefaultAsync(cancellationToken);
-        return latest is null
-            ? new PolicyVersionInForce(1, DefaultAuthor, DateTimeOffset.UnixEpoch, cache.Get(DefaultText))
-            : new PolicyVersionInForce(latest.Version, latest.Author, latest.CreatedAt, cache.Get(latest.Text));
+        // Every governed call asks: read the hash, and the text (up to 256 KiB) only when no scope parsed it yet.
+        var latest = await db.PolicyBundles.AsNoTracking().OrderByDescending(b => b.Version)
+            .Select(b => new { b.Version, b.Author, b.CreatedAt, b.Sha256 }).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null)
+        {
+            return new PolicyVersionInForce(1, DefaultAuthor, DateTimeOffset.UnixEpoch, cache.Get(DefaultText));
+        }
+
+        var bundle = cache.Find(latest.Sha256)
+            ?? cache.Get(await db.PolicyBundles.AsNoTracking().Where(b => b.Version == latest.Version).Select(b => b.Text).SingleAsync(cancellationToken));
+        return new PolicyVersionInForce(latest.Version, latest.Author, latest.CreatedAt, bundle);
     }
 
     /// <summary>A stored version, or the seeded default as version 1 before any was stored; null if there is none.</summary>
@@ -87,6 +94,9 @@ public sealed class PolicyBundleCache
 {
     private const int Capacity = 1000;
     private readonly ConcurrentDictionary<string, PolicyBundle> _bundles = new();
+
+    /// <summary>The parsed bundle with this SHA-256, if one was parsed.</summary>
+    public PolicyBundle? Find(string sha256) => _bundles.GetValueOrDefault(sha256);
 
     public PolicyBundle Get(string text)
     {
