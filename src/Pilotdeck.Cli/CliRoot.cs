@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pilotdeck.Cli.Admin;
 using Pilotdeck.Cli.Api;
+using Pilotdeck.Cli.Cohorts;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
 using Pilotdeck.Cli.Login;
@@ -33,6 +34,7 @@ public static class CliRoot
         root.Subcommands.Add(ReceiptsCommand.Create(api));
         root.Subcommands.Add(PolicyCommand.Create(api));
         root.Subcommands.Add(ApprovalsCommand.Create(api));
+        root.Subcommands.Add(CohortCommand.Create(api));
         return root;
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
+using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
@@ -59,6 +60,10 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<PolicyDecisionRecord> PolicyDecisions => Set<PolicyDecisionRecord>();
     public DbSet<ApprovalRequestRecord> ApprovalRequests => Set<ApprovalRequestRecord>();
     public DbSet<ApprovalVoteRecord> ApprovalVotes => Set<ApprovalVoteRecord>();
+    public DbSet<CohortRecord> Cohorts => Set<CohortRecord>();
+    public DbSet<ParticipantRecord> Participants => Set<ParticipantRecord>();
+    public DbSet<ParticipantStatusChangeRecord> ParticipantStatusChanges => Set<ParticipantStatusChangeRecord>();
+    public DbSet<ParticipantNoteRecord> ParticipantNotes => Set<ParticipantNoteRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -195,6 +200,12 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<PolicyDecisionRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalRequestRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalVoteRecord>(policy);
+
+        var cohorts = new CohortsModel();
+        modelBuilder.ApplyConfiguration<CohortRecord>(cohorts);
+        modelBuilder.ApplyConfiguration<ParticipantRecord>(cohorts);
+        modelBuilder.ApplyConfiguration<ParticipantStatusChangeRecord>(cohorts);
+        modelBuilder.ApplyConfiguration<ParticipantNoteRecord>(cohorts);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

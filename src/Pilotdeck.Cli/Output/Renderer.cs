@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using nietras.SeparatedValues;
+using Pilotdeck.Contracts.Csv;
 
 namespace Pilotdeck.Cli.Output;
 
@@ -11,6 +13,7 @@ public enum OutputFormat
     Table,
     Json,
     Markdown,
+    Csv,
 }
 
 /// <summary>One column of output: a snake_case name (the JSON key and the table header) and how to read it from an item.</summary>
@@ -27,15 +30,16 @@ public static class Renderer
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary><c>--output table|json|markdown</c> (<c>-o</c>), default table.</summary>
-    public static Option<string> CreateOption()
+    /// <summary><c>--output table|json|markdown</c> (<c>-o</c>), default table; lists of records may also offer csv.</summary>
+    public static Option<string> CreateOption(bool withCsv = false)
     {
+        string[] formats = withCsv ? ["table", "json", "markdown", "csv"] : ["table", "json", "markdown"];
         var option = new Option<string>("--output", "-o")
         {
-            Description = "Output format: table, json or markdown.",
+            Description = "Output format: " + string.Join(", ", formats[..^1]) + " or " + formats[^1] + ".",
             DefaultValueFactory = _ => "table",
         };
-        option.AcceptOnlyFromAmong("table", "json", "markdown");
+        option.AcceptOnlyFromAmong(formats);
         return option;
     }
 
@@ -44,6 +48,7 @@ public static class Renderer
     {
         "json" => OutputFormat.Json,
         "markdown" => OutputFormat.Markdown,
+        "csv" => OutputFormat.Csv,
         _ => OutputFormat.Table,
     };
 
@@ -62,6 +67,12 @@ public static class Renderer
 
                 writer.WriteEndArray();
             });
+            return;
+        }
+
+        if (format == OutputFormat.Csv)
+        {
+            WriteCsv(output, columns.Select(c => c.Name).ToList(), rows.Select(item => columns.Select(c => CsvText(c.Value(item))).ToList()));
             return;
         }
 
@@ -84,6 +95,24 @@ public static class Renderer
 
         Table(output, format == OutputFormat.Markdown, ["field", "value"], columns.Select(c => (IReadOnlyList<string>)[c.Name, Text(c.Value(item))]).ToList());
     }
+
+    /// <summary>RFC 4180 CSV with a header row; every cell spreadsheet-safe (see SpreadsheetCells).</summary>
+    private static void WriteCsv(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        using var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(output, leaveOpen: true);
+        writer.Header.Add([.. headers]);
+        foreach (var cells in rows)
+        {
+            using var row = writer.NewRow();
+            for (var i = 0; i < headers.Count; i++)
+            {
+                row[headers[i]].Set(SpreadsheetCells.Safe(cells[i]));
+            }
+        }
+    }
+
+    // Lists keep their separator in CSV: a tags cell reads "vip|wechat", as the importers expect.
+    private static string CsvText(object? value) => value is not string && value is IEnumerable<string> list ? string.Join('|', list) : Text(value);
 
     private static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
     {

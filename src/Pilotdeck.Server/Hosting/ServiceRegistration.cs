@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
 using Pilotdeck.Portal;
+using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
@@ -74,6 +75,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
+            app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

@@ -9,6 +9,7 @@ import grpc
 from . import calls
 from .auth import BearerTokenPlugin
 from .credentials import Credentials
+from .protos.pilotdeck.cohorts.v1 import cohorts_pb2, cohorts_pb2_grpc
 from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
 from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
 from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
@@ -20,7 +21,7 @@ from .tokens import TokenEndpoint, TokenManager
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
-             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR)
+             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
@@ -41,6 +42,7 @@ class Pilotdeck:
         self.receipts = receipts_pb2_grpc.ReceiptsServiceStub(channel)
         self.policy = policy_pb2_grpc.PolicyServiceStub(channel)
         self.approvals = approvals_pb2_grpc.ApprovalsServiceStub(channel)
+        self.cohorts = cohorts_pb2_grpc.CohortsServiceStub(channel)
 
     def close(self):
         self.channel.close()

@@ -1,0 +1,188 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Data.Cohorts;
+
+/// <summary>A group of participants in one pilot, named by a slug unique in its tenant.</summary>
+public sealed class CohortRecord : ITenantOwned
+{
+    /// <summary>A UUID v7, so ids sort in creation order.</summary>
+    public required string Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string Slug { get; init; }
+
+    public required string Title { get; set; }
+
+    public DateOnly? StartDate { get; set; }
+
+    public DateOnly? EndDate { get; set; }
+
+    public int TargetSize { get; set; }
+
+    public string DefaultChannel { get; set; } = "";
+
+    public string DefaultLocale { get; set; } = "";
+
+    /// <summary>planning, recruiting, running or closed.</summary>
+    public required string State { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One person in a cohort: the only record besides a member's that holds personal data (alias,
+/// email, phone). Receipts and other features name a participant by <see cref="Id"/> only.
+/// </summary>
+public sealed class ParticipantRecord : ITenantOwned
+{
+    /// <summary>A UUID v7, so ids sort in creation order.</summary>
+    public required string Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string CohortId { get; init; }
+
+    /// <summary>
+    /// The participant's key in the cohort: "email:" and the lowercased email, or "alias:" and the
+    /// alias when there is no email. Unique per cohort; an importer matches rows on it.
+    /// </summary>
+    public required string NaturalKey { get; set; }
+
+    public string Alias { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    /// <summary>E.164, or empty.</summary>
+    public string Phone { get; set; } = "";
+
+    /// <summary>A BCP 47 tag in canonical case, or empty.</summary>
+    public string Locale { get; set; } = "";
+
+    /// <summary>invited, scheduled, active, completed or dropped.</summary>
+    public required string Status { get; set; }
+
+    public string Source { get; set; } = "";
+
+    public string Channel { get; set; } = "";
+
+    /// <summary>Tags between bars, "|vip|wechat|", so one tag is found with a LIKE on every provider; "" for none.</summary>
+    public string Tags { get; set; } = "";
+
+    /// <summary>Null while consent was never recorded.</summary>
+    public bool? ConsentGiven { get; set; }
+
+    public DateTimeOffset? ConsentAt { get; set; }
+
+    public string ConsentMethod { get; set; } = "";
+
+    public DateTimeOffset? LastContactedAt { get; set; }
+
+    public DateTimeOffset? RepliedAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One status a participant moved to; never changed.</summary>
+public sealed class ParticipantStatusChangeRecord : ITenantOwned
+{
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string ParticipantId { get; init; }
+
+    /// <summary>Empty for the first status.</summary>
+    public required string FromStatus { get; init; }
+
+    public required string ToStatus { get; init; }
+
+    public required string Actor { get; init; }
+
+    public DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>One entry of a participant's outreach log; never changed or removed.</summary>
+public sealed class ParticipantNoteRecord : ITenantOwned
+{
+    public const int MaxTextLength = 4000;
+
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string ParticipantId { get; init; }
+
+    public required string Text { get; init; }
+
+    public required string Author { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class CohortsModel :
+    IEntityTypeConfiguration<CohortRecord>,
+    IEntityTypeConfiguration<ParticipantRecord>,
+    IEntityTypeConfiguration<ParticipantStatusChangeRecord>,
+    IEntityTypeConfiguration<ParticipantNoteRecord>
+{
+    public void Configure(EntityTypeBuilder<CohortRecord> b)
+    {
+        b.ToTable("cohorts");
+        b.Property(c => c.Id).HasMaxLength(36);
+        b.Property(c => c.Slug).HasMaxLength(64);
+        b.Property(c => c.Title).HasMaxLength(200);
+        b.Property(c => c.DefaultChannel).HasMaxLength(32);
+        b.Property(c => c.DefaultLocale).HasMaxLength(35);
+        b.Property(c => c.State).HasMaxLength(16);
+        b.HasIndex(c => new { c.TenantId, c.Slug }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<ParticipantRecord> b)
+    {
+        b.ToTable("participants");
+        b.Property(p => p.Id).HasMaxLength(36);
+        b.Property(p => p.CohortId).HasMaxLength(36);
+        b.Property(p => p.NaturalKey).HasMaxLength(330);
+        b.Property(p => p.Alias).HasMaxLength(200);
+        b.Property(p => p.Email).HasMaxLength(320);
+        b.Property(p => p.Phone).HasMaxLength(20);
+        b.Property(p => p.Locale).HasMaxLength(35);
+        b.Property(p => p.Status).HasMaxLength(16);
+        b.Property(p => p.Source).HasMaxLength(64);
+        b.Property(p => p.Channel).HasMaxLength(32);
+        b.Property(p => p.Tags).HasMaxLength(1000);
+        b.Property(p => p.ConsentMethod).HasMaxLength(200);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(p => new { p.TenantId, p.CohortId, p.NaturalKey }).IsUnique();
+        // Rosters are listed per cohort and status in creation (id) order.
+        b.HasIndex(p => new { p.TenantId, p.CohortId, p.Status, p.Id });
+    }
+
+    public void Configure(EntityTypeBuilder<ParticipantStatusChangeRecord> b)
+    {
+        b.ToTable("participant_status_changes");
+        b.Property(c => c.ParticipantId).HasMaxLength(36);
+        b.Property(c => c.FromStatus).HasMaxLength(16);
+        b.Property(c => c.ToStatus).HasMaxLength(16);
+        b.Property(c => c.Actor).HasMaxLength(200);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(c => c.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => new { c.TenantId, c.ParticipantId, c.Id });
+    }
+
+    public void Configure(EntityTypeBuilder<ParticipantNoteRecord> b)
+    {
+        b.ToTable("participant_notes");
+        b.Property(n => n.ParticipantId).HasMaxLength(36);
+        b.Property(n => n.Text).HasMaxLength(ParticipantNoteRecord.MaxTextLength);
+        b.Property(n => n.Author).HasMaxLength(200);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(n => n.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(n => new { n.TenantId, n.ParticipantId, n.Id });
+    }
+}

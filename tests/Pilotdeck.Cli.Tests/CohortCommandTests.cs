@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Pilotdeck.TestSupport;
+
+namespace Pilotdeck.Cli.Tests;
+
+/// <summary>
+/// <c>pilotdeck cohort</c> against the real host, the way the pilot-cohort runbook types it: create
+/// a cohort, add people, list and filter, update a status with a note, export for a CRM.
+/// </summary>
+public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<TestHostFixture>
+{
+    private PilotdeckTestHost Host => fixture.Host;
+
+    private static void Ok(CliResult result) => Assert.True(result.Exit == 0, result.ToString());
+
+    private async Task<CliRunner> OwnerAsync()
+    {
+        var cli = new CliRunner(Host.Address);
+        Ok(await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--password", PilotdeckTestHost.OwnerPassword));
+        return cli;
+    }
+
+    [Fact]
+    public async Task RosterCommands_AsTheRunbookTypesThem()
+    {
+        using var cli = await OwnerAsync();
+        var slug = "fall-" + Guid.NewGuid().ToString("N")[..8];
+        Ok(await cli.RunAsync("cohort", "create", slug, "--title", "Fall 2025", "--channel", "wechat", "--locale", "zh-CN", "--target-size", "40"));
+        var lin = await cli.RunAsync("cohort", "add", "--cohort", slug, "--email", "lin@example.com", "--alias", "Lin", "--tags", "vip|early", "-o", "json");
+        Ok(lin);
+        var linId = JsonDocument.Parse(lin.Out).RootElement.GetProperty("participant_id").GetString()!;
+        Ok(await cli.RunAsync("cohort", "add", "--cohort", slug, "--email", "mei@example.com", "--alias", "=cmd|' /C calc'!A0"));
+
+        var invited = await cli.RunAsync("cohort", "list", "--cohort", slug, "--status", "invited", "--limit", "20", "-o", "json");
+        Ok(invited);
+        Assert.Equal(2, JsonDocument.Parse(invited.Out).RootElement.GetArrayLength());
+
+        var update = await cli.RunAsync("cohort", "update", linId, "--status", "scheduled", "--consent", "true", "--tags", "wechat|vip", "--note", "booked for Tuesday");
+        Ok(update);
+        Assert.Contains("changed status, consent, tags and added a note", update.Err);
+        var scheduled = await cli.RunAsync("cohort", "list", "--cohort", slug, "--status", "scheduled", "-o", "markdown");
+        Ok(scheduled);
+        Assert.Contains("| wechat, vip |", scheduled.Out);
+        var shown = await cli.RunAsync("cohort", "show", linId);
+        Ok(shown);
+        Assert.Contains("booked for Tuesday", shown.Out);
+
+        var skip = await cli.RunAsync("cohort", "update", linId, "--status", "completed");
+        Assert.NotEqual(0, skip.Exit);
+        Assert.Contains("TRANSITION_NOT_ALLOWED", skip.Err);
+
+        var csv = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "csv");
+        Ok(csv);
+        Assert.StartsWith("participant_id,cohort,alias,email", csv.Out);
+        Assert.Contains("wechat|vip", csv.Out);
+        Assert.Contains("'=cmd|' /C calc'!A0", csv.Out);
+
+        var export = await cli.RunAsync("cohort", "export", "--cohort", slug);
+        Ok(export);
+        Assert.StartsWith("participant_id,alias,email,phone,locale,status", export.Out);
+        Assert.Contains("Exported 2 participant(s)", export.Err);
+        Assert.Contains("'=cmd|' /C calc'!A0", export.Out);
+
+        var cohorts = await cli.RunAsync("cohort", "cohorts", "-o", "json");
+        Ok(cohorts);
+        var funnel = JsonDocument.Parse(cohorts.Out).RootElement.EnumerateArray().Single(c => c.GetProperty("slug").GetString() == slug);
+        Assert.Equal((1, 1), (funnel.GetProperty("invited").GetInt32(), funnel.GetProperty("scheduled").GetInt32()));
+    }
+}
