@@ -100,6 +100,9 @@ public sealed record PortalUser(string Subject, string Email, string TenantId, s
     /// <summary>Drives which navigation shows; the API still enforces every call.</summary>
     public bool IsAdmin => Role >= TenantRole.Admin;
 
+    /// <summary>Facilitators and above run cohorts: add and update participants, export rosters.</summary>
+    public bool CanFacilitate => Role >= TenantRole.Facilitator;
+
     public static PortalUser? From(ClaimsPrincipal principal)
     {
         if (principal.Identity is not { IsAuthenticated: true, AuthenticationType: PortalAuthentication.Scheme })

@@ -49,6 +49,7 @@ public sealed partial class CohortsService
         var participant = await FindParticipantAsync(request.ParticipantId, "participant_id", tracked: false, context.CancellationToken);
         var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
         var response = new GetParticipantResponse { Participant = CohortMapping.ToContract(participant, slug) };
+        response.NextStatuses.AddRange(Lifecycles.AllowedFrom(participant.Status).Select(Lifecycles.ToContract));
         response.StatusHistory.AddRange((await db.ParticipantStatusChanges.AsNoTracking().Where(c => c.ParticipantId == participant.Id)
             .OrderBy(c => c.Id).ToListAsync(context.CancellationToken)).Select(CohortMapping.ToContract));
         response.Notes.AddRange((await db.ParticipantNotes.AsNoTracking().Where(n => n.ParticipantId == participant.Id)

@@ -29,6 +29,7 @@ public static class RosterExport
         using var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(text);
         writer.Header.Add([.. Columns]);
         string? after = null;
+        var wroteAny = false;
         while (true)
         {
             var query = filter.Apply(db.Participants.AsNoTracking());
@@ -38,6 +39,7 @@ public static class RosterExport
             }
 
             var batch = await query.OrderBy(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            wroteAny |= batch.Count > 0;
             foreach (var participant in batch)
             {
                 using var row = writer.NewRow();
@@ -61,7 +63,12 @@ public static class RosterExport
             after = batch[^1].Id;
         }
 
-        // An empty roster still gets its header row.
+        // Sep writes the header with the first row; an empty roster still gets it (the names need no quoting).
+        if (!wroteAny)
+        {
+            text.Write(string.Join(',', Columns) + "\r\n");
+        }
+
         writer.Flush();
         text.Flush();
         await SendAsync(buffer, send);

@@ -58,6 +58,7 @@ public abstract class CohortsApiTests<TFixture> : IClassFixture<TFixture>
         var detail = await Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = created.ParticipantId }, caller);
         Assert.Equal((ParticipantStatus.Unspecified, ParticipantStatus.Invited), (detail.StatusHistory.Single().FromStatus, detail.StatusHistory.Single().ToStatus));
         Assert.Equal("met at the meetup", detail.Notes.Single().Text);
+        Assert.Equal([ParticipantStatus.Scheduled, ParticipantStatus.Dropped], detail.NextStatuses);
 
         await using var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
@@ -196,21 +197,13 @@ public abstract class CohortsApiTests<TFixture> : IClassFixture<TFixture>
         await AddAsync(caller, slug, new Participant { Alias = "=HYPERLINK(\"http://evil.test\")", Email = $"x-{Guid.NewGuid():N}@example.com", Phone = "+8613800138000", Tags = { "vip", "wechat" } });
         await AddAsync(caller, slug, new Participant { Alias = "Plain, with comma", Email = $"y-{Guid.NewGuid():N}@example.com" });
 
-        var csv = new StringBuilder();
-        using (var call = Cohorts.ExportParticipants(new ExportParticipantsRequest { Cohort = slug }, caller))
-        {
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync())
-            {
-                csv.Append(chunk.CsvChunk.ToStringUtf8());
-            }
-        }
-
-        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var lines = await ExportLinesAsync(caller, new ExportParticipantsRequest { Cohort = slug });
         Assert.StartsWith("participant_id,alias,email,phone,locale,status,source,channel,tags,consent", lines[0]);
         Assert.Equal(3, lines.Count);
         Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.test\"\")\",", lines[1]);
         Assert.Contains(",+8613800138000,zh-CN,invited,,wechat,vip|wechat,", lines[1]);
         Assert.Contains(",\"Plain, with comma\",", lines[2]);
+        Assert.Equal([lines[0]], await ExportLinesAsync(caller, new ExportParticipantsRequest { Cohort = slug, Statuses = { ParticipantStatus.Completed } }));
 
         await using var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
@@ -253,6 +246,18 @@ public abstract class CohortsApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Single((await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug }, viewer)).Participants);
         var denied = await Assert.ThrowsAsync<RpcException>(() => SetStatusAsync(viewer, participant.ParticipantId, ParticipantStatus.Scheduled));
         Assert.Equal((StatusCode.PermissionDenied, "ROLE_INSUFFICIENT"), (denied.StatusCode, ApiErrors.ReasonOf(denied)));
+    }
+
+    private async Task<List<string>> ExportLinesAsync(Metadata caller, ExportParticipantsRequest request)
+    {
+        var csv = new StringBuilder();
+        using var call = Cohorts.ExportParticipants(request, caller);
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+        {
+            csv.Append(chunk.CsvChunk.ToStringUtf8());
+        }
+
+        return [.. csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
     }
 
     private Task<UpdateParticipantResponse> SetStatusAsync(Metadata caller, string participantId, ParticipantStatus status) =>
