@@ -35,6 +35,7 @@ public static class CliRoot
         root.Subcommands.Add(PolicyCommand.Create(api));
         root.Subcommands.Add(ApprovalsCommand.Create(api));
         root.Subcommands.Add(CohortCommand.Create(api));
+        root.Subcommands.Add(FollowupsCommand.Create(api));
         return root;
     }
 }

@@ -64,6 +64,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<ParticipantRecord> Participants => Set<ParticipantRecord>();
     public DbSet<ParticipantStatusChangeRecord> ParticipantStatusChanges => Set<ParticipantStatusChangeRecord>();
     public DbSet<ParticipantNoteRecord> ParticipantNotes => Set<ParticipantNoteRecord>();
+    public DbSet<FollowupTemplateRecord> FollowupTemplates => Set<FollowupTemplateRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -206,6 +207,7 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<ParticipantRecord>(cohorts);
         modelBuilder.ApplyConfiguration<ParticipantStatusChangeRecord>(cohorts);
         modelBuilder.ApplyConfiguration<ParticipantNoteRecord>(cohorts);
+        modelBuilder.ApplyConfiguration<FollowupTemplateRecord>(cohorts);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

@@ -61,6 +61,15 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         Assert.Contains("Exported 2 participant(s)", export.Err);
         Assert.Contains("'=cmd|' /C calc'!A0", export.Out);
 
+        var followups = await cli.RunAsync("followups", "--cohort", slug, "--status", "invited", "--format", "markdown");
+        Ok(followups);
+        Assert.Contains(@"| =cmd\|' /C calc'!A0 |", followups.Out); // Mei, still invited; Markdown escapes the pipe
+        Assert.Contains("1 participant(s) have not replied; 0 nudge(s) due now.", followups.Err);
+        Ok(await cli.RunAsync("followups", "set-template", "--kind", "nudge", "--channel", "wechat", "--locale", "zh-CN", "--subject", "{cohort_title}", "--body", "{alias}，记得回复哦"));
+        var templates = await cli.RunAsync("followups", "templates", "-o", "json");
+        Ok(templates);
+        Assert.Contains("记得回复哦", templates.Out);
+
         var cohorts = await cli.RunAsync("cohort", "cohorts", "-o", "json");
         Ok(cohorts);
         var funnel = JsonDocument.Parse(cohorts.Out).RootElement.EnumerateArray().Single(c => c.GetProperty("slug").GetString() == slug);

@@ -55,6 +55,7 @@ public sealed class PilotdeckClient : IDisposable
         Policy = new PolicyService.PolicyServiceClient(CallInvoker);
         Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
         Cohorts = new CohortsService.CohortsServiceClient(CallInvoker);
+        Followups = new FollowupsService.FollowupsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -93,6 +94,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.cohorts.v1: cohorts and their participants (roster, statuses, notes, export).</summary>
     public CohortsService.CohortsServiceClient Cohorts { get; }
+
+    /// <summary>pilotdeck.cohorts.v1: who has not replied, when to nudge them and with what words.</summary>
+    public FollowupsService.FollowupsServiceClient Followups { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

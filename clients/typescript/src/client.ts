@@ -14,6 +14,7 @@ import { ReceiptsService } from './gen/pilotdeck/receipts/v1/receipts_pb.js';
 import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
 import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { CohortsService } from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
+import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -53,6 +54,7 @@ export interface PilotdeckClient {
   readonly policy: Client<typeof PolicyService>;
   readonly approvals: Client<typeof ApprovalsService>;
   readonly cohorts: Client<typeof CohortsService>;
+  readonly followups: Client<typeof FollowupsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -94,6 +96,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     policy: client(PolicyService),
     approvals: client(ApprovalsService),
     cohorts: client(CohortsService),
+    followups: client(FollowupsService),
     transport,
     getTokens: async () => tokens?.get(),
   };

@@ -113,11 +113,20 @@ public sealed class ParticipantNoteRecord : ITenantOwned
 {
     public const int MaxTextLength = 4000;
 
+    /// <summary>A note a person wrote.</summary>
+    public const string NoteKind = "note";
+
+    /// <summary>A follow-up nudge the daily job sent.</summary>
+    public const string NudgeKind = "nudge";
+
     public long Id { get; init; }
 
     public string TenantId { get; init; } = "";
 
     public required string ParticipantId { get; init; }
+
+    /// <summary><see cref="NoteKind"/> or <see cref="NudgeKind"/>: nudges count toward the follow-up cadence.</summary>
+    public string Kind { get; init; } = NoteKind;
 
     public required string Text { get; init; }
 
@@ -126,11 +135,34 @@ public sealed class ParticipantNoteRecord : ITenantOwned
     public DateTimeOffset CreatedAt { get; init; }
 }
 
+/// <summary>A tenant's own copy of a follow-up message for one kind, channel and locale (the shipped ones apply otherwise).</summary>
+public sealed class FollowupTemplateRecord : ITenantOwned
+{
+    public string TenantId { get; init; } = "";
+
+    /// <summary>nudge or fixed.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>A channel, or "*" for every channel without its own.</summary>
+    public required string Channel { get; init; }
+
+    public required string Locale { get; init; }
+
+    public required string Subject { get; set; }
+
+    public required string Body { get; set; }
+
+    public required string UpdatedBy { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
 internal sealed class CohortsModel :
     IEntityTypeConfiguration<CohortRecord>,
     IEntityTypeConfiguration<ParticipantRecord>,
     IEntityTypeConfiguration<ParticipantStatusChangeRecord>,
-    IEntityTypeConfiguration<ParticipantNoteRecord>
+    IEntityTypeConfiguration<ParticipantNoteRecord>,
+    IEntityTypeConfiguration<FollowupTemplateRecord>
 {
     public void Configure(EntityTypeBuilder<CohortRecord> b)
     {
@@ -182,7 +214,20 @@ internal sealed class CohortsModel :
         b.Property(n => n.ParticipantId).HasMaxLength(36);
         b.Property(n => n.Text).HasMaxLength(ParticipantNoteRecord.MaxTextLength);
         b.Property(n => n.Author).HasMaxLength(200);
+        b.Property(n => n.Kind).HasMaxLength(16);
         b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(n => n.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(n => new { n.TenantId, n.ParticipantId, n.Id });
+    }
+
+    public void Configure(EntityTypeBuilder<FollowupTemplateRecord> b)
+    {
+        b.ToTable("followup_templates");
+        b.HasKey(t => new { t.TenantId, t.Kind, t.Channel, t.Locale });
+        b.Property(t => t.Kind).HasMaxLength(16);
+        b.Property(t => t.Channel).HasMaxLength(32);
+        b.Property(t => t.Locale).HasMaxLength(35);
+        b.Property(t => t.Subject).HasMaxLength(200);
+        b.Property(t => t.Body).HasMaxLength(4000);
+        b.Property(t => t.UpdatedBy).HasMaxLength(200);
     }
 }

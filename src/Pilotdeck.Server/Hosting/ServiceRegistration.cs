@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Cohorts;
+using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
@@ -54,6 +55,7 @@ public static class ServiceRegistration
         services.AddPilotdeckReceipts(configuration);
         services.AddPolicyFeature();
         services.AddScoped<EvidenceBundles>();
+        services.AddScoped<FollowupPlanner>();
         services.AddGuardianFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
@@ -76,6 +78,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
             app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
+            app.MapPilotdeckService<FollowupsService>(Contracts.Cohorts.V1.FollowupsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

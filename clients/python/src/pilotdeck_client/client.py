@@ -9,7 +9,7 @@ import grpc
 from . import calls
 from .auth import BearerTokenPlugin
 from .credentials import Credentials
-from .protos.pilotdeck.cohorts.v1 import cohorts_pb2, cohorts_pb2_grpc
+from .protos.pilotdeck.cohorts.v1 import cohorts_pb2, cohorts_pb2_grpc, followups_pb2, followups_pb2_grpc
 from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
 from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
 from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
@@ -21,7 +21,8 @@ from .tokens import TokenEndpoint, TokenManager
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
-             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR)
+             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR,
+             followups_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
@@ -43,6 +44,7 @@ class Pilotdeck:
         self.policy = policy_pb2_grpc.PolicyServiceStub(channel)
         self.approvals = approvals_pb2_grpc.ApprovalsServiceStub(channel)
         self.cohorts = cohorts_pb2_grpc.CohortsServiceStub(channel)
+        self.followups = followups_pb2_grpc.FollowupsServiceStub(channel)
 
     def close(self):
         self.channel.close()

@@ -16,7 +16,7 @@ public sealed partial class CohortsService
 
     public override async Task<CreateParticipantResponse> CreateParticipant(CreateParticipantRequest request, ServerCallContext context)
     {
-        var cohort = await FindCohortAsync(request.Cohort, "cohort", tracked: false, context.CancellationToken);
+        var cohort = await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken);
         var (candidate, violations) = CohortMapping.ToDraft(request.Participant ?? new Participant()).Check(cohort, f => "participant." + f);
         var note = CheckNote(request.Note, violations);
         if (candidate is null || note.Violations.Count > 0)
@@ -138,7 +138,7 @@ public sealed partial class CohortsService
 
     public override async Task ExportParticipants(ExportParticipantsRequest request, IServerStreamWriter<ExportParticipantsResponse> responseStream, ServerCallContext context)
     {
-        var cohort = await FindCohortAsync(request.Cohort, "cohort", tracked: false, context.CancellationToken);
+        var cohort = await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken);
         var filter = await ParticipantFilter.ReadAsync(db, cohort.Slug, request.Statuses, "", "", "", context.CancellationToken);
         await policy.AuthorizeAsync(GovernedActions.ParticipantExport, CohortName(cohort.Slug), new Dictionary<string, object?>
         {

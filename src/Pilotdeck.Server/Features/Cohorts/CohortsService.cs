@@ -59,7 +59,7 @@ public sealed partial class CohortsService(
 
     public override async Task<GetCohortResponse> GetCohort(GetCohortRequest request, ServerCallContext context)
     {
-        var cohort = await FindCohortAsync(request.Slug, "slug", tracked: false, context.CancellationToken);
+        var cohort = await CohortLookup.FindAsync(db, request.Slug, "slug", tracked: false, context.CancellationToken);
         var counts = await StatusCountsAsync([cohort.Id], context.CancellationToken);
         return new GetCohortResponse { Cohort = CohortMapping.ToContract(cohort, CountsOf(counts, cohort.Id)) };
     }
@@ -100,7 +100,7 @@ public sealed partial class CohortsService(
         }
 
         // Changed untracked: a denial by the policy saves its decision, and must not save this too.
-        var cohort = await FindCohortAsync(input.Slug, "cohort.slug", tracked: false, context.CancellationToken);
+        var cohort = await CohortLookup.FindAsync(db, input.Slug, "cohort.slug", tracked: false, context.CancellationToken);
         var previousState = cohort.State;
         var violations = Apply(cohort, input, paths);
         if (violations.Count > 0)
@@ -195,18 +195,6 @@ public sealed partial class CohortsService(
 
         error = $"'{text}' is not a date as YYYY-MM-DD";
         return null;
-    }
-
-    private async Task<CohortRecord> FindCohortAsync(string slug, string field, bool tracked, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(slug))
-        {
-            throw ApiErrors.InvalidArgument(new FieldViolation(field, "is required"));
-        }
-
-        var query = tracked ? db.Cohorts : db.Cohorts.AsNoTracking();
-        return await query.SingleOrDefaultAsync(c => c.Slug == slug.Trim(), cancellationToken)
-            ?? throw ApiErrors.NotFound(ErrorReason.CohortNotFound, "Cohort", slug);
     }
 
     /// <summary>Cohort id → status → participants, for the given cohorts.</summary>

@@ -58,8 +58,7 @@ public sealed record ParticipantFilter(string? CohortId, IReadOnlyList<string> S
         string? cohortId = null;
         if (!string.IsNullOrWhiteSpace(cohort))
         {
-            cohortId = await db.Cohorts.Where(c => c.Slug == cohort.Trim()).Select(c => c.Id).SingleOrDefaultAsync(cancellationToken)
-                ?? throw ApiErrors.NotFound(ErrorReason.CohortNotFound, "Cohort", cohort);
+            cohortId = (await CohortLookup.FindAsync(db, cohort, "cohort", tracked: false, cancellationToken)).Id;
         }
 
         return new ParticipantFilter(cohortId, statusList.Distinct().Order().ToList(), normalizedTag, normalizedConsent, text.Trim().ToLowerInvariant());

@@ -40,6 +40,30 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "followup_templates",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    locale = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    updated_by = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_followup_templates", x => new { x.tenant_id, x.kind, x.channel, x.locale });
+                    table.ForeignKey(
+                        name: "FK_followup_templates_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "participants",
                 columns: table => new
                 {
@@ -88,6 +112,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .Annotation("Sqlite:Autoincrement", true),
                     tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     participant_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
                     author = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
@@ -185,6 +210,9 @@ namespace Pilotdeck.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "followup_templates");
+
             migrationBuilder.DropTable(
                 name: "participant_notes");
 

@@ -41,6 +41,30 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "followup_templates",
+                columns: table => new
+                {
+                    tenant_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    locale = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: false),
+                    subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    body = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    updated_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_followup_templates", x => new { x.tenant_id, x.kind, x.channel, x.locale });
+                    table.ForeignKey(
+                        name: "FK_followup_templates_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "participants",
                 columns: table => new
                 {
@@ -89,6 +113,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     tenant_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     participant_id = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     author = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -186,6 +211,9 @@ namespace Pilotdeck.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "followup_templates");
+
             migrationBuilder.DropTable(
                 name: "participant_notes");
 

@@ -12,7 +12,7 @@ using Pilotdeck.Data;
 namespace Pilotdeck.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPilotdeckDbContext))]
-    [Migration("20261203233858_Cohorts")]
+    [Migration("20261204000454_Cohorts")]
     partial class Cohorts
     {
         /// <inheritdoc />
@@ -355,6 +355,56 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("cohorts", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Cohorts.FollowupTemplateRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("nvarchar(35)")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "Kind", "Channel", "Locale");
+
+                    b.ToTable("followup_templates", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Cohorts.ParticipantNoteRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -373,6 +423,12 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("kind");
 
                     b.Property<string>("ParticipantId")
                         .IsRequired()
@@ -1380,6 +1436,15 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Cohorts.CohortRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Cohorts.FollowupTemplateRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()
