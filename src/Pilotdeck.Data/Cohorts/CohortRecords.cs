@@ -191,6 +191,8 @@ internal sealed class CohortsModel :
         b.Property(p => p.Channel).HasMaxLength(32);
         b.Property(p => p.Tags).HasMaxLength(1000);
         b.Property(p => p.ConsentMethod).HasMaxLength(200);
+        // Every change sets it: of two concurrent updates of one participant, the second is refused, not lost.
+        b.Property(p => p.UpdatedAt).IsConcurrencyToken();
         b.HasOne<CohortRecord>().WithMany().HasForeignKey(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(p => new { p.TenantId, p.CohortId, p.NaturalKey }).IsUnique();
         // Rosters are listed per cohort and status in creation (id) order.

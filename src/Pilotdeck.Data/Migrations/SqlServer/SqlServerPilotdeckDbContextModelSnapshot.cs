@@ -556,6 +556,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("updated_at");
 

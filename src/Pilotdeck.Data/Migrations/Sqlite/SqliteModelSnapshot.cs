@@ -546,6 +546,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("tenant_id");
 
                     b.Property<long>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 

@@ -1,5 +1,6 @@
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Pilotdeck.Server.Platform.Auth;
+using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Grpc;
 
@@ -18,6 +19,7 @@ public static class GrpcRegistration
         services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<AccessPolicyInterceptor>();
+            grpc.Interceptors.Add<ConcurrencyConflictInterceptor>();
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             grpc.ResponseCompressionAlgorithm = options.ResponseCompression;
             grpc.EnableDetailedErrors = options.DetailedErrors;

@@ -42,10 +42,19 @@ public sealed class PolicyGate(PilotdeckDbContext db, CallerAccessor caller, Pol
                 return;
 
             case PolicyEffect.RequireApproval when !string.IsNullOrEmpty(approvalId):
-                var approval = await ApprovedAsync(approvalId, action, PayloadHash(request), cancellationToken);
+                var (approval, refusal) = await ApprovedAsync(approvalId, action, PayloadHash(request), cancellationToken);
+                if (refusal is not null)
+                {
+                    // The evaluation happened, so it leaves its decision, linked to the approval it tried to use.
+                    var refused = Decision(input, current, outcome, approval?.Id);
+                    db.PolicyDecisions.Add(refused);
+                    await db.SaveChangesAsync(cancellationToken);
+                    throw refusal(refused.Id);
+                }
+
                 // Saved with the change, in its transaction; the state is a concurrency token, so of
-                // two calls using one approval only one commits.
-                approval.State = ApprovalStates.Executed;
+                // two calls using one approval only one commits (the other ends ABORTED).
+                approval!.State = ApprovalStates.Executed;
                 receipts.Decided(Decision(input, current, outcome, approval.Id));
                 return;
 
@@ -108,25 +117,41 @@ public sealed class PolicyGate(PilotdeckDbContext db, CallerAccessor caller, Pol
             });
     }
 
-    private async Task<ApprovalRequestRecord> ApprovedAsync(string approvalId, string action, string payloadHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// The approval the call names, if it may run this request now; otherwise the refusal, made once
+    /// the refused decision's id is known.
+    /// </summary>
+    private async Task<(ApprovalRequestRecord? Approval, Func<string, RpcException>? Refusal)> ApprovedAsync(string approvalId, string action, string payloadHash, CancellationToken cancellationToken)
     {
-        var approval = await db.ApprovalRequests.SingleOrDefaultAsync(a => a.Id == approvalId, cancellationToken)
-            ?? throw ApiErrors.NotFound(ErrorReason.ApprovalNotFound, "Approval request", approvalId);
-        var metadata = new Dictionary<string, string> { ["approval_id"] = approvalId };
+        var approval = await db.ApprovalRequests.SingleOrDefaultAsync(a => a.Id == approvalId, cancellationToken);
+        Dictionary<string, string> Metadata(string decisionId, string? state = null)
+        {
+            var metadata = new Dictionary<string, string> { ["approval_id"] = approvalId, ["decision_id"] = decisionId };
+            if (state is not null)
+            {
+                metadata["state"] = state;
+            }
+
+            return metadata;
+        }
+
+        if (approval is null)
+        {
+            return (null, decisionId => ApiErrors.Create(StatusCode.NotFound, ErrorReason.ApprovalNotFound,
+                $"Approval request '{approvalId}' was not found in this tenant.", Metadata(decisionId)));
+        }
+
         if (approval.Action != action || approval.PayloadSha256 != payloadHash || approval.Requester != receipts.Actor)
         {
-            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ApprovalMismatch,
-                $"Approval {approvalId} was given to its requester for another {(approval.Action != action ? "action" : "request")}; a changed request needs a new approval.", metadata);
+            return (approval, decisionId => ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ApprovalMismatch,
+                $"Approval {approvalId} was given to its requester for another {(approval.Action != action ? "action" : "request")}; a changed request needs a new approval.", Metadata(decisionId)));
         }
 
         var state = ApprovalStates.Effective(approval, time.GetUtcNow());
-        if (state != ApprovalStates.Approved)
-        {
-            metadata["state"] = state;
-            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ApprovalNotPending, $"Approval {approvalId} is {state}, not approved and unused.", metadata);
-        }
-
-        return approval;
+        return state == ApprovalStates.Approved
+            ? (approval, null)
+            : (approval, decisionId => ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ApprovalNotPending,
+                $"Approval {approvalId} is {state}, not approved and unused.", Metadata(decisionId, state)));
     }
 
     private PolicyDecisionRecord Decision(PolicyInput input, PolicyVersionInForce current, PolicyOutcome outcome, string? approvalId) => new()

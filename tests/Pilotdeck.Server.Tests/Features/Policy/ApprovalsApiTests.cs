@@ -82,6 +82,41 @@ public abstract class ApprovalsApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task TwoCallsUsingOneApprovalAtOnce_OneRuns_TheOtherIsRefusedCleanly_AndRefusalsLeaveDecisions()
+    {
+        await _support.ApplyAsync(_host.Acme, PolicyTestSupport.ApprovalBundle);
+        var owner = await _support.OwnerAsync(_host.Acme);
+        var (admin, _) = await _support.MemberAsync(_host.Acme, TenantRole.Admin);
+        var request = Writer("raced " + Guid.NewGuid().ToString("N"));
+        var approvalId = await RequestApprovalAsync(owner, request);
+        await _support.Approvals.ApproveApprovalAsync(new ApproveApprovalRequest { ApprovalId = approvalId }, admin);
+
+        var mismatch = await Assert.ThrowsAsync<RpcException>(() => _support.Identity.CreateApiClientAsync(Writer("other"), PolicyTestSupport.WithApproval(owner, approvalId)).ResponseAsync);
+        var refusedDecision = ApiErrors.MetadataOf(mismatch)["decision_id"];
+        var races = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await _support.Identity.CreateApiClientAsync(request, PolicyTestSupport.WithApproval(owner, approvalId));
+                return "ok";
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode + ":" + ApiErrors.ReasonOf(ex);
+            }
+        })).ToList();
+        var outcomes = await Task.WhenAll(races);
+
+        Assert.Single(outcomes, o => o == "ok");
+        Assert.All(outcomes.Where(o => o != "ok"), o => Assert.Contains(o, new[] { "Aborted:CONCURRENT_UPDATE", "FailedPrecondition:APPROVAL_NOT_PENDING" }));
+        await using var scope = _host.Services.CreateTenantScope("acme");
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        Assert.Equal(1, await db.ApiClients.CountAsync(c => c.Name == request.Name));
+        var decision = await db.PolicyDecisions.SingleAsync(d => d.Id == refusedDecision);
+        Assert.Equal(("require_approval", approvalId), (decision.Effect, decision.ApprovalId));
+    }
+
+    [Fact]
     public async Task Deny_NeedsAComment_AndEndsTheRequest()
     {
         await _support.ApplyAsync(_host.Acme, PolicyTestSupport.ApprovalBundle);

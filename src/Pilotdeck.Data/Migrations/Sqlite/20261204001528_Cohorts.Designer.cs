@@ -11,7 +11,7 @@ using Pilotdeck.Data;
 namespace Pilotdeck.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePilotdeckDbContext))]
-    [Migration("20261204000440_Cohorts")]
+    [Migration("20261204001528_Cohorts")]
     partial class Cohorts
     {
         /// <inheritdoc />
@@ -549,6 +549,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("tenant_id");
 
                     b.Property<long>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
