@@ -6,6 +6,7 @@ using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Jobs;
+using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
@@ -59,6 +60,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<PolicyDecisionRecord> PolicyDecisions => Set<PolicyDecisionRecord>();
     public DbSet<ApprovalRequestRecord> ApprovalRequests => Set<ApprovalRequestRecord>();
     public DbSet<ApprovalVoteRecord> ApprovalVotes => Set<ApprovalVoteRecord>();
+    public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
+    public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -195,6 +198,10 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<PolicyDecisionRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalRequestRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalVoteRecord>(policy);
+
+        var notifications = new NotificationModel();
+        modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);
+        modelBuilder.ApplyConfiguration<OutboxMessageRecord>(notifications);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {
