@@ -4,6 +4,7 @@ using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
+using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
 using Pilotdeck.Server.Features.System;
@@ -11,6 +12,7 @@ using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Jobs;
+using Pilotdeck.Server.Platform.Notifications;
 using Pilotdeck.Server.Platform.Paging;
 using Pilotdeck.Server.Platform.Receipts;
 
@@ -54,6 +56,7 @@ public static class ServiceRegistration
         services.AddPolicyFeature();
         services.AddScoped<EvidenceBundles>();
         services.AddGuardianFeature(configuration);
+        services.AddPilotdeckNotifications(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -74,10 +77,12 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
+            app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);
             app.MapPilotdeckJobs();
+            app.MapNotificationDelivery();
         }
 
         if (EndpointConfiguration.HostsPortal(app.Configuration))
