@@ -4,6 +4,7 @@ using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
 using Pilotdeck.Cli.Login;
+using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
 
@@ -33,6 +34,7 @@ public static class CliRoot
         root.Subcommands.Add(ReceiptsCommand.Create(api));
         root.Subcommands.Add(PolicyCommand.Create(api));
         root.Subcommands.Add(ApprovalsCommand.Create(api));
+        root.Subcommands.Add(NotificationsCommand.Create(api));
         return root;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Jobs.V1;
+using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Contracts.System.V1;
@@ -53,6 +54,7 @@ public sealed class PilotdeckClient : IDisposable
         Receipts = new ReceiptsService.ReceiptsServiceClient(CallInvoker);
         Policy = new PolicyService.PolicyServiceClient(CallInvoker);
         Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
+        Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -88,6 +90,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.policy.v1: approval requests for governed actions, and deciding them.</summary>
     public ApprovalsService.ApprovalsServiceClient Approvals { get; }
+
+    /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
+    public NotificationsService.NotificationsServiceClient Notifications { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

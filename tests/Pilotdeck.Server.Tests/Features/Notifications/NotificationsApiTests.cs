@@ -7,6 +7,7 @@ using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Features.Notifications;
 

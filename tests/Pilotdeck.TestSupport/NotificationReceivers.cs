@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Pilotdeck.Server.Tests.Features.Notifications;
+namespace Pilotdeck.TestSupport;
 
 /// <summary>One request the webhook receiver got: its JSON body and the headers delivery sets.</summary>
 public sealed record ReceivedWebhook(JsonElement Body, string? IdempotencyKey, string? Authorization, string? Signature, byte[] RawBody);
