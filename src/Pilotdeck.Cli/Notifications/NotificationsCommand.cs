@@ -55,14 +55,14 @@ public static class NotificationsCommand
         {
             var channels = await client.Notifications.GetChannelsAsync(new GetChannelsRequest(), cancellationToken: token);
             var rows = new List<ChannelRow>();
-            if (channels.Webhook is { } w)
+            if (channels.Webhook is { } webhook)
             {
-                rows.Add(new ChannelRow("webhook", w.Url, Name(w.Auth), "", "", w.SecretSet, w.UpdateTime?.ToDateTimeOffset()));
+                rows.Add(Row(webhook));
             }
 
-            if (channels.Smtp is { } s)
+            if (channels.Smtp is { } smtp)
             {
-                rows.Add(new ChannelRow("smtp", $"{s.Host}:{s.Port}", Name(s.Tls), s.FromAddress, s.Username, s.PasswordSet, s.UpdateTime?.ToDateTimeOffset()));
+                rows.Add(Row(smtp));
             }
 
             Renderer.List(writer, Renderer.FormatOf(parse, output), rows, ChannelColumns, "No channel is configured: messages wait in the outbox until one is.");
@@ -88,7 +88,7 @@ public static class NotificationsCommand
                 Secret = parse.GetValue(secret) ?? "",
             };
             var saved = (await client.Notifications.SetWebhookChannelAsync(new SetWebhookChannelRequest { Webhook = webhook }, cancellationToken: token)).Webhook;
-            Renderer.Record(writer, Renderer.FormatOf(parse, output), new ChannelRow("webhook", saved.Url, Name(saved.Auth), "", "", saved.SecretSet, saved.UpdateTime?.ToDateTimeOffset()), ChannelColumns);
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), Row(saved), ChannelColumns);
             parse.InvocationConfiguration.Error.WriteLine("Webhook channel saved. Try it: pilotdeck notifications test --channel webhook");
             return ExitCodes.Ok;
         }, ct));
@@ -117,8 +117,8 @@ public static class NotificationsCommand
                 Username = parse.GetValue(username) ?? "",
                 Password = parse.GetValue(password) ?? "",
             };
-            var s = (await client.Notifications.SetSmtpChannelAsync(new SetSmtpChannelRequest { Smtp = smtp }, cancellationToken: token)).Smtp;
-            Renderer.Record(writer, Renderer.FormatOf(parse, output), new ChannelRow("smtp", $"{s.Host}:{s.Port}", Name(s.Tls), s.FromAddress, s.Username, s.PasswordSet, s.UpdateTime?.ToDateTimeOffset()), ChannelColumns);
+            var saved = (await client.Notifications.SetSmtpChannelAsync(new SetSmtpChannelRequest { Smtp = smtp }, cancellationToken: token)).Smtp;
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), Row(saved), ChannelColumns);
             parse.InvocationConfiguration.Error.WriteLine("SMTP channel saved. Try it: pilotdeck notifications test --channel smtp --to you@example.org");
             return ExitCodes.Ok;
         }, ct));
@@ -195,6 +195,10 @@ public static class NotificationsCommand
         }, ct));
         return command;
     }
+
+    private static ChannelRow Row(WebhookChannel w) => new("webhook", w.Url, Name(w.Auth), "", "", w.SecretSet, w.UpdateTime?.ToDateTimeOffset());
+
+    private static ChannelRow Row(SmtpChannel s) => new("smtp", $"{s.Host}:{s.Port}", Name(s.Tls), s.FromAddress, s.Username, s.PasswordSet, s.UpdateTime?.ToDateTimeOffset());
 
     private static string Name(WebhookAuth auth) => auth switch { WebhookAuth.Bearer => "bearer", WebhookAuth.HmacSha256 => "hmac-sha256", _ => "none" };
 

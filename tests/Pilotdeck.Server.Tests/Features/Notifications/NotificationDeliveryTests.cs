@@ -99,6 +99,18 @@ public abstract class NotificationDeliveryTests<TFixture> : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task TheSchedule_RunsDeliveryForTenantsWithDueMessages_ThroughTheJobServer()
+    {
+        var id = await _host.EnqueueAsync("demo", Message("Daily report"));
+
+        var runs = await _host.FireAndWaitAsync(NotificationDelivery.JobId);
+
+        Assert.NotEmpty(runs);
+        Assert.Equal(OutboxStates.Delivered, (await _host.FindAsync("demo", id))!.State);
+        Assert.Single(ReceivedFor(id));
+    }
+
+    [Fact]
     public async Task ConcurrentRuns_SendEachMessageExactlyOnce()
     {
         var ids = new List<string>();

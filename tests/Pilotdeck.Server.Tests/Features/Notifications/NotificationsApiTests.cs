@@ -107,6 +107,20 @@ public abstract class NotificationsApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task JsonRoute_ListsTheOutboxFilteredByState()
+    {
+        var id = await _host.EnqueueAsync("acme", new(NotificationChannels.Webhook, "", "Report link", "https://reports.example/1", "reports/daily"));
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _host.UserTokenAsync(_host.Acme.OwnerEmail, _host.Acme.OwnerPassword));
+
+        var pending = await http.GetStringAsync(new Uri(_host.RestAddress, "/v1/notifications/messages?state=MESSAGE_STATE_PENDING&page_size=5"));
+        var delivered = await http.GetStringAsync(new Uri(_host.RestAddress, "/v1/notifications/messages?state=MESSAGE_STATE_DELIVERED"));
+
+        Assert.Contains(id, pending);
+        Assert.DoesNotContain(id, delivered);
+    }
+
+    [Fact]
     public async Task Configuration_IsAdminOnly_ListingIsForFacilitators()
     {
         var email = $"facilitator-{Guid.NewGuid():N}@acme.test";
