@@ -121,6 +121,35 @@ public abstract class NotificationsApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task ListMessages_PagesNewestFirst_WithoutRepeats_AndTokensBoundToTheFilter()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await _host.EnqueueAsync("acme", new(NotificationChannels.Smtp, $"p{i}@example.org", $"Nudge {i}", "Please reply.", $"participants/p-{i}")));
+        }
+
+        var owner = await _host.OwnerAsync(_host.Acme);
+        var seen = new List<string>();
+        var request = new ListMessagesRequest { PageSize = 2, Channel = ChannelKind.Smtp };
+        ListMessagesResponse page;
+        do
+        {
+            page = await _host.Notifications.ListMessagesAsync(request, owner);
+            Assert.True(page.Messages.Count <= 2);
+            seen.AddRange(page.Messages.Select(m => m.MessageId));
+            request.PageToken = page.NextPageToken;
+        }
+        while (page.NextPageToken.Length > 0);
+
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Equal(Enumerable.Reverse(ids), seen.Where(ids.Contains));
+        var crossed = await RefusedAsync(_host.Notifications.ListMessagesAsync(
+            new ListMessagesRequest { PageSize = 2, Channel = ChannelKind.Webhook, PageToken = (await _host.Notifications.ListMessagesAsync(new ListMessagesRequest { PageSize = 2, Channel = ChannelKind.Smtp }, owner)).NextPageToken }, owner));
+        Assert.Equal("PAGE_TOKEN_INVALID", ApiErrors.ReasonOf(crossed));
+    }
+
+    [Fact]
     public async Task Configuration_IsAdminOnly_ListingIsForFacilitators()
     {
         var email = $"facilitator-{Guid.NewGuid():N}@acme.test";
