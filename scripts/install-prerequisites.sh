@@ -13,6 +13,7 @@ apt_packages=(
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/
   curl                                                  # the JSON routes are tested with it
+  python3-aiosmtpd                                      # the SMTP server notification tests deliver to
   jq                                                    # README's tour reads the token with it
   postgresql                                            # the second database provider
   chromium                                              # portal tests drive it through Playwright

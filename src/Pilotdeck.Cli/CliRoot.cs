@@ -5,6 +5,7 @@ using Pilotdeck.Cli.Cohorts;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
 using Pilotdeck.Cli.Login;
+using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
 
@@ -36,6 +37,7 @@ public static class CliRoot
         root.Subcommands.Add(ApprovalsCommand.Create(api));
         root.Subcommands.Add(CohortCommand.Create(api));
         root.Subcommands.Add(FollowupsCommand.Create(api));
+        root.Subcommands.Add(NotificationsCommand.Create(api));
         return root;
     }
 }

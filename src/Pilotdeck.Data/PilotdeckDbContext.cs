@@ -7,6 +7,7 @@ using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Jobs;
+using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
@@ -65,6 +66,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<ParticipantStatusChangeRecord> ParticipantStatusChanges => Set<ParticipantStatusChangeRecord>();
     public DbSet<ParticipantNoteRecord> ParticipantNotes => Set<ParticipantNoteRecord>();
     public DbSet<FollowupTemplateRecord> FollowupTemplates => Set<FollowupTemplateRecord>();
+    public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
+    public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -208,6 +211,10 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<ParticipantStatusChangeRecord>(cohorts);
         modelBuilder.ApplyConfiguration<ParticipantNoteRecord>(cohorts);
         modelBuilder.ApplyConfiguration<FollowupTemplateRecord>(cohorts);
+
+        var notifications = new NotificationModel();
+        modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);
+        modelBuilder.ApplyConfiguration<OutboxMessageRecord>(notifications);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

@@ -27,7 +27,10 @@ public sealed class TokenRenewalTests(ShortTokenHostFixture fixture) : IClassFix
         var renewed = Assert.Single(refreshed);
         Assert.NotEqual(first.AccessToken, renewed.AccessToken);
         Assert.NotEqual(first.RefreshToken, renewed.RefreshToken);
-        Assert.Equal(renewed, await client.GetTokensAsync());
+        // On a slow machine the renewed token can itself reach its renewal window before this
+        // line, so the client may renew once more; what it hands out is always its latest set.
+        var current = await client.GetTokensAsync();
+        Assert.Equal(refreshed[^1], current);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Contracts.System.V1;
@@ -56,6 +57,7 @@ public sealed class PilotdeckClient : IDisposable
         Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
         Cohorts = new CohortsService.CohortsServiceClient(CallInvoker);
         Followups = new FollowupsService.FollowupsServiceClient(CallInvoker);
+        Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -97,6 +99,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.cohorts.v1: who has not replied, when to nudge them and with what words.</summary>
     public FollowupsService.FollowupsServiceClient Followups { get; }
+
+    /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
+    public NotificationsService.NotificationsServiceClient Notifications { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

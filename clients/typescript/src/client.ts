@@ -15,6 +15,7 @@ import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
 import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { CohortsService } from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
+import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -55,6 +56,7 @@ export interface PilotdeckClient {
   readonly approvals: Client<typeof ApprovalsService>;
   readonly cohorts: Client<typeof CohortsService>;
   readonly followups: Client<typeof FollowupsService>;
+  readonly notifications: Client<typeof NotificationsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -97,6 +99,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     approvals: client(ApprovalsService),
     cohorts: client(CohortsService),
     followups: client(FollowupsService),
+    notifications: client(NotificationsService),
     transport,
     getTokens: async () => tokens?.get(),
   };

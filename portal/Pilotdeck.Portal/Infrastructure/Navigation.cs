@@ -24,6 +24,7 @@ public static class Navigation
         new("/Admin/ApiClients/Index", "API clients"),
         new("/Admin/Jobs/Index", "Job runs"),
         new("/Policy/Index", "Policy"),
+        new("/Admin/Notifications/Index", "Notifications"),
     ];
 }
 

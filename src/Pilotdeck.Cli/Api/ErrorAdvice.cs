@@ -50,6 +50,16 @@ public static class ErrorAdvice
         [ErrorReason.ApproverNotEligible] = "You cannot decide this request (your own, already decided by you, or it needs the {approver_role} role): ask another member.",
         [ErrorReason.ApprovalMismatch] = "The approval was for a different request: repeat exactly the approved command, or drop --approval to ask for a new approval.",
         [ErrorReason.PolicyVersionNotFound] = "No such policy version: see `pilotdeck policy versions`.",
+        [ErrorReason.CohortNotFound] = "No such cohort in this tenant: see `pilotdeck cohort cohorts`.",
+        [ErrorReason.CohortExists] = "This tenant already has a cohort '{slug}': pick another slug, or use that cohort.",
+        [ErrorReason.ParticipantNotFound] = "No such participant in this tenant: `pilotdeck cohort list --cohort <slug>` shows ids.",
+        [ErrorReason.ParticipantExists] = "The cohort already has this participant ({participant_id}): update them with `pilotdeck cohort update {participant_id}`.",
+        [ErrorReason.TransitionNotAllowed] = "It cannot move from {from} to {to}; allowed next: {allowed}.",
+        [ErrorReason.ConcurrentUpdate] = "Someone changed the same record at the same moment: look at it again (`pilotdeck cohort show`), then repeat the command.",
+        [ErrorReason.NotificationNotFound] = "No such message in this tenant: see `pilotdeck notifications list`.",
+        [ErrorReason.NotificationNotDead] = "The message is {state}: only dead messages are retried by hand; pending ones are retried by the delivery job.",
+        [ErrorReason.NotificationChannelNotConfigured] = "The {channel} channel is not configured: an admin sets it with `pilotdeck notifications channels set-webhook` or `set-smtp`.",
+        [ErrorReason.NotificationChannelInvalid] = "Fix the named fields ({fields}) and run the command again; see docs/notifications.md for each channel's settings.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

@@ -6,6 +6,7 @@ using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Jobs;
+using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
 using Pilotdeck.Server.Features.System;
@@ -13,6 +14,7 @@ using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Jobs;
+using Pilotdeck.Server.Platform.Notifications;
 using Pilotdeck.Server.Platform.Paging;
 using Pilotdeck.Server.Platform.Receipts;
 
@@ -57,6 +59,7 @@ public static class ServiceRegistration
         services.AddScoped<EvidenceBundles>();
         services.AddScoped<FollowupPlanner>();
         services.AddGuardianFeature(configuration);
+        services.AddPilotdeckNotifications(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -79,10 +82,12 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
             app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
             app.MapPilotdeckService<FollowupsService>(Contracts.Cohorts.V1.FollowupsService.Descriptor);
+            app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);
             app.MapPilotdeckJobs();
+            app.MapNotificationDelivery();
         }
 
         if (EndpointConfiguration.HostsPortal(app.Configuration))

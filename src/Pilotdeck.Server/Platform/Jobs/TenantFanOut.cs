@@ -16,9 +16,16 @@ public sealed class TenantFanOut(IServiceScopeFactory scopes)
     public async Task<IReadOnlyList<string>> EnqueueForEachTenantAsync<TJob>(Expression<Func<TJob, Task>> job, CancellationToken cancellationToken)
     {
         var tenantIds = await scopes.ListTenantIdsAsync(cancellationToken);
+        return await EnqueueForTenantsAsync(tenantIds, job, cancellationToken);
+    }
+
+    /// <summary>Enqueues <paramref name="job"/> once for each of <paramref name="tenantIds"/> (those with work to do) and returns the job ids.</summary>
+    public async Task<IReadOnlyList<string>> EnqueueForTenantsAsync<TJob>(IReadOnlyList<string> tenantIds, Expression<Func<TJob, Task>> job, CancellationToken cancellationToken)
+    {
         var jobIds = new List<string>(tenantIds.Count);
         foreach (var tenantId in tenantIds)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             await using var scope = scopes.CreateTenantScope(tenantId);
             jobIds.Add(scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>().Enqueue(job));
         }
