@@ -5,6 +5,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Jobs;
 using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
@@ -59,6 +60,10 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<PolicyDecisionRecord> PolicyDecisions => Set<PolicyDecisionRecord>();
     public DbSet<ApprovalRequestRecord> ApprovalRequests => Set<ApprovalRequestRecord>();
     public DbSet<ApprovalVoteRecord> ApprovalVotes => Set<ApprovalVoteRecord>();
+    public DbSet<ImportRecord> Imports => Set<ImportRecord>();
+    public DbSet<ImportChunkRecord> ImportChunks => Set<ImportChunkRecord>();
+    public DbSet<ImportRowRecord> ImportRows => Set<ImportRowRecord>();
+    public DbSet<InstallationKeyRecord> InstallationKeys => Set<InstallationKeyRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -195,6 +200,12 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<PolicyDecisionRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalRequestRecord>(policy);
         modelBuilder.ApplyConfiguration<ApprovalVoteRecord>(policy);
+
+        var imports = new ImportsModel();
+        modelBuilder.ApplyConfiguration<ImportRecord>(imports);
+        modelBuilder.ApplyConfiguration<ImportChunkRecord>(imports);
+        modelBuilder.ApplyConfiguration<ImportRowRecord>(imports);
+        modelBuilder.ApplyConfiguration<InstallationKeyRecord>(imports);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

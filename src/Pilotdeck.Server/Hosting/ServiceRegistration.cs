@@ -3,6 +3,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
+using Pilotdeck.Server.Features.Imports;
 using Pilotdeck.Server.Features.Jobs;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
@@ -54,6 +55,8 @@ public static class ServiceRegistration
         services.AddPolicyFeature();
         services.AddScoped<EvidenceBundles>();
         services.AddGuardianFeature(configuration);
+        services.AddScoped<MemberChanges>();
+        services.AddImportsFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -74,6 +77,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ReceiptsService>(Contracts.Receipts.V1.ReceiptsService.Descriptor);
             app.MapPilotdeckService<PolicyService>(Contracts.Policy.V1.PolicyService.Descriptor);
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
+            app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

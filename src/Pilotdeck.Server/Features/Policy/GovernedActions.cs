@@ -13,6 +13,7 @@ public static class GovernedActions
     public const string ApiClientCreate = "api-clients.create";
     public const string PolicyApply = "policy.apply";
     public const string EvidenceExport = "receipts.export";
+    public const string ImportCommit = "imports.commit";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -24,6 +25,10 @@ public static class GovernedActions
             [ApiClientCreate] = new Dictionary<string, object?> { ["scopes"] = new List<object?> { "members.read" }, ["lifetime_days"] = 90L },
             [PolicyApply] = new Dictionary<string, object?> { ["version"] = 2L, ["rule_count"] = 3L },
             [EvidenceExport] = new Dictionary<string, object?> { ["subject"] = "members/u1", ["actor"] = "", ["action"] = "" },
+            [ImportCommit] = new Dictionary<string, object?>
+            {
+                ["kind"] = "identities", ["rows"] = 10L, ["created"] = 5L, ["updated"] = 2L, ["unchanged"] = 2L, ["rejected"] = 1L,
+            },
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>
