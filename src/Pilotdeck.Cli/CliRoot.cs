@@ -3,6 +3,7 @@ using Pilotdeck.Cli.Admin;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
+using Pilotdeck.Cli.Imports;
 using Pilotdeck.Cli.Login;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
@@ -33,6 +34,8 @@ public static class CliRoot
         root.Subcommands.Add(ReceiptsCommand.Create(api));
         root.Subcommands.Add(PolicyCommand.Create(api));
         root.Subcommands.Add(ApprovalsCommand.Create(api));
+        root.Subcommands.Add(ImportsCommand.Create(api));
+        root.Subcommands.Add(MembersCommand.Create(api));
         return root;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
@@ -53,6 +54,7 @@ public sealed class PilotdeckClient : IDisposable
         Receipts = new ReceiptsService.ReceiptsServiceClient(CallInvoker);
         Policy = new PolicyService.PolicyServiceClient(CallInvoker);
         Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
+        Imports = new ImportsService.ImportsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -88,6 +90,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.policy.v1: approval requests for governed actions, and deciding them.</summary>
     public ApprovalsService.ApprovalsServiceClient Approvals { get; }
+
+    /// <summary>pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, error manifests).</summary>
+    public ImportsService.ImportsServiceClient Imports { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and
