@@ -13,6 +13,7 @@ import { JobsService } from './gen/pilotdeck/jobs/v1/jobs_pb.js';
 import { ReceiptsService } from './gen/pilotdeck/receipts/v1/receipts_pb.js';
 import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
 import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
+import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -51,6 +52,8 @@ export interface PilotdeckClient {
   readonly receipts: Client<typeof ReceiptsService>;
   readonly policy: Client<typeof PolicyService>;
   readonly approvals: Client<typeof ApprovalsService>;
+  /** pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, signed error manifests). */
+  readonly imports: Client<typeof ImportsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -91,6 +94,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     receipts: client(ReceiptsService),
     policy: client(PolicyService),
     approvals: client(ApprovalsService),
+    imports: client(ImportsService),
     transport,
     getTokens: async () => tokens?.get(),
   };

@@ -9,6 +9,7 @@ export * from './gen/pilotdeck/guardian/v1/guardian_pb.js';
 export * from './gen/pilotdeck/identity/v1/identity_pb.js';
 export * from './gen/pilotdeck/jobs/v1/jobs_pb.js';
 export * from './gen/pilotdeck/policy/v1/approvals_pb.js';
+export * from './gen/pilotdeck/imports/v1/imports_pb.js';
 export * from './gen/pilotdeck/policy/v1/policy_pb.js';
 export * from './gen/pilotdeck/receipts/v1/receipts_pb.js';
 export * from './gen/pilotdeck/system/v1/system_pb.js';

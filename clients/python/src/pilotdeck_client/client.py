@@ -11,6 +11,7 @@ from .auth import BearerTokenPlugin
 from .credentials import Credentials
 from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
 from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
+from .protos.pilotdeck.imports.v1 import imports_pb2, imports_pb2_grpc
 from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
 from .protos.pilotdeck.policy.v1 import approvals_pb2, approvals_pb2_grpc, policy_pb2, policy_pb2_grpc
 from .protos.pilotdeck.receipts.v1 import receipts_pb2, receipts_pb2_grpc
@@ -20,13 +21,13 @@ from .tokens import TokenEndpoint, TokenManager
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
-             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR)
+             policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
     """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
 
-    system, identity, guardian, jobs, receipts, policy, approvals: the generated stubs (e.g. `identity.ListMembers(request)`),
+    system, identity, guardian, jobs, receipts, policy, approvals, imports: the generated stubs (e.g. `identity.ListMembers(request)`),
     over one channel that carries the token, deadline, request_id and retry behaviour.
     tokens: the TokenManager, or None for an anonymous connection.
     """
@@ -41,6 +42,7 @@ class Pilotdeck:
         self.receipts = receipts_pb2_grpc.ReceiptsServiceStub(channel)
         self.policy = policy_pb2_grpc.PolicyServiceStub(channel)
         self.approvals = approvals_pb2_grpc.ApprovalsServiceStub(channel)
+        self.imports = imports_pb2_grpc.ImportsServiceStub(channel)
 
     def close(self):
         self.channel.close()
