@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pilotdeck.Transparency.Notes;
@@ -73,7 +74,8 @@ public sealed class DsseEnvelope
         return false;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+    // Relaxed escaping keeps the payload type readable ("+json", not "\u002Bjson"); it is a file, not HTML.
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <exception cref="JsonException">Not a DSSE envelope.</exception>
     public static DsseEnvelope Parse(string json) =>
