@@ -55,4 +55,42 @@ public sealed class ImportsPageTests(PortalFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and dry run" }).ClickAsync();
         await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("0 / 0 / 2 / 1");
     }
+
+    [Fact]
+    public async Task Commit_HeldByThePolicy_ShowsApprovalRequiredWithTheRequest()
+    {
+        // Holds only imports of exactly four rows, which no other portal test makes.
+        const string bundle = """
+            rules:
+              - id: four-row-imports
+                actions: [imports.commit]
+                when: request.rows == 4
+                effect: require_approval
+                approvers: {role: OWNER}
+                reason: Four-row imports need an owner's look.
+              - id: allow-the-rest
+                effect: allow
+                reason: everything else
+            """;
+        var page = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        await page.GotoAsync("/admin/policy");
+        await page.GetByLabel("Bundle (YAML)").FillAsync(bundle);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is in force");
+        var domain = $"q{Guid.NewGuid():N}"[..10] + ".example.com";
+        var rows = string.Join("\n", Enumerable.Range(0, 4).Select(i => $"held{i}@{domain},VIEWER"));
+
+        await page.GotoAsync("/imports/new");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "four.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("userName,roles\n" + rows + "\n") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and dry run" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Commit" }).ClickAsync();
+
+        var notice = page.GetByTestId("approval-required");
+        await Expect(notice).ToContainTextAsync("Approval required");
+        await Expect(notice).ToContainTextAsync("OWNER");
+        await Expect(notice).ToContainTextAsync("apr_");
+        await Expect(page.GetByLabel("Approval id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^apr_[0-9a-f]{32}$"));
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("planned");
+    }
 }

@@ -151,7 +151,8 @@ public sealed class IdentitiesImporter(PilotdeckDbContext db, UserAccounts users
             }
             else
             {
-                problems.Add(new("roles", $"'{(part.Length > 40 ? part[..40] + "…" : part)}' is not a role (VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER)"));
+                // The reason names the problem, not the value: reasons go into the signed manifest.
+                problems.Add(new("roles", "names something that is not a role (VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER)"));
             }
         }
 
