@@ -98,6 +98,33 @@ public abstract class ImportsApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task TwoCommitsAtOnce_ApplyThePlanOnce()
+    {
+        var owner = await _support.OwnerAsync(_host.Acme);
+        var d = ImportsTestSupport.Domain();
+        var plan = await _support.DryRunAsync(owner, ImportsTestSupport.Csv([.. Enumerable.Range(0, 120).Select(i => $"twice{i}@{d},,,,true,VIEWER")]));
+        var commit = new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash };
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                return (await _support.Imports.CommitImportAsync(commit, owner)).Import.State.ToString();
+            }
+            catch (RpcException ex)
+            {
+                return ApiErrors.ReasonOf(ex);
+            }
+        }));
+
+        Assert.Equal(["Committed", "IMPORT_STATE_INVALID"], outcomes.Order());
+        var subjects = (await CountAsync("acme", db => db.Users.Where(u => u.Email.EndsWith(d)).Select(u => "members/" + u.Id).ToListAsync())).ToHashSet();
+        Assert.Equal(120, subjects.Count);
+        Assert.Equal(120, (await ReceiptsAsync("acme")).Count(r => subjects.Contains(r.Subject)));
+        Assert.Single(await ReceiptsAsync("acme"), r => r.Subject == "imports/" + plan.ImportId && r.Action == "imports.commit");
+    }
+
+    [Fact]
     public async Task MalformedCsv_BecomesRejectedRows_AndQuotedBomCrlfFilesRead()
     {
         var owner = await _support.OwnerAsync(_host.Acme);

@@ -91,6 +91,17 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Claims the import inside the transaction: a second commit of it waits on this row and
+            // then finds it committed; a crash rolls the claim back with everything else.
+            var claimed = await db.Imports.Where(i => i.Id == importId && (i.State == ImportStates.Planned || i.State == ImportStates.Committing))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, ImportStates.Committing), cancellationToken);
+            if (claimed == 0)
+            {
+                var state = (await FindAsync(importId, cancellationToken)).State;
+                throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
+                    $"Import {importId} is {state}; only a planned import can be committed.", new Dictionary<string, string> { ["state"] = state });
+            }
+
             using var run = await PassAsync(await FindAsync(importId, cancellationToken), apply: true, cancellationToken);
             var hash = run.PlanHash();
             if (hash != expectedPlanHash)
@@ -111,7 +122,11 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
             await transaction.CommitAsync(cancellationToken);
             return import;
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+        catch (RpcException ex) when (ApiErrors.ReasonOf(ex) == ErrorReasons.Name(ErrorReason.ImportStateInvalid))
+        {
+            throw;
+        }
+        catch (RpcException ex) when (ApiErrors.ReasonOf(ex) == ErrorReasons.Name(ErrorReason.ImportPlanChanged))
         {
             // The plan changed: the import stays PLANNED so it can be dry-run again.
             await SetStateAsync(await ReloadAsync(importId, cancellationToken), ImportStates.Planned, cancellationToken);
@@ -146,7 +161,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         var importOptions = JsonSerializer.Deserialize<Dictionary<string, string>>(import.OptionsJson) ?? [];
         var run = new ImportRun(import, importOptions, receipts);
         var state = apply ? ImportStates.Committing : ImportStates.Planning;
-        var total = apply ? import.CreatedCount + import.UpdatedCount + import.UnchangedCount + import.RejectedCount : 0;
+        var plannedRows = import.CreatedCount + import.UpdatedCount + import.UnchangedCount + import.RejectedCount;
         var clock = Stopwatch.StartNew();
         var batches = 0;
         await using var stream = new StoredSource(db, import.Id);
@@ -179,7 +194,9 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                     Environment.FailFast($"Pilotdeck:Imports:CrashAfterAppliedBatches={Options.CrashAfterAppliedBatches} reached in a commit (crash test).");
                 }
 
-                await ReportAsync(import.Id, state, run.Rows, total, clock.Elapsed, persist: !apply, cancellationToken);
+                // A dry-run does not know its row count until the end: estimated from the bytes read so far.
+                var total = apply ? plannedRows : (long)(run.Rows * ((double)import.SourceSize / Math.Max(1, stream.BytesRead)));
+                await ReportAsync(import.Id, state, run.Rows, Math.Max(total, run.Rows), clock.Elapsed, persist: !apply, cancellationToken);
             }
 
             if (row is null)
@@ -197,6 +214,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         {
             await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.RowsDone, done)
+                .SetProperty(i => i.RowsTotal, total)
                 .SetProperty(i => i.RowsPerSecond, rate), cancellationToken);
         }
     }
@@ -224,6 +242,11 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
     {
         var reason = ex is RpcException rpc ? rpc.Status.Detail : "internal error: " + ex.GetType().Name;
         var import = await ReloadAsync(importId, CancellationToken.None);
+        if (import.State == ImportStates.Committed)
+        {
+            return;
+        }
+
         import.State = ImportStates.Failed;
         import.Failure = reason.Length > 2000 ? reason[..1999] + "…" : reason;
         import.UpdatedAt = time.GetUtcNow();

@@ -14,6 +14,9 @@ public sealed class StoredSource(PilotdeckDbContext db, string importId) : Strea
     private int _next;
     private bool _done;
 
+    /// <summary>Bytes handed to the reader so far (it reads ahead, so a little past the current row).</summary>
+    public long BytesRead { get; private set; }
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -47,6 +50,7 @@ public sealed class StoredSource(PilotdeckDbContext db, string importId) : Strea
         var n = Math.Min(buffer.Length, _chunk.Length - _offset);
         _chunk.AsSpan(_offset, n).CopyTo(buffer);
         _offset += n;
+        BytesRead += n;
         return n;
     }
 
