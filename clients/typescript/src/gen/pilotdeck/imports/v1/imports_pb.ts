@@ -903,7 +903,8 @@ export const ImportsService: GenService<{
   /**
    * Creates an import from a small file sent inline (at most `Pilotdeck:Imports:MaxInlineBytes`,
    * default 4 MiB) and plans it; with `dry_run` false it also commits the plan at once (the
-   * HTTP route the pilot plan names). Bigger files: UploadImport.
+   * HTTP route the pilot plan names). A file over the job threshold comes back PLANNING even
+   * then: commit it with CommitImport once planned. Bigger files: UploadImport.
    *
    * @generated from rpc pilotdeck.imports.v1.ImportsService.CreateImport
    */
