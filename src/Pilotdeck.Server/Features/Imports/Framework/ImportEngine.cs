@@ -88,6 +88,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
     /// </summary>
     public async Task<ImportRecord> CommitAsync(string importId, string expectedPlanHash, CancellationToken cancellationToken)
     {
+        var stateInvalid = false;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -124,6 +125,8 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         }
         catch (RpcException ex) when (ApiErrors.ReasonOf(ex) == ErrorReasons.Name(ErrorReason.ImportStateInvalid))
         {
+            // Another commit has it (or had it): its progress on the board stays.
+            stateInvalid = true;
             throw;
         }
         catch (RpcException ex) when (ApiErrors.ReasonOf(ex) == ErrorReasons.Name(ErrorReason.ImportPlanChanged))
@@ -139,7 +142,10 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         }
         finally
         {
-            board.Finish(importId);
+            if (!stateInvalid)
+            {
+                board.Finish(importId);
+            }
         }
     }
 
