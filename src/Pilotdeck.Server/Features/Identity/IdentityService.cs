@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
@@ -228,11 +227,11 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         }
 
         // Receipts hash the client as listed, never the response's secret.
-        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, () => _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, () => _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             var lifetime = request.LifetimeDays == 0 ? (TimeSpan?)null : TimeSpan.FromDays(request.LifetimeDays);
             var issued = await _clients.CreateAsync(request.Name.Trim(), request.Scopes, lifetime, context.CancellationToken);
-            return new CreateApiClientResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+            return new CreateApiClientResponse { ApiClient = ApiClientMapping.ToContract(issued.Client), ClientSecret = issued.Secret };
         }, r => r.ApiClient.ToByteArray(), context.CancellationToken), context.CancellationToken,
         authorize: () => _policy.AuthorizeAsync(GovernedActions.ApiClientCreate, "api-clients", new Dictionary<string, object?>
         {
@@ -253,49 +252,39 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         // Keyset on (name, client id): names repeat, ids break ties, both compare in SQL on every provider.
         if (page.After is { } after)
         {
-            var (name, id) = SplitKey(after);
+            var (name, id) = ApiClientMapping.SplitKey(after);
             query = query.Where(c => string.Compare(c.Name, name) > 0 || (c.Name == name && string.Compare(c.ClientId, id) > 0));
         }
 
         var rows = await query.OrderBy(c => c.Name).ThenBy(c => c.ClientId).Take(page.FetchCount).ToListAsync(context.CancellationToken);
-        var (items, next) = _pager.Page(page, rows, c => c.Name + KeySeparator + c.ClientId);
+        var (items, next) = _pager.Page(page, rows, c => c.Name + ApiClientMapping.KeySeparator + c.ClientId);
         var response = new ListApiClientsResponse { NextPageToken = next };
-        response.ApiClients.AddRange(items.Select(ToContract));
+        response.ApiClients.AddRange(items.Select(ApiClientMapping.ToContract));
         return response;
     }
 
     public override async Task<GetApiClientResponse> GetApiClient(GetApiClientRequest request, ServerCallContext context) =>
-        new() { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+        new() { ApiClient = ApiClientMapping.ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
 
     public override async Task<RotateApiClientSecretResponse> RotateApiClientSecret(RotateApiClientSecretRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return await _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
                 ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", request.ClientId);
-            return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+            return new RotateApiClientSecretResponse { ApiClient = ApiClientMapping.ToContract(issued.Client), ClientSecret = issued.Secret };
         }, r => r.ApiClient.ToByteArray(), context.CancellationToken);
     }
 
     public override async Task<RevokeApiClientResponse> RevokeApiClient(RevokeApiClientRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return await _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             await _clients.RevokeAsync(request.ClientId, context.CancellationToken);
-            return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+            return new RevokeApiClientResponse { ApiClient = ApiClientMapping.ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
         }, context.CancellationToken);
-    }
-
-    private static string ApiClientName(string clientId) => "api-clients/" + clientId;
-
-    private const char KeySeparator = '\u001f';
-
-    private static (string Name, string ClientId) SplitKey(string key)
-    {
-        var cut = key.LastIndexOf(KeySeparator);
-        return (key[..cut], key[(cut + 1)..]);
     }
 
     private IQueryable<MemberRow> Members() =>
@@ -321,23 +310,6 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
 
         return await _clients.FindAsync(clientId, cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", clientId);
-    }
-
-    private static ApiClient ToContract(ApiClientRecord client)
-    {
-        var contract = new ApiClient { ClientId = client.ClientId, Name = client.Name, CreateTime = Timestamp.FromDateTimeOffset(client.CreatedAt) };
-        contract.Scopes.AddRange(client.ScopeList);
-        if (client.ExpiresAt is { } expires)
-        {
-            contract.ExpireTime = Timestamp.FromDateTimeOffset(expires);
-        }
-
-        if (client.RevokedAt is { } revoked)
-        {
-            contract.RevokeTime = Timestamp.FromDateTimeOffset(revoked);
-        }
-
-        return contract;
     }
 
     // Member-initialised (not positional) so EF can translate filters and ordering on its members.
