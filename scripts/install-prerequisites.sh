@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   python3-grpcio python3-grpc-tools python3-protobuf  # python partner peer (tests/partners/python)
   python3-jwt                                           # third-party check of access tokens against the JWKS (verify_jwt.py)
+  python3-cryptography                                  # third-party check of signed import manifests (verify_import_manifest.py)
   protobuf-compiler protobuf-compiler-grpc python3-venv  # the Python SDK's build (clients/python) and its test venv
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/

@@ -4,6 +4,7 @@ using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Cohorts;
 using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Guardian;
+using Pilotdeck.Cli.Imports;
 using Pilotdeck.Cli.Login;
 using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
@@ -38,6 +39,8 @@ public static class CliRoot
         root.Subcommands.Add(CohortCommand.Create(api));
         root.Subcommands.Add(FollowupsCommand.Create(api));
         root.Subcommands.Add(NotificationsCommand.Create(api));
+        root.Subcommands.Add(ImportsCommand.Create(api));
+        root.Subcommands.Add(MembersCommand.Create(api));
         return root;
     }
 }

@@ -6,6 +6,7 @@ using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Jobs;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Policy;
@@ -68,6 +69,10 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<FollowupTemplateRecord> FollowupTemplates => Set<FollowupTemplateRecord>();
     public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
     public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
+    public DbSet<ImportRecord> Imports => Set<ImportRecord>();
+    public DbSet<ImportChunkRecord> ImportChunks => Set<ImportChunkRecord>();
+    public DbSet<ImportRowRecord> ImportRows => Set<ImportRowRecord>();
+    public DbSet<InstallationKeyRecord> InstallationKeys => Set<InstallationKeyRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -215,6 +220,11 @@ public abstract class PilotdeckDbContext : DbContext
         var notifications = new NotificationModel();
         modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);
         modelBuilder.ApplyConfiguration<OutboxMessageRecord>(notifications);
+        var imports = new ImportsModel();
+        modelBuilder.ApplyConfiguration<ImportRecord>(imports);
+        modelBuilder.ApplyConfiguration<ImportChunkRecord>(imports);
+        modelBuilder.ApplyConfiguration<ImportRowRecord>(imports);
+        modelBuilder.ApplyConfiguration<InstallationKeyRecord>(imports);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

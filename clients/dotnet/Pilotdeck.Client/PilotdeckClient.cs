@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Contracts.Notifications.V1;
@@ -58,6 +59,7 @@ public sealed class PilotdeckClient : IDisposable
         Cohorts = new CohortsService.CohortsServiceClient(CallInvoker);
         Followups = new FollowupsService.FollowupsServiceClient(CallInvoker);
         Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
+        Imports = new ImportsService.ImportsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -102,6 +104,8 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
     public NotificationsService.NotificationsServiceClient Notifications { get; }
+    /// <summary>pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, error manifests).</summary>
+    public ImportsService.ImportsServiceClient Imports { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

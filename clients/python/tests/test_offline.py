@@ -133,6 +133,8 @@ class OfflineTests(unittest.TestCase):
         self.assertIn(("pilotdeck.identity.v1.IdentityService", "CreateApiClient"), methods)  # request_id
         self.assertNotIn(("pilotdeck.identity.v1.IdentityService", "DeleteMember"), methods)
         self.assertNotIn(("pilotdeck.guardian.v1.GuardianService", "AnalyzeProject"), methods)  # streaming
+        self.assertIn(("pilotdeck.imports.v1.ImportsService", "ListImportRows"), methods)
+        self.assertNotIn(("pilotdeck.imports.v1.ImportsService", "CommitImport"), methods)
 
     def test_idempotent_call_is_retried_on_unavailable(self):
         self.connect().system.GetServerInfo(pd.system_pb2.GetServerInfoRequest())

@@ -16,6 +16,7 @@ import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { CohortsService } from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
 import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
+import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -57,6 +58,8 @@ export interface PilotdeckClient {
   readonly cohorts: Client<typeof CohortsService>;
   readonly followups: Client<typeof FollowupsService>;
   readonly notifications: Client<typeof NotificationsService>;
+  /** pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, signed error manifests). */
+  readonly imports: Client<typeof ImportsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -100,6 +103,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     cohorts: client(CohortsService),
     followups: client(FollowupsService),
     notifications: client(NotificationsService),
+    imports: client(ImportsService),
     transport,
     getTokens: async () => tokens?.get(),
   };

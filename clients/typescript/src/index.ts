@@ -12,6 +12,7 @@ export * from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 export * from './gen/pilotdeck/cohorts/v1/followups_pb.js';
 export * from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 export * from './gen/pilotdeck/policy/v1/approvals_pb.js';
+export * from './gen/pilotdeck/imports/v1/imports_pb.js';
 export * from './gen/pilotdeck/policy/v1/policy_pb.js';
 export * from './gen/pilotdeck/receipts/v1/receipts_pb.js';
 export * from './gen/pilotdeck/system/v1/system_pb.js';

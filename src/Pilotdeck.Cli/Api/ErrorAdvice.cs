@@ -31,7 +31,7 @@ public static class ErrorAdvice
         [ErrorReason.ManifestMissing] = "Upload target/manifest.json: run `dbt parse` first to write it.",
         [ErrorReason.ManifestInvalid] = "Run `dbt parse` again and upload the whole target/manifest.json.",
         [ErrorReason.CatalogInvalid] = "Run `dbt docs generate` again, or analyze without the catalog.",
-        [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): narrow the project, or ask the operator to raise Pilotdeck:Guardian:MaxUploadBytes.",
+        [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): send less (split an import file, narrow a dbt project), or ask the operator to raise Pilotdeck:Imports:MaxUploadBytes or Pilotdeck:Guardian:MaxUploadBytes.",
         [ErrorReason.ProjectTooLarge] = "The project holds more {budget} than the server analyses (at most {limit}): analyze a smaller part of it, run `pilotdeck guardian analyze` locally, or ask the operator to raise Pilotdeck:Guardian:MaxNodes / MaxColumns.",
         [ErrorReason.UploadStalled] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         [ErrorReason.JobRunNotFound] = "No such job run in this tenant: check the id, or list the runs on the portal's Jobs page.",
@@ -60,6 +60,13 @@ public static class ErrorAdvice
         [ErrorReason.NotificationNotDead] = "The message is {state}: only dead messages are retried by hand; pending ones are retried by the delivery job.",
         [ErrorReason.NotificationChannelNotConfigured] = "The {channel} channel is not configured: an admin sets it with `pilotdeck notifications channels set-webhook` or `set-smtp`.",
         [ErrorReason.NotificationChannelInvalid] = "Fix the named fields ({fields}) and run the command again; see docs/notifications.md for each channel's settings.",
+        [ErrorReason.ImportNotFound] = "No such import in this tenant: see `pilotdeck imports list`.",
+        [ErrorReason.ImporterUnknown] = "No importer of that kind; the server has: {kinds}.",
+        [ErrorReason.ImportNotCsv] = "The file is not CSV text (see byte {byte_offset}): export it as \"CSV UTF-8\" and import that.",
+        [ErrorReason.ImportPlanChanged] = "The data changed since the dry-run, so nothing was committed: run `pilotdeck imports plan ID`, review, and commit the new plan hash ({current_plan_hash}).",
+        [ErrorReason.ImportStateInvalid] = "The import is {state}: wait with `pilotdeck imports watch ID`; a committed import is done.",
+        [ErrorReason.ImportHeaderInvalid] = "Fix the file's header row as listed above; `pilotdeck imports create --help` and docs/imports.md list the columns.",
+        [ErrorReason.ImportNoRejectedRows] = "The plan rejected no rows ({state}): there is nothing to fix.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

@@ -53,6 +53,31 @@ public sealed class UserAccounts(PilotdeckDbContext db, IPasswordHasher<User> ha
         return user;
     }
 
+    /// <summary>
+    /// An account without a password, for a member added by an import: it cannot sign in until an
+    /// admin sets a password. The caller saves (imports add many in one transaction).
+    /// </summary>
+    /// <exception cref="IdentityValidationException">Invalid email.</exception>
+    public Task<User> CreateWithoutPasswordAsync(string email, CancellationToken cancellationToken = default)
+    {
+        email = email.Trim();
+        if (!EmailAddresses.IsValid(email))
+        {
+            throw new IdentityValidationException(["email_invalid"]);
+        }
+
+        var user = new User { Id = Secrets.NewId(), Email = email, NormalizedEmail = User.Normalize(email), CreatedAt = time.GetUtcNow() };
+        db.Users.Add(user);
+        return Task.FromResult(user);
+    }
+
+    /// <summary>The users with these normalised emails (see <see cref="NormalizeEmail"/>), by normalised email.</summary>
+    public async Task<Dictionary<string, User>> FindByNormalizedEmailsAsync(IReadOnlyCollection<string> normalized, CancellationToken cancellationToken = default) =>
+        await db.Users.Where(u => normalized.Contains(u.NormalizedEmail)).ToDictionaryAsync(u => u.NormalizedEmail, cancellationToken);
+
+    /// <summary>The lookup form of an email: how two spellings of one address compare equal.</summary>
+    public static string NormalizeEmail(string email) => User.Normalize(email);
+
     public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         var normalized = User.Normalize(email);

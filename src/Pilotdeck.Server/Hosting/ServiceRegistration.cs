@@ -5,6 +5,7 @@ using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
+using Pilotdeck.Server.Features.Imports;
 using Pilotdeck.Server.Features.Jobs;
 using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Policy;
@@ -60,6 +61,8 @@ public static class ServiceRegistration
         services.AddScoped<FollowupPlanner>();
         services.AddGuardianFeature(configuration);
         services.AddPilotdeckNotifications(configuration);
+        services.AddScoped<MemberChanges>();
+        services.AddImportsFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -83,6 +86,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
             app.MapPilotdeckService<FollowupsService>(Contracts.Cohorts.V1.FollowupsService.Descriptor);
             app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
+            app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

@@ -12,6 +12,7 @@ from .credentials import Credentials
 from .protos.pilotdeck.cohorts.v1 import cohorts_pb2, cohorts_pb2_grpc, followups_pb2, followups_pb2_grpc
 from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
 from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
+from .protos.pilotdeck.imports.v1 import imports_pb2, imports_pb2_grpc
 from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
 from .protos.pilotdeck.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 from .protos.pilotdeck.policy.v1 import approvals_pb2, approvals_pb2_grpc, policy_pb2, policy_pb2_grpc
@@ -23,13 +24,14 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
              policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR,
-             followups_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR)
+             followups_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
     """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
 
-    system, identity, guardian, jobs, receipts, policy, approvals, notifications: the generated stubs (e.g. `identity.ListMembers(request)`),
+    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, notifications, imports: the generated stubs
+    (e.g. `identity.ListMembers(request)`),
     over one channel that carries the token, deadline, request_id and retry behaviour.
     tokens: the TokenManager, or None for an anonymous connection.
     """
@@ -47,6 +49,7 @@ class Pilotdeck:
         self.cohorts = cohorts_pb2_grpc.CohortsServiceStub(channel)
         self.followups = followups_pb2_grpc.FollowupsServiceStub(channel)
         self.notifications = notifications_pb2_grpc.NotificationsServiceStub(channel)
+        self.imports = imports_pb2_grpc.ImportsServiceStub(channel)
 
     def close(self):
         self.channel.close()

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
@@ -101,7 +100,7 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateMemberResponse.Parser, () => _receipts.RecordAsync(context.Method, r => MemberName(r.Member.UserId), async () =>
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateMemberResponse.Parser, () => _receipts.RecordAsync(context.Method, r => MemberChanges.NameOf(r.Member.UserId), async () =>
         {
             var user = await _users.FindByEmailAsync(request.Email, context.CancellationToken)
                 ?? await CreateUserAsync(request.Email, request.InitialPassword, context.CancellationToken);
@@ -111,9 +110,9 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
             }
 
             var membership = await _users.SetMembershipAsync(user.Id, role!.Value, context.CancellationToken);
-            return new CreateMemberResponse { Member = ToMember(user, membership) };
+            return new CreateMemberResponse { Member = MemberChanges.ToMember(user, membership) };
         }, context.CancellationToken), context.CancellationToken,
-        authorize: () => _policy.AuthorizeAsync(GovernedActions.MemberCreate, "members", RoleAttributes(role!.Value), request, context));
+        authorize: () => _policy.AuthorizeAsync(GovernedActions.MemberCreate, "members", MemberChanges.RoleAttributes(role!.Value), request, context));
     }
 
     private async Task<User> CreateUserAsync(string email, string password, CancellationToken cancellationToken)
@@ -148,14 +147,14 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         var rows = await query.OrderBy(m => m.User.NormalizedEmail).Take(page.FetchCount).ToListAsync(context.CancellationToken);
         var (items, next) = _pager.Page(page, rows, m => m.User.NormalizedEmail);
         var response = new ListMembersResponse { NextPageToken = next };
-        response.Members.AddRange(items.Select(m => ToMember(m.User, m.Membership)));
+        response.Members.AddRange(items.Select(m => MemberChanges.ToMember(m.User, m.Membership)));
         return response;
     }
 
     public override async Task<GetMemberResponse> GetMember(GetMemberRequest request, ServerCallContext context)
     {
         var row = await FindMemberAsync(request.UserId, context.CancellationToken);
-        return new GetMemberResponse { Member = ToMember(row.User, row.Membership) };
+        return new GetMemberResponse { Member = MemberChanges.ToMember(row.User, row.Membership) };
     }
 
     public override async Task<UpdateMemberResponse> UpdateMember(UpdateMemberRequest request, ServerCallContext context)
@@ -175,25 +174,25 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         var role = RoleMapping.FromContract(request.Member.Role)
             ?? throw ApiErrors.InvalidArgument(new FieldViolation("member.role", "must be one of VIEWER, ANALYST, FACILITATOR, ADMIN, OWNER"));
         var row = await FindMemberAsync(request.Member.UserId, context.CancellationToken);
-        var attributes = RoleAttributes(role);
+        var attributes = MemberChanges.RoleAttributes(role);
         attributes["previous_role"] = row.Membership.Role.ToApiName();
-        await _policy.AuthorizeAsync(GovernedActions.MemberUpdateRole, MemberName(row.User.Id), attributes, request, context);
-        return await _receipts.RecordAsync(context.Method, r => MemberName(r.Member.UserId), async () =>
-            new UpdateMemberResponse { Member = ToMember(row.User, await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken)) },
+        await _policy.AuthorizeAsync(GovernedActions.MemberUpdateRole, MemberChanges.NameOf(row.User.Id), attributes, request, context);
+        return await _receipts.RecordAsync(context.Method, r => MemberChanges.NameOf(r.Member.UserId), async () =>
+            new UpdateMemberResponse { Member = MemberChanges.ToMember(row.User, await _users.SetMembershipAsync(row.User.Id, role, context.CancellationToken)) },
             context.CancellationToken);
     }
 
     public override async Task<DeleteMemberResponse> DeleteMember(DeleteMemberRequest request, ServerCallContext context)
     {
         var row = await FindMemberAsync(request.UserId, context.CancellationToken);
-        await _policy.AuthorizeAsync(GovernedActions.MemberDelete, MemberName(row.User.Id), RoleAttributes(row.Membership.Role), request, context);
+        await _policy.AuthorizeAsync(GovernedActions.MemberDelete, MemberChanges.NameOf(row.User.Id), MemberChanges.RoleAttributes(row.Membership.Role), request, context);
         // The content of a removal is the member as it was.
-        return await _receipts.RecordAsync(context.Method, _ => MemberName(row.User.Id), async () =>
+        return await _receipts.RecordAsync(context.Method, _ => MemberChanges.NameOf(row.User.Id), async () =>
         {
             _db.Memberships.Remove(await _db.Memberships.SingleAsync(m => m.UserId == row.User.Id, context.CancellationToken));
             await _db.SaveChangesAsync(context.CancellationToken);
             return new DeleteMemberResponse();
-        }, _ => ToMember(row.User, row.Membership).ToByteArray(), context.CancellationToken);
+        }, _ => MemberChanges.ToMember(row.User, row.Membership).ToByteArray(), context.CancellationToken);
     }
 
     public override Task<CreateApiClientResponse> CreateApiClient(CreateApiClientRequest request, ServerCallContext context)
@@ -228,11 +227,11 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         }
 
         // Receipts hash the client as listed, never the response's secret.
-        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, () => _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return _idempotent.RunAsync(context.Method, request.RequestId, request, CreateApiClientResponse.Parser, () => _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             var lifetime = request.LifetimeDays == 0 ? (TimeSpan?)null : TimeSpan.FromDays(request.LifetimeDays);
             var issued = await _clients.CreateAsync(request.Name.Trim(), request.Scopes, lifetime, context.CancellationToken);
-            return new CreateApiClientResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+            return new CreateApiClientResponse { ApiClient = ApiClientMapping.ToContract(issued.Client), ClientSecret = issued.Secret };
         }, r => r.ApiClient.ToByteArray(), context.CancellationToken), context.CancellationToken,
         authorize: () => _policy.AuthorizeAsync(GovernedActions.ApiClientCreate, "api-clients", new Dictionary<string, object?>
         {
@@ -253,53 +252,39 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
         // Keyset on (name, client id): names repeat, ids break ties, both compare in SQL on every provider.
         if (page.After is { } after)
         {
-            var (name, id) = SplitKey(after);
+            var (name, id) = ApiClientMapping.SplitKey(after);
             query = query.Where(c => string.Compare(c.Name, name) > 0 || (c.Name == name && string.Compare(c.ClientId, id) > 0));
         }
 
         var rows = await query.OrderBy(c => c.Name).ThenBy(c => c.ClientId).Take(page.FetchCount).ToListAsync(context.CancellationToken);
-        var (items, next) = _pager.Page(page, rows, c => c.Name + KeySeparator + c.ClientId);
+        var (items, next) = _pager.Page(page, rows, c => c.Name + ApiClientMapping.KeySeparator + c.ClientId);
         var response = new ListApiClientsResponse { NextPageToken = next };
-        response.ApiClients.AddRange(items.Select(ToContract));
+        response.ApiClients.AddRange(items.Select(ApiClientMapping.ToContract));
         return response;
     }
 
     public override async Task<GetApiClientResponse> GetApiClient(GetApiClientRequest request, ServerCallContext context) =>
-        new() { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+        new() { ApiClient = ApiClientMapping.ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
 
     public override async Task<RotateApiClientSecretResponse> RotateApiClientSecret(RotateApiClientSecretRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return await _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             var issued = await _clients.RotateSecretAsync(request.ClientId, context.CancellationToken)
                 ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", request.ClientId);
-            return new RotateApiClientSecretResponse { ApiClient = ToContract(issued.Client), ClientSecret = issued.Secret };
+            return new RotateApiClientSecretResponse { ApiClient = ApiClientMapping.ToContract(issued.Client), ClientSecret = issued.Secret };
         }, r => r.ApiClient.ToByteArray(), context.CancellationToken);
     }
 
     public override async Task<RevokeApiClientResponse> RevokeApiClient(RevokeApiClientRequest request, ServerCallContext context)
     {
         await FindClientAsync(request.ClientId, context.CancellationToken);
-        return await _receipts.RecordAsync(context.Method, r => ApiClientName(r.ApiClient.ClientId), async () =>
+        return await _receipts.RecordAsync(context.Method, r => ApiClientMapping.NameOf(r.ApiClient.ClientId), async () =>
         {
             await _clients.RevokeAsync(request.ClientId, context.CancellationToken);
-            return new RevokeApiClientResponse { ApiClient = ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
+            return new RevokeApiClientResponse { ApiClient = ApiClientMapping.ToContract(await FindClientAsync(request.ClientId, context.CancellationToken)) };
         }, context.CancellationToken);
-    }
-
-    private static Dictionary<string, object?> RoleAttributes(MemberRole role) => new() { ["role"] = role.ToApiName() };
-
-    private static string MemberName(string userId) => "members/" + userId;
-
-    private static string ApiClientName(string clientId) => "api-clients/" + clientId;
-
-    private const char KeySeparator = '\u001f';
-
-    private static (string Name, string ClientId) SplitKey(string key)
-    {
-        var cut = key.LastIndexOf(KeySeparator);
-        return (key[..cut], key[(cut + 1)..]);
     }
 
     private IQueryable<MemberRow> Members() =>
@@ -325,32 +310,6 @@ public sealed class IdentityService : Contracts.Identity.V1.IdentityService.Iden
 
         return await _clients.FindAsync(clientId, cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ApiClientNotFound, "API client", clientId);
-    }
-
-    private static Member ToMember(User user, Membership membership) => new()
-    {
-        UserId = user.Id,
-        Email = user.Email,
-        Role = membership.Role.ToContract(),
-        Disabled = user.Disabled,
-        CreateTime = Timestamp.FromDateTimeOffset(membership.CreatedAt),
-    };
-
-    private static ApiClient ToContract(ApiClientRecord client)
-    {
-        var contract = new ApiClient { ClientId = client.ClientId, Name = client.Name, CreateTime = Timestamp.FromDateTimeOffset(client.CreatedAt) };
-        contract.Scopes.AddRange(client.ScopeList);
-        if (client.ExpiresAt is { } expires)
-        {
-            contract.ExpireTime = Timestamp.FromDateTimeOffset(expires);
-        }
-
-        if (client.RevokedAt is { } revoked)
-        {
-            contract.RevokeTime = Timestamp.FromDateTimeOffset(revoked);
-        }
-
-        return contract;
     }
 
     // Member-initialised (not positional) so EF can translate filters and ordering on its members.

@@ -68,6 +68,13 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
         return result;
     }
 
+    /// <summary>
+    /// Adds the receipt of one change among many made in a transaction the caller holds open and
+    /// saves (an import's commit writes one per record it changes); it links no decision.
+    /// </summary>
+    public void Add(string action, string subject, byte[] content) =>
+        db.Receipts.Add(Build(action, subject, SHA256.HashData(content), null));
+
     private ReceiptRecord Build(string action, string subject, byte[] contentSha256, string? decisionId)
     {
         var draft = new ReceiptRecord

@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Data.Imports;
+
+/// <summary>One run of an importer over one file (docs/imports.md). Progress fields are written as it goes.</summary>
+public sealed class ImportRecord : ITenantOwned
+{
+    public required string Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string Kind { get; init; }
+
+    public required string SourceFileName { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the uploaded bytes.</summary>
+    public required string SourceSha256 { get; init; }
+
+    public long SourceSize { get; init; }
+
+    /// <summary>The options as a JSON object of strings, keys sorted.</summary>
+    public required string OptionsJson { get; init; }
+
+    /// <summary>One of <see cref="ImportStates"/>.</summary>
+    public required string State { get; set; }
+
+    public long CreatedCount { get; set; }
+    public long UpdatedCount { get; set; }
+    public long UnchangedCount { get; set; }
+    public long RejectedCount { get; set; }
+
+    public string? PlanHash { get; set; }
+
+    public long RowsDone { get; set; }
+    public long RowsTotal { get; set; }
+    public double RowsPerSecond { get; set; }
+
+    public string? Failure { get; set; }
+
+    public string? JobId { get; set; }
+
+    public required string CreatedBy { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public static class ImportStates
+{
+    public const string Uploaded = "uploaded";
+    public const string Planning = "planning";
+    public const string Planned = "planned";
+    public const string Committing = "committing";
+    public const string Committed = "committed";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// The uploaded file, kept in the database in chunks so every host sharing the database can
+/// re-plan it and none holds the whole file in memory.
+/// </summary>
+public sealed class ImportChunkRecord : ITenantOwned
+{
+    public string TenantId { get; init; } = "";
+
+    public required string ImportId { get; init; }
+
+    public int Sequence { get; init; }
+
+    public required byte[] Data { get; init; }
+}
+
+/// <summary>One row of an import's plan.</summary>
+public sealed class ImportRowRecord : ITenantOwned
+{
+    public string TenantId { get; init; } = "";
+
+    public required string ImportId { get; init; }
+
+    public long RowNumber { get; init; }
+
+    /// <summary>created, updated, unchanged or rejected.</summary>
+    public required string Outcome { get; init; }
+
+    public string Key { get; init; } = "";
+
+    public string Field { get; init; } = "";
+
+    public string Reason { get; init; } = "";
+}
+
+/// <summary>
+/// A signing key of the installation itself (not of a tenant), e.g. the one that signs import
+/// error manifests. The private half is stored protected with ASP.NET Core Data Protection.
+/// </summary>
+public sealed class InstallationKeyRecord
+{
+    /// <summary>What the key signs, e.g. "import-manifest".</summary>
+    public required string Purpose { get; init; }
+
+    public required string ProtectedPrivateKey { get; init; }
+
+    /// <summary>Raw 32-byte Ed25519 public key.</summary>
+    public required byte[] PublicKey { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class ImportsModel :
+    IEntityTypeConfiguration<ImportRecord>,
+    IEntityTypeConfiguration<ImportChunkRecord>,
+    IEntityTypeConfiguration<ImportRowRecord>,
+    IEntityTypeConfiguration<InstallationKeyRecord>
+{
+    public void Configure(EntityTypeBuilder<ImportRecord> b)
+    {
+        b.ToTable("imports");
+        b.Property(i => i.Id).HasMaxLength(64);
+        b.Property(i => i.Kind).HasMaxLength(64);
+        b.Property(i => i.SourceFileName).HasMaxLength(260);
+        b.Property(i => i.SourceSha256).HasMaxLength(64);
+        b.Property(i => i.OptionsJson).HasMaxLength(4000);
+        b.Property(i => i.State).HasMaxLength(32);
+        b.Property(i => i.PlanHash).HasMaxLength(64);
+        b.Property(i => i.Failure).HasMaxLength(2000);
+        b.Property(i => i.JobId).HasMaxLength(64);
+        b.Property(i => i.CreatedBy).HasMaxLength(200);
+        // Listed newest first per tenant.
+        b.HasIndex(i => new { i.TenantId, i.CreatedAt });
+    }
+
+    public void Configure(EntityTypeBuilder<ImportChunkRecord> b)
+    {
+        b.ToTable("import_chunks");
+        b.HasKey(c => new { c.TenantId, c.ImportId, c.Sequence });
+        b.Property(c => c.ImportId).HasMaxLength(64);
+        b.HasOne<ImportRecord>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<ImportRowRecord> b)
+    {
+        b.ToTable("import_rows");
+        b.HasKey(r => new { r.TenantId, r.ImportId, r.RowNumber });
+        b.Property(r => r.ImportId).HasMaxLength(64);
+        b.Property(r => r.Outcome).HasMaxLength(16);
+        b.Property(r => r.Key).HasMaxLength(400);
+        b.Property(r => r.Field).HasMaxLength(100);
+        b.Property(r => r.Reason).HasMaxLength(500);
+        b.HasOne<ImportRecord>().WithMany().HasForeignKey(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.TenantId, r.ImportId, r.Outcome, r.RowNumber });
+    }
+
+    public void Configure(EntityTypeBuilder<InstallationKeyRecord> b)
+    {
+        b.ToTable("installation_keys");
+        b.HasKey(k => k.Purpose);
+        b.Property(k => k.Purpose).HasMaxLength(64);
+        b.Property(k => k.PublicKey).HasMaxLength(32);
+    }
+}

@@ -1,0 +1,81 @@
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Server.Platform.Errors;
+
+namespace Pilotdeck.Server.Features.Imports.Framework;
+
+/// <summary>
+/// What every importer tells the framework about itself. Implement it by deriving from
+/// <see cref="Importer{TCandidate, TExisting}"/> and register it with
+/// <c>services.AddImporter&lt;T&gt;()</c> (see ImportsFeature); the framework does the rest:
+/// upload, CSV reading, duplicates inside the file, plan, plan hash, commit transaction, policy,
+/// receipts, manifest, progress and jobs (docs/imports.md).
+/// </summary>
+public interface IImporter
+{
+    /// <summary>The kind clients name, lower case, e.g. "identities".</summary>
+    string Kind { get; }
+
+    string Description { get; }
+
+    /// <summary>The columns the importer reads; header names match case-insensitively, aliases too.</summary>
+    IReadOnlyList<ImportColumn> Columns { get; }
+
+    /// <summary>Option names the importer reads (defaults for missing values, e.g. "cohort").</summary>
+    IReadOnlyList<string> OptionNames { get; }
+
+    /// <summary>The column whose value is the natural key (named in duplicate-row rejections).</summary>
+    string KeyColumn { get; }
+
+    /// <summary>The lowest role a member needs to run this importer (beyond the RPC's own).</summary>
+    MemberRole MinimumRole { get; }
+
+    /// <summary>The scope an API client needs to run this importer (beyond imports.write).</summary>
+    string ClientScope { get; }
+
+    /// <summary>Checks the import's options before anything is planned.</summary>
+    IEnumerable<FieldViolation> ValidateOptions(IReadOnlyDictionary<string, string> options);
+
+    /// <summary>
+    /// Plans (and when <paramref name="apply"/> is true, applies) one batch of rows the framework
+    /// read; called in file order. Framework-owned: importers implement the typed steps instead.
+    /// </summary>
+    Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken);
+}
+
+/// <param name="Name">Canonical name, as shown in docs and the failed-rows file.</param>
+/// <param name="Aliases">Other header names accepted for the column (case-insensitive).</param>
+public sealed record ImportColumn(string Name, bool Required, string Description, params string[] Aliases)
+{
+    public bool Matches(string header) =>
+        string.Equals(header, Name, StringComparison.OrdinalIgnoreCase) || Aliases.Any(a => string.Equals(header, a, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>One problem with a row: the column at fault (empty: the whole row) and why.</summary>
+public sealed record RowProblem(string Field, string Reason);
+
+/// <summary>What parsing a row gave: a typed candidate, or the problems that reject it.</summary>
+public readonly record struct RowParse<TCandidate>(TCandidate? Candidate, IReadOnlyList<RowProblem> Problems)
+    where TCandidate : class
+{
+    public static RowParse<TCandidate> Valid(TCandidate candidate) => new(candidate, []);
+
+    public static RowParse<TCandidate> Rejected(IReadOnlyList<RowProblem> problems) => new(null, problems);
+}
+
+/// <summary>How a valid row compares with what exists.</summary>
+/// <param name="Existing">
+/// A fingerprint of the existing record's relevant state ("" when there is none). It goes into the
+/// plan hash, so a change to that record between dry-run and commit changes the hash.
+/// </param>
+public readonly record struct RowChange(RowOutcomeKind Outcome, string Existing);
+
+public enum RowOutcomeKind
+{
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+}
+
+/// <summary>A valid row that changes something, handed to <see cref="Importer{TCandidate, TExisting}.ApplyAsync"/>.</summary>
+public sealed record PlannedChange<TCandidate, TExisting>(long RowNumber, string Key, TCandidate Candidate, TExisting? Existing, RowOutcomeKind Outcome);

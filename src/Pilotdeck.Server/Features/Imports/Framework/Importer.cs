@@ -1,0 +1,98 @@
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Server.Platform.Errors;
+
+namespace Pilotdeck.Server.Features.Imports.Framework;
+
+/// <summary>
+/// The base of every importer. A subclass says how one row becomes a typed candidate, what its
+/// natural key is, how to load existing records by key (one batch at a time), how a candidate
+/// compares with what exists, and how to apply the changed rows; this class strings those steps
+/// together for a batch the same way for a dry-run and a commit, so both see the same plan.
+/// Registered scoped: one instance per import run, in the run's tenant scope.
+/// </summary>
+public abstract class Importer<TCandidate, TExisting> : IImporter
+    where TCandidate : class
+    where TExisting : class
+{
+    public abstract string Kind { get; }
+
+    public abstract string Description { get; }
+
+    public abstract IReadOnlyList<ImportColumn> Columns { get; }
+
+    public virtual IReadOnlyList<string> OptionNames => [];
+
+    public abstract string KeyColumn { get; }
+
+    public abstract MemberRole MinimumRole { get; }
+
+    public abstract string ClientScope { get; }
+
+    public virtual IEnumerable<FieldViolation> ValidateOptions(IReadOnlyDictionary<string, string> options) =>
+        options.Keys.Where(k => !OptionNames.Contains(k, StringComparer.Ordinal))
+            .Select(k => new FieldViolation($"options[{k}]", $"is not an option of the {Kind} importer (known: {(OptionNames.Count == 0 ? "none" : string.Join(", ", OptionNames))})"));
+
+    /// <summary>Reads and validates one row; <paramref name="options"/> supply defaults for missing values.</summary>
+    protected abstract RowParse<TCandidate> Parse(SourceRow row, IReadOnlyDictionary<string, string> options);
+
+    /// <summary>The natural key, normalised (e.g. upper-case email) so equal keys compare equal.</summary>
+    protected abstract string NaturalKey(TCandidate candidate);
+
+    /// <summary>The existing records of these keys (at most one batch), by key.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, TExisting>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    protected abstract RowChange Classify(TCandidate candidate, TExisting? existing);
+
+    /// <summary>
+    /// Applies created and updated rows inside the commit's transaction, adding each record's
+    /// receipt through <see cref="ImportRun.Receipts"/>; the framework saves and commits.
+    /// </summary>
+    protected abstract Task ApplyAsync(IReadOnlyList<PlannedChange<TCandidate, TExisting>> changes, ImportRun run, CancellationToken cancellationToken);
+
+    public async Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken)
+    {
+        var valid = new List<(SourceRow Row, TCandidate Candidate, string Key)>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.Malformed is { } malformed)
+            {
+                run.Reject(row.RowNumber, "", new RowProblem("", malformed));
+                continue;
+            }
+
+            var parsed = Parse(row, run.Options);
+            if (parsed.Candidate is null)
+            {
+                run.Reject(row.RowNumber, "", [.. parsed.Problems]);
+                continue;
+            }
+
+            var key = NaturalKey(parsed.Candidate);
+            if (run.FirstRowOf(key, row.RowNumber) is { } first)
+            {
+                run.Reject(row.RowNumber, key, new RowProblem(KeyColumn, $"duplicate of row {first} in this file"));
+                continue;
+            }
+
+            valid.Add((row, parsed.Candidate, key));
+        }
+
+        var existing = valid.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(valid.Select(v => v.Key).ToList(), cancellationToken);
+        var changes = new List<PlannedChange<TCandidate, TExisting>>();
+        foreach (var (row, candidate, key) in valid)
+        {
+            var before = existing.GetValueOrDefault(key);
+            var change = Classify(candidate, before);
+            run.Record(row.RowNumber, key, change);
+            if (change.Outcome is RowOutcomeKind.Created or RowOutcomeKind.Updated)
+            {
+                changes.Add(new PlannedChange<TCandidate, TExisting>(row.RowNumber, key, candidate, before, change.Outcome));
+            }
+        }
+
+        if (apply && changes.Count > 0)
+        {
+            await ApplyAsync(changes, run, cancellationToken);
+        }
+    }
+}
