@@ -75,4 +75,40 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var funnel = JsonDocument.Parse(cohorts.Out).RootElement.EnumerateArray().Single(c => c.GetProperty("slug").GetString() == slug);
         Assert.Equal((1, 1), (funnel.GetProperty("invited").GetInt32(), funnel.GetProperty("scheduled").GetInt32()));
     }
+
+    [Fact]
+    public async Task CohortImport_DryRunThenImport_ShowsRejectedRows_AndTheSameFileAgainIsAllUnchanged()
+    {
+        using var cli = await OwnerAsync();
+        var slug = "seed-" + Guid.NewGuid().ToString("N")[..8];
+        Ok(await cli.RunAsync("cohort", "create", slug, "--title", "Seeded"));
+        var file = Path.Combine(cli.ConfigHome, "pilot_cohort_seed.csv");
+        await File.WriteAllTextAsync(file, "alias,email,phone,locale,status,source,tags,consent\r\n" +
+            "Lin,lin@example.com,138 0013 8000,,,referral,wechat|vip,yes\r\n" +
+            "Mei,mei@example.com,,,,,,\r\n" +
+            "Bad,bad@,,,,,,\r\n");
+        var outDir = Path.Combine(cli.ConfigHome, "seed-out");
+
+        var dryRun = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--dry-run", "--out-dir", outDir);
+        Ok(dryRun);
+        Assert.Contains("2 created, 0 updated, 0 unchanged, 1 rejected", dryRun.Out);
+        Assert.Contains("row 3: email: is not a valid email address", dryRun.Out);
+        Assert.Contains("Dry run: nothing was changed", dryRun.Out);
+        Assert.True(File.Exists(Path.Combine(outDir, "pilot_cohort_seed.failed-rows.csv")));
+
+        var imported = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--out-dir", outDir);
+        Ok(imported);
+        Assert.Contains("committed; 2 created", imported.Out);
+        var list = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "csv");
+        Ok(list);
+        Assert.Contains("+8613800138000,zh-CN,invited,referral,wechat,wechat|vip", list.Out);
+
+        var again = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--out-dir", outDir);
+        Ok(again);
+        Assert.Contains("0 created, 0 updated, 2 unchanged, 1 rejected", again.Out);
+
+        var unknown = await cli.RunAsync("cohort", "import", file, "--cohort", "no-such-cohort");
+        Assert.NotEqual(0, unknown.Exit);
+        Assert.Contains("COHORT_NOT_FOUND", unknown.Err);
+    }
 }

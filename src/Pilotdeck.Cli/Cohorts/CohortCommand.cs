@@ -48,7 +48,7 @@ public static class CohortCommand
         new("dropped", c => CountOf(c, ParticipantStatus.Dropped)),
     ];
 
-    public static Command Create(ApiContext api) => new("cohort", "Pilot cohorts and their participants: create, list, update, export.")
+    public static Command Create(ApiContext api) => new("cohort", "Pilot cohorts and their participants: create, import, list, update, export.")
     {
         CreateCohort(api),
         ListCohorts(api),
@@ -57,6 +57,7 @@ public static class CohortCommand
         List(api),
         Show(api),
         ParticipantUpdate.Create(api),
+        RosterImport.Create(api),
         Export(api),
     };
 

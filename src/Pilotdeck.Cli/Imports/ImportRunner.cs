@@ -79,6 +79,18 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
         await File.WriteAllTextAsync(manifest, envelope.EnvelopeJson, cancellationToken);
         var rows = await client.Imports.GetFailedRowsAsync(new GetFailedRowsRequest { ImportId = import.ImportId }, cancellationToken: cancellationToken);
         await File.WriteAllBytesAsync(failed, rows.Csv.ToByteArray(), cancellationToken);
+        const int shown = 10;
+        var first = await client.Imports.ListImportRowsAsync(new ListImportRowsRequest { ImportId = import.ImportId, Outcome = RowOutcome.Rejected, PageSize = shown }, cancellationToken: cancellationToken);
+        foreach (var row in first.Rows)
+        {
+            output.WriteLine($"  row {row.RowNumber}: {row.Reason}");
+        }
+
+        if (import.RejectedCount > shown)
+        {
+            output.WriteLine($"  … and {import.RejectedCount - shown} more (`pilotdeck imports rows {import.ImportId} --outcome rejected`).");
+        }
+
         output.WriteLine($"{import.RejectedCount} row(s) rejected: signed error manifest in {manifest}, failed rows (with a reason column, ready to fix and re-import) in {failed}.");
     }
 

@@ -59,6 +59,7 @@ public static class ServiceRegistration
         services.AddPolicyFeature();
         services.AddScoped<EvidenceBundles>();
         services.AddScoped<FollowupPlanner>();
+        services.AddScoped<ParticipantChanges>();
         services.AddGuardianFeature(configuration);
         services.AddPilotdeckNotifications(configuration);
         services.AddScoped<MemberChanges>();

@@ -74,8 +74,16 @@ public sealed class NotificationsPageTests
             await Task.Delay(100, timeout.Token);
         }
 
+        // The receiver holds the message a moment before the deliverer records it: reload until the page shows it.
+        var delivered = page.GetByTestId("outbox").Locator($"tr[data-message-id='{id}']");
         await page.GotoAsync("/admin/notifications?state=Delivered");
-        await Expect(page.GetByTestId("outbox").Locator($"tr[data-message-id='{id}']")).ToContainTextAsync("Delivered");
+        for (var attempt = 0; attempt < 50 && await delivered.CountAsync() == 0; attempt++)
+        {
+            await Task.Delay(200);
+            await page.GotoAsync("/admin/notifications?state=Delivered");
+        }
+
+        await Expect(delivered).ToContainTextAsync("Delivered");
         await page.Context.CloseAsync();
     }
 

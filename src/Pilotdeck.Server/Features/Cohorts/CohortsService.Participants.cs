@@ -24,14 +24,11 @@ public sealed partial class CohortsService
             throw ApiErrors.InvalidArgument([.. note.Violations]);
         }
 
-        return await idempotent.RunAsync(context.Method, request.RequestId, request, CreateParticipantResponse.Parser, () => receipts.RecordAsync(context.Method, r => ParticipantName(r.Participant.ParticipantId), async () =>
+        return await idempotent.RunAsync(context.Method, request.RequestId, request, CreateParticipantResponse.Parser, () => receipts.RecordAsync(context.Method, r => ParticipantChanges.NameOf(r.Participant.ParticipantId), async () =>
         {
             await EnsureKeyIsFreeAsync(cohort.Id, candidate.NaturalKey, exceptId: null, context.CancellationToken);
             var now = time.GetUtcNow();
-            var participant = candidate.NewRecord(cohort, now);
-            db.Participants.Add(participant);
-            RecordStatus(participant.Id, "", participant.Status, now);
-            AddNote(participant.Id, note.Text, now);
+            var participant = changes.Create(cohort, candidate, note.Text, now);
             await db.SaveChangesAsync(context.CancellationToken);
             return new CreateParticipantResponse { Participant = CohortMapping.ToContract(participant, cohort.Slug) };
         }, context.CancellationToken), context.CancellationToken,
@@ -104,16 +101,15 @@ public sealed partial class CohortsService
             await EnsureKeyIsFreeAsync(cohort.Id, candidate.NaturalKey, participant.Id, context.CancellationToken);
         }
 
-        await policy.AuthorizeAsync(GovernedActions.ParticipantUpdate, ParticipantName(participant.Id), new Dictionary<string, object?>
+        await policy.AuthorizeAsync(GovernedActions.ParticipantUpdate, ParticipantChanges.NameOf(participant.Id), new Dictionary<string, object?>
         {
             ["fields"] = paths.Cast<object?>().ToList(),
             ["status"] = candidate.Status,
             ["previous_status"] = previousStatus,
         }, request, context);
-        return await receipts.RecordAsync(context.Method, r => ParticipantName(r.Participant.ParticipantId), async () =>
+        return await receipts.RecordAsync(context.Method, r => ParticipantChanges.NameOf(r.Participant.ParticipantId), async () =>
         {
-            var now = time.GetUtcNow();
-            Assign(participant, candidate, now);
+            changes.Update(participant, candidate, note.Text, time.GetUtcNow());
             if (paths.Contains("last_contact_time"))
             {
                 participant.LastContactedAt = input.LastContactTime?.ToDateTimeOffset();
@@ -124,13 +120,6 @@ public sealed partial class CohortsService
                 participant.RepliedAt = input.ReplyTime?.ToDateTimeOffset();
             }
 
-            participant.UpdatedAt = now;
-            if (candidate.Status != previousStatus)
-            {
-                RecordStatus(participant.Id, previousStatus, candidate.Status, now);
-            }
-
-            AddNote(participant.Id, note.Text, now);
             await db.SaveChangesAsync(context.CancellationToken);
             return new UpdateParticipantResponse { Participant = CohortMapping.ToContract(participant, cohort.Slug) };
         }, context.CancellationToken);
@@ -170,39 +159,12 @@ public sealed partial class CohortsService
         };
     }
 
-    private static void Assign(ParticipantRecord participant, CheckedParticipant values, DateTimeOffset now)
-    {
-        participant.NaturalKey = values.NaturalKey;
-        participant.Alias = values.Alias;
-        participant.Email = values.Email;
-        participant.Phone = values.Phone;
-        participant.Locale = values.Locale;
-        participant.Status = values.Status;
-        participant.Source = values.Source;
-        participant.Channel = values.Channel;
-        participant.Tags = ParticipantFields.StoreTags(values.Tags);
-        participant.ConsentGiven = values.Consent;
-        participant.ConsentAt = values.Consent is null ? null : values.ConsentAt ?? now;
-        participant.ConsentMethod = values.Consent is null ? "" : values.ConsentMethod;
-    }
-
     private static (string Text, IReadOnlyList<FieldViolation> Violations) CheckNote(string note, IReadOnlyList<FieldViolation> violations)
     {
         var text = note.Trim();
         return text.Length > ParticipantNoteRecord.MaxTextLength
             ? (text, [.. violations, new FieldViolation("note", $"must be at most {ParticipantNoteRecord.MaxTextLength} characters")])
             : (text, violations);
-    }
-
-    private void RecordStatus(string participantId, string from, string to, DateTimeOffset now) =>
-        db.ParticipantStatusChanges.Add(new ParticipantStatusChangeRecord { ParticipantId = participantId, FromStatus = from, ToStatus = to, Actor = receipts.Actor, ChangedAt = now });
-
-    private void AddNote(string participantId, string text, DateTimeOffset now)
-    {
-        if (text.Length > 0)
-        {
-            db.ParticipantNotes.Add(new ParticipantNoteRecord { ParticipantId = participantId, Text = text, Author = receipts.Actor, CreatedAt = now });
-        }
     }
 
     private async Task EnsureKeyIsFreeAsync(string cohortId, string naturalKey, string? exceptId, CancellationToken cancellationToken)
@@ -228,6 +190,4 @@ public sealed partial class CohortsService
         return await query.SingleOrDefaultAsync(p => p.Id == id.Trim(), cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", id);
     }
-
-    internal static string ParticipantName(string id) => "participants/" + id;
 }

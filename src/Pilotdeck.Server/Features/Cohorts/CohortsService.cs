@@ -20,7 +20,7 @@ namespace Pilotdeck.Server.Features.Cohorts;
 /// runs in the caller's tenant; a cohort of another tenant is as unknown as one that never existed.
 /// </summary>
 public sealed partial class CohortsService(
-    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, TimeProvider time)
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, ParticipantChanges changes, PolicyGate policy, TimeProvider time)
     : Contracts.Cohorts.V1.CohortsService.CohortsServiceBase
 {
     private static readonly string[] CohortFields = ["title", "start_date", "end_date", "target_size", "default_channel", "default_locale", "state"];

@@ -39,6 +39,14 @@ public static class Lifecycles
     /// <summary>The statuses a participant may move to from <paramref name="status"/>.</summary>
     public static IReadOnlyList<string> AllowedFrom(string status) => NextStatuses[status];
 
+    /// <summary>
+    /// Whether a participant at <paramref name="current"/> has already passed <paramref name="status"/>:
+    /// it comes earlier in invited → scheduled → active → completed, or the current status is final.
+    /// A roster file saying so is older than the roster, not a request to go back.
+    /// </summary>
+    public static bool HasPassed(string current, string status) =>
+        NextStatuses[current].Length == 0 || (status != Dropped && Statuses.ToList().IndexOf(status) < Statuses.ToList().IndexOf(current));
+
     /// <summary>Throws FAILED_PRECONDITION unless the participant may move from one status to the other.</summary>
     public static void CheckStatusChange(string from, string to)
     {

@@ -56,7 +56,7 @@ public sealed record ParticipantDraft
         var status = Status.Trim().Length == 0 ? Lifecycles.Invited : Lifecycles.ParseStatus(Status);
         if (status is null)
         {
-            violations.Add(new FieldViolation(fieldOf("status"), $"'{Status.Trim()}' is not a status; use one of {string.Join(", ", Lifecycles.Statuses)}"));
+            violations.Add(new FieldViolation(fieldOf("status"), $"is not a status; use one of {string.Join(", ", Lifecycles.Statuses)}"));
         }
 
         var source = Take("source", ParticipantFields.Word(Source, "source", 64));

@@ -20,7 +20,7 @@ public static partial class ParticipantFields
     public static (string Value, string? Error) Email(string raw)
     {
         var email = raw.Trim();
-        return email.Length == 0 || EmailAddresses.IsValid(email) ? (email, null) : (email, $"'{Clip(email)}' is not a valid email address");
+        return email.Length == 0 || EmailAddresses.IsValid(email) ? (email, null) : (email, "is not a valid email address");
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public static partial class ParticipantFields
         var region = RegionOf(locale);
         if (!text.StartsWith('+') && region is null)
         {
-            return (text, $"'{Clip(text)}' has no country code (+…) and the locale names no region to read it in");
+            return (text, "has no country code (+…) and the locale names no region to read it in");
         }
 
         try
@@ -46,11 +46,11 @@ public static partial class ParticipantFields
             var number = Phones.Parse(text, region ?? "ZZ");
             return Phones.IsValidNumber(number)
                 ? (Phones.Format(number, PhoneNumberFormat.E164), null)
-                : (text, $"'{Clip(text)}' is not a valid phone number");
+                : (text, "is not a valid phone number");
         }
         catch (NumberParseException)
         {
-            return (text, $"'{Clip(text)}' is not a phone number");
+            return (text, "is not a phone number");
         }
     }
 
@@ -69,7 +69,7 @@ public static partial class ParticipantFields
         var match = LanguageTag().Match(text);
         if (!match.Success)
         {
-            return (text, $"'{Clip(text)}' is not a BCP 47 language tag such as en, en-GB or zh-Hans-CN");
+            return (text, "is not a BCP 47 language tag such as en, en-GB or zh-Hans-CN");
         }
 
         var language = match.Groups["language"].Value.ToLowerInvariant();
@@ -88,7 +88,7 @@ public static partial class ParticipantFields
         var bad = tags.FirstOrDefault(t => t.Length > MaxTagLength || !TagText().IsMatch(t));
         if (bad is not null)
         {
-            return (tags, $"tag '{Clip(bad)}' must be letters, digits, '-', '_' or '.' and at most {MaxTagLength} characters");
+            return (tags, $"each tag must be letters, digits, '-', '_' or '.' and at most {MaxTagLength} characters");
         }
 
         return tags.Count > MaxTags ? (tags, $"at most {MaxTags} tags") : (tags, null);
@@ -100,7 +100,7 @@ public static partial class ParticipantFields
         var text = raw.Trim().ToLowerInvariant();
         return text.Length == 0 || (text.Length <= maxLength && WordText().IsMatch(text))
             ? (text, null)
-            : (text, $"{what} '{Clip(text)}' must be letters, digits, '-', '_' or '.' and at most {maxLength} characters");
+            : (text, $"{what} must be letters, digits, '-', '_' or '.' and at most {maxLength} characters");
     }
 
     /// <summary>Consent as people write it: true/false, yes/no, y/n, 1/0 (any case); empty is "not recorded".</summary>
@@ -109,7 +109,7 @@ public static partial class ParticipantFields
         "" => (null, null),
         "true" or "yes" or "y" or "1" => (true, null),
         "false" or "no" or "n" or "0" => (false, null),
-        var other => (null, $"'{Clip(other)}' is not a consent value: use true/false, yes/no, y/n or 1/0"),
+        var other => (null, "is not a consent value: use true/false, yes/no, y/n or 1/0"),
     };
 
     /// <summary>The participant's key in a cohort: the email when there is one, else the alias.</summary>
@@ -127,8 +127,6 @@ public static partial class ParticipantFields
         var region = match.Success ? match.Groups["region"].Value.ToUpperInvariant() : "";
         return region.Length == 2 && Phones.GetCountryCodeForRegion(region) != 0 ? region : null;
     }
-
-    private static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     [GeneratedRegex(@"^(?<language>[A-Za-z]{2,3})(-(?<script>[A-Za-z]{4}))?(-(?<region>[A-Za-z]{2}|[0-9]{3}))?$", RegexOptions.CultureInvariant)]
     private static partial Regex LanguageTag();

@@ -24,7 +24,7 @@ public sealed class ImportCommands(ImporterCatalog catalog, ImportEngine engine,
     public ImportOptions Options => options.Value;
 
     /// <summary>The importer of <paramref name="kind"/>, after checking the caller may run it and the options.</summary>
-    public IImporter Authorize(string kind, string fileName, IReadOnlyDictionary<string, string>? importOptions, string prefix = "")
+    public async Task<IImporter> AuthorizeAsync(string kind, string fileName, IReadOnlyDictionary<string, string>? importOptions, CancellationToken cancellationToken, string prefix = "")
     {
         var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(kind))
@@ -54,6 +54,11 @@ public sealed class ImportCommands(ImporterCatalog catalog, ImportEngine engine,
         }
 
         EnsureMayRun(importer);
+        if (importOptions is not null)
+        {
+            await importer.CheckOptionTargetsAsync(importOptions, cancellationToken);
+        }
+
         return importer;
     }
 

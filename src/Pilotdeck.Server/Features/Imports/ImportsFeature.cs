@@ -1,6 +1,7 @@
 using Pilotdeck.Server.Features.Imports.Framework;
 using Pilotdeck.Server.Features.Imports.Identities;
 using Pilotdeck.Server.Features.Imports.Manifest;
+using Pilotdeck.Server.Features.Imports.Roster;
 
 namespace Pilotdeck.Server.Features.Imports;
 
@@ -47,6 +48,7 @@ public static class ImportsFeature
         services.AddScoped<ImportReports>();
         services.AddScoped<ImportCommands>();
         services.AddImporter<IdentitiesImporter>();
+        services.AddImporter<RosterImporter>();
         return services;
     }
 

@@ -27,7 +27,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
 
     public override async Task<CreateImportResponse> CreateImport(CreateImportRequest request, ServerCallContext context)
     {
-        var importer = commands.Authorize(request.Kind, request.SourceFileName, request.Options);
+        var importer = await commands.AuthorizeAsync(request.Kind, request.SourceFileName, request.Options, context.CancellationToken);
         if (request.Source.Length > commands.Options.MaxInlineBytes)
         {
             throw ApiErrors.Create(StatusCode.ResourceExhausted, ErrorReason.UploadTooLarge,
@@ -63,7 +63,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
         }
 
         var metadata = requestStream.Current.Metadata;
-        var importer = commands.Authorize(metadata.Kind, metadata.SourceFileName, metadata.Options, "metadata.");
+        var importer = await commands.AuthorizeAsync(metadata.Kind, metadata.SourceFileName, metadata.Options, cancellationToken, "metadata.");
         await using var spool = new SourceSpool(commands.Options.MaxUploadBytes, commands.Options.TempDirectory);
         while (await requestStream.MoveNext(cancellationToken))
         {

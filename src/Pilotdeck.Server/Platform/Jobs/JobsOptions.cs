@@ -32,6 +32,9 @@ public sealed class JobsOptions
     /// <summary>When the housekeeping jobs fire (cron, UTC). Default: daily at 03:17.</summary>
     public string HousekeepingCron { get; set; } = "17 3 * * *";
 
+    /// <summary>When the daily follow-up nudges are queued (cron, UTC). Default: daily at 09:00.</summary>
+    public string FollowupNudgesCron { get; set; } = "0 9 * * *";
+
     public static JobsOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<JobsOptions>() ?? new JobsOptions();
 }

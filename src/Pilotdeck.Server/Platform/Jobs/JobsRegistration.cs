@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.Options;
+using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
@@ -52,6 +53,7 @@ public static class JobsRegistration
         services.AddScoped<TenantFanOut>();
         services.AddScoped<Housekeeping>();
         services.AddScoped<GuardianRetention>();
+        services.AddScoped<FollowupNudges>();
         // Ready while this host's job server runs; degraded (still SERVING) while it starts.
         services.AddHealthChecks().AddCheck<JobsReadiness>("jobs", tags: [Health.ReadyTag]);
         return services;
@@ -65,13 +67,15 @@ public static class JobsRegistration
 
     public static WebApplication MapPilotdeckJobs(this WebApplication app)
     {
-        var cron = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.HousekeepingCron;
+        var options = app.Services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        var cron = options.HousekeepingCron;
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PruneTokensJobId, j => j.PruneTokensAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<ServerKeys>(RotateKeysJobId, k => k.RotateAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeIdempotencyRecordsJobId, j => j.PurgeExpiredIdempotencyRecordsEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeJobHistoryJobId, j => j.PurgeJobHistoryEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunEverywhereAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<FollowupNudges>(FollowupNudges.JobId, j => j.RunEverywhereAsync(CancellationToken.None), options.FollowupNudgesCron);
 
         // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
         if (EndpointConfiguration.HostsPortal(app.Configuration))

@@ -36,6 +36,12 @@ public interface IImporter
     IEnumerable<FieldViolation> ValidateOptions(IReadOnlyDictionary<string, string> options);
 
     /// <summary>
+    /// Checks that what the options name exists (e.g. the cohort), after <see cref="ValidateOptions"/>;
+    /// throws the API error (NOT_FOUND with the feature's reason) when it does not.
+    /// </summary>
+    Task CheckOptionTargetsAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Plans (and when <paramref name="apply"/> is true, applies) one batch of rows the framework
     /// read; called in file order. Framework-owned: importers implement the typed steps instead.
     /// </summary>
@@ -67,7 +73,13 @@ public readonly record struct RowParse<TCandidate>(TCandidate? Candidate, IReadO
 /// A fingerprint of the existing record's relevant state ("" when there is none). It goes into the
 /// plan hash, so a change to that record between dry-run and commit changes the hash.
 /// </param>
-public readonly record struct RowChange(RowOutcomeKind Outcome, string Existing);
+public readonly record struct RowChange(RowOutcomeKind Outcome, string Existing)
+{
+    /// <summary>Why a valid row cannot be applied to the existing record; only for <see cref="RowOutcomeKind.Rejected"/>.</summary>
+    public IReadOnlyList<RowProblem> Problems { get; init; } = [];
+
+    public static RowChange Reject(params RowProblem[] problems) => new(RowOutcomeKind.Rejected, "") { Problems = problems };
+}
 
 public enum RowOutcomeKind
 {

@@ -32,6 +32,14 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         options.Keys.Where(k => !OptionNames.Contains(k, StringComparer.Ordinal))
             .Select(k => new FieldViolation($"options[{k}]", $"is not an option of the {Kind} importer (known: {(OptionNames.Count == 0 ? "none" : string.Join(", ", OptionNames))})"));
 
+    public virtual Task CheckOptionTargetsAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Loads what this batch's rows refer to (e.g. the cohorts they name) before they are parsed;
+    /// called before every batch, in the pass's scope.
+    /// </summary>
+    protected virtual Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Reads and validates one row; <paramref name="options"/> supply defaults for missing values.</summary>
     protected abstract RowParse<TCandidate> Parse(SourceRow row, IReadOnlyDictionary<string, string> options);
 
@@ -41,6 +49,7 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// <summary>The existing records of these keys (at most one batch), by key.</summary>
     protected abstract Task<IReadOnlyDictionary<string, TExisting>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
+    /// <summary>How the candidate compares with the existing record; <see cref="RowChange.Reject"/> when the change is not allowed (e.g. a lifecycle).</summary>
     protected abstract RowChange Classify(TCandidate candidate, TExisting? existing);
 
     /// <summary>
@@ -51,6 +60,7 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
 
     public async Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken)
     {
+        await PrepareBatchAsync(rows, run, cancellationToken);
         var valid = new List<(SourceRow Row, TCandidate Candidate, string Key)>(rows.Count);
         foreach (var row in rows)
         {
@@ -83,6 +93,12 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         {
             var before = existing.GetValueOrDefault(key);
             var change = Classify(candidate, before);
+            if (change.Outcome == RowOutcomeKind.Rejected)
+            {
+                run.Reject(row.RowNumber, key, [.. change.Problems]);
+                continue;
+            }
+
             run.Record(row.RowNumber, key, change);
             if (change.Outcome is RowOutcomeKind.Created or RowOutcomeKind.Updated)
             {

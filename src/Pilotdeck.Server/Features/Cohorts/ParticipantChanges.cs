@@ -1,0 +1,73 @@
+using Google.Protobuf;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Server.Platform.Receipts;
+using CohortsContract = Pilotdeck.Contracts.Cohorts.V1.CohortsService;
+
+namespace Pilotdeck.Server.Features.Cohorts;
+
+/// <summary>
+/// How a participant is created or changed — the record, its status history, its note — shared by
+/// CohortsService and the roster importer, inside a transaction the caller holds and saves. A
+/// participant's receipt has subject <c>participants/{id}</c>, the CohortsService method that makes
+/// such a change as action, and the participant as returned as content.
+/// </summary>
+public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts receipts)
+{
+    public static readonly string CreateAction = MethodName(nameof(CohortsContract.CohortsServiceBase.CreateParticipant));
+    public static readonly string UpdateAction = MethodName(nameof(CohortsContract.CohortsServiceBase.UpdateParticipant));
+
+    public static string NameOf(string participantId) => "participants/" + participantId;
+
+    /// <summary>Adds a participant with <paramref name="values"/> to <paramref name="cohort"/>, its first status and its note (when not empty).</summary>
+    public ParticipantRecord Create(CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now)
+    {
+        var participant = values.NewRecord(cohort, now);
+        db.Participants.Add(participant);
+        RecordStatus(participant.Id, "", participant.Status, now);
+        AddNote(participant.Id, note, now);
+        return participant;
+    }
+
+    /// <summary>Gives a tracked participant <paramref name="values"/>, records a status change and adds the note (when not empty).</summary>
+    public void Update(ParticipantRecord participant, CheckedParticipant values, string note, DateTimeOffset now)
+    {
+        var previousStatus = participant.Status;
+        participant.NaturalKey = values.NaturalKey;
+        participant.Alias = values.Alias;
+        participant.Email = values.Email;
+        participant.Phone = values.Phone;
+        participant.Locale = values.Locale;
+        participant.Status = values.Status;
+        participant.Source = values.Source;
+        participant.Channel = values.Channel;
+        participant.Tags = ParticipantFields.StoreTags(values.Tags);
+        participant.ConsentGiven = values.Consent;
+        participant.ConsentAt = values.Consent is null ? null : values.ConsentAt ?? now;
+        participant.ConsentMethod = values.Consent is null ? "" : values.ConsentMethod;
+        participant.UpdatedAt = now;
+        if (values.Status != previousStatus)
+        {
+            RecordStatus(participant.Id, previousStatus, values.Status, now);
+        }
+
+        AddNote(participant.Id, note, now);
+    }
+
+    /// <summary>For a change made outside an API call's own receipt (an import): adds the participant's receipt.</summary>
+    public void AddReceipt(string action, ParticipantRecord participant, string cohortSlug) =>
+        receipts.Add(action, NameOf(participant.Id), CohortMapping.ToContract(participant, cohortSlug).ToByteArray());
+
+    private void RecordStatus(string participantId, string from, string to, DateTimeOffset now) =>
+        db.ParticipantStatusChanges.Add(new ParticipantStatusChangeRecord { ParticipantId = participantId, FromStatus = from, ToStatus = to, Actor = receipts.Actor, ChangedAt = now });
+
+    private void AddNote(string participantId, string text, DateTimeOffset now)
+    {
+        if (text.Length > 0)
+        {
+            db.ParticipantNotes.Add(new ParticipantNoteRecord { ParticipantId = participantId, Text = text, Author = receipts.Actor, CreatedAt = now });
+        }
+    }
+
+    private static string MethodName(string method) => $"/{CohortsContract.Descriptor.FullName}/{method}";
+}

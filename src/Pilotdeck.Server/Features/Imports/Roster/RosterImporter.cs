@@ -1,0 +1,305 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Server.Features.Cohorts;
+using Pilotdeck.Server.Features.Imports.Framework;
+using Pilotdeck.Server.Platform.Errors;
+
+namespace Pilotdeck.Server.Features.Imports.Roster;
+
+/// <summary>
+/// A cohort's participants from a seed CSV (docs/imports.md, "roster"). The natural key is the
+/// participant's email within the cohort, or the alias when there is no email. A new participant
+/// takes an empty cell's value from the options (cohort, channel, locale, status, source), then
+/// from the cohort's defaults; an existing one keeps its stored value for an empty cell, so a
+/// partial file never erases data. Values are checked exactly as CreateParticipant checks them
+/// (<see cref="ParticipantDraft"/>), and changes are made and receipted as the API makes them
+/// (<see cref="ParticipantChanges"/>).
+/// </summary>
+public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges changes, TimeProvider time) : Importer<RosterRow, ParticipantRecord>
+{
+    public const string CohortOption = "cohort";
+    public const string ChannelOption = "channel";
+    public const string LocaleOption = "locale";
+    public const string StatusOption = "status";
+    public const string SourceOption = "source";
+    public const string DefaultSource = "import";
+
+    // Cohorts by slug (null: none in this tenant), for the run; the pass clears EF's tracker per batch.
+    private readonly Dictionary<string, CohortRecord?> _cohorts = new(StringComparer.Ordinal);
+
+    public override string Kind => "roster";
+
+    public override string Description => "A cohort's participants (alias, email, phone, locale, status, source, channel, tags, consent); empty cells default from the options.";
+
+    public override IReadOnlyList<ImportColumn> Columns { get; } =
+    [
+        new("email", false, "The key within the cohort when given.", "e-mail", "email_address", "mail"),
+        new("alias", false, "A name or handle; the key when there is no email. A row needs an email or an alias.", "name", "nickname", "handle"),
+        new("phone", false, "Any common notation; stored in E.164. Without +country it is read in the locale's region.", "phone_number", "mobile", "tel"),
+        new("locale", false, "BCP 47, e.g. zh-CN. Empty: the locale option, else the cohort's default.", "language", "lang"),
+        new("status", false, "invited, scheduled, active, completed or dropped; changes follow the lifecycle. Empty: the status option, else invited.", "state"),
+        new("source", false, "Where the person came from, e.g. referral. Empty: the source option, else import.", "origin"),
+        new("channel", false, "How to reach them, e.g. wechat, email. Empty: the channel option, else the cohort's default.", "contact_channel"),
+        new("tags", false, "Separated by |, e.g. wechat|vip; replaces the stored tags when given.", "tag", "labels"),
+        new("consent", false, "true/false, yes/no, y/n or 1/0; empty: not recorded (or unchanged).", "consented", "opt_in"),
+        new("consent_method", false, "How consent was given, e.g. signed form.", "consent_how"),
+        new("consent_at", false, "When consent was given: YYYY-MM-DD or an ISO 8601 time with offset. Empty: when imported.", "consent_date", "consent_time"),
+        new("note", false, "The first outreach note of a new participant (not added again to an existing one).", "notes", "comment"),
+        new("cohort", false, "The cohort's slug. Empty: the cohort option.", "cohort_slug"),
+    ];
+
+    public override IReadOnlyList<string> OptionNames => [CohortOption, ChannelOption, LocaleOption, StatusOption, SourceOption];
+
+    public override string KeyColumn => "email";
+
+    public override MemberRole MinimumRole => MemberRole.Facilitator;
+
+    public override string ClientScope => "cohorts.write";
+
+    public override IEnumerable<FieldViolation> ValidateOptions(IReadOnlyDictionary<string, string> options)
+    {
+        foreach (var violation in base.ValidateOptions(options))
+        {
+            yield return violation;
+        }
+
+        string? Error(string option) => option switch
+        {
+            LocaleOption => ParticipantFields.Locale(options[option]).Error,
+            StatusOption => Lifecycles.ParseStatus(options[option]) is null ? $"must be one of {string.Join(", ", Lifecycles.Statuses)}" : null,
+            ChannelOption => ParticipantFields.Word(options[option], "the channel", 32).Error,
+            SourceOption => ParticipantFields.Word(options[option], "the source", 64).Error,
+            _ => null,
+        };
+
+        foreach (var option in options.Keys.Where(OptionNames.Contains))
+        {
+            if (Error(option) is { } error)
+            {
+                yield return new FieldViolation($"options[{option}]", error);
+            }
+        }
+    }
+
+    public override async Task CheckOptionTargetsAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken)
+    {
+        if (options.TryGetValue(CohortOption, out var slug))
+        {
+            _cohorts[slug.Trim()] = await CohortLookup.FindAsync(db, slug, $"options[{CohortOption}]", tracked: false, cancellationToken);
+        }
+    }
+
+    protected override async Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken)
+    {
+        var missing = rows.Where(r => r.Malformed is null).Select(r => SlugOf(r, run.Options)).OfType<string>()
+            .Where(s => !_cohorts.ContainsKey(s)).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var found = await db.Cohorts.AsNoTracking().Where(c => missing.Contains(c.Slug)).ToDictionaryAsync(c => c.Slug, cancellationToken);
+        foreach (var slug in missing)
+        {
+            _cohorts[slug] = found.GetValueOrDefault(slug);
+        }
+    }
+
+    protected override RowParse<RosterRow> Parse(SourceRow row, IReadOnlyDictionary<string, string> options)
+    {
+        var problems = new List<RowProblem>();
+        var slug = SlugOf(row, options);
+        var cohort = slug is null ? null : _cohorts.GetValueOrDefault(slug);
+        if (slug is null)
+        {
+            problems.Add(new("cohort", "is required: a cohort column or the cohort option"));
+        }
+        else if (cohort is null)
+        {
+            problems.Add(new("cohort", "names no cohort of this tenant"));
+        }
+
+        var (consent, consentError) = ParticipantFields.Consent(row["consent"] ?? "");
+        if (consentError is not null)
+        {
+            problems.Add(new("consent", consentError));
+        }
+
+        var consentAt = ParseTime(row["consent_at"]);
+        if (row["consent_at"] is not null && consentAt is null)
+        {
+            problems.Add(new("consent_at", "must be YYYY-MM-DD or an ISO 8601 time with an offset"));
+        }
+
+        var note = row["note"] ?? "";
+        if (note.Length > ParticipantNoteRecord.MaxTextLength)
+        {
+            problems.Add(new("note", $"must be at most {ParticipantNoteRecord.MaxTextLength} characters"));
+        }
+
+        // What the row itself says; empty cells stay empty here (an existing participant keeps its value).
+        var given = new ParticipantDraft
+        {
+            Alias = row["alias"] ?? "",
+            Email = row["email"] ?? "",
+            Phone = row["phone"] ?? "",
+            Locale = row["locale"] ?? "",
+            Status = row["status"] ?? "",
+            Source = row["source"] ?? "",
+            Channel = row["channel"] ?? "",
+            Tags = row["tags"] is { } tags ? [tags] : [],
+            Consent = consent,
+            ConsentMethod = row["consent_method"] ?? "",
+            ConsentAt = consentAt,
+        };
+        if (cohort is null || problems.Count > 0)
+        {
+            return RowParse<RosterRow>.Rejected(problems);
+        }
+
+        var asNew = given with
+        {
+            Locale = Or(given.Locale, options.GetValueOrDefault(LocaleOption)),
+            Status = Or(given.Status, options.GetValueOrDefault(StatusOption)),
+            Source = Or(given.Source, options.GetValueOrDefault(SourceOption) ?? DefaultSource),
+            Channel = Or(given.Channel, options.GetValueOrDefault(ChannelOption)),
+        };
+        var (values, violations) = asNew.Check(cohort, field => field);
+        return values is null
+            ? RowParse<RosterRow>.Rejected([.. violations.Select(v => new RowProblem(v.Field, v.Description))])
+            : RowParse<RosterRow>.Valid(new RosterRow(cohort, given, values, note));
+    }
+
+    protected override string NaturalKey(RosterRow candidate) => candidate.Cohort.Slug + "/" + candidate.AsNew.NaturalKey;
+
+    protected override async Task<IReadOnlyDictionary<string, ParticipantRecord>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, ParticipantRecord>(StringComparer.Ordinal);
+        foreach (var group in keys.GroupBy(k => k[..k.IndexOf('/')]))
+        {
+            var cohort = _cohorts[group.Key]!;
+            var naturalKeys = group.Select(k => k[(k.IndexOf('/') + 1)..]).ToList();
+            foreach (var participant in await db.Participants.Where(p => p.CohortId == cohort.Id && naturalKeys.Contains(p.NaturalKey)).ToListAsync(cancellationToken))
+            {
+                existing[cohort.Slug + "/" + participant.NaturalKey] = participant;
+            }
+        }
+
+        return existing;
+    }
+
+    protected override RowChange Classify(RosterRow candidate, ParticipantRecord? existing)
+    {
+        if (existing is null)
+        {
+            return new RowChange(RowOutcomeKind.Created, "");
+        }
+
+        var fingerprint = existing.Id + "@" + existing.UpdatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        var (values, problems) = Resolve(candidate, existing);
+        return values is null ? RowChange.Reject([.. problems])
+            : new RowChange(Differs(values, existing) ? RowOutcomeKind.Updated : RowOutcomeKind.Unchanged, fingerprint);
+    }
+
+    protected override Task ApplyAsync(IReadOnlyList<PlannedChange<RosterRow, ParticipantRecord>> planned, ImportRun run, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var change in planned)
+        {
+            var row = change.Candidate;
+            if (change.Existing is { } existing)
+            {
+                changes.Update(existing, Resolve(row, existing).Values!, "", now);
+                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug);
+            }
+            else
+            {
+                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now);
+                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The existing participant with the row's non-empty cells laid over it, checked; a status the
+    /// participant has already passed leaves its status as it is, one it cannot reach rejects the row.
+    /// </summary>
+    private static (CheckedParticipant? Values, IReadOnlyList<RowProblem> Problems) Resolve(RosterRow row, ParticipantRecord existing)
+    {
+        var (values, violations) = Merge(row, existing);
+        if (values is null)
+        {
+            return (null, [.. violations.Select(v => new RowProblem(v.Field, v.Description))]);
+        }
+
+        if (values.Status == existing.Status || Lifecycles.AllowedFrom(existing.Status).Contains(values.Status))
+        {
+            return (values, []);
+        }
+
+        return Lifecycles.HasPassed(existing.Status, values.Status)
+            ? (values with { Status = existing.Status }, [])
+            : (null, [new RowProblem("status", $"the participant is {existing.Status}; it can move only to {string.Join(", ", Lifecycles.AllowedFrom(existing.Status))}")]);
+    }
+
+    private static (CheckedParticipant? Values, IReadOnlyList<FieldViolation> Violations) Merge(RosterRow row, ParticipantRecord existing)
+    {
+        var given = row.Given;
+        var consentChanged = given.Consent is not null && given.Consent != existing.ConsentGiven;
+        var draft = new ParticipantDraft
+        {
+            Alias = Or(given.Alias, existing.Alias),
+            Email = Or(given.Email, existing.Email),
+            Phone = Or(given.Phone, existing.Phone),
+            Locale = Or(given.Locale, existing.Locale),
+            Status = Or(given.Status, existing.Status),
+            Source = Or(given.Source, existing.Source),
+            Channel = Or(given.Channel, existing.Channel),
+            Tags = given.Tags.Count > 0 ? given.Tags : ParticipantFields.ReadTags(existing.Tags),
+            Consent = given.Consent ?? existing.ConsentGiven,
+            ConsentMethod = Or(given.ConsentMethod, existing.ConsentMethod),
+            // A new consent answer is dated now unless the row says when it was given.
+            ConsentAt = given.ConsentAt ?? (consentChanged ? null : existing.ConsentAt),
+        };
+        return draft.Check(row.Cohort, field => field);
+    }
+
+    private static bool Differs(CheckedParticipant values, ParticipantRecord existing) =>
+        values.Alias != existing.Alias || values.Email != existing.Email || values.Phone != existing.Phone
+        || values.Locale != existing.Locale || values.Status != existing.Status || values.Source != existing.Source
+        || values.Channel != existing.Channel || ParticipantFields.StoreTags(values.Tags) != existing.Tags
+        || values.Consent != existing.ConsentGiven || (values.Consent is not null && values.ConsentMethod != existing.ConsentMethod)
+        || (values.Consent is not null && values.ConsentAt is { } at && at != existing.ConsentAt);
+
+    private static string? SlugOf(SourceRow row, IReadOnlyDictionary<string, string> options) =>
+        (row["cohort"] ?? options.GetValueOrDefault(CohortOption))?.Trim() is { Length: > 0 } slug ? slug : null;
+
+    private static string Or(string value, string? fallback) => value.Trim().Length > 0 ? value : fallback ?? "";
+
+    private static DateTimeOffset? ParseTime(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+
+        // An offset is required: a bare local time would mean a different instant on every server.
+        return HasOffset(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+    }
+
+    private static bool HasOffset(string text) =>
+        text.IndexOfAny(['T', 't', ' ']) is var t and > 0 && text.IndexOfAny(['Z', 'z', '+', '-'], t) > 0;
+}
+
+/// <summary>One valid roster row: its cohort, what the row itself says, the values a new participant would get, and its note.</summary>
+public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, CheckedParticipant AsNew, string Note);

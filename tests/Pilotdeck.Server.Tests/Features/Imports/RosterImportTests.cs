@@ -1,0 +1,185 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Imports.V1;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Tests.Hosting;
+
+namespace Pilotdeck.Server.Tests.Features.Imports;
+
+/// <summary>
+/// The roster importer on the real host, per provider: a seed file as people write them (BOM,
+/// CRLF, quotes, header aliases), defaults from the options, bad rows rejected with reasons,
+/// re-import unchanged, updates that keep what a row leaves empty and follow the lifecycle, and
+/// cohorts of other tenants that stay out of reach.
+/// </summary>
+public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
+    where TFixture : ImportsHostFixture
+{
+    private readonly TFixture _host;
+    private readonly ImportsTestSupport _support;
+
+    protected RosterImportTests(TFixture host)
+    {
+        _host = host;
+        _support = new ImportsTestSupport(host);
+    }
+
+    private CohortsService.CohortsServiceClient Cohorts => new(_host.CreateChannel());
+
+    private async Task<(Metadata Caller, string Slug)> CohortAsync(TenantUnderTest tenant)
+    {
+        var caller = await _support.OwnerAsync(tenant);
+        var slug = "r-" + Guid.NewGuid().ToString("N")[..10];
+        await Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = slug, Title = "Fall 2025", DefaultChannel = "email", DefaultLocale = "en-GB" } }, caller);
+        return (caller, slug);
+    }
+
+    private async Task<Import> ImportAsync(Metadata caller, string csv, Dictionary<string, string> options, bool dryRun = true, bool bom = false)
+    {
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        var source = bom ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes;
+        var request = new CreateImportRequest { Kind = "roster", SourceFileName = "pilot_cohort_seed.csv", Source = ByteString.CopyFrom(source), DryRun = dryRun };
+        request.Options.Add(options);
+        return (await _support.Imports.CreateImportAsync(request, caller)).Import;
+    }
+
+    private async Task<List<Participant>> RosterAsync(Metadata caller, string slug) =>
+        [.. (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug, PageSize = 100 }, caller)).Participants];
+
+    [Fact]
+    public async Task SeedFile_ImportsValidRows_WithDefaults_RejectsBadOnes_AndTheSameFileAgainIsAllUnchanged()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        var csv = string.Join("\r\n",
+            "Name,E-mail,Phone_Number,Language,Status,Source,Tags,Consented",
+            "Lin,lin@example.com,138 0013 8000,,,referral,wechat|VIP,yes",
+            "\"Wang, Jun\",jun@example.com,,,scheduled,,,0",
+            "Ana,,+44 20 7946 0958,en-GB,,,,",
+            "Bad,not-an-email,,,,,,",
+            "Pho,pho@example.com,12,,,,,",
+            "Loc,loc@example.com,,xx_yy_zz,,,,",
+            "Sta,sta@example.com,,,paused,,,",
+            "Dup,LIN@example.com,,,,,,",
+            "Few,few@example.com",
+            "\"Open,quote@example.com,,,,,,") + "\r\n";
+        var options = new Dictionary<string, string> { ["cohort"] = slug, ["channel"] = "wechat", ["locale"] = "zh-CN" };
+
+        var plan = await ImportAsync(caller, csv, options, bom: true);
+
+        Assert.Equal((ImportState.Planned, 3L, 0L, 0L, 7L), (plan.State, plan.CreatedCount, plan.UpdatedCount, plan.UnchangedCount, plan.RejectedCount));
+        var rejected = (await _support.RowsAsync(caller, plan.ImportId, RowOutcome.Rejected)).ToDictionary(r => r.RowNumber);
+        Assert.Equal(("email", "phone", "locale", "status"), (rejected[4].Field, rejected[5].Field, rejected[6].Field, rejected[7].Field));
+        Assert.Contains("duplicate of row 1", rejected[8].Reason);
+        Assert.Equal([9L, 10L], rejected.Keys.Where(k => k >= 9));
+        Assert.DoesNotContain("not-an-email", rejected[4].Reason);
+        Assert.Empty(await RosterAsync(caller, slug));
+
+        var committed = (await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller)).Import;
+
+        Assert.Equal(ImportState.Committed, committed.State);
+        var roster = (await RosterAsync(caller, slug)).ToDictionary(p => p.Alias);
+        Assert.Equal(["Ana", "Lin", "Wang, Jun"], roster.Keys.Order());
+        var lin = roster["Lin"];
+        Assert.Equal(("+8613800138000", "zh-CN", "wechat", "referral", ParticipantStatus.Invited, true), (lin.Phone, lin.Locale, lin.Channel, lin.Source, lin.Status, lin.Consent.Given));
+        Assert.Equal(["wechat", "vip"], lin.Tags);
+        Assert.Equal(("import", ParticipantStatus.Scheduled, false), (roster["Wang, Jun"].Source, roster["Wang, Jun"].Status, roster["Wang, Jun"].Consent.Given));
+        Assert.Equal(("+442079460958", "en-GB", "", null), (roster["Ana"].Phone, roster["Ana"].Locale, roster["Ana"].Email, roster["Ana"].Consent));
+        var receipts = await ReceiptActionsAsync("acme", roster.Values.Select(p => "participants/" + p.ParticipantId));
+        Assert.Equal(3, receipts.Count(a => a == "/pilotdeck.cohorts.v1.CohortsService/CreateParticipant"));
+
+        var again = await ImportAsync(caller, csv, options, dryRun: false, bom: true);
+
+        Assert.Equal((ImportState.Committed, 0L, 0L, 3L, 7L), (again.State, again.CreatedCount, again.UpdatedCount, again.UnchangedCount, again.RejectedCount));
+        Assert.Equal(receipts.Count, (await ReceiptActionsAsync("acme", roster.Values.Select(p => "participants/" + p.ParticipantId))).Count);
+    }
+
+    [Fact]
+    public async Task ExistingParticipants_TakeTheRowsValues_KeepWhatARowLeavesEmpty_AndFollowTheLifecycle()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        async Task<Participant> Add(string email, ParticipantStatus status)
+        {
+            var p = (await Cohorts.CreateParticipantAsync(new CreateParticipantRequest { Cohort = slug, Participant = new Participant { Email = email, Alias = email[..3], Phone = "+8613800138000", Tags = { "early" } } }, caller)).Participant;
+            foreach (var next in new[] { ParticipantStatus.Scheduled, ParticipantStatus.Active }.TakeWhile(s => s <= status))
+            {
+                p = (await Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest { Participant = new Participant { ParticipantId = p.ParticipantId, Status = next }, UpdateMask = new() { Paths = { "status" } } }, caller)).Participant;
+            }
+
+            return p;
+        }
+
+        var moves = await Add("mov@example.com", ParticipantStatus.Invited);
+        var stale = await Add("sta@example.com", ParticipantStatus.Active);
+        var skips = await Add("ski@example.com", ParticipantStatus.Invited);
+        var csv = "email,status,tags,phone\n" +
+                  "mov@example.com,scheduled,vip,\n" +
+                  "sta@example.com,invited,,\n" +
+                  "ski@example.com,active,,\n";
+
+        var plan = await ImportAsync(caller, csv, new() { ["cohort"] = slug });
+
+        var rows = (await _support.RowsAsync(caller, plan.ImportId)).ToDictionary(r => r.RowNumber);
+        Assert.Equal((RowOutcome.Updated, RowOutcome.Unchanged, RowOutcome.Rejected), (rows[1].Outcome, rows[2].Outcome, rows[3].Outcome));
+        Assert.Equal("status", rows[3].Field);
+        Assert.Contains("can move only to scheduled, dropped", rows[3].Reason);
+
+        await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller);
+
+        var moved = await Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = moves.ParticipantId }, caller);
+        Assert.Equal((ParticipantStatus.Scheduled, "+8613800138000", "mov"), (moved.Participant.Status, moved.Participant.Phone, moved.Participant.Alias));
+        Assert.Equal(["vip"], moved.Participant.Tags);
+        Assert.Equal(ParticipantStatus.Scheduled, moved.StatusHistory.Last().ToStatus);
+        Assert.Equal(ParticipantStatus.Active, (await Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = stale.ParticipantId }, caller)).Participant.Status);
+        Assert.Equal(ParticipantStatus.Invited, (await Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = skips.ParticipantId }, caller)).Participant.Status);
+        Assert.Contains("/pilotdeck.cohorts.v1.CohortsService/UpdateParticipant", await ReceiptActionsAsync("acme", ["participants/" + moves.ParticipantId]));
+    }
+
+    [Fact]
+    public async Task Cohorts_OfAnotherTenantOrUnknown_AreNotFound_AndARowNamingOneIsRejected()
+    {
+        var (_, demoSlug) = await CohortAsync(_host.Demo);
+        var (caller, slug) = await CohortAsync(_host.Acme);
+
+        var other = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(caller, "email\nx@example.com\n", new() { ["cohort"] = demoSlug }));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(caller, "email\nx@example.com\n", new() { ["cohort"] = "no-such-cohort" }));
+
+        Assert.Equal((StatusCode.NotFound, "COHORT_NOT_FOUND"), (other.StatusCode, ApiErrors.ReasonOf(other)));
+        Assert.Equal((unknown.StatusCode, ApiErrors.ReasonOf(unknown)), (other.StatusCode, ApiErrors.ReasonOf(other)));
+
+        var plan = await ImportAsync(caller, $"email,cohort\na@example.com,{slug}\nb@example.com,{demoSlug}\nc@example.com,\n", []);
+
+        var rows = (await _support.RowsAsync(caller, plan.ImportId)).ToDictionary(r => r.RowNumber);
+        Assert.Equal((RowOutcome.Created, RowOutcome.Rejected, RowOutcome.Rejected), (rows[1].Outcome, rows[2].Outcome, rows[3].Outcome));
+        Assert.Contains("names no cohort of this tenant", rows[2].Reason);
+        Assert.Contains("is required", rows[3].Reason);
+    }
+
+    [Fact]
+    public async Task Options_AreChecked_BeforeAnythingIsStored()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(caller, "email\nx@example.com\n", new() { ["cohort"] = slug, ["status"] = "paused", ["locale"] = "not a locale", ["colour"] = "red" }));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(["options[colour]", "options[locale]", "options[status]"], ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field).Order());
+    }
+
+    private async Task<List<string>> ReceiptActionsAsync(string tenantId, IEnumerable<string> subjects)
+    {
+        var names = subjects.ToList();
+        await using var scope = _host.Services.CreateTenantScope(tenantId);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        return await db.Receipts.Where(r => names.Contains(r.Subject)).Select(r => r.Action).ToListAsync();
+    }
+}
+
+public sealed class SqliteRosterImportTests(SqliteImportsHostFixture host) : RosterImportTests<SqliteImportsHostFixture>(host);
+
+public sealed class PostgresRosterImportTests(PostgresImportsHostFixture host) : RosterImportTests<PostgresImportsHostFixture>(host);
