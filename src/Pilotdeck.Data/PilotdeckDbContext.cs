@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Data.Feedback;
 using Pilotdeck.Data.Guardian;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
@@ -67,6 +68,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<ParticipantStatusChangeRecord> ParticipantStatusChanges => Set<ParticipantStatusChangeRecord>();
     public DbSet<ParticipantNoteRecord> ParticipantNotes => Set<ParticipantNoteRecord>();
     public DbSet<FollowupTemplateRecord> FollowupTemplates => Set<FollowupTemplateRecord>();
+    public DbSet<FeedbackRecord> Feedback => Set<FeedbackRecord>();
+    public DbSet<FeedbackItemRecord> FeedbackItems => Set<FeedbackItemRecord>();
     public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
     public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
@@ -216,6 +219,10 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<ParticipantStatusChangeRecord>(cohorts);
         modelBuilder.ApplyConfiguration<ParticipantNoteRecord>(cohorts);
         modelBuilder.ApplyConfiguration<FollowupTemplateRecord>(cohorts);
+
+        var feedback = new FeedbackModel();
+        modelBuilder.ApplyConfiguration<FeedbackRecord>(feedback);
+        modelBuilder.ApplyConfiguration<FeedbackItemRecord>(feedback);
 
         var notifications = new NotificationModel();
         modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);

@@ -4,6 +4,7 @@ using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
@@ -58,6 +59,7 @@ public sealed class PilotdeckClient : IDisposable
         Approvals = new ApprovalsService.ApprovalsServiceClient(CallInvoker);
         Cohorts = new CohortsService.CohortsServiceClient(CallInvoker);
         Followups = new FollowupsService.FollowupsServiceClient(CallInvoker);
+        Feedback = new FeedbackService.FeedbackServiceClient(CallInvoker);
         Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
         Imports = new ImportsService.ImportsServiceClient(CallInvoker);
     }
@@ -101,6 +103,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.cohorts.v1: who has not replied, when to nudge them and with what words.</summary>
     public FollowupsService.FollowupsServiceClient Followups { get; }
+
+    /// <summary>pilotdeck.feedback.v1: participants' feedback and the per-cohort summary.</summary>
+    public FeedbackService.FeedbackServiceClient Feedback { get; }
 
     /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
     public NotificationsService.NotificationsServiceClient Notifications { get; }

@@ -15,6 +15,7 @@ import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
 import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { CohortsService } from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
+import { FeedbackService } from './gen/pilotdeck/feedback/v1/feedback_pb.js';
 import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
@@ -57,6 +58,7 @@ export interface PilotdeckClient {
   readonly approvals: Client<typeof ApprovalsService>;
   readonly cohorts: Client<typeof CohortsService>;
   readonly followups: Client<typeof FollowupsService>;
+  readonly feedback: Client<typeof FeedbackService>;
   readonly notifications: Client<typeof NotificationsService>;
   /** pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, signed error manifests). */
   readonly imports: Client<typeof ImportsService>;
@@ -102,6 +104,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     approvals: client(ApprovalsService),
     cohorts: client(CohortsService),
     followups: client(FollowupsService),
+    feedback: client(FeedbackService),
     notifications: client(NotificationsService),
     imports: client(ImportsService),
     transport,

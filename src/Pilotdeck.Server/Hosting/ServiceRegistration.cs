@@ -3,6 +3,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Cohorts.Followups;
+using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
 using Pilotdeck.Server.Features.Imports;
@@ -60,6 +61,7 @@ public static class ServiceRegistration
         services.AddScoped<EvidenceBundles>();
         services.AddScoped<FollowupPlanner>();
         services.AddScoped<ParticipantChanges>();
+        services.AddScoped<FeedbackSummaries>();
         services.AddGuardianFeature(configuration);
         services.AddPilotdeckNotifications(configuration);
         services.AddScoped<MemberChanges>();
@@ -86,6 +88,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<ApprovalsService>(Contracts.Policy.V1.ApprovalsService.Descriptor);
             app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
             app.MapPilotdeckService<FollowupsService>(Contracts.Cohorts.V1.FollowupsService.Descriptor);
+            app.MapPilotdeckService<FeedbackService>(Contracts.Feedback.V1.FeedbackService.Descriptor);
             app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
             app.MapPilotdeckProtocolServices();

@@ -19,6 +19,7 @@ public static class GovernedActions
     public const string ParticipantUpdate = "participants.update";
     public const string ParticipantExport = "participants.export";
     public const string ImportCommit = "imports.commit";
+    public const string FeedbackSubmit = "feedback.submit";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -35,6 +36,7 @@ public static class GovernedActions
             [ParticipantCreate] = new Dictionary<string, object?> { ["status"] = "invited", ["channel"] = "wechat", ["source"] = "referral", ["tags"] = new List<object?> { "vip" } },
             [ParticipantUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "status" }, ["status"] = "scheduled", ["previous_status"] = "invited" },
             [ParticipantExport] = new Dictionary<string, object?> { ["statuses"] = new List<object?> { "invited" } },
+            [FeedbackSubmit] = new Dictionary<string, object?> { ["rating"] = 2L, ["sentiment"] = "negative", ["highlights"] = 1L, ["blockers"] = 2L },
             [ImportCommit] = new Dictionary<string, object?>
             {
                 ["kind"] = "identities", ["rows"] = 10L, ["created"] = 5L, ["updated"] = 2L, ["unchanged"] = 2L, ["rejected"] = 1L,

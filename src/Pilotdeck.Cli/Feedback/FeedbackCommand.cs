@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using Google.Protobuf;
+using Pilotdeck.Cli.Api;
+using Pilotdeck.Cli.Cohorts;
+using Pilotdeck.Cli.Output;
+using Pilotdeck.Contracts.Feedback.V1;
+
+namespace Pilotdeck.Cli.Feedback;
+
+/// <summary>
+/// <c>pilotdeck feedback submit|list|summary</c>: record what a participant said, read it back, and
+/// the cohort's summary — sentiment per day and week, ratings, grouped blockers (docs/feedback.md).
+/// </summary>
+public static class FeedbackCommand
+{
+    private static readonly Column<Contracts.Feedback.V1.Feedback>[] FeedbackColumns =
+    [
+        new("feedback_id", f => f.FeedbackId),
+        new("participant_id", f => f.ParticipantId),
+        new("cohort", f => f.Cohort),
+        new("rating", f => f.Rating),
+        new("sentiment", f => f.Sentiment),
+        new("highlights", f => f.Highlights.ToList()),
+        new("blockers", f => f.Blockers.ToList()),
+        new("submitted_by", f => f.SubmittedBy),
+        new("create_time", f => f.CreateTime?.ToDateTimeOffset()),
+    ];
+
+    private static readonly Column<SentimentPeriod>[] PeriodColumns =
+    [
+        new("period", p => p.Period),
+        new("positive", p => p.Positive),
+        new("neutral", p => p.Neutral),
+        new("negative", p => p.Negative),
+        new("negative_share", p => p.NegativeShare.ToString("P0", CultureInfo.InvariantCulture)),
+        new("average_rating", p => p.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)),
+    ];
+
+    private static readonly Column<BlockerGroup>[] BlockerColumns =
+    [
+        new("blocker", b => b.Text),
+        new("count", b => b.Count),
+        new("participants", b => b.Participants),
+        new("also_said_as", b => b.Variants.ToList()),
+    ];
+
+    public static Command Create(ApiContext api) => new("feedback", "Participants' feedback: submit it, list it, summarise a cohort's.")
+    {
+        Submit(api),
+        List(api),
+        Summary(api),
+    };
+
+    private static Command Submit(ApiContext api)
+    {
+        var participant = new Option<string>("--participant") { Description = "The participant's id.", Required = true };
+        var rating = new Option<int>("--rating") { Description = "1 (poor) to 5 (excellent).", Required = true };
+        var sentiment = new Option<string>("--sentiment") { Description = "positive, neutral or negative.", Required = true };
+        var highlights = new Option<string[]>("--highlight") { Description = "What worked (repeatable)." };
+        var blockers = new Option<string[]>("--blocker") { Description = "What stood in the way (repeatable)." };
+        var output = Renderer.CreateOption();
+        var command = new Command("submit", "Record one piece of feedback on a participant's behalf.") { participant, rating, sentiment, highlights, blockers, output };
+        command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
+        {
+            var request = new SubmitFeedbackRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ParticipantId = parse.GetValue(participant)!,
+                Rating = parse.GetValue(rating),
+                Sentiment = parse.GetValue(sentiment)!,
+            };
+            request.Highlights.AddRange(parse.GetValue(highlights) ?? []);
+            request.Blockers.AddRange(parse.GetValue(blockers) ?? []);
+            var feedback = (await client.Feedback.SubmitFeedbackAsync(request, cancellationToken: token)).Feedback;
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), feedback, FeedbackColumns);
+            parse.InvocationConfiguration.Error.WriteLine($"Recorded feedback {feedback.FeedbackId} ({feedback.Sentiment}, {feedback.Rating}/5) for participant {feedback.ParticipantId}.");
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command List(ApiContext api)
+    {
+        var cohort = CohortCommand.CohortOption(required: false);
+        var participant = new Option<string?>("--participant") { Description = "Only this participant's feedback." };
+        var sentiment = new Option<string?>("--sentiment") { Description = "Only positive, neutral or negative feedback." };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var output = Renderer.CreateOption(withCsv: true);
+        var command = new Command("list", "List feedback, newest first.") { cohort, participant, sentiment, limit, output };
+        command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
+        {
+            var request = new ListFeedbackRequest { Cohort = parse.GetValue(cohort) ?? "", ParticipantId = parse.GetValue(participant) ?? "", Sentiment = parse.GetValue(sentiment) ?? "" };
+            var feedback = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            {
+                request.PageSize = size;
+                request.PageToken = pageToken;
+                var page = await client.Feedback.ListFeedbackAsync(request, cancellationToken: token);
+                return (page.Feedback.AsEnumerable(), page.NextPageToken);
+            });
+            Renderer.List(writer, Renderer.FormatOf(parse, output), feedback, FeedbackColumns, "No feedback yet.");
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command Summary(ApiContext api)
+    {
+        var cohort = CohortCommand.CohortOption(required: false);
+        var output = Renderer.CreateOption();
+        output.Aliases.Add("--format");
+        var command = new Command("summary", "A cohort's feedback summarised: ratings, sentiment per day and week, blockers grouped. JSON is the API's, for BI tools.") { cohort, output };
+        command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
+        {
+            var summary = await client.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = parse.GetValue(cohort) ?? "" }, cancellationToken: token);
+            var format = Renderer.FormatOf(parse, output);
+            if (format == OutputFormat.Json)
+            {
+                writer.WriteLine(JsonFormatter.Default.Format(summary));
+                return ExitCodes.Ok;
+            }
+
+            WriteSummary(writer, format, summary);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static void WriteSummary(TextWriter writer, OutputFormat format, GetFeedbackSummaryResponse summary)
+    {
+        var markdown = format == OutputFormat.Markdown;
+        void Heading(string text) => writer.WriteLine(markdown ? $"\n## {text}\n" : $"\n{text}");
+
+        writer.WriteLine(markdown ? $"# Feedback: {Scope(summary)}\n" : $"Feedback: {Scope(summary)}");
+        writer.WriteLine($"{summary.Total} piece(s) of feedback, average rating {summary.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)} of 5.");
+        if (summary.Total == 0)
+        {
+            return;
+        }
+
+        Heading("Ratings");
+        var widest = Math.Max(1, summary.RatingDistribution.Max(r => r.Count));
+        foreach (var r in summary.RatingDistribution.OrderByDescending(r => r.Rating))
+        {
+            // A bar people read at a glance; 30 characters for the most given rating.
+            writer.WriteLine($"{(markdown ? "    " : "")}{r.Rating}  {new string('#', (int)Math.Round(30.0 * r.Count / widest)),-30}  {r.Count}");
+        }
+
+        Heading("Sentiment per week");
+        Renderer.List(writer, format, summary.Weekly, PeriodColumns);
+        Heading("Sentiment per day");
+        Renderer.List(writer, format, summary.Daily, PeriodColumns);
+        Heading("Blockers");
+        Renderer.List(writer, format, summary.Blockers, BlockerColumns, "No blockers reported.");
+    }
+
+    private static string Scope(GetFeedbackSummaryResponse summary) => summary.Cohort.Length > 0 ? $"cohort {summary.Cohort}" : "every cohort";
+}

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Data.Tenancy;
+
+namespace Pilotdeck.Data.Feedback;
+
+/// <summary>One piece of feedback from a participant: a rating, a sentiment and its highlights and blockers (<see cref="FeedbackItemRecord"/>).</summary>
+public sealed class FeedbackRecord : ITenantOwned
+{
+    /// <summary>A UUID v7, so ids sort in submission order.</summary>
+    public required string Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string ParticipantId { get; init; }
+
+    /// <summary>The participant's cohort when the feedback came in, kept so summaries need no join.</summary>
+    public required string CohortId { get; init; }
+
+    public int Rating { get; init; }
+
+    /// <summary>positive, neutral or negative.</summary>
+    public required string Sentiment { get; init; }
+
+    /// <summary>The actor who submitted it (user:… or client:…).</summary>
+    public required string SubmittedBy { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The UTC day of <see cref="CreatedAt"/>: the unit of the daily trend, grouped in SQL on every provider.</summary>
+    public DateOnly CreatedOn { get; init; }
+}
+
+/// <summary>One highlight or blocker of a piece of feedback, in the order given.</summary>
+public sealed class FeedbackItemRecord : ITenantOwned
+{
+    public const string Highlight = "highlight";
+    public const string Blocker = "blocker";
+    public const int MaxTextLength = 1000;
+
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string FeedbackId { get; init; }
+
+    public required string CohortId { get; init; }
+
+    public required string ParticipantId { get; init; }
+
+    /// <summary><see cref="Highlight"/> or <see cref="Blocker"/>.</summary>
+    public required string Kind { get; init; }
+
+    public required string Text { get; init; }
+
+    /// <summary>The text reduced for grouping (case, punctuation, word order, filler words): equal keys are the same blocker.</summary>
+    public required string GroupKey { get; init; }
+}
+
+internal sealed class FeedbackModel : IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>
+{
+    public void Configure(EntityTypeBuilder<FeedbackRecord> b)
+    {
+        b.ToTable("feedback");
+        b.Property(f => f.Id).HasMaxLength(36);
+        b.Property(f => f.ParticipantId).HasMaxLength(36);
+        b.Property(f => f.CohortId).HasMaxLength(36);
+        b.Property(f => f.Sentiment).HasMaxLength(16);
+        b.Property(f => f.SubmittedBy).HasMaxLength(200);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(f => f.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        // SQL Server refuses two cascade paths to one row; the participant's covers the cohort's.
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(f => f.CohortId).OnDelete(DeleteBehavior.NoAction);
+        // Summaries group a cohort's feedback by day and sentiment; lists page by id.
+        b.HasIndex(f => new { f.TenantId, f.CohortId, f.CreatedOn, f.Sentiment });
+        b.HasIndex(f => new { f.TenantId, f.ParticipantId, f.Id });
+    }
+
+    public void Configure(EntityTypeBuilder<FeedbackItemRecord> b)
+    {
+        b.ToTable("feedback_items");
+        b.Property(i => i.FeedbackId).HasMaxLength(36);
+        b.Property(i => i.CohortId).HasMaxLength(36);
+        b.Property(i => i.ParticipantId).HasMaxLength(36);
+        b.Property(i => i.Kind).HasMaxLength(16);
+        b.Property(i => i.Text).HasMaxLength(FeedbackItemRecord.MaxTextLength);
+        b.Property(i => i.GroupKey).HasMaxLength(FeedbackItemRecord.MaxTextLength);
+        b.HasOne<FeedbackRecord>().WithMany().HasForeignKey(i => i.FeedbackId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(i => new { i.TenantId, i.CohortId, i.Kind, i.GroupKey });
+        b.HasIndex(i => new { i.TenantId, i.FeedbackId });
+    }
+}

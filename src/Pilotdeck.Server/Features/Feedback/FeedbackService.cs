@@ -1,0 +1,176 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Contracts.Api.V1;
+using Pilotdeck.Contracts.Feedback.V1;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Feedback;
+using Pilotdeck.Server.Features.Cohorts;
+using Pilotdeck.Server.Features.Policy;
+using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Idempotency;
+using Pilotdeck.Server.Platform.Paging;
+using Pilotdeck.Server.Platform.Policy;
+using Pilotdeck.Server.Platform.Receipts;
+
+namespace Pilotdeck.Server.Features.Feedback;
+
+/// <summary>
+/// pilotdeck.feedback.v1 (docs/feedback.md): submit, list and summarise feedback. Every query runs
+/// in the caller's tenant, so another tenant's participant or cohort is as unknown as a missing one.
+/// </summary>
+public sealed class FeedbackService(
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, FeedbackSummaries summaries, TimeProvider time)
+    : Contracts.Feedback.V1.FeedbackService.FeedbackServiceBase
+{
+    private const int MaxItems = 20;
+
+    public static string NameOf(string feedbackId) => "feedback/" + feedbackId;
+
+    public override async Task<SubmitFeedbackResponse> SubmitFeedback(SubmitFeedbackRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(request.ParticipantId))
+        {
+            violations.Add(new("participant_id", "is required"));
+        }
+
+        if (request.Rating is < 1 or > 5)
+        {
+            violations.Add(new("rating", "must be 1 to 5"));
+        }
+
+        var sentiment = ParseSentiment(request.Sentiment);
+        if (sentiment is null)
+        {
+            violations.Add(new("sentiment", $"must be one of {string.Join(", ", FeedbackSummaries.Sentiments)}"));
+        }
+
+        var highlights = CheckItems(request.Highlights, "highlights", violations);
+        var blockers = CheckItems(request.Blockers, "blockers", violations);
+        if (violations.Count > 0)
+        {
+            throw ApiErrors.InvalidArgument([.. violations]);
+        }
+
+        var participant = await db.Participants.AsNoTracking().Where(p => p.Id == request.ParticipantId.Trim())
+            .Select(p => new { p.Id, p.CohortId }).SingleOrDefaultAsync(context.CancellationToken)
+            ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", request.ParticipantId);
+        var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
+
+        return await idempotent.RunAsync(context.Method, request.RequestId, request, SubmitFeedbackResponse.Parser, () => receipts.RecordAsync(context.Method, r => NameOf(r.Feedback.FeedbackId), async () =>
+        {
+            var now = time.GetUtcNow();
+            var feedback = new FeedbackRecord
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                ParticipantId = participant.Id,
+                CohortId = participant.CohortId,
+                Rating = request.Rating,
+                Sentiment = sentiment!,
+                SubmittedBy = receipts.Actor,
+                CreatedAt = now,
+                CreatedOn = DateOnly.FromDateTime(now.UtcDateTime),
+            };
+            db.Feedback.Add(feedback);
+            var items = highlights.Select(text => Item(feedback, FeedbackItemRecord.Highlight, text))
+                .Concat(blockers.Select(text => Item(feedback, FeedbackItemRecord.Blocker, text))).ToList();
+            db.FeedbackItems.AddRange(items);
+            await db.SaveChangesAsync(context.CancellationToken);
+            return new SubmitFeedbackResponse { Feedback = ToContract(feedback, slug, items) };
+        }, context.CancellationToken), context.CancellationToken,
+        authorize: () => policy.AuthorizeAsync(GovernedActions.FeedbackSubmit, "participants/" + participant.Id, new Dictionary<string, object?>
+        {
+            ["rating"] = (long)request.Rating,
+            ["sentiment"] = sentiment,
+            ["highlights"] = (long)highlights.Count,
+            ["blockers"] = (long)blockers.Count,
+        }, request, context));
+    }
+
+    public override async Task<ListFeedbackResponse> ListFeedback(ListFeedbackRequest request, ServerCallContext context)
+    {
+        var sentiment = request.Sentiment.Length == 0 ? null
+            : ParseSentiment(request.Sentiment) ?? throw ApiErrors.InvalidArgument(new FieldViolation("sentiment", $"must be one of {string.Join(", ", FeedbackSummaries.Sentiments)}"));
+        var cohortId = request.Cohort.Length == 0 ? null : (await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken)).Id;
+        var page = pager.Read(request.PageSize, request.PageToken, $"cohort={cohortId};participant={request.ParticipantId};sentiment={sentiment}");
+        var query = db.Feedback.AsNoTracking()
+            .Where(f => cohortId == null || f.CohortId == cohortId)
+            .Where(f => request.ParticipantId.Length == 0 || f.ParticipantId == request.ParticipantId)
+            .Where(f => sentiment == null || f.Sentiment == sentiment);
+        // Ids are UUID v7: descending id order is newest first.
+        if (page.After is { } after)
+        {
+            query = query.Where(f => string.Compare(f.Id, after) < 0);
+        }
+
+        var rows = await query.OrderByDescending(f => f.Id).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        var (feedback, next) = pager.Page(page, rows, f => f.Id);
+        var ids = feedback.Select(f => f.Id).ToList();
+        var items = (await db.FeedbackItems.AsNoTracking().Where(i => ids.Contains(i.FeedbackId)).OrderBy(i => i.Id).ToListAsync(context.CancellationToken)).ToLookup(i => i.FeedbackId);
+        var cohortIds = feedback.Select(f => f.CohortId).Distinct().ToList();
+        var slugs = await db.Cohorts.Where(c => cohortIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Slug, context.CancellationToken);
+        var response = new ListFeedbackResponse { NextPageToken = next };
+        response.Feedback.AddRange(feedback.Select(f => ToContract(f, slugs[f.CohortId], [.. items[f.Id]])));
+        return response;
+    }
+
+    public override async Task<GetFeedbackSummaryResponse> GetFeedbackSummary(GetFeedbackSummaryRequest request, ServerCallContext context)
+    {
+        var cohort = request.Cohort.Length == 0 ? null : await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken);
+        return await summaries.SummarizeAsync(cohort?.Id, cohort?.Slug ?? "", context.CancellationToken);
+    }
+
+    private static string? ParseSentiment(string text) =>
+        FeedbackSummaries.Sentiments.FirstOrDefault(s => string.Equals(s, text.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    private static List<string> CheckItems(IReadOnlyList<string> items, string field, List<FieldViolation> violations)
+    {
+        if (items.Count > MaxItems)
+        {
+            violations.Add(new(field, $"at most {MaxItems}"));
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var text = items[i].Trim();
+            if (text.Length == 0 || BlockerGrouping.Key(text).Length == 0)
+            {
+                violations.Add(new($"{field}[{i}]", "must have letters or digits"));
+            }
+            else if (text.Length > FeedbackItemRecord.MaxTextLength)
+            {
+                violations.Add(new($"{field}[{i}]", $"must be at most {FeedbackItemRecord.MaxTextLength} characters"));
+            }
+        }
+
+        return [.. items.Select(t => t.Trim())];
+    }
+
+    private static FeedbackItemRecord Item(FeedbackRecord feedback, string kind, string text) => new()
+    {
+        FeedbackId = feedback.Id,
+        CohortId = feedback.CohortId,
+        ParticipantId = feedback.ParticipantId,
+        Kind = kind,
+        Text = text,
+        GroupKey = BlockerGrouping.Key(text),
+    };
+
+    private static Contracts.Feedback.V1.Feedback ToContract(FeedbackRecord f, string cohortSlug, IReadOnlyList<FeedbackItemRecord> items)
+    {
+        var contract = new Contracts.Feedback.V1.Feedback
+        {
+            FeedbackId = f.Id,
+            ParticipantId = f.ParticipantId,
+            Cohort = cohortSlug,
+            Rating = f.Rating,
+            Sentiment = f.Sentiment,
+            SubmittedBy = f.SubmittedBy,
+            CreateTime = Timestamp.FromDateTimeOffset(f.CreatedAt),
+        };
+        contract.Highlights.AddRange(items.Where(i => i.Kind == FeedbackItemRecord.Highlight).Select(i => i.Text));
+        contract.Blockers.AddRange(items.Where(i => i.Kind == FeedbackItemRecord.Blocker).Select(i => i.Text));
+        return contract;
+    }
+}
