@@ -48,6 +48,7 @@ public sealed class FollowupPagesTests(PortalFixture fixture)
         await Expect(rows.Nth(1).GetByTestId("priority")).ToHaveTextAsync("Priority 3 · can wait");
         await Expect(rows.Nth(1).GetByTestId("next-due")).ToHaveTextAsync(new Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$"));
 
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "followups.png"), FullPage = true });
         var message = first.GetByTestId("message");
         await Expect(message).ToHaveValueAsync(new Regex(@"^Spring pilot: are you still in\?\n\nHi Star, a quick reminder about the Spring pilot pilot"));
         await first.GetByRole(AriaRole.Button, new() { Name = "Copy the message to Star" }).ClickAsync();
@@ -84,7 +85,8 @@ public sealed class FollowupPagesTests(PortalFixture fixture)
         await page.GetByLabel("Subject", new() { Exact = true }).FillAsync("{cohort_title} check-in");
         await page.GetByLabel("Body", new() { Exact = true }).FillAsync("Hi {name}, still with us?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save template" }).ClickAsync();
-        await Expect(page.Locator("#body-error")).ToContainTextAsync("unknown placeholder(s) {name}");
+        await Expect(page.Locator("#body-error")).ToHaveTextAsync("Body has unknown placeholder(s) {name}; use {alias}, {cohort}, {cohort_title}, {days}.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "followup-templates.png"), FullPage = true });
         await Expect(page.GetByLabel("Body", new() { Exact = true })).ToHaveValueAsync("Hi {name}, still with us?");
 
         await page.GetByLabel("Body", new() { Exact = true }).FillAsync("Hi {alias}, {days} days since we spoke: still with us?");
