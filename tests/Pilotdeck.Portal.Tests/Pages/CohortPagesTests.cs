@@ -7,7 +7,8 @@ namespace Pilotdeck.Portal.Tests.Pages;
 /// <summary>
 /// A facilitator's cohort work in a real browser: create a cohort, add people (a bad phone is
 /// refused at its field), watch the funnel, move several at once, filter, export the roster as
-/// CSV, and record an update on one participant whose page shows history, notes and receipts.
+/// CSV, and record an update on one participant whose page shows history, notes and receipts;
+/// and import participants from a roster through the import wizard's dry run and commit.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class CohortPagesTests
