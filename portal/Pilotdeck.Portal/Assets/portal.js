@@ -1,4 +1,4 @@
-// The portal works without script; this only adds the copy button on the secret page.
+// The portal works without script; this only adds the copy buttons (the secret page, the follow-up messages).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy-target]");
   if (!button) {
@@ -12,6 +12,6 @@ document.addEventListener("click", async (event) => {
     if (status) status.textContent = "Copied to the clipboard.";
   } catch {
     // Clipboard access needs a secure context; the text is selected, so Ctrl+C still works.
-    if (status) status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected secret.";
+    if (status) status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected text.";
   }
 });

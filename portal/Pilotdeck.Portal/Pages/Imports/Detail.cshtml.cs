@@ -35,6 +35,9 @@ public sealed class DetailModel(PortalOptions options) : PortalPageModel
 
     public static IReadOnlyList<RowOutcome> Outcomes { get; } = [RowOutcome.Created, RowOutcome.Updated, RowOutcome.Unchanged, RowOutcome.Rejected];
 
+    /// <summary>The cohort a roster import defaults its rows to (its <c>cohort</c> option), to go back to; null for other imports.</summary>
+    public string? RosterCohort => Import is { Kind: "roster" } import && import.Options.TryGetValue("cohort", out var slug) && slug.Length > 0 ? slug : null;
+
     public bool Running => Import?.State is ImportState.Planning or ImportState.Committing;
 
     public async Task OnGetAsync()

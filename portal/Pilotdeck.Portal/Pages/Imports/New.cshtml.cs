@@ -23,14 +23,15 @@ public sealed class NewModel : PortalPageModel
         .Add("source", "Upload", "CSV file")
         .Add("header", "Upload", "CSV file");
 
-    [BindProperty]
+    /// <summary>Also read from the query, so a page can open the wizard with its importer chosen (the roster's "Import participants").</summary>
+    [BindProperty(SupportsGet = true)]
     public string? Kind { get; set; }
 
     [BindProperty]
     public IFormFile? Upload { get; set; }
 
-    /// <summary>Importer options, one <c>key=value</c> per line.</summary>
-    [BindProperty]
+    /// <summary>Importer options, one <c>key=value</c> per line; also read from the query to prefill them.</summary>
+    [BindProperty(SupportsGet = true)]
     public string? Options { get; set; }
 
     public IReadOnlyList<Importer> Importers { get; private set; } = [];

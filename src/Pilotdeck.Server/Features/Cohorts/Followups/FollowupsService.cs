@@ -69,7 +69,7 @@ public sealed class FollowupsService(PilotdeckDbContext db, FollowupPlanner plan
             }
             else if (unknown.Count > 0)
             {
-                violations.Add(new(field, $"unknown placeholder(s) {string.Join(", ", unknown)}; use {string.Join(", ", FollowupTemplates.Placeholders)}"));
+                violations.Add(new(field, $"has unknown placeholder(s) {string.Join(", ", unknown)}; use {string.Join(", ", FollowupTemplates.Placeholders)}"));
             }
         }
 
