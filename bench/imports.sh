@@ -10,6 +10,7 @@
 #   bench/imports.sh                          both providers, 100,000 rows
 #   bench/imports.sh --providers=sqlite       one provider (sqlite, postgres, or both comma-separated)
 #   bench/imports.sh --rows=N --markdown=FILE
+#   bench/imports.sh --alloc-profile          also: allocations by type per phase (not for the figures)
 # PostgreSQL: the cluster in PILOTDECK_TEST_POSTGRES, or one started with scripts/postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

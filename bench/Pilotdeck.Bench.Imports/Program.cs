@@ -16,6 +16,8 @@ var options = args.ToDictionary(a => a.Split('=')[0], a => a.Contains('=') ? a[(
 var rows = int.Parse(options.GetValueOrDefault("--rows", "100000"), CultureInfo.InvariantCulture);
 var providers = options.GetValueOrDefault("--providers", "sqlite,postgres").Split(',');
 var markdown = options.GetValueOrDefault("--markdown");
+// Allocations by type per phase (sampled from the runtime's GC events; costs a little, so off for the figures).
+using var allocations = options.ContainsKey("--alloc-profile") ? new AllocationSampler() : null;
 
 Console.WriteLine($"roster import: {rows:N0} generated rows, providers {string.Join(", ", providers)}");
 Console.WriteLine(Machine.Describe() + ", load average " + Machine.LoadAverage());
@@ -79,7 +81,7 @@ async Task<List<Phase>> RunProviderAsync(DatabaseProvider provider)
         // WatchImport follows a whole dry-run or commit; the 30 s default would cut a slow one off.
         DefaultDeadline = TimeSpan.FromHours(1),
     });
-    using var bench = new RosterImportBench(host, client, csvPath, rows);
+    using var bench = new RosterImportBench(host, client, csvPath, rows, allocations);
     await bench.RunAsync();
     return bench.Phases;
 }

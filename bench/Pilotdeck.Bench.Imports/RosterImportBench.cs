@@ -24,8 +24,9 @@ internal sealed record Phase(string Name, long Rows, TimeSpan Elapsed, ProcessCo
 /// WatchImport until the dry-run's job has planned, then CommitImport and WatchImport until the
 /// commit's job is done), twice over the same file. Every phase is checked against the file before
 /// its time counts: an import that did something else throws <see cref="CheckFailedException"/>.
+/// With an <see cref="AllocationSampler"/>, each phase also prints the types that took most of its allocations.
 /// </summary>
-internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient client, string csvPath, int rows) : IDisposable
+internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient client, string csvPath, int rows, AllocationSampler? allocations) : IDisposable
 {
     public const string Slug = "bench-roster";
 
@@ -77,13 +78,20 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         var commands = _commands.Count;
         var before = ProcessCost.Now();
         using var memory = PeakMemory.Start();
+        allocations?.Start();
         var clock = Stopwatch.StartNew();
         var result = await body();
         clock.Stop();
+        var byType = allocations?.Stop() ?? [];
         var (workingSet, heap) = memory.Stop();
         var phase = new Phase(name, rows, clock.Elapsed, ProcessCost.Now() - before, _commands.Count - commands, workingSet, heap);
         Phases.Add(phase);
         Console.WriteLine(Report.Line(phase));
+        var sampled = Math.Max(1, byType.Sum(t => t.Bytes));
+        foreach (var (type, _, bytes) in byType.Take(12))
+        {
+            Console.WriteLine($"    {100.0 * bytes / sampled,5:F1}%  {(double)bytes / rows,8:N0} B/row  {type}");
+        }
         return result;
     }
 
