@@ -92,6 +92,7 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         {
             Console.WriteLine($"    {100.0 * bytes / sampled,5:F1}%  {(double)bytes / rows,8:N0} B/row  {type}");
         }
+
         return result;
     }
 
@@ -107,7 +108,10 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         Console.WriteLine($"  check: import {import.ImportId} {import.State.ToString().ToLowerInvariant()}, {import.CreatedCount} created, {import.UnchangedCount} unchanged, 0 updated, 0 rejected");
     }
 
-    /// <summary>The cohort holds exactly the file's participants, each with one CreateParticipant receipt, and sampled rows hold the file's values.</summary>
+    /// <summary>
+    /// The cohort holds exactly the file's participants, the tenant as many CreateParticipant
+    /// receipts and no UpdateParticipant receipt, and sampled rows hold the file's values.
+    /// </summary>
     private async Task CheckRosterAsync()
     {
         await using var scope = host.Services.CreateTenantScope(host.TenantId);
