@@ -94,7 +94,8 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
         output.WriteLine($"{import.RejectedCount} row(s) rejected: signed error manifest in {manifest}, failed rows (with a reason column, ready to fix and re-import) in {failed}.");
     }
 
-    private async Task<Import> UploadAsync(string kind, string path, IReadOnlyDictionary<string, string> options)
+    /// <summary>Streams the file up with UploadImport; returns the import as stored (planned, or planning when a job plans it).</summary>
+    public async Task<Import> UploadAsync(string kind, string path, IReadOnlyDictionary<string, string> options)
     {
         await using var file = File.OpenRead(path);
         using var call = client.Imports.UploadImport(cancellationToken: cancellationToken);
