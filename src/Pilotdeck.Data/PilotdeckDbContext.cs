@@ -70,6 +70,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<FollowupTemplateRecord> FollowupTemplates => Set<FollowupTemplateRecord>();
     public DbSet<FeedbackRecord> Feedback => Set<FeedbackRecord>();
     public DbSet<FeedbackItemRecord> FeedbackItems => Set<FeedbackItemRecord>();
+    public DbSet<SentimentAlertRecord> SentimentAlerts => Set<SentimentAlertRecord>();
     public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
     public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
@@ -223,6 +224,7 @@ public abstract class PilotdeckDbContext : DbContext
         var feedback = new FeedbackModel();
         modelBuilder.ApplyConfiguration<FeedbackRecord>(feedback);
         modelBuilder.ApplyConfiguration<FeedbackItemRecord>(feedback);
+        modelBuilder.ApplyConfiguration<SentimentAlertRecord>(feedback);
 
         var notifications = new NotificationModel();
         modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);

@@ -33,7 +33,7 @@ public static class FeedbackCommand
         new("positive", p => p.Positive),
         new("neutral", p => p.Neutral),
         new("negative", p => p.Negative),
-        new("negative_share", p => p.NegativeShare.ToString("P0", CultureInfo.InvariantCulture)),
+        new("negative_share", p => Percent(p.NegativeShare)),
         new("average_rating", p => p.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)),
     ];
 
@@ -45,11 +45,23 @@ public static class FeedbackCommand
         new("also_said_as", b => b.Variants.ToList()),
     ];
 
+    private static readonly Column<SentimentAlert>[] AlertColumns =
+    [
+        new("cohort", a => a.Cohort),
+        new("kind", a => a.Kind),
+        new("negative", a => a.Negative),
+        new("total", a => a.Total),
+        new("negative_share", a => Percent(a.NegativeShare)),
+        new("window_days", a => a.WindowDays),
+        new("create_time", a => a.CreateTime?.ToDateTimeOffset()),
+    ];
+
     public static Command Create(ApiContext api) => new("feedback", "Participants' feedback: submit it, list it, summarise a cohort's.")
     {
         Submit(api),
         List(api),
         Summary(api),
+        Alerts(api),
     };
 
     private static Command Submit(ApiContext api)
@@ -126,6 +138,28 @@ public static class FeedbackCommand
         return command;
     }
 
+    private static Command Alerts(ApiContext api)
+    {
+        var cohort = CohortCommand.CohortOption(required: false);
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var output = Renderer.CreateOption();
+        var command = new Command("alerts", "Sentiment alerts: when a cohort's share of negative feedback crossed the alert level, and when it cleared.") { cohort, limit, output };
+        command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
+        {
+            var request = new ListSentimentAlertsRequest { Cohort = parse.GetValue(cohort) ?? "" };
+            var alerts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            {
+                request.PageSize = size;
+                request.PageToken = pageToken;
+                var page = await client.Feedback.ListSentimentAlertsAsync(request, cancellationToken: token);
+                return (page.Alerts.AsEnumerable(), page.NextPageToken);
+            });
+            Renderer.List(writer, Renderer.FormatOf(parse, output), alerts, AlertColumns, "No sentiment alerts.");
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
     private static void WriteSummary(TextWriter writer, OutputFormat format, GetFeedbackSummaryResponse summary)
     {
         var markdown = format == OutputFormat.Markdown;
@@ -155,4 +189,6 @@ public static class FeedbackCommand
     }
 
     private static string Scope(GetFeedbackSummaryResponse summary) => summary.Cohort.Length > 0 ? $"cohort {summary.Cohort}" : "every cohort";
+
+    private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 }

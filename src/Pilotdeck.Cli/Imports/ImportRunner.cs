@@ -16,6 +16,10 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
 {
     private const int ChunkSize = 1024 * 1024;
 
+    // Uploading a big file and watching a job-run import outlast the SDK's 30 s default deadline;
+    // Ctrl+C (the cancellation token) still ends them at once.
+    private static readonly TimeSpan LongCall = TimeSpan.FromHours(2);
+
     public async Task<Import> RunAsync(string kind, string path, IReadOnlyDictionary<string, string> options, bool dryRun, Metadata? approval, string outDirectory)
     {
         var planned = await WatchAsync(await UploadAsync(kind, path, options));
@@ -55,7 +59,7 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
             return import;
         }
 
-        using var call = client.Imports.WatchImport(new WatchImportRequest { ImportId = import.ImportId }, cancellationToken: cancellationToken);
+        using var call = client.Imports.WatchImport(new WatchImportRequest { ImportId = import.ImportId }, deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {
             import = call.ResponseStream.Current.Import;
@@ -98,7 +102,7 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
     public async Task<Import> UploadAsync(string kind, string path, IReadOnlyDictionary<string, string> options)
     {
         await using var file = File.OpenRead(path);
-        using var call = client.Imports.UploadImport(cancellationToken: cancellationToken);
+        using var call = client.Imports.UploadImport(deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken);
         var metadata = new UploadImportMetadata { Kind = kind, SourceFileName = Path.GetFileName(path) };
         metadata.Options.Add(options.ToDictionary());
         await call.RequestStream.WriteAsync(new UploadImportRequest { Metadata = metadata }, cancellationToken);

@@ -58,8 +58,55 @@ public sealed class FeedbackItemRecord : ITenantOwned
     public required string GroupKey { get; init; }
 }
 
-internal sealed class FeedbackModel : IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>
+/// <summary>
+/// A cohort's sentiment alert changing state: raised when the negative share crossed the threshold,
+/// recovered when it fell below the lower one. The latest by <see cref="Sequence"/> is the cohort's
+/// state; the unique sequence lets only one of two racing evaluations record a change.
+/// </summary>
+public sealed class SentimentAlertRecord : ITenantOwned
 {
+    public const string Raised = "raised";
+    public const string Recovered = "recovered";
+
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string CohortId { get; init; }
+
+    /// <summary>1 for the cohort's first change, then one more each time.</summary>
+    public int Sequence { get; init; }
+
+    /// <summary><see cref="Raised"/> or <see cref="Recovered"/>.</summary>
+    public required string Kind { get; init; }
+
+    public int Negative { get; init; }
+
+    public int Total { get; init; }
+
+    public double NegativeShare { get; init; }
+
+    public int WindowDays { get; init; }
+
+    /// <summary>The outbox message that announced it.</summary>
+    public string? MessageId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class FeedbackModel :
+    IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>, IEntityTypeConfiguration<SentimentAlertRecord>
+{
+    public void Configure(EntityTypeBuilder<SentimentAlertRecord> b)
+    {
+        b.ToTable("sentiment_alerts");
+        b.Property(a => a.CohortId).HasMaxLength(36);
+        b.Property(a => a.Kind).HasMaxLength(16);
+        b.Property(a => a.MessageId).HasMaxLength(64);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(a => a.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => new { a.TenantId, a.CohortId, a.Sequence }).IsUnique();
+    }
+
     public void Configure(EntityTypeBuilder<FeedbackRecord> b)
     {
         b.ToTable("feedback");

@@ -62,6 +62,8 @@ public static class ServiceRegistration
         services.AddScoped<FollowupPlanner>();
         services.AddScoped<ParticipantChanges>();
         services.AddScoped<FeedbackSummaries>();
+        services.AddScoped<SentimentAlerts>();
+        services.Configure<SentimentAlertOptions>(configuration.GetSection(SentimentAlertOptions.Section));
         services.AddGuardianFeature(configuration);
         services.AddPilotdeckNotifications(configuration);
         services.AddScoped<MemberChanges>();

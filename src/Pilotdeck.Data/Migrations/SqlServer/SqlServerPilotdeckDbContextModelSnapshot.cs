@@ -751,6 +751,73 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("feedback", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Feedback.SentimentAlertRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CohortId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("nvarchar(36)")
+                        .HasColumnName("cohort_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("int")
+                        .HasColumnName("negative");
+
+                    b.Property<double>("NegativeShare")
+                        .HasColumnType("float")
+                        .HasColumnName("negative_share");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("int")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("int")
+                        .HasColumnName("total");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("int")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CohortId");
+
+                    b.HasIndex("TenantId", "CohortId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("sentiment_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Guardian.GuardianAnalysisRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -2025,6 +2092,21 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
                         .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Feedback.SentimentAlertRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CohortId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

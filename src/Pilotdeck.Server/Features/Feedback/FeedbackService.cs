@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ namespace Pilotdeck.Server.Features.Feedback;
 /// in the caller's tenant, so another tenant's participant or cohort is as unknown as a missing one.
 /// </summary>
 public sealed class FeedbackService(
-    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, FeedbackSummaries summaries, TimeProvider time)
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, FeedbackSummaries summaries, SentimentAlerts alerts, TimeProvider time)
     : Contracts.Feedback.V1.FeedbackService.FeedbackServiceBase
 {
     private const int MaxItems = 20;
@@ -58,7 +59,7 @@ public sealed class FeedbackService(
             ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", request.ParticipantId);
         var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
 
-        return await idempotent.RunAsync(context.Method, request.RequestId, request, SubmitFeedbackResponse.Parser, () => receipts.RecordAsync(context.Method, r => NameOf(r.Feedback.FeedbackId), async () =>
+        var submitted = await idempotent.RunAsync(context.Method, request.RequestId, request, SubmitFeedbackResponse.Parser, () => receipts.RecordAsync(context.Method, r => NameOf(r.Feedback.FeedbackId), async () =>
         {
             var now = time.GetUtcNow();
             var feedback = new FeedbackRecord
@@ -86,6 +87,41 @@ public sealed class FeedbackService(
             ["highlights"] = (long)highlights.Count,
             ["blockers"] = (long)blockers.Count,
         }, request, context));
+
+        // After the feedback is committed: an alert never holds up or undoes a submission.
+        await alerts.EvaluateAsync(participant.CohortId, context.CancellationToken);
+        return submitted;
+    }
+
+    public override async Task<ListSentimentAlertsResponse> ListSentimentAlerts(ListSentimentAlertsRequest request, ServerCallContext context)
+    {
+        var cohortId = request.Cohort.Length == 0 ? null : (await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken)).Id;
+        var page = pager.Read(request.PageSize, request.PageToken, $"cohort={cohortId}");
+        var query = db.SentimentAlerts.AsNoTracking().Where(a => cohortId == null || a.CohortId == cohortId);
+        if (page.After is { } after)
+        {
+            var afterId = long.Parse(after, CultureInfo.InvariantCulture);
+            query = query.Where(a => a.Id < afterId);
+        }
+
+        var rows = await query.OrderByDescending(a => a.Id).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        var (alertRows, next) = pager.Page(page, rows, a => a.Id.ToString(CultureInfo.InvariantCulture));
+        var cohortIds = alertRows.Select(a => a.CohortId).Distinct().ToList();
+        var slugs = await db.Cohorts.Where(c => cohortIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Slug, context.CancellationToken);
+        var response = new ListSentimentAlertsResponse { NextPageToken = next };
+        response.Alerts.AddRange(alertRows.Select(a => new SentimentAlert
+        {
+            Cohort = slugs[a.CohortId],
+            Sequence = a.Sequence,
+            Kind = a.Kind,
+            Negative = a.Negative,
+            Total = a.Total,
+            NegativeShare = a.NegativeShare,
+            WindowDays = a.WindowDays,
+            MessageId = a.MessageId ?? "",
+            CreateTime = Timestamp.FromDateTimeOffset(a.CreatedAt),
+        }));
+        return response;
     }
 
     public override async Task<ListFeedbackResponse> ListFeedback(ListFeedbackRequest request, ServerCallContext context)

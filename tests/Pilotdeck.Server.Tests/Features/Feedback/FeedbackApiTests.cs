@@ -161,6 +161,33 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal([2, 1], negative.Feedback.Select(f => f.Rating));
     }
 
+    [Fact]
+    public async Task SentimentAlert_RaisesOnceAtTheThreshold_AndClearsOnlyBelowTheLowerOne()
+    {
+        var (caller, slug, p) = await CohortAsync(_host.Acme, 1);
+        async Task<List<string>> After(params string[] sentiments)
+        {
+            foreach (var sentiment in sentiments)
+            {
+                await SubmitAsync(caller, p[0], sentiment == "negative" ? 1 : 5, sentiment);
+            }
+
+            var alerts = await Feedback.ListSentimentAlertsAsync(new ListSentimentAlertsRequest { Cohort = slug }, caller);
+            return [.. alerts.Alerts.Select(a => $"{a.Kind} {a.Negative}/{a.Total}")];
+        }
+
+        Assert.Empty(await After("positive", "positive", "positive", "negative"));
+        Assert.Equal(["raised 2/5"], await After("negative"));
+        Assert.Equal(["raised 2/5"], await After("negative", "positive", "positive", "positive", "positive", "positive"));
+        Assert.Equal(["recovered 3/13", "raised 2/5"], await After("positive", "positive"));
+
+        await using var scope = _host.Services.CreateTenantScope("acme");
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var messages = await db.OutboxMessages.Where(m => m.Source == "cohorts/" + slug).OrderBy(m => m.CreatedAt).Select(m => m.Subject).ToListAsync();
+        Assert.Equal([$"Negative feedback in {slug} is at 40%", $"Negative feedback in {slug} is back to 23%"], messages);
+        Assert.Equal(2, await db.Receipts.CountAsync(r => r.Subject == "cohorts/" + slug && r.Action == "feedback.sentiment-alert"));
+    }
+
     private static List<string> Violations(RpcException ex) =>
         [.. ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field)];
 }
