@@ -71,6 +71,7 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<FeedbackRecord> Feedback => Set<FeedbackRecord>();
     public DbSet<FeedbackItemRecord> FeedbackItems => Set<FeedbackItemRecord>();
     public DbSet<SentimentAlertRecord> SentimentAlerts => Set<SentimentAlertRecord>();
+    public DbSet<FeedbackReportRecord> FeedbackReports => Set<FeedbackReportRecord>();
     public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
     public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
@@ -225,6 +226,7 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<FeedbackRecord>(feedback);
         modelBuilder.ApplyConfiguration<FeedbackItemRecord>(feedback);
         modelBuilder.ApplyConfiguration<SentimentAlertRecord>(feedback);
+        modelBuilder.ApplyConfiguration<FeedbackReportRecord>(feedback);
 
         var notifications = new NotificationModel();
         modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);

@@ -31,12 +31,12 @@ public sealed class FeedbackCommandTests(TestHostFixture fixture) : IClassFixtur
         var list = await cli.RunAsync("feedback", "list", "--cohort", slug, "--sentiment", "negative", "-o", "json");
         Ok(list);
         Assert.Equal(1, JsonDocument.Parse(list.Out).RootElement.GetArrayLength());
-        var markdown = await cli.RunAsync("feedback", "summary", "--cohort", slug, "--format", "markdown");
+        var markdown = await cli.RunAsync("feedback", "report", "--cohort", slug, "--format", "markdown");
         Ok(markdown);
         Assert.Contains($"# Feedback: cohort {slug}", markdown.Out);
         Assert.Contains("2 piece(s) of feedback, average rating 3.00 of 5.", markdown.Out);
         Assert.Matches(@"\| CSV export fails \| 2 \| 1 \|", markdown.Out);
-        var json = await cli.RunAsync("feedback", "summary", "--cohort", slug, "-o", "json");
+        var json = await cli.RunAsync("feedback", "report", "--cohort", slug, "-o", "json");
         Ok(json);
         Assert.Equal(2, JsonDocument.Parse(json.Out).RootElement.GetProperty("total").GetInt32());
     }

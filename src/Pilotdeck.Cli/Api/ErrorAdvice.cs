@@ -56,6 +56,7 @@ public static class ErrorAdvice
         [ErrorReason.ParticipantExists] = "The cohort already has this participant ({participant_id}): update them with `pilotdeck cohort update {participant_id}`.",
         [ErrorReason.TransitionNotAllowed] = "It cannot move from {from} to {to}; allowed next: {allowed}.",
         [ErrorReason.ConcurrentUpdate] = "Someone changed the same record at the same moment: look at it again (`pilotdeck cohort show`), then repeat the command.",
+        [ErrorReason.FeedbackReportNotFound] = "No daily report was stored for that date: `pilotdeck feedback reports --cohort <slug>` lists the stored days; omit --date for the live report.",
         [ErrorReason.NotificationNotFound] = "No such message in this tenant: see `pilotdeck notifications list`.",
         [ErrorReason.NotificationNotDead] = "The message is {state}: only dead messages are retried by hand; pending ones are retried by the delivery job.",
         [ErrorReason.NotificationChannelNotConfigured] = "The {channel} channel is not configured: an admin sets it with `pilotdeck notifications channels set-webhook` or `set-smtp`.",

@@ -9,8 +9,8 @@ using Pilotdeck.Contracts.Feedback.V1;
 namespace Pilotdeck.Cli.Feedback;
 
 /// <summary>
-/// <c>pilotdeck feedback submit|list|summary</c>: record what a participant said, read it back, and
-/// the cohort's summary — sentiment per day and week, ratings, grouped blockers (docs/feedback.md).
+/// <c>pilotdeck feedback submit|list|report|reports|alerts</c>: record what a participant said, read it
+/// back, the cohort's report — sentiment per day and week, ratings, grouped blockers — and its alerts (docs/feedback.md).
 /// </summary>
 public static class FeedbackCommand
 {
@@ -45,6 +45,14 @@ public static class FeedbackCommand
         new("also_said_as", b => b.Variants.ToList()),
     ];
 
+    private static readonly Column<FeedbackReportEntry>[] ReportColumns =
+    [
+        new("date", r => r.Date),
+        new("total", r => r.Total),
+        new("average_rating", r => r.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)),
+        new("create_time", r => r.CreateTime?.ToDateTimeOffset()),
+    ];
+
     private static readonly Column<SentimentAlert>[] AlertColumns =
     [
         new("cohort", a => a.Cohort),
@@ -60,7 +68,8 @@ public static class FeedbackCommand
     {
         Submit(api),
         List(api),
-        Summary(api),
+        Report(api),
+        Reports(api),
         Alerts(api),
     };
 
@@ -116,15 +125,22 @@ public static class FeedbackCommand
         return command;
     }
 
-    private static Command Summary(ApiContext api)
+    private static Command Report(ApiContext api)
     {
         var cohort = CohortCommand.CohortOption(required: false);
+        var date = new Option<string?>("--date") { Description = "YYYY-MM-DD: the report the daily job stored that day (needs --cohort); default: the live report." };
         var output = Renderer.CreateOption();
         output.Aliases.Add("--format");
-        var command = new Command("summary", "A cohort's feedback summarised: ratings, sentiment per day and week, blockers grouped. JSON is the API's, for BI tools.") { cohort, output };
+        var command = new Command("report", "A cohort's feedback report (every cohort's without --cohort): ratings, sentiment per day and week, blockers grouped. JSON is the API's summary, for BI tools.")
+        {
+            cohort, date, output,
+        };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var summary = await client.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = parse.GetValue(cohort) ?? "" }, cancellationToken: token);
+            var slug = parse.GetValue(cohort) ?? "";
+            var summary = slug.Length == 0 && parse.GetValue(date) is null
+                ? await client.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest(), cancellationToken: token)
+                : (await client.Feedback.GetFeedbackReportAsync(new GetFeedbackReportRequest { Cohort = slug, Date = parse.GetValue(date) ?? "" }, cancellationToken: token)).Summary;
             var format = Renderer.FormatOf(parse, output);
             if (format == OutputFormat.Json)
             {
@@ -132,7 +148,29 @@ public static class FeedbackCommand
                 return ExitCodes.Ok;
             }
 
-            WriteSummary(writer, format, summary);
+            WriteSummary(writer, format, summary, parse.GetValue(date));
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command Reports(ApiContext api)
+    {
+        var cohort = CohortCommand.CohortOption(required: true);
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 30 };
+        var output = Renderer.CreateOption();
+        var command = new Command("reports", "The days a cohort has a stored daily report for (read one with `feedback report --date`).") { cohort, limit, output };
+        command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
+        {
+            var request = new ListFeedbackReportsRequest { Cohort = parse.GetValue(cohort)! };
+            var reports = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            {
+                request.PageSize = size;
+                request.PageToken = pageToken;
+                var page = await client.Feedback.ListFeedbackReportsAsync(request, cancellationToken: token);
+                return (page.Reports.AsEnumerable(), page.NextPageToken);
+            });
+            Renderer.List(writer, Renderer.FormatOf(parse, output), reports, ReportColumns, "No daily reports stored yet.");
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -160,12 +198,13 @@ public static class FeedbackCommand
         return command;
     }
 
-    private static void WriteSummary(TextWriter writer, OutputFormat format, GetFeedbackSummaryResponse summary)
+    private static void WriteSummary(TextWriter writer, OutputFormat format, GetFeedbackSummaryResponse summary, string? date)
     {
         var markdown = format == OutputFormat.Markdown;
         void Heading(string text) => writer.WriteLine(markdown ? $"\n## {text}\n" : $"\n{text}");
 
-        writer.WriteLine(markdown ? $"# Feedback: {Scope(summary)}\n" : $"Feedback: {Scope(summary)}");
+        var title = $"Feedback: {Scope(summary)}" + (date is null ? "" : $", report of {date}");
+        writer.WriteLine(markdown ? $"# {title}\n" : title);
         writer.WriteLine($"{summary.Total} piece(s) of feedback, average rating {summary.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)} of 5.");
         if (summary.Total == 0)
         {

@@ -94,9 +94,40 @@ public sealed class SentimentAlertRecord : ITenantOwned
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-internal sealed class FeedbackModel :
-    IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>, IEntityTypeConfiguration<SentimentAlertRecord>
+/// <summary>A cohort's daily feedback report: the summary as the daily job computed it that day (protobuf JSON).</summary>
+public sealed class FeedbackReportRecord : ITenantOwned
 {
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string CohortId { get; init; }
+
+    /// <summary>The UTC day of the run; one report per cohort and day.</summary>
+    public DateOnly Day { get; init; }
+
+    public int Total { get; init; }
+
+    public double AverageRating { get; init; }
+
+    /// <summary>GetFeedbackSummaryResponse as protobuf JSON: counts and blocker texts, no names or contacts.</summary>
+    public required string SummaryJson { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class FeedbackModel :
+    IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>, IEntityTypeConfiguration<SentimentAlertRecord>,
+    IEntityTypeConfiguration<FeedbackReportRecord>
+{
+    public void Configure(EntityTypeBuilder<FeedbackReportRecord> b)
+    {
+        b.ToTable("feedback_reports");
+        b.Property(r => r.CohortId).HasMaxLength(36);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(r => r.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.TenantId, r.CohortId, r.Day }).IsUnique();
+    }
+
     public void Configure(EntityTypeBuilder<SentimentAlertRecord> b)
     {
         b.ToTable("sentiment_alerts");

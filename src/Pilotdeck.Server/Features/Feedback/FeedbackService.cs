@@ -93,6 +93,49 @@ public sealed class FeedbackService(
         return submitted;
     }
 
+    public override async Task<GetFeedbackReportResponse> GetFeedbackReport(GetFeedbackReportRequest request, ServerCallContext context)
+    {
+        var cohort = await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken);
+        if (request.Date.Length == 0)
+        {
+            return new GetFeedbackReportResponse { Cohort = cohort.Slug, Summary = await summaries.SummarizeAsync(cohort.Id, cohort.Slug, context.CancellationToken) };
+        }
+
+        if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            throw ApiErrors.InvalidArgument(new FieldViolation("date", "must be YYYY-MM-DD, or empty for the live report"));
+        }
+
+        var stored = await db.FeedbackReports.AsNoTracking().SingleOrDefaultAsync(r => r.CohortId == cohort.Id && r.Day == day, context.CancellationToken)
+            ?? throw ApiErrors.NotFound(ErrorReason.FeedbackReportNotFound, "Feedback report", $"{cohort.Slug} {request.Date}");
+        return new GetFeedbackReportResponse { Cohort = cohort.Slug, Date = request.Date, Summary = GetFeedbackSummaryResponse.Parser.ParseJson(stored.SummaryJson) };
+    }
+
+    public override async Task<ListFeedbackReportsResponse> ListFeedbackReports(ListFeedbackReportsRequest request, ServerCallContext context)
+    {
+        var cohort = await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken);
+        var page = pager.Read(request.PageSize, request.PageToken, $"cohort={cohort.Id}");
+        var query = db.FeedbackReports.AsNoTracking().Where(r => r.CohortId == cohort.Id);
+        if (page.After is { } after)
+        {
+            var afterDay = DateOnly.ParseExact(after, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            query = query.Where(r => r.Day < afterDay);
+        }
+
+        var rows = await query.OrderByDescending(r => r.Day).Select(r => new { r.Day, r.Total, r.AverageRating, r.CreatedAt }).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        var (reports, next) = pager.Page(page, rows, r => r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var response = new ListFeedbackReportsResponse { NextPageToken = next };
+        response.Reports.AddRange(reports.Select(r => new FeedbackReportEntry
+        {
+            Cohort = cohort.Slug,
+            Date = r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Total = r.Total,
+            AverageRating = r.AverageRating,
+            CreateTime = Timestamp.FromDateTimeOffset(r.CreatedAt),
+        }));
+        return response;
+    }
+
     public override async Task<ListSentimentAlertsResponse> ListSentimentAlerts(ListSentimentAlertsRequest request, ServerCallContext context)
     {
         var cohortId = request.Cohort.Length == 0 ? null : (await CohortLookup.FindAsync(db, request.Cohort, "cohort", tracked: false, context.CancellationToken)).Id;

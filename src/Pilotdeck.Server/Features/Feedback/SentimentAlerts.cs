@@ -102,7 +102,7 @@ public sealed class SentimentAlerts(PilotdeckDbContext db, NotificationOutbox ou
         return kind == SentimentAlertRecord.Raised
             ? new Notification(NotificationChannels.Webhook, "", $"Negative feedback in {cohort.Slug} is at {percent}",
                 $"Cohort {cohort.Slug} ({cohort.Title}): {counts} are negative, at or above the alert level of {Percent(settings.RaiseAt)}. " +
-                $"See `pilotdeck feedback summary --cohort {cohort.Slug}`. No further alert until it falls below {Percent(settings.RecoverBelow)}.",
+                $"See `pilotdeck feedback report --cohort {cohort.Slug}`. No further alert until it falls below {Percent(settings.RecoverBelow)}.",
                 "cohorts/" + cohort.Slug)
             : new Notification(NotificationChannels.Webhook, "", $"Negative feedback in {cohort.Slug} is back to {percent}",
                 $"Cohort {cohort.Slug} ({cohort.Title}): {counts} are negative, below {Percent(settings.RecoverBelow)}; the alert is cleared.",

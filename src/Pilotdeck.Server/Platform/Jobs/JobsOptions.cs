@@ -35,6 +35,9 @@ public sealed class JobsOptions
     /// <summary>When the daily follow-up nudges are queued (cron, UTC). Default: daily at 09:00.</summary>
     public string FollowupNudgesCron { get; set; } = "0 9 * * *";
 
+    /// <summary>When the daily feedback reports are stored and announced (cron, UTC). Default: daily at 07:00.</summary>
+    public string FeedbackReportCron { get; set; } = "0 7 * * *";
+
     public static JobsOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<JobsOptions>() ?? new JobsOptions();
 }

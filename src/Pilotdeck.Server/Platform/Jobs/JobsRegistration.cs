@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Common;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Server.Features.Cohorts.Followups;
+using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
@@ -54,6 +55,7 @@ public static class JobsRegistration
         services.AddScoped<Housekeeping>();
         services.AddScoped<GuardianRetention>();
         services.AddScoped<FollowupNudges>();
+        services.AddScoped<FeedbackReports>();
         // Ready while this host's job server runs; degraded (still SERVING) while it starts.
         services.AddHealthChecks().AddCheck<JobsReadiness>("jobs", tags: [Health.ReadyTag]);
         return services;
@@ -76,6 +78,7 @@ public static class JobsRegistration
         recurring.AddOrUpdate<Housekeeping>(Housekeeping.PurgeJobHistoryJobId, j => j.PurgeJobHistoryEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<FollowupNudges>(FollowupNudges.JobId, j => j.RunEverywhereAsync(CancellationToken.None), options.FollowupNudgesCron);
+        recurring.AddOrUpdate<FeedbackReports>(FeedbackReports.JobId, j => j.RunEverywhereAsync(CancellationToken.None), options.FeedbackReportCron);
 
         // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
         if (EndpointConfiguration.HostsPortal(app.Configuration))

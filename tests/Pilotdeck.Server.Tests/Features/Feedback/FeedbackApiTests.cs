@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -186,6 +187,42 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
         var messages = await db.OutboxMessages.Where(m => m.Source == "cohorts/" + slug).OrderBy(m => m.CreatedAt).Select(m => m.Subject).ToListAsync();
         Assert.Equal([$"Negative feedback in {slug} is at 40%", $"Negative feedback in {slug} is back to 23%"], messages);
         Assert.Equal(2, await db.Receipts.CountAsync(r => r.Subject == "cohorts/" + slug && r.Action == "feedback.sentiment-alert"));
+    }
+
+    [Fact]
+    public async Task DailyReport_StoresEachRunningCohortsSummaryOncePerDay_AndAnnouncesIt()
+    {
+        var (caller, slug, p) = await CohortAsync(_host.Acme, 2);
+        await Cohorts.UpdateCohortAsync(new UpdateCohortRequest { Cohort = new Cohort { Slug = slug, State = CohortState.Recruiting }, UpdateMask = new() { Paths = { "state" } } }, caller);
+        await SubmitAsync(caller, p[0], 4, "positive");
+        await SubmitAsync(caller, p[1], 2, "negative", blockers: ["Export fails"]);
+
+        await RunDailyReportsAsync();
+        await SubmitAsync(caller, p[1], 1, "negative");
+        await RunDailyReportsAsync();
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var reports = await Feedback.ListFeedbackReportsAsync(new ListFeedbackReportsRequest { Cohort = slug }, caller);
+        Assert.Equal([(today, 2)], reports.Reports.Select(r => (r.Date, r.Total)));
+        var stored = await Feedback.GetFeedbackReportAsync(new GetFeedbackReportRequest { Cohort = slug, Date = today }, caller);
+        var live = await Feedback.GetFeedbackReportAsync(new GetFeedbackReportRequest { Cohort = slug }, caller);
+        Assert.Equal((2, "Export fails", 3), (stored.Summary.Total, stored.Summary.Blockers.Single().Text, live.Summary.Total));
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Feedback.GetFeedbackReportAsync(new GetFeedbackReportRequest { Cohort = slug, Date = "2020-01-01" }, caller).ResponseAsync);
+        var malformed = await Assert.ThrowsAsync<RpcException>(() => Feedback.GetFeedbackReportAsync(new GetFeedbackReportRequest { Cohort = slug, Date = "10/11/2025" }, caller).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "FEEDBACK_REPORT_NOT_FOUND"), (missing.StatusCode, ApiErrors.ReasonOf(missing)));
+        Assert.Equal(["date"], Violations(malformed));
+
+        await using var scope = _host.Services.CreateTenantScope("acme");
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var message = await db.OutboxMessages.SingleAsync(m => m.DedupeKey == $"feedback-report:{slug}:{today}");
+        Assert.Contains($"/cohorts/{slug}/feedback", message.Body);
+        Assert.Single(await db.Receipts.Where(r => r.Subject == $"cohorts/{slug}/reports/{today}").ToListAsync(), r => r.Actor == "system:feedback-daily-report");
+    }
+
+    private async Task RunDailyReportsAsync()
+    {
+        await using var scope = _host.Services.CreateTenantScope("acme");
+        await scope.ServiceProvider.GetRequiredService<Server.Features.Feedback.FeedbackReports>().RunAsync(CancellationToken.None);
     }
 
     private static List<string> Violations(RpcException ex) =>

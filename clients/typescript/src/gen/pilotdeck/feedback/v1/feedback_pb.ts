@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pilotdeck/feedback/v1/feedback.proto.
  */
 export const file_pilotdeck_feedback_v1_feedback: GenFile = /*@__PURE__*/
-  fileDesc("CiRwaWxvdGRlY2svZmVlZGJhY2svdjEvZmVlZGJhY2sucHJvdG8SFXBpbG90ZGVjay5mZWVkYmFjay52MSLXAQoIRmVlZGJhY2sSEwoLZmVlZGJhY2tfaWQYASABKAkSFgoOcGFydGljaXBhbnRfaWQYAiABKAkSDgoGY29ob3J0GAMgASgJEg4KBnJhdGluZxgEIAEoBRIRCglzZW50aW1lbnQYBSABKAkSEgoKaGlnaGxpZ2h0cxgGIAMoCRIQCghibG9ja2VycxgHIAMoCRIUCgxzdWJtaXR0ZWRfYnkYCCABKAkSLwoLY3JlYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIowBChVTdWJtaXRGZWVkYmFja1JlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIWCg5wYXJ0aWNpcGFudF9pZBgCIAEoCRIOCgZyYXRpbmcYAyABKAUSEQoJc2VudGltZW50GAQgASgJEhIKCmhpZ2hsaWdodHMYBSADKAkSEAoIYmxvY2tlcnMYBiADKAkiSwoWU3VibWl0RmVlZGJhY2tSZXNwb25zZRIxCghmZWVkYmFjaxgBIAEoCzIfLnBpbG90ZGVjay5mZWVkYmFjay52MS5GZWVkYmFjayJ3ChNMaXN0RmVlZGJhY2tSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg4KBmNvaG9ydBgDIAEoCRIWCg5wYXJ0aWNpcGFudF9pZBgEIAEoCRIRCglzZW50aW1lbnQYBSABKAkiYgoUTGlzdEZlZWRiYWNrUmVzcG9uc2USMQoIZmVlZGJhY2sYASADKAsyHy5waWxvdGRlY2suZmVlZGJhY2sudjEuRmVlZGJhY2sSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIisKGUdldEZlZWRiYWNrU3VtbWFyeVJlcXVlc3QSDgoGY29ob3J0GAEgASgJIpUBCg9TZW50aW1lbnRQZXJpb2QSDgoGcGVyaW9kGAEgASgJEhAKCHBvc2l0aXZlGAIgASgFEg8KB25ldXRyYWwYAyABKAUSEAoIbmVnYXRpdmUYBCABKAUSDQoFdG90YWwYBSABKAUSFgoOYXZlcmFnZV9yYXRpbmcYBiABKAESFgoObmVnYXRpdmVfc2hhcmUYByABKAEiLAoLUmF0aW5nQ291bnQSDgoGcmF0aW5nGAEgASgFEg0KBWNvdW50GAIgASgFIlMKDEJsb2NrZXJHcm91cBIMCgR0ZXh0GAEgASgJEg0KBWNvdW50GAIgASgFEhQKDHBhcnRpY2lwYW50cxgDIAEoBRIQCgh2YXJpYW50cxgEIAMoCSLtAgoaR2V0RmVlZGJhY2tTdW1tYXJ5UmVzcG9uc2USDgoGY29ob3J0GAEgASgJEg0KBXRvdGFsGAIgASgFEhYKDmF2ZXJhZ2VfcmF0aW5nGAMgASgBEj8KE3JhdGluZ19kaXN0cmlidXRpb24YBCADKAsyIi5waWxvdGRlY2suZmVlZGJhY2sudjEuUmF0aW5nQ291bnQSNQoFZGFpbHkYBSADKAsyJi5waWxvdGRlY2suZmVlZGJhY2sudjEuU2VudGltZW50UGVyaW9kEjYKBndlZWtseRgGIAMoCzImLnBpbG90ZGVjay5mZWVkYmFjay52MS5TZW50aW1lbnRQZXJpb2QSNQoIYmxvY2tlcnMYByADKAsyIy5waWxvdGRlY2suZmVlZGJhY2sudjEuQmxvY2tlckdyb3VwEjEKDWdlbmVyYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItMBCg5TZW50aW1lbnRBbGVydBIOCgZjb2hvcnQYASABKAkSEAoIc2VxdWVuY2UYAiABKAUSDAoEa2luZBgDIAEoCRIQCghuZWdhdGl2ZRgEIAEoBRINCgV0b3RhbBgFIAEoBRIWCg5uZWdhdGl2ZV9zaGFyZRgGIAEoARITCgt3aW5kb3dfZGF5cxgHIAEoBRISCgptZXNzYWdlX2lkGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJTChpMaXN0U2VudGltZW50QWxlcnRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIOCgZjb2hvcnQYAyABKAkibQobTGlzdFNlbnRpbWVudEFsZXJ0c1Jlc3BvbnNlEjUKBmFsZXJ0cxgBIAMoCzIlLnBpbG90ZGVjay5mZWVkYmFjay52MS5TZW50aW1lbnRBbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAky5wUKD0ZlZWRiYWNrU2VydmljZRK2AQoOU3VibWl0RmVlZGJhY2sSLC5waWxvdGRlY2suZmVlZGJhY2sudjEuU3VibWl0RmVlZGJhY2tSZXF1ZXN0Gi0ucGlsb3RkZWNrLmZlZWRiYWNrLnYxLlN1Ym1pdEZlZWRiYWNrUmVzcG9uc2UiR4q1GBIQAxoOZmVlZGJhY2sud3JpdGWC0+STAis6ASpaEToBKiIML3YxL2ZlZWRiYWNrIhMvYXBpL2ZlZWRiYWNrL3BpbG90EpUBCgxMaXN0RmVlZGJhY2sSKi5waWxvdGRlY2suZmVlZGJhY2sudjEuTGlzdEZlZWRiYWNrUmVxdWVzdBorLnBpbG90ZGVjay5mZWVkYmFjay52MS5MaXN0RmVlZGJhY2tSZXNwb25zZSIskAIBirUYERABGg1mZWVkYmFjay5yZWFkgtPkkwIOEgwvdjEvZmVlZGJhY2sSzgEKEkdldEZlZWRiYWNrU3VtbWFyeRIwLnBpbG90ZGVjay5mZWVkYmFjay52MS5HZXRGZWVkYmFja1N1bW1hcnlSZXF1ZXN0GjEucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkdldEZlZWRiYWNrU3VtbWFyeVJlc3BvbnNlIlOQAgGKtRgREAEaDWZlZWRiYWNrLnJlYWSC0+STAjVaFhIUL3YxL2ZlZWRiYWNrOnN1bW1hcnkSGy9hcGkvZmVlZGJhY2svcGlsb3Qvc3VtbWFyeRKxAQoTTGlzdFNlbnRpbWVudEFsZXJ0cxIxLnBpbG90ZGVjay5mZWVkYmFjay52MS5MaXN0U2VudGltZW50QWxlcnRzUmVxdWVzdBoyLnBpbG90ZGVjay5mZWVkYmFjay52MS5MaXN0U2VudGltZW50QWxlcnRzUmVzcG9uc2UiM5ACAYq1GBEQARoNZmVlZGJhY2sucmVhZILT5JMCFRITL3YxL2ZlZWRiYWNrL2FsZXJ0c0IiqgIfUGlsb3RkZWNrLkNvbnRyYWN0cy5GZWVkYmFjay5WMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
+  fileDesc("CiRwaWxvdGRlY2svZmVlZGJhY2svdjEvZmVlZGJhY2sucHJvdG8SFXBpbG90ZGVjay5mZWVkYmFjay52MSLXAQoIRmVlZGJhY2sSEwoLZmVlZGJhY2tfaWQYASABKAkSFgoOcGFydGljaXBhbnRfaWQYAiABKAkSDgoGY29ob3J0GAMgASgJEg4KBnJhdGluZxgEIAEoBRIRCglzZW50aW1lbnQYBSABKAkSEgoKaGlnaGxpZ2h0cxgGIAMoCRIQCghibG9ja2VycxgHIAMoCRIUCgxzdWJtaXR0ZWRfYnkYCCABKAkSLwoLY3JlYXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIowBChVTdWJtaXRGZWVkYmFja1JlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIWCg5wYXJ0aWNpcGFudF9pZBgCIAEoCRIOCgZyYXRpbmcYAyABKAUSEQoJc2VudGltZW50GAQgASgJEhIKCmhpZ2hsaWdodHMYBSADKAkSEAoIYmxvY2tlcnMYBiADKAkiSwoWU3VibWl0RmVlZGJhY2tSZXNwb25zZRIxCghmZWVkYmFjaxgBIAEoCzIfLnBpbG90ZGVjay5mZWVkYmFjay52MS5GZWVkYmFjayJ3ChNMaXN0RmVlZGJhY2tSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg4KBmNvaG9ydBgDIAEoCRIWCg5wYXJ0aWNpcGFudF9pZBgEIAEoCRIRCglzZW50aW1lbnQYBSABKAkiYgoUTGlzdEZlZWRiYWNrUmVzcG9uc2USMQoIZmVlZGJhY2sYASADKAsyHy5waWxvdGRlY2suZmVlZGJhY2sudjEuRmVlZGJhY2sSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIisKGUdldEZlZWRiYWNrU3VtbWFyeVJlcXVlc3QSDgoGY29ob3J0GAEgASgJIpUBCg9TZW50aW1lbnRQZXJpb2QSDgoGcGVyaW9kGAEgASgJEhAKCHBvc2l0aXZlGAIgASgFEg8KB25ldXRyYWwYAyABKAUSEAoIbmVnYXRpdmUYBCABKAUSDQoFdG90YWwYBSABKAUSFgoOYXZlcmFnZV9yYXRpbmcYBiABKAESFgoObmVnYXRpdmVfc2hhcmUYByABKAEiLAoLUmF0aW5nQ291bnQSDgoGcmF0aW5nGAEgASgFEg0KBWNvdW50GAIgASgFIlMKDEJsb2NrZXJHcm91cBIMCgR0ZXh0GAEgASgJEg0KBWNvdW50GAIgASgFEhQKDHBhcnRpY2lwYW50cxgDIAEoBRIQCgh2YXJpYW50cxgEIAMoCSLtAgoaR2V0RmVlZGJhY2tTdW1tYXJ5UmVzcG9uc2USDgoGY29ob3J0GAEgASgJEg0KBXRvdGFsGAIgASgFEhYKDmF2ZXJhZ2VfcmF0aW5nGAMgASgBEj8KE3JhdGluZ19kaXN0cmlidXRpb24YBCADKAsyIi5waWxvdGRlY2suZmVlZGJhY2sudjEuUmF0aW5nQ291bnQSNQoFZGFpbHkYBSADKAsyJi5waWxvdGRlY2suZmVlZGJhY2sudjEuU2VudGltZW50UGVyaW9kEjYKBndlZWtseRgGIAMoCzImLnBpbG90ZGVjay5mZWVkYmFjay52MS5TZW50aW1lbnRQZXJpb2QSNQoIYmxvY2tlcnMYByADKAsyIy5waWxvdGRlY2suZmVlZGJhY2sudjEuQmxvY2tlckdyb3VwEjEKDWdlbmVyYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItMBCg5TZW50aW1lbnRBbGVydBIOCgZjb2hvcnQYASABKAkSEAoIc2VxdWVuY2UYAiABKAUSDAoEa2luZBgDIAEoCRIQCghuZWdhdGl2ZRgEIAEoBRINCgV0b3RhbBgFIAEoBRIWCg5uZWdhdGl2ZV9zaGFyZRgGIAEoARITCgt3aW5kb3dfZGF5cxgHIAEoBRISCgptZXNzYWdlX2lkGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJTChpMaXN0U2VudGltZW50QWxlcnRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIOCgZjb2hvcnQYAyABKAkibQobTGlzdFNlbnRpbWVudEFsZXJ0c1Jlc3BvbnNlEjUKBmFsZXJ0cxgBIAMoCzIlLnBpbG90ZGVjay5mZWVkYmFjay52MS5TZW50aW1lbnRBbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOAoYR2V0RmVlZGJhY2tSZXBvcnRSZXF1ZXN0Eg4KBmNvaG9ydBgBIAEoCRIMCgRkYXRlGAIgASgJIn0KGUdldEZlZWRiYWNrUmVwb3J0UmVzcG9uc2USDgoGY29ob3J0GAEgASgJEgwKBGRhdGUYAiABKAkSQgoHc3VtbWFyeRgDIAEoCzIxLnBpbG90ZGVjay5mZWVkYmFjay52MS5HZXRGZWVkYmFja1N1bW1hcnlSZXNwb25zZSJTChpMaXN0RmVlZGJhY2tSZXBvcnRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIOCgZjb2hvcnQYAyABKAkiiwEKE0ZlZWRiYWNrUmVwb3J0RW50cnkSDgoGY29ob3J0GAEgASgJEgwKBGRhdGUYAiABKAkSDQoFdG90YWwYAyABKAUSFgoOYXZlcmFnZV9yYXRpbmcYBCABKAESLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKG0xpc3RGZWVkYmFja1JlcG9ydHNSZXNwb25zZRI7CgdyZXBvcnRzGAEgAygLMioucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkZlZWRiYWNrUmVwb3J0RW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJMtQICg9GZWVkYmFja1NlcnZpY2UStgEKDlN1Ym1pdEZlZWRiYWNrEiwucGlsb3RkZWNrLmZlZWRiYWNrLnYxLlN1Ym1pdEZlZWRiYWNrUmVxdWVzdBotLnBpbG90ZGVjay5mZWVkYmFjay52MS5TdWJtaXRGZWVkYmFja1Jlc3BvbnNlIkeKtRgSEAMaDmZlZWRiYWNrLndyaXRlgtPkkwIrOgEqWhE6ASoiDC92MS9mZWVkYmFjayITL2FwaS9mZWVkYmFjay9waWxvdBKVAQoMTGlzdEZlZWRiYWNrEioucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkxpc3RGZWVkYmFja1JlcXVlc3QaKy5waWxvdGRlY2suZmVlZGJhY2sudjEuTGlzdEZlZWRiYWNrUmVzcG9uc2UiLJACAYq1GBEQARoNZmVlZGJhY2sucmVhZILT5JMCDhIML3YxL2ZlZWRiYWNrEs4BChJHZXRGZWVkYmFja1N1bW1hcnkSMC5waWxvdGRlY2suZmVlZGJhY2sudjEuR2V0RmVlZGJhY2tTdW1tYXJ5UmVxdWVzdBoxLnBpbG90ZGVjay5mZWVkYmFjay52MS5HZXRGZWVkYmFja1N1bW1hcnlSZXNwb25zZSJTkAIBirUYERABGg1mZWVkYmFjay5yZWFkgtPkkwI1WhYSFC92MS9mZWVkYmFjazpzdW1tYXJ5EhsvYXBpL2ZlZWRiYWNrL3BpbG90L3N1bW1hcnkStQEKEUdldEZlZWRiYWNrUmVwb3J0Ei8ucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkdldEZlZWRiYWNrUmVwb3J0UmVxdWVzdBowLnBpbG90ZGVjay5mZWVkYmFjay52MS5HZXRGZWVkYmFja1JlcG9ydFJlc3BvbnNlIj2QAgGKtRgREAEaDWZlZWRiYWNrLnJlYWSC0+STAh8SHS92MS9mZWVkYmFjay9yZXBvcnRzL3tjb2hvcnR9ErIBChNMaXN0RmVlZGJhY2tSZXBvcnRzEjEucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkxpc3RGZWVkYmFja1JlcG9ydHNSZXF1ZXN0GjIucGlsb3RkZWNrLmZlZWRiYWNrLnYxLkxpc3RGZWVkYmFja1JlcG9ydHNSZXNwb25zZSI0kAIBirUYERABGg1mZWVkYmFjay5yZWFkgtPkkwIWEhQvdjEvZmVlZGJhY2svcmVwb3J0cxKxAQoTTGlzdFNlbnRpbWVudEFsZXJ0cxIxLnBpbG90ZGVjay5mZWVkYmFjay52MS5MaXN0U2VudGltZW50QWxlcnRzUmVxdWVzdBoyLnBpbG90ZGVjay5mZWVkYmFjay52MS5MaXN0U2VudGltZW50QWxlcnRzUmVzcG9uc2UiM5ACAYq1GBEQARoNZmVlZGJhY2sucmVhZILT5JMCFRITL3YxL2ZlZWRiYWNrL2FsZXJ0c0IiqgIfUGlsb3RkZWNrLkNvbnRyYWN0cy5GZWVkYmFjay5WMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
 
 /**
  * One piece of feedback as stored.
@@ -566,6 +566,165 @@ export const ListSentimentAlertsResponseSchema: GenMessage<ListSentimentAlertsRe
   messageDesc(file_pilotdeck_feedback_v1_feedback, 12);
 
 /**
+ * Gets a daily report.
+ *
+ * @generated from message pilotdeck.feedback.v1.GetFeedbackReportRequest
+ */
+export type GetFeedbackReportRequest = Message<"pilotdeck.feedback.v1.GetFeedbackReportRequest"> & {
+  /**
+   * The cohort's slug.
+   *
+   * @generated from field: string cohort = 1;
+   */
+  cohort: string;
+
+  /**
+   * YYYY-MM-DD (UTC) of a stored report; empty for the live report.
+   *
+   * @generated from field: string date = 2;
+   */
+  date: string;
+};
+
+/**
+ * Describes the message pilotdeck.feedback.v1.GetFeedbackReportRequest.
+ * Use `create(GetFeedbackReportRequestSchema)` to create a new message.
+ */
+export const GetFeedbackReportRequestSchema: GenMessage<GetFeedbackReportRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_feedback_v1_feedback, 13);
+
+/**
+ * A daily report: the cohort's summary as of that day's run.
+ *
+ * @generated from message pilotdeck.feedback.v1.GetFeedbackReportResponse
+ */
+export type GetFeedbackReportResponse = Message<"pilotdeck.feedback.v1.GetFeedbackReportResponse"> & {
+  /**
+   * @generated from field: string cohort = 1;
+   */
+  cohort: string;
+
+  /**
+   * YYYY-MM-DD; empty for the live report.
+   *
+   * @generated from field: string date = 2;
+   */
+  date: string;
+
+  /**
+   * @generated from field: pilotdeck.feedback.v1.GetFeedbackSummaryResponse summary = 3;
+   */
+  summary?: GetFeedbackSummaryResponse | undefined;
+};
+
+/**
+ * Describes the message pilotdeck.feedback.v1.GetFeedbackReportResponse.
+ * Use `create(GetFeedbackReportResponseSchema)` to create a new message.
+ */
+export const GetFeedbackReportResponseSchema: GenMessage<GetFeedbackReportResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_feedback_v1_feedback, 14);
+
+/**
+ * Lists stored daily reports.
+ *
+ * @generated from message pilotdeck.feedback.v1.ListFeedbackReportsRequest
+ */
+export type ListFeedbackReportsRequest = Message<"pilotdeck.feedback.v1.ListFeedbackReportsRequest"> & {
+  /**
+   * At most this many; default 50, capped at 200.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+
+  /**
+   * The cohort's slug.
+   *
+   * @generated from field: string cohort = 3;
+   */
+  cohort: string;
+};
+
+/**
+ * Describes the message pilotdeck.feedback.v1.ListFeedbackReportsRequest.
+ * Use `create(ListFeedbackReportsRequestSchema)` to create a new message.
+ */
+export const ListFeedbackReportsRequestSchema: GenMessage<ListFeedbackReportsRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_feedback_v1_feedback, 15);
+
+/**
+ * One stored daily report, without its summary.
+ *
+ * @generated from message pilotdeck.feedback.v1.FeedbackReportEntry
+ */
+export type FeedbackReportEntry = Message<"pilotdeck.feedback.v1.FeedbackReportEntry"> & {
+  /**
+   * @generated from field: string cohort = 1;
+   */
+  cohort: string;
+
+  /**
+   * YYYY-MM-DD (UTC).
+   *
+   * @generated from field: string date = 2;
+   */
+  date: string;
+
+  /**
+   * @generated from field: int32 total = 3;
+   */
+  total: number;
+
+  /**
+   * @generated from field: double average_rating = 4;
+   */
+  averageRating: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp create_time = 5;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message pilotdeck.feedback.v1.FeedbackReportEntry.
+ * Use `create(FeedbackReportEntrySchema)` to create a new message.
+ */
+export const FeedbackReportEntrySchema: GenMessage<FeedbackReportEntry> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_feedback_v1_feedback, 16);
+
+/**
+ * A page of stored daily reports.
+ *
+ * @generated from message pilotdeck.feedback.v1.ListFeedbackReportsResponse
+ */
+export type ListFeedbackReportsResponse = Message<"pilotdeck.feedback.v1.ListFeedbackReportsResponse"> & {
+  /**
+   * @generated from field: repeated pilotdeck.feedback.v1.FeedbackReportEntry reports = 1;
+   */
+  reports: FeedbackReportEntry[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message pilotdeck.feedback.v1.ListFeedbackReportsResponse.
+ * Use `create(ListFeedbackReportsResponseSchema)` to create a new message.
+ */
+export const ListFeedbackReportsResponseSchema: GenMessage<ListFeedbackReportsResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_feedback_v1_feedback, 17);
+
+/**
  * What participants tell a pilot (docs/feedback.md): a rating, a sentiment, highlights and
  * blockers, submitted by a partner system or by a facilitator on a participant's behalf, and the
  * per-cohort summary a BI tool loads. Feedback names its participant by id; receipts carry ids and
@@ -606,6 +765,27 @@ export const FeedbackService: GenService<{
     methodKind: "unary";
     input: typeof GetFeedbackSummaryRequestSchema;
     output: typeof GetFeedbackSummaryResponseSchema;
+  },
+  /**
+   * A cohort's daily report as the daily job stored it (docs/feedback.md, "Daily reports"), or
+   * without a date the live one: the summary as of now.
+   *
+   * @generated from rpc pilotdeck.feedback.v1.FeedbackService.GetFeedbackReport
+   */
+  getFeedbackReport: {
+    methodKind: "unary";
+    input: typeof GetFeedbackReportRequestSchema;
+    output: typeof GetFeedbackReportResponseSchema;
+  },
+  /**
+   * The days a cohort has a stored daily report for, newest first.
+   *
+   * @generated from rpc pilotdeck.feedback.v1.FeedbackService.ListFeedbackReports
+   */
+  listFeedbackReports: {
+    methodKind: "unary";
+    input: typeof ListFeedbackReportsRequestSchema;
+    output: typeof ListFeedbackReportsResponseSchema;
   },
   /**
    * Lists sentiment alerts (raised and recovered), newest first.
