@@ -9,6 +9,7 @@ using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Configuration;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
 using Pilotdeck.Server.Platform.Receipts;
@@ -51,7 +52,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
         }
 
         var cancellationToken = context.CancellationToken;
-        using var messages = new UploadMessages(requestStream, _options.UploadIdleTimeout, cancellationToken);
+        using var messages = new UploadMessages<AnalyzeProjectRequest>(requestStream, _options.UploadIdleTimeout, cancellationToken);
         if (!await messages.MoveNextAsync() || messages.Current.PayloadCase != AnalyzeProjectRequest.PayloadOneofCase.Metadata)
         {
             throw ApiErrors.InvalidArgument(new FieldViolation("metadata", "the first message must carry metadata"));
