@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -27,6 +28,9 @@ public static partial class ContentSniffer
 
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
     private static readonly byte[] EbmlSignature = [0x1A, 0x45, 0xDF, 0xA3];
+    private static readonly SearchValues<byte> BinaryControls =
+        SearchValues.Create([.. Enumerable.Range(0, 0x20).Where(b => b is not ('\t' or '\n' or '\r' or '\f')).Select(b => (byte)b)]);
+
     private static readonly byte[] JpegSignature = [0xFF, 0xD8, 0xFF];
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
@@ -90,7 +94,9 @@ public static partial class ContentSniffer
 
     private static string? TextType(ReadOnlySpan<byte> head, bool complete)
     {
-        if (head.IsEmpty || head.IndexOf((byte)0) >= 0)
+        // Transcripts hold no control characters but tab, line breaks and form feed; binary formats
+        // (a ZIP's "PK\x03\x04") soon do.
+        if (head.IsEmpty || head.IndexOfAny(BinaryControls) >= 0)
         {
             return null;
         }

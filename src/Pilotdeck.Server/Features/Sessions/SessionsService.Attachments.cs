@@ -54,7 +54,7 @@ public sealed partial class SessionsService
 
         var tenantId = tenant.TenantId ?? throw new InvalidOperationException("An upload needs a bound tenant.");
         var blob = await blobs.PutAsync($"{tenantId}/{participant.Id}", new AttachmentContent(messages, contentType, options.MaxUploadBytes), cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Now();
         var attachment = new AttachmentRecord
         {
             Id = Guid.CreateVersion7(now).ToString(), ParticipantId = participant.Id, SessionId = sessionId, FileName = fileName, ContentType = contentType,

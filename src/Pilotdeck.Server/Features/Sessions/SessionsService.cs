@@ -32,7 +32,7 @@ public sealed partial class SessionsService(
     public override async Task<CreateSessionResponse> CreateSession(CreateSessionRequest request, ServerCallContext context)
     {
         var input = request.Session ?? new Session();
-        var now = time.GetUtcNow();
+        var now = Now();
         var session = new SessionRecord { Id = Guid.CreateVersion7(now).ToString(), ParticipantId = input.ParticipantId.Trim(), Facilitator = receipts.Actor, CreatedAt = now, UpdatedAt = now };
         var violations = Apply(session, input, SessionFields);
         if (session.ParticipantId.Length == 0)
@@ -117,7 +117,7 @@ public sealed partial class SessionsService(
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        session.UpdatedAt = time.GetUtcNow();
+        session.UpdatedAt = Now();
         await policy.AuthorizeAsync(GovernedActions.SessionUpdate, SessionMapping.NameOf(session), new Dictionary<string, object?>
         {
             ["fields"] = paths.Cast<object?>().ToList(),
@@ -169,6 +169,14 @@ public sealed partial class SessionsService(
         }
 
         return error;
+    }
+
+    // Whole milliseconds: SQLite (as stored here) and PostgreSQL keep less than a tick, and what a
+    // change returns must equal what a later read gives.
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 
     private async Task<SessionRecord> FindSessionAsync(string id, string field, CancellationToken cancellationToken)
