@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
@@ -44,12 +43,7 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
 
     public override async Task<AnalyzeProjectResponse> AnalyzeProject(IAsyncStreamReader<AnalyzeProjectRequest> requestStream, ServerCallContext context)
     {
-        // Kestrel caps request bodies at ~28.6 MiB by default, which would cut large manifests off
-        // with a bare transport error; the upload limit below applies instead, with a clear reason.
-        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = null;
-        }
+        UploadCalls.LiftBodySizeLimit(context);
 
         var cancellationToken = context.CancellationToken;
         using var messages = new UploadMessages<AnalyzeProjectRequest>(requestStream, _options.UploadIdleTimeout, cancellationToken);

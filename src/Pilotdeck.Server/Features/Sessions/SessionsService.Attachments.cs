@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Sessions.V1;
@@ -21,12 +20,7 @@ public sealed partial class SessionsService
 
     public override async Task<UploadAttachmentResponse> UploadAttachment(IAsyncStreamReader<UploadAttachmentRequest> requestStream, ServerCallContext context)
     {
-        // Kestrel caps request bodies at ~28.6 MiB by default, which would cut a recording off with
-        // a bare transport error; the attachment limit applies instead, with a clear reason.
-        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = null;
-        }
+        UploadCalls.LiftBodySizeLimit(context);
 
         var cancellationToken = context.CancellationToken;
         var options = attachmentOptions.Value;

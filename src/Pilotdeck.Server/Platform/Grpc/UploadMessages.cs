@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pilotdeck.Contracts.Api.V1;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Grpc;
@@ -8,8 +9,9 @@ namespace Pilotdeck.Server.Platform.Grpc;
 /// <summary>
 /// Reads an upload's request stream (Guardian's AnalyzeProject, UploadAttachment) with a limit on
 /// the wait for each message. A client that stops sending without half-closing would otherwise keep
-/// the call, its spool files and an HTTP/2 stream open until the connection dies. Throwing from the handler makes grpc-dotnet send the
-/// status in trailers and Kestrel reset just this stream, so other calls on the connection go on.
+/// the call, its spool files and an HTTP/2 stream open until the connection dies. Throwing from the
+/// handler makes grpc-dotnet send the status in trailers and Kestrel reset just this stream, so
+/// other calls on the connection go on.
 /// </summary>
 internal sealed class UploadMessages<T> : IDisposable
 {
@@ -65,4 +67,20 @@ internal sealed class UploadMessages<T> : IDisposable
         && !_callToken.IsCancellationRequested;
 
     public void Dispose() => _idle.Dispose();
+}
+
+/// <summary>What every upload handler does before it reads its stream.</summary>
+internal static class UploadCalls
+{
+    /// <summary>
+    /// Lifts Kestrel's request body cap (~28.6 MiB by default) for an upload call: it would cut a
+    /// large file off with a bare transport error, where the feature's own limit answers with a reason.
+    /// </summary>
+    public static void LiftBodySizeLimit(ServerCallContext context)
+    {
+        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+    }
 }
