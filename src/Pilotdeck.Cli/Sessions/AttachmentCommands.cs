@@ -109,7 +109,7 @@ internal static class AttachmentCommands
             }
 
             var attachment = call.ResponseStream.Current.Attachment;
-            var path = Path.GetFullPath(parse.GetValue(target) ?? attachment.FileName);
+            var path = Path.GetFullPath(parse.GetValue(target) ?? Path.GetFileName(attachment.FileName));
             if (parse.GetValue(target) is null && File.Exists(path))
             {
                 throw new CliException(ExitCodes.Usage, $"{path} already exists.", "Choose where to save it with --output FILE.");

@@ -59,7 +59,7 @@ public static partial class SessionMapping
             return null;
         }
 
-        if (!DateTimeOffset.TryParse(trimmed.Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (!DateTimeOffset.TryParse(trimmed.ToUpperInvariant().Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
             error = $"is not a real date and time, or its offset is beyond ±14:00; expected e.g. {DateExample}";
             return null;

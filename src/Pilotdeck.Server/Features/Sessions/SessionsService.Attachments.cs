@@ -145,7 +145,7 @@ public sealed partial class SessionsService
 
         // Only the name: a path from the client's disk says nothing the team needs and may say more than it should.
         var fileName = Path.GetFileName(metadata.FileName.Replace('\\', '/')).Trim();
-        if (fileName.Length is 0 or > MaxFileNameLength || fileName.Any(char.IsControl))
+        if (fileName.Length is 0 or > MaxFileNameLength || fileName is "." or ".." || fileName.Any(char.IsControl))
         {
             violations.Add(new("metadata.file_name", $"is required: a file name of at most {MaxFileNameLength} characters, without control characters"));
         }

@@ -53,6 +53,7 @@ public class ContentSnifferTests
     [InlineData("2025-11-10T13:00:00+08:00", "2025-11-10T13:00:00+08:00", "2025-11-10T05:00:00Z")]
     [InlineData("2025-11-10 13:00+05:30", "2025-11-10T13:00:00+05:30", "2025-11-10T07:30:00Z")]
     [InlineData("2025-11-10T13:00:00.250z", "2025-11-10T13:00:00.250Z", "2025-11-10T13:00:00.250Z")]
+    [InlineData("2025-11-10t13:00:00-00:30", "2025-11-10T13:00:00-00:30", "2025-11-10T13:30:00Z")]
     public void SessionDates_KeepTheOffsetTheyWereGivenWith(string typed, string shown, string utc)
     {
         var (instant, offset) = SessionMapping.ParseDate(typed, out var error)!.Value;
