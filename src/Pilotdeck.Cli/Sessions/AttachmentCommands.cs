@@ -5,6 +5,7 @@ using Grpc.Core;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
 using Pilotdeck.Cli.Policy;
+using Pilotdeck.Client.Sessions;
 using Pilotdeck.Contracts.Sessions.V1;
 
 namespace Pilotdeck.Cli.Sessions;
@@ -30,14 +31,6 @@ internal static class AttachmentCommands
         new("create_time", a => a.CreateTime?.ToDateTimeOffset()),
     ];
 
-    // The types attachments accept, by the extensions such files carry.
-    private static readonly Dictionary<string, string> TypesByExtension = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".txt"] = "text/plain", [".md"] = "text/plain", [".vtt"] = "text/vtt", [".srt"] = "application/x-subrip",
-        [".pdf"] = "application/pdf", [".png"] = "image/png", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg",
-        [".mp4"] = "video/mp4", [".m4v"] = "video/mp4", [".webm"] = "video/webm", [".mov"] = "video/quicktime",
-    };
-
     public static Command Attach(ApiContext api)
     {
         var file = new Argument<FileInfo>("file") { Description = "The transcript, recording, document or image to upload." };
@@ -55,8 +48,8 @@ internal static class AttachmentCommands
                 throw new CliException(ExitCodes.Usage, $"{path.FullName} does not exist.");
             }
 
-            var type = parse.GetValue(contentType) ?? (TypesByExtension.TryGetValue(path.Extension, out var byExtension) ? byExtension
-                : throw new CliException(ExitCodes.Usage, $"cannot tell the type of '{path.Name}' from its extension.", "Pass --content-type, e.g. --content-type video/mp4."));
+            var type = parse.GetValue(contentType) ?? AttachmentTypes.FromFileName(path.Name)
+                ?? throw new CliException(ExitCodes.Usage, $"cannot tell the type of '{path.Name}' from its extension.", "Pass --content-type, e.g. --content-type video/mp4.");
             await using var content = path.OpenRead();
             using var call = client.Sessions.UploadAttachment(ApprovalHeader.Of(parse, approval), cancellationToken: token);
             var metadata = new UploadAttachmentMetadata
