@@ -12,6 +12,7 @@ using Pilotdeck.Data.Jobs;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
+using Pilotdeck.Data.Sessions;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Data;
@@ -78,6 +79,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<ImportChunkRecord> ImportChunks => Set<ImportChunkRecord>();
     public DbSet<ImportRowRecord> ImportRows => Set<ImportRowRecord>();
     public DbSet<InstallationKeyRecord> InstallationKeys => Set<InstallationKeyRecord>();
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+    public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -236,6 +239,9 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<ImportChunkRecord>(imports);
         modelBuilder.ApplyConfiguration<ImportRowRecord>(imports);
         modelBuilder.ApplyConfiguration<InstallationKeyRecord>(imports);
+        var sessions = new SessionsModel();
+        modelBuilder.ApplyConfiguration<SessionRecord>(sessions);
+        modelBuilder.ApplyConfiguration<AttachmentRecord>(sessions);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

@@ -8,6 +8,7 @@ using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Contracts.Sessions.V1;
 using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -62,6 +63,7 @@ public sealed class PilotdeckClient : IDisposable
         Feedback = new FeedbackService.FeedbackServiceClient(CallInvoker);
         Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
         Imports = new ImportsService.ImportsServiceClient(CallInvoker);
+        Sessions = new SessionsService.SessionsServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -109,8 +111,12 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
     public NotificationsService.NotificationsServiceClient Notifications { get; }
+
     /// <summary>pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, error manifests).</summary>
     public ImportsService.ImportsServiceClient Imports { get; }
+
+    /// <summary>pilotdeck.sessions.v1: UAT sessions with participants, and their attachments (client-streamed up, server-streamed down).</summary>
+    public SessionsService.SessionsServiceClient Sessions { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

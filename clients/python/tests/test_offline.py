@@ -135,6 +135,8 @@ class OfflineTests(unittest.TestCase):
         self.assertNotIn(("pilotdeck.guardian.v1.GuardianService", "AnalyzeProject"), methods)  # streaming
         self.assertIn(("pilotdeck.imports.v1.ImportsService", "ListImportRows"), methods)
         self.assertNotIn(("pilotdeck.imports.v1.ImportsService", "CommitImport"), methods)
+        self.assertIn(("pilotdeck.sessions.v1.SessionsService", "CreateSession"), methods)  # request_id
+        self.assertNotIn(("pilotdeck.sessions.v1.SessionsService", "UploadAttachment"), methods)  # streaming
 
     def test_idempotent_call_is_retried_on_unavailable(self):
         self.connect().system.GetServerInfo(pd.system_pb2.GetServerInfoRequest())

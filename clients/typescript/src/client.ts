@@ -18,6 +18,7 @@ import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
 import { FeedbackService } from './gen/pilotdeck/feedback/v1/feedback_pb.js';
 import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
+import { SessionsService } from './gen/pilotdeck/sessions/v1/sessions_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -62,6 +63,8 @@ export interface PilotdeckClient {
   readonly notifications: Client<typeof NotificationsService>;
   /** pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, signed error manifests). */
   readonly imports: Client<typeof ImportsService>;
+  /** pilotdeck.sessions.v1: UAT sessions and their attachments (client-streamed upload over gRPC; server-streamed download). */
+  readonly sessions: Client<typeof SessionsService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -107,6 +110,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     feedback: client(FeedbackService),
     notifications: client(NotificationsService),
     imports: client(ImportsService),
+    sessions: client(SessionsService),
     transport,
     getTokens: async () => tokens?.get(),
   };

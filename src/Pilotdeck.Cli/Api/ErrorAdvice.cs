@@ -31,7 +31,7 @@ public static class ErrorAdvice
         [ErrorReason.ManifestMissing] = "Upload target/manifest.json: run `dbt parse` first to write it.",
         [ErrorReason.ManifestInvalid] = "Run `dbt parse` again and upload the whole target/manifest.json.",
         [ErrorReason.CatalogInvalid] = "Run `dbt docs generate` again, or analyze without the catalog.",
-        [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): send less (split an import file, narrow a dbt project), or ask the operator to raise Pilotdeck:Imports:MaxUploadBytes or Pilotdeck:Guardian:MaxUploadBytes.",
+        [ErrorReason.UploadTooLarge] = "The upload exceeds the server's limit ({max_upload_bytes} bytes): send less (split an import file, narrow a dbt project, shorten a recording), or ask the operator to raise Pilotdeck:Imports:MaxUploadBytes, Pilotdeck:Guardian:MaxUploadBytes or Pilotdeck:Attachments:MaxUploadBytes.",
         [ErrorReason.ProjectTooLarge] = "The project holds more {budget} than the server analyses (at most {limit}): analyze a smaller part of it, run `pilotdeck guardian analyze` locally, or ask the operator to raise Pilotdeck:Guardian:MaxNodes / MaxColumns.",
         [ErrorReason.UploadStalled] = "The upload paused longer than the server waits for the next chunk ({idle_timeout_ms} ms): check the connection and run the command again.",
         [ErrorReason.JobRunNotFound] = "No such job run in this tenant: check the id, or list the runs on the portal's Jobs page.",
@@ -68,6 +68,10 @@ public static class ErrorAdvice
         [ErrorReason.ImportStateInvalid] = "The import is {state}: wait with `pilotdeck imports watch ID`; a committed import is done.",
         [ErrorReason.ImportHeaderInvalid] = "Fix the file's header row as listed above; `pilotdeck imports create --help` and docs/imports.md list the columns.",
         [ErrorReason.ImportNoRejectedRows] = "The plan rejected no rows ({state}): there is nothing to fix.",
+        [ErrorReason.SessionNotFound] = "No such session in this tenant: `pilotdeck uat-sessions list --participant <uuid>` shows ids.",
+        [ErrorReason.AttachmentNotFound] = "No such attachment in this tenant: `pilotdeck uat-sessions attachments --participant <uuid>` shows ids.",
+        [ErrorReason.AttachmentTypeMismatch] = "The file is not {declared_type} (it looks like {detected_type}): pass the right --content-type, or convert the file.",
+        [ErrorReason.AttachmentTypeUnsupported] = "Attachments must be one of: {accepted_types}. Convert the file to one of them.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

@@ -11,6 +11,7 @@ using Pilotdeck.Server.Features.Jobs;
 using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
+using Pilotdeck.Server.Features.Sessions;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
@@ -68,6 +69,7 @@ public static class ServiceRegistration
         services.AddPilotdeckNotifications(configuration);
         services.AddScoped<MemberChanges>();
         services.AddImportsFeature(configuration);
+        services.AddSessionsFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -93,6 +95,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<FeedbackService>(Contracts.Feedback.V1.FeedbackService.Descriptor);
             app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
+            app.MapPilotdeckService<SessionsService>(Contracts.Sessions.V1.SessionsService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

@@ -15,10 +15,11 @@ from .protos.pilotdeck.guardian.v1 import guardian_pb2
 from .protos.pilotdeck.identity.v1 import identity_pb2
 from .protos.pilotdeck.imports.v1 import imports_pb2
 from .protos.pilotdeck.jobs.v1 import jobs_pb2
+from .protos.pilotdeck.sessions.v1 import sessions_pb2
 from .protos.pilotdeck.system.v1 import system_pb2
 from .tokens import AuthError, TokenSet
-from .uploads import analyze_project_requests
+from .uploads import analyze_project_requests, upload_attachment_requests
 
 __all__ = ["connect", "Pilotdeck", "Credentials", "client_credentials", "password", "token", "decode_error",
-           "reason_of", "analyze_project_requests", "PilotdeckError", "AuthError", "TokenSet", "retryable_methods", "service_config",
-           "access_pb2", "error_reason_pb2", "guardian_pb2", "identity_pb2", "imports_pb2", "jobs_pb2", "system_pb2"]
+           "reason_of", "analyze_project_requests", "upload_attachment_requests", "PilotdeckError", "AuthError", "TokenSet", "retryable_methods", "service_config",
+           "access_pb2", "error_reason_pb2", "guardian_pb2", "identity_pb2", "imports_pb2", "jobs_pb2", "sessions_pb2", "system_pb2"]

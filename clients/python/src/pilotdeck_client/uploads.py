@@ -1,9 +1,10 @@
-"""Guardian uploads: a dbt manifest (and catalog) as the AnalyzeProject request stream."""
+"""Uploads as request streams: a dbt manifest (and catalog) for AnalyzeProject, a file for UploadAttachment."""
 
 import uuid
 from typing import Iterator, Optional
 
 from .protos.pilotdeck.guardian.v1 import guardian_pb2
+from .protos.pilotdeck.sessions.v1 import sessions_pb2
 
 # Well under the server's 4 MiB message limit and its recommended 1 MiB per message.
 DEFAULT_CHUNK_BYTES = 256 * 1024
@@ -25,3 +26,19 @@ def analyze_project_requests(manifest: bytes, catalog: Optional[bytes] = None, p
         yield guardian_pb2.AnalyzeProjectRequest(manifest_chunk=manifest[start:start + chunk_bytes])
     for start in range(0, len(catalog or b""), chunk_bytes):
         yield guardian_pb2.AnalyzeProjectRequest(catalog_chunk=catalog[start:start + chunk_bytes])
+
+
+def upload_attachment_requests(participant_id: str, file_name: str, content_type: str, content: bytes, session_id: str = "",
+                               request_id: Optional[str] = None,
+                               chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[sessions_pb2.UploadAttachmentRequest]:
+    """Metadata first, then the file in chunks: pass to `api.sessions.UploadAttachment(...)`.
+
+    content_type must be the file's real type (text/vtt, video/mp4, ...): the server checks it
+    against the first bytes. request_id defaults to a fresh UUID, so sending the same generator's
+    output again is answered with the first attachment.
+    """
+    yield sessions_pb2.UploadAttachmentRequest(metadata=sessions_pb2.UploadAttachmentMetadata(
+        request_id=request_id or str(uuid.uuid4()), participant_id=participant_id, session_id=session_id,
+        file_name=file_name, content_type=content_type))
+    for start in range(0, len(content), chunk_bytes):
+        yield sessions_pb2.UploadAttachmentRequest(chunk=content[start:start + chunk_bytes])

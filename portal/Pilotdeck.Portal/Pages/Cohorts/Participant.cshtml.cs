@@ -8,11 +8,13 @@ using Pilotdeck.Portal.Pages.Receipts;
 namespace Pilotdeck.Portal.Pages.Cohorts;
 
 /// <summary>
-/// One participant: profile, status history, outreach notes and the receipts of every change to
-/// them (checked against the log); facilitators record a status change, consent, contact, a reply
-/// or a note here.
+/// One participant: profile, status history, outreach notes, UAT sessions and attachments, and the
+/// receipts of every change to them (checked against the log); facilitators record a status change,
+/// consent, contact, a reply or a note here, and a session with an attachment (Participant.Sessions.cs).
 /// </summary>
-public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
+[RequestSizeLimit(SessionForm.MaxFormBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = SessionForm.MaxFormBytes)]
+public sealed partial class ParticipantModel(PortalOptions options) : PortalPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = "";
@@ -34,6 +36,7 @@ public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
             Detail = await Api.Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = Id }, cancellationToken: Aborted);
             (Receipts, var next) = await ReceiptTimeline.LoadAsync(Api, Subject, options.PageSize, null, Aborted);
             MoreReceipts = next.Length > 0;
+            await LoadSessionsAsync(options.PageSize);
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {

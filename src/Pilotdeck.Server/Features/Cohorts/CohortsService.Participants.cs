@@ -43,7 +43,7 @@ public sealed partial class CohortsService
 
     public override async Task<GetParticipantResponse> GetParticipant(GetParticipantRequest request, ServerCallContext context)
     {
-        var participant = await FindParticipantAsync(request.ParticipantId, "participant_id", tracked: false, context.CancellationToken);
+        var participant = await CohortLookup.FindParticipantAsync(db, request.ParticipantId, "participant_id", tracked: false, context.CancellationToken);
         var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
         var response = new GetParticipantResponse { Participant = CohortMapping.ToContract(participant, slug) };
         response.NextStatuses.AddRange(Lifecycles.AllowedFrom(participant.Status).Select(Lifecycles.ToContract));
@@ -85,7 +85,7 @@ public sealed partial class CohortsService
                 violations: [new FieldViolation("update_mask", "lists a field that cannot be updated, or nothing while no note is given")]);
         }
 
-        var participant = await FindParticipantAsync(input.ParticipantId, "participant.participant_id", tracked: true, context.CancellationToken);
+        var participant = await CohortLookup.FindParticipantAsync(db, input.ParticipantId, "participant.participant_id", tracked: true, context.CancellationToken);
         var cohort = await db.Cohorts.AsNoTracking().SingleAsync(c => c.Id == participant.CohortId, context.CancellationToken);
         var (candidate, violations) = Merge(participant, CohortMapping.ToDraft(input), paths).Check(cohort, f => "participant." + f);
         var note = CheckNote(request.Note, violations);
@@ -177,17 +177,5 @@ public sealed partial class CohortsService
                 "The cohort already has a participant with this " + (naturalKey.StartsWith("email:", StringComparison.Ordinal) ? "email." : "alias (and no email)."),
                 new Dictionary<string, string> { ["participant_id"] = holder });
         }
-    }
-
-    private async Task<ParticipantRecord> FindParticipantAsync(string id, string field, bool tracked, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            throw ApiErrors.InvalidArgument(new FieldViolation(field, "is required"));
-        }
-
-        var query = tracked ? db.Participants : db.Participants.AsNoTracking();
-        return await query.SingleOrDefaultAsync(p => p.Id == id.Trim(), cancellationToken)
-            ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", id);
     }
 }

@@ -5,6 +5,7 @@ using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Grpc;
 
 namespace Pilotdeck.Server.Features.Guardian;
 
@@ -33,7 +34,7 @@ internal sealed class ArtifactUpload : IAsyncDisposable
     public long TotalBytes { get; private set; }
 
     /// <summary>Reads the chunks after the metadata message until the client half-closes.</summary>
-    public static async Task<ArtifactUpload> ReceiveAsync(UploadMessages requests, GuardianServerOptions options, CancellationToken cancellationToken)
+    public static async Task<ArtifactUpload> ReceiveAsync(UploadMessages<AnalyzeProjectRequest> requests, GuardianServerOptions options, CancellationToken cancellationToken)
     {
         var directory = string.IsNullOrEmpty(options.TempDirectory) ? Path.GetTempPath() : Directory.CreateDirectory(options.TempDirectory).FullName;
         var upload = new ArtifactUpload(directory);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
@@ -9,6 +8,7 @@ using Pilotdeck.Guardian.Artifacts;
 using Pilotdeck.Guardian.Configuration;
 using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
 using Pilotdeck.Server.Platform.Receipts;
@@ -43,15 +43,10 @@ public sealed class GuardianService : Contracts.Guardian.V1.GuardianService.Guar
 
     public override async Task<AnalyzeProjectResponse> AnalyzeProject(IAsyncStreamReader<AnalyzeProjectRequest> requestStream, ServerCallContext context)
     {
-        // Kestrel caps request bodies at ~28.6 MiB by default, which would cut large manifests off
-        // with a bare transport error; the upload limit below applies instead, with a clear reason.
-        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = null;
-        }
+        UploadCalls.LiftBodySizeLimit(context);
 
         var cancellationToken = context.CancellationToken;
-        using var messages = new UploadMessages(requestStream, _options.UploadIdleTimeout, cancellationToken);
+        using var messages = new UploadMessages<AnalyzeProjectRequest>(requestStream, _options.UploadIdleTimeout, cancellationToken);
         if (!await messages.MoveNextAsync() || messages.Current.PayloadCase != AnalyzeProjectRequest.PayloadOneofCase.Metadata)
         {
             throw ApiErrors.InvalidArgument(new FieldViolation("metadata", "the first message must carry metadata"));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Imports.V1;
@@ -10,6 +9,7 @@ using Pilotdeck.Data.Imports;
 using Pilotdeck.Server.Features.Imports.Framework;
 using Pilotdeck.Server.Features.Imports.Manifest;
 using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Paging;
 using Pilotdeck.Transparency.Dsse;
 
@@ -49,12 +49,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
 
     public override async Task<UploadImportResponse> UploadImport(IAsyncStreamReader<UploadImportRequest> requestStream, ServerCallContext context)
     {
-        // Kestrel's default body cap (~28.6 MiB) would cut big files off with a bare transport
-        // error; the import limit applies instead, with a clear reason.
-        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = null;
-        }
+        UploadCalls.LiftBodySizeLimit(context);
 
         var cancellationToken = context.CancellationToken;
         if (!await requestStream.MoveNext(cancellationToken) || requestStream.Current.PayloadCase != UploadImportRequest.PayloadOneofCase.Metadata)

@@ -20,6 +20,9 @@ public static class GovernedActions
     public const string ParticipantExport = "participants.export";
     public const string ImportCommit = "imports.commit";
     public const string FeedbackSubmit = "feedback.submit";
+    public const string SessionCreate = "sessions.create";
+    public const string SessionUpdate = "sessions.update";
+    public const string AttachmentUpload = "attachments.upload";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -41,6 +44,9 @@ public static class GovernedActions
             {
                 ["kind"] = "identities", ["rows"] = 10L, ["created"] = 5L, ["updated"] = 2L, ["unchanged"] = 2L, ["rejected"] = 1L,
             },
+            [SessionCreate] = new Dictionary<string, object?> { ["satisfaction"] = 4L, ["trust"] = 3L },
+            [SessionUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "summary" }, ["satisfaction"] = 4L, ["trust"] = 3L },
+            [AttachmentUpload] = new Dictionary<string, object?> { ["content_type"] = "video/mp4", ["size_bytes"] = 1_048_576L, ["has_session"] = true },
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>

@@ -1,26 +1,27 @@
 using System.Globalization;
 using Pilotdeck.Contracts.Api.V1;
-using Pilotdeck.Contracts.Guardian.V1;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Pilotdeck.Server.Platform.Errors;
 
-namespace Pilotdeck.Server.Features.Guardian;
+namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
-/// Reads an AnalyzeProject request stream with a limit on the wait for each message. A client that
-/// stops sending without half-closing would otherwise keep the call, its spool files and an HTTP/2
-/// stream open until the connection dies. Throwing from the handler makes grpc-dotnet send the
-/// status in trailers and Kestrel reset just this stream, so other calls on the connection go on.
+/// Reads an upload's request stream (Guardian's AnalyzeProject, UploadAttachment) with a limit on
+/// the wait for each message. A client that stops sending without half-closing would otherwise keep
+/// the call, its spool files and an HTTP/2 stream open until the connection dies. Throwing from the
+/// handler makes grpc-dotnet send the status in trailers and Kestrel reset just this stream, so
+/// other calls on the connection go on.
 /// </summary>
-internal sealed class UploadMessages : IDisposable
+internal sealed class UploadMessages<T> : IDisposable
 {
-    private readonly IAsyncStreamReader<AnalyzeProjectRequest> _requests;
+    private readonly IAsyncStreamReader<T> _requests;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _callToken;
     // One source for the call, re-armed per message, rather than a new timer per chunk.
     private CancellationTokenSource _idle;
 
-    public UploadMessages(IAsyncStreamReader<AnalyzeProjectRequest> requests, TimeSpan idleTimeout, CancellationToken callToken)
+    public UploadMessages(IAsyncStreamReader<T> requests, TimeSpan idleTimeout, CancellationToken callToken)
     {
         _requests = requests;
         _idleTimeout = idleTimeout;
@@ -28,7 +29,7 @@ internal sealed class UploadMessages : IDisposable
         _idle = CancellationTokenSource.CreateLinkedTokenSource(callToken);
     }
 
-    public AnalyzeProjectRequest Current => _requests.Current;
+    public T Current => _requests.Current;
 
     /// <summary>The next message, or false at half-close; UPLOAD_STALLED when none comes in time.</summary>
     public async Task<bool> MoveNextAsync()
@@ -66,4 +67,20 @@ internal sealed class UploadMessages : IDisposable
         && !_callToken.IsCancellationRequested;
 
     public void Dispose() => _idle.Dispose();
+}
+
+/// <summary>What every upload handler does before it reads its stream.</summary>
+internal static class UploadCalls
+{
+    /// <summary>
+    /// Lifts Kestrel's request body cap (~28.6 MiB by default) for an upload call: it would cut a
+    /// large file off with a bare transport error, where the feature's own limit answers with a reason.
+    /// </summary>
+    public static void LiftBodySizeLimit(ServerCallContext context)
+    {
+        if (context.GetHttpContext().Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+    }
 }
