@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Portal.Infrastructure;
 using Pilotdeck.Portal.Pages.Receipts;
 
@@ -10,7 +11,7 @@ namespace Pilotdeck.Portal.Pages.Cohorts;
 /// <summary>
 /// One participant: profile, status history, outreach notes and the receipts of every change to
 /// them (checked against the log); facilitators record a status change, consent, contact, a reply
-/// or a note here.
+/// or a note here, and submit feedback on the participant's behalf.
 /// </summary>
 public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
 {
@@ -23,6 +24,14 @@ public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
 
     public bool MoreReceipts { get; private set; }
 
+    [BindProperty]
+    public FeedbackInput Feedback { get; set; } = new();
+
+    /// <summary>The participant's latest feedback, newest first.</summary>
+    public FeedbackList? FeedbackGiven { get; private set; }
+
+    public bool MoreFeedback { get; private set; }
+
     public string Subject => "participants/" + Id;
 
     public ReceiptTable ReceiptsTable => new(Receipts, $"Receipts of {Subject}, oldest first");
@@ -34,6 +43,13 @@ public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
             Detail = await Api.Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = Id }, cancellationToken: Aborted);
             (Receipts, var next) = await ReceiptTimeline.LoadAsync(Api, Subject, options.PageSize, null, Aborted);
             MoreReceipts = next.Length > 0;
+            var feedback = await Api.Feedback.ListFeedbackAsync(new ListFeedbackRequest { ParticipantId = Id, PageSize = options.PageSize }, cancellationToken: Aborted);
+            FeedbackGiven = new FeedbackList(feedback.Feedback, ShowParticipant: false, "Feedback from this participant, newest first");
+            MoreFeedback = feedback.NextPageToken.Length > 0;
+            if (Feedback.RequestId.Length == 0)
+            {
+                Feedback.RequestId = Guid.NewGuid().ToString();
+            }
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
@@ -81,6 +97,30 @@ public sealed class ParticipantModel(PortalOptions options) : PortalPageModel
         {
             await OnGetAsync();
             ShowProblem(ex);
+            return Page();
+        }
+    }
+
+    /// <summary>Feedback a facilitator took down for the participant (in a session, by phone): one highlight or blocker per line.</summary>
+    public async Task<IActionResult> OnPostFeedbackAsync()
+    {
+        var highlights = FeedbackInput.Lines(Feedback.Highlights);
+        var blockers = FeedbackInput.Lines(Feedback.Blockers);
+        try
+        {
+            var request = new SubmitFeedbackRequest
+            {
+                RequestId = Feedback.RequestId, ParticipantId = Id, Rating = Feedback.Rating ?? 0, Sentiment = Feedback.Sentiment ?? "",
+                Highlights = { highlights }, Blockers = { blockers },
+            };
+            var recorded = (await Api.Feedback.SubmitFeedbackAsync(request, cancellationToken: Aborted)).Feedback;
+            FlashNext($"Feedback recorded: rating {recorded.Rating}, {recorded.Sentiment}, {recorded.Blockers.Count} blocker(s).");
+            return RedirectToPage("/Cohorts/Participant", pageHandler: null, new { id = Id }, fragment: "feedback-heading");
+        }
+        catch (RpcException ex) when (ApiProblem.IsShowable(ex))
+        {
+            await OnGetAsync();
+            ShowProblem(ex, FeedbackInput.Fields(highlights, blockers));
             return Page();
         }
     }
