@@ -91,7 +91,7 @@ public sealed class SentimentTrend
     public const double Width = 640;
     public const double Height = 240;
     private const double Left = 40;
-    private const double Right = 16;
+    private const double Right = 44;
     private const double Top = 12;
     private const double Bottom = 44;
     private const int MaxXLabels = 8;
