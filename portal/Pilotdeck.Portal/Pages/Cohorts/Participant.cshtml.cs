@@ -2,15 +2,17 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Portal.Infrastructure;
 using Pilotdeck.Portal.Pages.Receipts;
 
 namespace Pilotdeck.Portal.Pages.Cohorts;
 
 /// <summary>
-/// One participant: profile, status history, outreach notes, UAT sessions and attachments, and the
-/// receipts of every change to them (checked against the log); facilitators record a status change,
-/// consent, contact, a reply or a note here, and a session with an attachment (Participant.Sessions.cs).
+/// One participant: profile, status history, outreach notes, UAT sessions and attachments,
+/// feedback, and the receipts of every change to them (checked against the log); facilitators record
+/// a status change, consent, contact, a reply or a note here, a session with an attachment
+/// (Participant.Sessions.cs), and feedback on the participant's behalf.
 /// </summary>
 [RequestSizeLimit(SessionForm.MaxFormBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = SessionForm.MaxFormBytes)]
@@ -25,6 +27,14 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
 
     public bool MoreReceipts { get; private set; }
 
+    [BindProperty]
+    public FeedbackInput Feedback { get; set; } = new();
+
+    /// <summary>The participant's latest feedback, newest first.</summary>
+    public FeedbackList? FeedbackGiven { get; private set; }
+
+    public bool MoreFeedback { get; private set; }
+
     public string Subject => "participants/" + Id;
 
     public ReceiptTable ReceiptsTable => new(Receipts, $"Receipts of {Subject}, oldest first");
@@ -37,6 +47,13 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
             (Receipts, var next) = await ReceiptTimeline.LoadAsync(Api, Subject, options.PageSize, null, Aborted);
             MoreReceipts = next.Length > 0;
             await LoadSessionsAsync(options.PageSize);
+            var feedback = await Api.Feedback.ListFeedbackAsync(new ListFeedbackRequest { ParticipantId = Id, PageSize = options.PageSize }, cancellationToken: Aborted);
+            FeedbackGiven = new FeedbackList(feedback.Feedback, ShowParticipant: false, "Feedback from this participant, newest first");
+            MoreFeedback = feedback.NextPageToken.Length > 0;
+            if (Feedback.RequestId.Length == 0)
+            {
+                Feedback.RequestId = Guid.NewGuid().ToString();
+            }
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
@@ -84,6 +101,30 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
         {
             await OnGetAsync();
             ShowProblem(ex);
+            return Page();
+        }
+    }
+
+    /// <summary>Feedback a facilitator took down for the participant (in a session, by phone): one highlight or blocker per line.</summary>
+    public async Task<IActionResult> OnPostFeedbackAsync()
+    {
+        var highlights = FeedbackInput.Lines(Feedback.Highlights);
+        var blockers = FeedbackInput.Lines(Feedback.Blockers);
+        try
+        {
+            var request = new SubmitFeedbackRequest
+            {
+                RequestId = Feedback.RequestId, ParticipantId = Id, Rating = Feedback.Rating ?? 0, Sentiment = Feedback.Sentiment ?? "",
+                Highlights = { highlights }, Blockers = { blockers },
+            };
+            var recorded = (await Api.Feedback.SubmitFeedbackAsync(request, cancellationToken: Aborted)).Feedback;
+            FlashNext($"Feedback recorded: rating {recorded.Rating}, {recorded.Sentiment}, {recorded.Blockers.Count} blocker(s).");
+            return RedirectToPage("/Cohorts/Participant", pageHandler: null, new { id = Id }, fragment: "feedback-heading");
+        }
+        catch (RpcException ex) when (ApiProblem.IsShowable(ex))
+        {
+            await OnGetAsync();
+            ShowProblem(ex, FeedbackInput.Fields(highlights, blockers));
             return Page();
         }
     }

@@ -1,0 +1,62 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
+using Pilotdeck.Contracts.Feedback.V1;
+using Pilotdeck.Portal.Infrastructure;
+
+namespace Pilotdeck.Portal.Pages.Cohorts;
+
+/// <summary>
+/// A cohort's feedback dashboard (docs/feedback.md): totals, the sentiment trend, the rating
+/// distribution, the most reported blockers with their other wordings, the sentiment alerts and
+/// the latest feedback filtered by sentiment.
+/// </summary>
+public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
+{
+    /// <summary>Alerts shown: the recent history is what matters here; the CLI lists them all.</summary>
+    private const int AlertsShown = 20;
+
+    [BindProperty(SupportsGet = true)]
+    public string Slug { get; set; } = "";
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sentiment { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? PageToken { get; set; }
+
+    public GetFeedbackSummaryResponse? Summary { get; private set; }
+
+    public SentimentTrend? Trend { get; private set; }
+
+    public IReadOnlyList<SentimentAlert> Alerts { get; private set; } = [];
+
+    public FeedbackList? Latest { get; private set; }
+
+    public PagerViewModel? Pager { get; private set; }
+
+    public static IReadOnlyList<string> Sentiments { get; } = ["positive", "neutral", "negative"];
+
+    /// <summary>The alert in force: the newest entry, when it is a raise.</summary>
+    public SentimentAlert? Standing => Alerts.Count > 0 && Alerts[0].Kind == "raised" ? Alerts[0] : null;
+
+    public async Task OnGetAsync()
+    {
+        try
+        {
+            Summary = await Api.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = Slug }, cancellationToken: Aborted);
+            Trend = SentimentTrend.For(Summary);
+            Alerts = (await Api.Feedback.ListSentimentAlertsAsync(new ListSentimentAlertsRequest { Cohort = Slug, PageSize = AlertsShown }, cancellationToken: Aborted)).Alerts;
+            var page = await Api.Feedback.ListFeedbackAsync(
+                new ListFeedbackRequest { Cohort = Slug, Sentiment = Sentiment ?? "", PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
+            Latest = new FeedbackList(page.Feedback, ShowParticipant: true, $"Feedback of {Slug}, newest first");
+            Pager = new PagerViewModel("/Cohorts/Feedback", PageToken, page.NextPageToken, new Dictionary<string, string?> { ["slug"] = Slug, ["sentiment"] = Sentiment });
+        }
+        catch (RpcException ex) when (ApiProblem.IsShowable(ex))
+        {
+            ShowProblem(ex);
+        }
+    }
+}
+
+/// <summary>Feedback as a table, on the cohort dashboard (with the participant) and on a participant's page (without).</summary>
+public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, bool ShowParticipant, string Caption);
