@@ -22,6 +22,21 @@ namespace Pilotdeck.Portal.Tests.Pages;
 public sealed class FeedbackPagesTests(PortalFixture fixture)
 {
     [Fact]
+    public async Task FeedbackNavigation_ListsTheCohorts_AndOpensACohortsDashboard()
+    {
+        var page = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        var slug = await CohortSteps.CreateCohortAsync(page, "Navigation pilot", "email", "en");
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Feedback", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByTestId("feedback-totals")).ToContainTextAsync("across all cohorts");
+        await page.GetByTestId("feedback-cohorts").GetByRole(AriaRole.Link, new() { Name = "Feedback dashboard of Navigation pilot" }).First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/cohorts/{slug}/feedback$"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Facilitator_SubmitsFromTheParticipantPage_AndTheDashboardChartsAndGroupsIt()
     {
         var page = await fixture.NewPageAsync();
