@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace Pilotdeck.Cli.Tests;
 
@@ -23,6 +24,24 @@ public sealed class TenantsCommandTests
         Assert.Equal(6, duplicate.Exit);
         Assert.Contains("already exists", duplicate.Err);
         Assert.Equal(["acme"], JsonDocument.Parse(list.Out).RootElement.EnumerateArray().Select(t => t.GetProperty("tenant_id").GetString()));
+        // The tenant's log starts with its creation, by the operator; the refused duplicate left nothing.
+        Assert.Equal([("acme", "operator:" + Environment.UserName, "tenants.create", "tenants/acme")], ReadReceipts(dataDirectory));
+    }
+
+    private static List<(string Tenant, string Actor, string Action, string Subject)> ReadReceipts(string dataDirectory)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "pilotdeck.db")};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tenant_id, actor, action, subject FROM receipts ORDER BY created_at";
+        using var reader = command.ExecuteReader();
+        var receipts = new List<(string, string, string, string)>();
+        while (reader.Read())
+        {
+            receipts.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return receipts;
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Cli.Api;
@@ -6,6 +9,7 @@ using Pilotdeck.Cli.Db;
 using Pilotdeck.Cli.Output;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Cli.Admin;
@@ -54,34 +58,8 @@ public static class TenantsCommand
                 throw new CliException(ExitCodes.Usage, $"'{tenantId}' is not a valid tenant id.", "Use 1-64 lower-case letters, digits and '-'.");
             }
 
-            var created = await target.RunAsync(parse, async (services, _) =>
-            {
-                await using (var scope = services.CreateAsyncScope())
-                {
-                    var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-                    if (await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
-                    {
-                        throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.AlreadyExists), $"tenant '{tenantId}' already exists.", "Pick another id, or add members to it with `pilotdeck admin members add`.");
-                    }
-
-                    db.Tenants.Add(new Tenant { Id = tenantId, Name = parse.GetValue(name)!.Trim(), CreatedAt = DateTimeOffset.UtcNow });
-                    await db.SaveChangesAsync(ct);
-                }
-
-                await using var tenantScope = services.CreateTenantScope(tenantId);
-                var users = tenantScope.ServiceProvider.GetRequiredService<UserAccounts>();
-                var email = parse.GetValue(ownerEmail)!.Trim();
-                string? password = null;
-                var owner = await users.FindByEmailAsync(email, ct);
-                if (owner is null)
-                {
-                    password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
-                    owner = await users.CreateAsync(email, password, ct);
-                }
-
-                await users.SetMembershipAsync(owner.Id, MemberRole.Owner, ct);
-                return (Tenant: new Tenant { Id = tenantId, Name = parse.GetValue(name)!.Trim() }, Email: owner.Email, Password: password);
-            });
+            var created = await target.RunAsync(parse, (services, _) =>
+                CreateTenantAsync(services, tenantId, parse.GetValue(name)!.Trim(), parse.GetValue(ownerEmail)!.Trim(), ct));
 
             if (created.Password is not null)
             {
@@ -102,5 +80,43 @@ public static class TenantsCommand
         tenants.Subcommands.Add(list);
         tenants.Subcommands.Add(create);
         return tenants;
+    }
+
+    /// <summary>
+    /// The tenant, its first owner (a new account when the email is new) and the tenant's first
+    /// receipt, <c>tenants.create</c>, in one transaction: a failure leaves no tenant behind. The
+    /// receipt's actor is the operator's OS account; its content names the tenant and its owner.
+    /// </summary>
+    private static async Task<(Tenant Tenant, string Email, string? Password)> CreateTenantAsync(
+        IServiceProvider services, string tenantId, string name, string ownerEmail, CancellationToken ct)
+    {
+        await using var scope = services.CreateTenantScope(tenantId);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        if (await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        {
+            throw new CliException(ExitCodes.For(Grpc.Core.StatusCode.AlreadyExists), $"tenant '{tenantId}' already exists.", "Pick another id, or add members to it with `pilotdeck admin members add`.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tenant = new Tenant { Id = tenantId, Name = name, CreatedAt = DateTimeOffset.UtcNow };
+        db.Tenants.Add(tenant);
+        await db.SaveChangesAsync(ct);
+
+        var users = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        string? password = null;
+        var owner = await users.FindByEmailAsync(ownerEmail, ct);
+        if (owner is null)
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+            owner = await users.CreateAsync(ownerEmail, password, ct);
+        }
+
+        await users.SetMembershipAsync(owner.Id, MemberRole.Owner, ct);
+        var content = string.Create(CultureInfo.InvariantCulture, $"tenant {tenant.Id}\nname {tenant.Name}\nowner {owner.Id}\n");
+        db.Receipts.Add(ReceiptRecord.Create(tenantId, "operator:" + Environment.UserName, "tenants.create", "tenants/" + tenantId,
+            requestId: null, decisionId: null, tenant.CreatedAt, SHA256.HashData(Encoding.UTF8.GetBytes(content))));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (tenant, owner.Email, password);
     }
 }

@@ -9,12 +9,12 @@ namespace Pilotdeck.Data.Receipts;
 /// </summary>
 public sealed class ReceiptRecord : ITenantOwned
 {
-    /// <summary>Derived from the receipt's other fields (see the server's ReceiptText), so it can be recomputed.</summary>
+    /// <summary>Derived from the receipt's other fields (<see cref="ReceiptText.IdOf"/>), so it can be recomputed.</summary>
     public required string Id { get; init; }
 
     public string TenantId { get; init; } = "";
 
-    /// <summary>Who changed it: <c>user:&lt;id&gt;</c>, <c>client:&lt;client id&gt;</c> or <c>system:&lt;job&gt;</c>.</summary>
+    /// <summary>Who changed it: <c>user:&lt;id&gt;</c>, <c>client:&lt;client id&gt;</c>, <c>system:&lt;job&gt;</c> or, for an operator's command run against the database, <c>operator:&lt;OS user&gt;</c>.</summary>
     public required string Actor { get; init; }
 
     /// <summary>The RPC (full method name) or, outside calls, the domain verb.</summary>
@@ -36,4 +36,23 @@ public sealed class ReceiptRecord : ITenantOwned
 
     /// <summary>SHA-256 of the change's canonical content (the changed resource as the API returns it).</summary>
     public required byte[] ContentSha256 { get; init; }
+
+    /// <summary>
+    /// A new receipt, its id derived from the other fields (<see cref="ReceiptText.IdOf"/>). The time
+    /// is cut to milliseconds: the log's text form keeps milliseconds, and the stored time must equal it.
+    /// </summary>
+    public static ReceiptRecord Create(string tenantId, string actor, string action, string subject, string? requestId, string? decisionId, DateTimeOffset time, byte[] contentSha256)
+    {
+        var draft = new ReceiptRecord
+        {
+            Id = "", TenantId = tenantId, Actor = actor, Action = action, Subject = subject, RequestId = requestId, DecisionId = decisionId,
+            CreatedAt = new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero),
+            ContentSha256 = contentSha256,
+        };
+        return new ReceiptRecord
+        {
+            Id = ReceiptText.IdOf(draft), TenantId = draft.TenantId, Actor = draft.Actor, Action = draft.Action, Subject = draft.Subject,
+            RequestId = draft.RequestId, DecisionId = draft.DecisionId, CreatedAt = draft.CreatedAt, ContentSha256 = draft.ContentSha256,
+        };
+    }
 }

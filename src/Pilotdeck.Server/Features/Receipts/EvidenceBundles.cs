@@ -8,6 +8,7 @@ using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Server.Platform.Errors;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Server.Platform.Receipts;
 using Pilotdeck.Transparency.Bundles;
 using Pilotdeck.Transparency.Merkle;

@@ -75,39 +75,12 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
     public void Add(string action, string subject, byte[] content) =>
         db.Receipts.Add(Build(action, subject, SHA256.HashData(content), null));
 
-    private ReceiptRecord Build(string action, string subject, byte[] contentSha256, string? decisionId)
-    {
-        var draft = new ReceiptRecord
-        {
-            Id = "",
-            TenantId = tenant.TenantId ?? throw new InvalidOperationException("A receipt needs a tenant-bound scope."),
-            Actor = Actor,
-            Action = action,
-            Subject = subject,
-            RequestId = Activity.Current?.TraceId.ToHexString(),
-            DecisionId = decisionId,
-            // The log's text form keeps milliseconds; the stored time must equal what it says.
-            CreatedAt = TruncateToMilliseconds(time.GetUtcNow()),
-            ContentSha256 = contentSha256,
-        };
-        return new ReceiptRecord
-        {
-            Id = ReceiptText.IdOf(draft),
-            TenantId = draft.TenantId,
-            Actor = draft.Actor,
-            Action = draft.Action,
-            Subject = draft.Subject,
-            RequestId = draft.RequestId,
-            DecisionId = draft.DecisionId,
-            CreatedAt = draft.CreatedAt,
-            ContentSha256 = draft.ContentSha256,
-        };
-    }
+    private ReceiptRecord Build(string action, string subject, byte[] contentSha256, string? decisionId) =>
+        ReceiptRecord.Create(tenant.TenantId ?? throw new InvalidOperationException("A receipt needs a tenant-bound scope."),
+            Actor, action, subject, Activity.Current?.TraceId.ToHexString(), decisionId, time.GetUtcNow(), contentSha256);
 
     /// <summary>Who the scope's receipts name as the actor.</summary>
     public string Actor => _jobActor ?? ActorOf(caller.Current);
 
     private static string ActorOf(Caller caller) => (caller.IsApiClient ? "client:" : "user:") + caller.Subject;
-
-    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Pilotdeck.Data.Receipts;
 
-namespace Pilotdeck.Server.Platform.Receipts;
+namespace Pilotdeck.Data.Receipts;
 
 /// <summary>
 /// The canonical bytes of a receipt: what its id is derived from and what the tenant's Merkle log
