@@ -17,17 +17,24 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointDelay);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await SequenceEveryTenantAsync(stoppingToken);
+                try
+                {
+                    await SequenceEveryTenantAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Listing the tenants failed (the database is down): the next period tries again.
+                    logger.LogError(ex, "Sequencing receipts failed; retrying in {Delay}.", options.Value.CheckpointDelay);
+                }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Listing the tenants failed (the database is down): the next period tries again.
-                logger.LogError(ex, "Sequencing receipts failed; retrying in {Delay}.", options.Value.CheckpointDelay);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; what is pending is sequenced by the next run, on any host.
         }
     }
 
