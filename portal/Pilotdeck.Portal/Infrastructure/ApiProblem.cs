@@ -10,6 +10,12 @@ namespace Pilotdeck.Portal.Infrastructure;
 /// </summary>
 public sealed record ApiProblem(string Title, string Detail, string? Reason, IReadOnlyList<string> Unplaced)
 {
+    /// <summary>Set when the tenant's policy holds the action for approval (or the request named is still waiting): the request to get approved.</summary>
+    public string? ApprovalId { get; init; }
+
+    /// <summary>The role that may approve it, as the policy names it (only when the action was first held).</summary>
+    public string? ApproverRole { get; init; }
+
     /// <summary>Unauthenticated means the session is over; that is handled by redirecting to sign-in, not shown.</summary>
     public static bool IsShowable(RpcException exception) => exception.StatusCode != StatusCode.Unauthenticated;
 
@@ -33,7 +39,14 @@ public sealed record ApiProblem(string Title, string Detail, string? Reason, IRe
             }
         }
 
-        return new ApiProblem(TitleFor(exception.StatusCode, reason), exception.Status.Detail, reason, unplaced);
+        // Held for approval, or submitted under an approval still waiting: the form keeps the request's id.
+        var metadata = PilotdeckErrors.MetadataOf(exception);
+        var approval = reason == "APPROVAL_REQUIRED" || (reason == "APPROVAL_NOT_PENDING" && metadata.GetValueOrDefault("state") == "pending") ? metadata : null;
+        return new ApiProblem(TitleFor(exception.StatusCode, reason), exception.Status.Detail, reason, unplaced)
+        {
+            ApprovalId = approval?.GetValueOrDefault("approval_id"),
+            ApproverRole = approval?.GetValueOrDefault("approver_role"),
+        };
     }
 
     private static string TitleFor(StatusCode code, string? reason) => (code, reason) switch
@@ -41,6 +54,7 @@ public sealed record ApiProblem(string Title, string Detail, string? Reason, IRe
         (_, "ROLE_INSUFFICIENT") => "Your role in this tenant does not allow this.",
         (_, "SCOPE_MISSING") => "This session lacks the permission this needs.",
         (_, "PASSWORD_REJECTED") => "That password does not meet the password rules.",
+        (_, "APPROVAL_REQUIRED") => "Approval required: the tenant's policy holds this until another member approves it.",
         (StatusCode.InvalidArgument, _) => "Some of what you entered needs fixing.",
         (StatusCode.NotFound, _) => "That no longer exists in this tenant.",
         (StatusCode.AlreadyExists, _) => "That already exists.",

@@ -35,8 +35,9 @@ public sealed class PortalClientFactory : IDisposable
             ServerUrl = ApiUrlFor(http),
             Credentials = credentials,
             DefaultDeadline = _options.ApiDeadline,
-            // The SDK leaves a handler it was given open, so one pool serves every request's client.
-            HttpHandler = _connections,
+            // The SDK leaves a handler it was given open, so one pool serves every request's client
+            // (the per-request wrapper is never disposed, so it never disposes the pool).
+            HttpHandler = new ApprovalIdHandler(http) { InnerHandler = _connections },
         });
 
     /// <summary>

@@ -60,7 +60,12 @@ public sealed class PolicyPagesTests
         await owner.GetByLabel("Lifetime (days)").FillAsync("13");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Create API client" }).ClickAsync();
         await Expect(owner.GetByRole(AriaRole.Alert)).ToContainTextAsync("APPROVAL_REQUIRED");
-        await owner.Context.CloseAsync();
+        await Expect(owner.GetByTestId("approval-required")).ToContainTextAsync("ADMIN");
+        await Expect(owner.GetByLabel("Approval id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^apr_[0-9a-f]{32}$"));
+        // Submitted again before anyone approved: refused as still pending, and the id stays in the form.
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Create API client" }).ClickAsync();
+        await Expect(owner.GetByRole(AriaRole.Alert)).ToContainTextAsync("APPROVAL_NOT_PENDING");
+        await Expect(owner.GetByLabel("Approval id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^apr_[0-9a-f]{32}$"));
 
         var approver = await _fixture.NewPageAsync();
         await PortalFixture.SignInAsync(approver, PortalFixture.OperatorEmail);
@@ -73,5 +78,10 @@ public sealed class PolicyPagesTests
         await Expect(approver.GetByTestId("approvals-count")).ToHaveCountAsync(0);
         await Expect(approver.GetByTestId("approval-stats")).ToContainTextAsync("median");
         await approver.Context.CloseAsync();
+
+        // Approved: the owner's form, submitted again as it stands, runs under the approval.
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Create API client" }).ClickAsync();
+        await Expect(owner.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("API client created: thirteen days");
+        await owner.Context.CloseAsync();
     }
 }

@@ -1,8 +1,6 @@
 using System.Text;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
-using Pilotdeck.Client;
-using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Portal.Infrastructure;
 
@@ -30,8 +28,6 @@ public sealed class DetailModel(PortalOptions options) : PortalPageModel
 
     public PagerViewModel? Pager { get; private set; }
 
-    /// <summary>Set when the commit is held for approval: the request to get approved.</summary>
-    public IReadOnlyDictionary<string, string>? ApprovalNeeded { get; private set; }
 
     public static IReadOnlyList<RowOutcome> Outcomes { get; } = [RowOutcome.Created, RowOutcome.Updated, RowOutcome.Unchanged, RowOutcome.Rejected];
 
@@ -59,22 +55,15 @@ public sealed class DetailModel(PortalOptions options) : PortalPageModel
         }
     }
 
-    public async Task<IActionResult> OnPostCommitAsync(string planHash, string? approvalId)
+    public async Task<IActionResult> OnPostCommitAsync(string planHash)
     {
         try
         {
-            var headers = string.IsNullOrWhiteSpace(approvalId) ? null : new Metadata { { "pilotdeck-approval-id", approvalId.Trim() } };
-            var import = (await Api.Imports.CommitImportAsync(new CommitImportRequest { ImportId = ImportId, PlanHash = planHash }, headers, cancellationToken: Aborted)).Import;
+            var import = (await Api.Imports.CommitImportAsync(new CommitImportRequest { ImportId = ImportId, PlanHash = planHash }, cancellationToken: Aborted)).Import;
             FlashNext(import.State == ImportState.Committed
                 ? $"Committed: {import.CreatedCount} created, {import.UpdatedCount} updated, {import.UnchangedCount} unchanged."
                 : "The commit runs as a background job; this page follows its progress.");
             return RedirectToPage("/Imports/Detail", new { importId = ImportId });
-        }
-        catch (RpcException ex) when (PilotdeckErrors.ErrorReasonOf(ex) == ErrorReason.ApprovalRequired)
-        {
-            ApprovalNeeded = PilotdeckErrors.MetadataOf(ex);
-            await OnGetAsync();
-            return Page();
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
