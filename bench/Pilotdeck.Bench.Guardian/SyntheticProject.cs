@@ -51,8 +51,8 @@ internal static class SyntheticProject
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        WriteMap(w, "parent_map");
-        WriteMap(w, "child_map");
+        WriteMap(w, "parent_map", Parents);
+        WriteMap(w, "child_map", Children);
         w.WriteStartObject("unit_tests");
         for (var m = 0; m < Models; m += 10)
         {
@@ -71,6 +71,16 @@ internal static class SyntheticProject
         w.WriteEndObject();
         w.WriteEndObject();
     }
+
+    // dbt's layers, as a DAG (dbt refuses to compile a cycle): a staging model reads raw data, an
+    // intermediate model its staging model, a fact model its intermediate model and the previous
+    // fact model — so fact models form a chain thousands deep, a hard case for lineage questions.
+    private static int[] Parents(int m) => (m % 3) switch
+    {
+        0 => [],
+        1 => [m - 1],
+        _ => m >= 5 ? [m - 1, m - 3] : [m - 1],
+    };
 
     private static string ModelName(int m) => $"{(m % 3 == 0 ? "stg" : m % 3 == 1 ? "int" : "fct")}_entity_{m:D5}s";
 
@@ -132,7 +142,8 @@ internal static class SyntheticProject
         }
         w.WriteEndObject();
         w.WriteString("patch_path", $"{Project}://models/domain_{m % 50:D2}/_domain.yml");
-        var sql = $"with source as (select * from {{{{ ref('{ModelName((m + 1) % Models)}') }}}}) select " +
+        var from = Parents(m) is [var upstream, ..] ? $"{{{{ ref('{ModelName(upstream)}') }}}}" : $"raw.entity_{m:D5}";
+        var sql = $"with source as (select * from {from}) select " +
                   string.Join(", ", Enumerable.Range(0, ColumnsPerModel).Select(c => ColumnName(m, c))) + " from source";
         w.WriteString("raw_code", sql);
         w.WriteString("compiled_code", sql.Replace("{{", "", StringComparison.Ordinal) + new string(' ', random.Next(200, 800)));
@@ -140,7 +151,10 @@ internal static class SyntheticProject
         w.WriteStartArray("macros");
         w.WriteEndArray();
         w.WriteStartArray("nodes");
-        w.WriteStringValue(ModelId((m + 1) % Models));
+        foreach (var parent in Parents(m))
+        {
+            w.WriteStringValue(ModelId(parent));
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteStartArray("primary_key");
@@ -213,15 +227,21 @@ internal static class SyntheticProject
         return count;
     }
 
-    private static void WriteMap(Utf8JsonWriter w, string name)
+    private static void WriteMap(Utf8JsonWriter w, string name, Func<int, IEnumerable<int>> related)
     {
         w.WriteStartObject(name);
         for (var m = 0; m < Models; m++)
         {
             w.WriteStartArray(ModelId(m));
-            w.WriteStringValue(ModelId((m + 1) % Models));
+            foreach (var other in related(m))
+            {
+                w.WriteStringValue(ModelId(other));
+            }
             w.WriteEndArray();
         }
         w.WriteEndObject();
     }
+
+    private static IEnumerable<int> Children(int m) =>
+        new[] { m + 1, m + 3 }.Where(c => c < Models && Parents(c).Contains(m));
 }

@@ -14,7 +14,7 @@ internal sealed record LearnedTest(string Test, IReadOnlyDictionary<string, obje
 /// </summary>
 internal sealed partial class LearnedTests
 {
-    private readonly Dictionary<string, List<LearnedTest>> _byColumn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TestGroup>> _byColumn = new(StringComparer.Ordinal);
     private readonly Lineage _lineage;
     private readonly ReferenceResolver _references;
     private readonly Dictionary<string, KeyEvidence> _keys;
@@ -33,6 +33,7 @@ internal sealed partial class LearnedTests
         // catalog type); the same test with the same arguments from another model is kept once, so
         // a column name tested alike in thousands of models costs one check, not thousands.
         var kept = new HashSet<string>(StringComparer.Ordinal);
+        var position = 0;
         foreach (var model in scope.Where(r => r.ResourceType == DbtResourceType.Model).OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             foreach (var column in model.Columns.Where(c => !keys[model.UniqueId].Columns.Contains(c.Key)))
@@ -44,30 +45,79 @@ internal sealed partial class LearnedTests
                     {
                         continue;
                     }
-                    if (!_byColumn.TryGetValue(column.Key, out var list))
+                    if (!_byColumn.TryGetValue(column.Key, out var groups))
                     {
-                        _byColumn[column.Key] = list = [];
+                        _byColumn[column.Key] = groups = [];
                     }
-                    list.Add(new LearnedTest(test.QualifiedName!, test.Arguments, model, column));
+                    if (groups.Find(g => g.Test == test.QualifiedName) is not { } group)
+                    {
+                        groups.Add(group = new TestGroup(test.QualifiedName!));
+                    }
+                    group.Add(position++, new LearnedTest(test.QualifiedName!, test.Arguments, model, column));
                 }
             }
         }
     }
 
-    /// <summary>The first applicable learned test of each name for <paramref name="column"/> of <paramref name="model"/>.</summary>
+    /// <summary>
+    /// The first applicable learned test of each name for <paramref name="column"/> of
+    /// <paramref name="model"/>, in the order they were learned.
+    /// </summary>
     public IEnumerable<LearnedTest> For(DbtResource model, DbtColumn column, bool isPrimaryKey)
     {
-        // Once a test name has its copy, later models' copies of it are not even checked: a common
-        // column name (customer_id in thousands of models) would otherwise cost a check per model.
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var learned in _byColumn.GetValueOrDefault(column.Key, []))
+        if (!_byColumn.TryGetValue(column.Key, out var groups))
         {
-            if (!found.Contains(learned.Test) && learned.Model.UniqueId != model.UniqueId && Applies(learned, model, column, isPrimaryKey))
+            return [];
+        }
+        // Value and type tests only ever apply to a column of the same warehouse type, so only the
+        // copies of that type are checked: a common column (status in thousands of models) would
+        // otherwise cost a check per model for every model, quadratic in the project.
+        var columnType = column.WarehouseType is { } type ? BaseType(type) : null;
+        var found = new List<(int Position, LearnedTest Learned)>();
+        foreach (var group in groups)
+        {
+            foreach (var (position, learned) in group.CandidatesFor(columnType))
             {
-                found.Add(learned.Test);
-                yield return learned;
+                if (learned.Model.UniqueId != model.UniqueId && Applies(learned, model, column, isPrimaryKey))
+                {
+                    found.Add((position, learned));
+                    break;
+                }
             }
         }
+        return found.Count < 2 ? found.Select(f => f.Learned) : found.OrderBy(f => f.Position).Select(f => f.Learned);
+    }
+
+    /// <summary>The copies of one test learned for one column name, in learning order; value and type tests also by warehouse type.</summary>
+    private sealed class TestGroup(string test)
+    {
+        private readonly List<(int, LearnedTest)> _all = [];
+        private readonly Dictionary<string, List<(int, LearnedTest)>> _byType = new(StringComparer.OrdinalIgnoreCase);
+        private readonly bool _typed = IsValueTest(test) || IsTypeTest(test);
+
+        public string Test => test;
+
+        public void Add(int position, LearnedTest learned)
+        {
+            _all.Add((position, learned));
+            if (IsValueTest(test) && learned.Column.WarehouseType is { } type)
+            {
+                var key = BaseType(type);
+                if (!_byType.TryGetValue(key, out var list))
+                {
+                    _byType[key] = list = [];
+                }
+                list.Add((position, learned));
+            }
+        }
+
+        // A value test's copy needs both columns of one type; a type test's copy names types in its
+        // arguments, so any copy may apply, but only to a column whose type is known.
+        public IReadOnlyList<(int Position, LearnedTest Learned)> CandidatesFor(string? columnType) =>
+            !_typed ? _all
+            : columnType is null ? []
+            : IsValueTest(test) ? _byType.GetValueOrDefault(columnType, [])
+            : _all;
     }
 
     /// <summary>Tests that constrain which values a column holds (accepted_values, accepted_range, in_set, between).</summary>

@@ -5,8 +5,9 @@ namespace Pilotdeck.Guardian.Gaps;
 /// <summary>
 /// The manifest's depends_on graph: which nodes are built from a given one. Questions come as
 /// "is this candidate built from that model?" for few candidates (the models owning a key) and
-/// many models, so each candidate's ancestors are found once, by one walk upstream, and kept as a
-/// bitset (one bit per node: 1.25 KB per candidate at 10,000 nodes). The bitsets are capped at
+/// many models, so each candidate's ancestors are found once and kept as a bitset (one bit per
+/// node: 1.25 KB per candidate at 10,000 nodes) — all at once from their parents' when every node's
+/// set fits, else by one walk upstream per candidate asked about. The bitsets are capped at
 /// <see cref="MaxCachedBytes"/> — sets per node are quadratic in the project (hash sets of names
 /// for 10,000 models took 6 GB) — and past the cap each question is a fresh walk downstream,
 /// pruned by depth: a node built from another sits strictly deeper (longest path from the
@@ -25,6 +26,7 @@ internal sealed class Lineage
     private long _cachedBytes;
     private readonly int[] _depth;
     private readonly bool _acyclic;
+    private readonly int[]? _topologicalOrder;
     private readonly int[] _visited;
     private readonly Stack<int> _pending = new();
     private int _walk;
@@ -58,7 +60,8 @@ internal sealed class Lineage
         _parents = [.. parentLists.Select(p => p?.ToArray() ?? [])];
         _depth = new int[_index.Count];
         _visited = new int[_index.Count];
-        _acyclic = AssignDepths(parents);
+        _topologicalOrder = AssignDepths(parents);
+        _acyclic = _topologicalOrder is not null;
     }
 
     /// <summary>True when <paramref name="candidate"/> is built, directly or not, from <paramref name="node"/>.</summary>
@@ -97,7 +100,9 @@ internal sealed class Lineage
         return false;
     }
 
-    // One walk upstream from the target, kept while the cache has room; null once it is full.
+    // One walk upstream from the target, kept while the cache has room; null once it is full. When
+    // every node's set fits, all are built at once from their parents' in topological order: a
+    // node's ancestors are its parents and theirs, so each set costs one OR per parent, not a walk.
     private ulong[]? AncestorsOf(int target)
     {
         if (_ancestors.TryGetValue(target, out var known))
@@ -105,6 +110,25 @@ internal sealed class Lineage
             return known;
         }
         var words = (_index.Count + 63) >> 6;
+        if (_ancestors.Count == 0 && _topologicalOrder is { } order && (long)words * sizeof(ulong) * order.Length <= _maxCachedBytes)
+        {
+            foreach (var node in order)
+            {
+                var set = new ulong[words];
+                foreach (var parent in _parents[node])
+                {
+                    var parentSet = _ancestors[parent];
+                    for (var w = 0; w < words; w++)
+                    {
+                        set[w] |= parentSet[w];
+                    }
+                    set[parent >> 6] |= 1UL << (parent & 63);
+                }
+                _ancestors[node] = set;
+            }
+            _cachedBytes = (long)words * sizeof(ulong) * order.Length;
+            return _ancestors[target];
+        }
         if (_cachedBytes + words * sizeof(ulong) > _maxCachedBytes)
         {
             return null;
@@ -133,15 +157,17 @@ internal sealed class Lineage
     /// <summary>True when one of the two is built from the other.</summary>
     public bool AreRelated(string a, string b) => IsDownstream(a, b) || IsDownstream(b, a);
 
-    // Longest path from a node without parents, in topological order (Kahn). A cycle — dbt forbids
-    // them, a hand-edited manifest might not — leaves nodes unordered; the walk then goes unpruned.
-    private bool AssignDepths(int[] parents)
+    // Longest path from a node without parents, in topological order (Kahn), which is returned. A
+    // cycle — dbt forbids them, a hand-edited manifest might not — leaves nodes unordered (null);
+    // the walk then goes unpruned.
+    private int[]? AssignDepths(int[] parents)
     {
         var ready = new Queue<int>(Enumerable.Range(0, parents.Length).Where(i => parents[i] == 0));
+        var order = new int[parents.Length];
         var ordered = 0;
         while (ready.TryDequeue(out var node))
         {
-            ordered++;
+            order[ordered++] = node;
             foreach (var child in _children[node])
             {
                 _depth[child] = Math.Max(_depth[child], _depth[node] + 1);
@@ -151,6 +177,6 @@ internal sealed class Lineage
                 }
             }
         }
-        return ordered == parents.Length;
+        return ordered == parents.Length ? order : null;
     }
 }
