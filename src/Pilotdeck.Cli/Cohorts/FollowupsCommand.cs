@@ -90,7 +90,7 @@ public static class FollowupsCommand
         kind.AcceptOnlyFromAmong("nudge", "fixed");
         var channel = new Option<string>("--channel") { Description = "A channel such as wechat, or * for every channel.", DefaultValueFactory = _ => "*" };
         var locale = new Option<string>("--locale") { Description = "A BCP 47 locale such as zh-CN.", Required = true };
-        var subject = new Option<string>("--subject") { Description = "Placeholders: {alias}, {cohort}, {cohort_title}, {days}.", Required = true };
+        var subject = new Option<string>("--subject") { Description = "Placeholders: {alias}, {cohort}, {cohort_title}, {days}, {release} (\"fixed\" messages).", Required = true };
         var body = new Option<string>("--body") { Description = "Placeholders as for --subject.", Required = true };
         var command = new Command("set-template", "Set the tenant's follow-up message for one kind, channel and locale.") { kind, channel, locale, subject, body };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
