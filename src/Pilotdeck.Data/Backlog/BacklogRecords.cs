@@ -105,9 +105,10 @@ internal sealed class BacklogModel :
         // Read-modify-write guard: an update made from a stale read is refused.
         b.Property(i => i.UpdatedAt).IsConcurrencyToken();
         b.HasOne<CohortRecord>().WithMany().HasForeignKey(i => i.CohortId).OnDelete(DeleteBehavior.Cascade);
-        // Lists page a cohort's items by id; promotion finds an item by its blocker key.
+        // Lists page a cohort's items by id. A blocker key makes one item per cohort: of two
+        // promotions racing, the second fails at commit instead of adding a duplicate.
         b.HasIndex(i => new { i.TenantId, i.CohortId, i.Id });
-        b.HasIndex(i => new { i.TenantId, i.CohortId, i.BlockerKey });
+        b.HasIndex(i => new { i.TenantId, i.CohortId, i.BlockerKey }).IsUnique();
     }
 
     public void Configure(EntityTypeBuilder<BacklogLinkRecord> b)

@@ -358,7 +358,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasIndex("CohortId");
 
-                    b.HasIndex("TenantId", "CohortId", "BlockerKey");
+                    b.HasIndex("TenantId", "CohortId", "BlockerKey")
+                        .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Id");
 

@@ -361,7 +361,9 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasIndex("CohortId");
 
-                    b.HasIndex("TenantId", "CohortId", "BlockerKey");
+                    b.HasIndex("TenantId", "CohortId", "BlockerKey")
+                        .IsUnique()
+                        .HasFilter("[blocker_key] IS NOT NULL");
 
                     b.HasIndex("TenantId", "CohortId", "Id");
 

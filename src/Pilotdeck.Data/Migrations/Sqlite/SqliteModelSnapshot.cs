@@ -353,7 +353,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("CohortId");
 
-                    b.HasIndex("TenantId", "CohortId", "BlockerKey");
+                    b.HasIndex("TenantId", "CohortId", "BlockerKey")
+                        .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Id");
 

@@ -109,6 +109,8 @@ public sealed partial class BacklogService(
         var previousState = item.State;
         var previousRelease = item.TargetRelease;
         var violations = Apply(item, input, paths);
+        // The move itself first: a release is only worth asking for when the item may ship next.
+        Lifecycles.CheckBacklogStateChange(previousState, item.State);
         if (paths.Contains("owner"))
         {
             await CheckOwnerAsync(item.Owner = input.Owner.Trim(), violations, cancellationToken);
@@ -131,7 +133,6 @@ public sealed partial class BacklogService(
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        Lifecycles.CheckBacklogStateChange(previousState, item.State);
         await policy.AuthorizeAsync(GovernedActions.BacklogUpdate, BacklogMapping.NameOf(item.Id), new Dictionary<string, object?>
         {
             ["fields"] = paths.Cast<object?>().ToList(),

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Pilotdeck.Data.Migrations.Sqlite
+namespace Pilotdeck.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class AddBacklog : Migration
@@ -14,20 +15,20 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 name: "backlog_items",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    cohort_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    owner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    target_release = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    blocker_key = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    merged_into = table.Column<string>(type: "TEXT", maxLength: 36, nullable: true),
-                    shipped_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    announced_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false),
+                    tenant_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    cohort_id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false),
+                    title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    state = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    owner = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    target_release = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    blocker_key = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    merged_into = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: true),
+                    shipped_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    announced_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -50,12 +51,12 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 name: "backlog_links",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    item_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    target_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    tenant_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    item_id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false),
+                    kind = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    target_id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -78,14 +79,14 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 name: "changelog_entries",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    tenant_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    item_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    cohort_id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    release = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    shipped_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    tenant_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    item_id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false),
+                    cohort_id = table.Column<string>(type: "nvarchar(36)", maxLength: 36, nullable: false),
+                    release = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    shipped_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -117,7 +118,9 @@ namespace Pilotdeck.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_backlog_items_tenant_id_cohort_id_blocker_key",
                 table: "backlog_items",
-                columns: new[] { "tenant_id", "cohort_id", "blocker_key" });
+                columns: new[] { "tenant_id", "cohort_id", "blocker_key" },
+                unique: true,
+                filter: "[blocker_key] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_backlog_items_tenant_id_cohort_id_id",

@@ -119,7 +119,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_backlog_items_tenant_id_cohort_id_blocker_key",
                 table: "backlog_items",
-                columns: new[] { "tenant_id", "cohort_id", "blocker_key" });
+                columns: new[] { "tenant_id", "cohort_id", "blocker_key" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_backlog_items_tenant_id_cohort_id_id",

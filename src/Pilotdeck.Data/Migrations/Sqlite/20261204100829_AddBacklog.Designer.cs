@@ -11,7 +11,7 @@ using Pilotdeck.Data;
 namespace Pilotdeck.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePilotdeckDbContext))]
-    [Migration("20261204092415_AddBacklog")]
+    [Migration("20261204100829_AddBacklog")]
     partial class AddBacklog
     {
         /// <inheritdoc />
@@ -356,7 +356,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("CohortId");
 
-                    b.HasIndex("TenantId", "CohortId", "BlockerKey");
+                    b.HasIndex("TenantId", "CohortId", "BlockerKey")
+                        .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Id");
 
