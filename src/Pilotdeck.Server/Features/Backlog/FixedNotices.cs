@@ -58,9 +58,9 @@ public sealed class FixedNotices(PilotdeckDbContext db, NotificationOutbox outbo
         var participants = await (dryRun ? db.Participants.AsNoTracking() : db.Participants).Where(p => participantIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var now = time.GetUtcNow();
         var response = new NotifyFixedResponse { DryRun = dryRun, Items = pending.Select(p => p.Item.Id).Distinct().Count() };
-        foreach (var (item, participantId) in pending)
+        // A participant removed since the link was made is skipped, not an error.
+        foreach (var (item, participant) in pending.Where(p => participants.ContainsKey(p.ParticipantId)).Select(p => (p.Item, participants[p.ParticipantId])))
         {
-            var participant = participants[participantId];
             var template = FollowupTemplates.Choose(templates, FollowupTemplates.Fixed, participant.Channel, participant.Locale);
             var message = FollowupTemplates.Render(template, participant, cohort, 0, item.TargetRelease);
             var notification = ParticipantMessages.Build(participant, message,

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Contracts.Backlog.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
-using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Tenancy;
@@ -39,11 +38,7 @@ public abstract class FixedNoticesTests<TFixture> : IClassFixture<TFixture>
         await using var smtp = await SmtpReceiver.StartAsync();
         await using var webhook = await WebhookReceiver.StartAsync();
         var owner = await _host.OwnerAsync(_host.Acme);
-        await _host.Notifications.SetSmtpChannelAsync(new SetSmtpChannelRequest
-        {
-            Smtp = new SmtpChannel { Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, FromAddress = "pilot@pilotdeck.example" },
-        }, owner);
-        await _host.SetWebhookAsync(_host.Acme, webhook.Url);
+        await _host.SetChannelsAsync(_host.Acme, smtp, webhook);
         var slug = await _support.CohortAsync(owner);
         var mail = await _support.ParticipantAsync(owner, slug, new Participant { Alias = "Mia", Email = "mia@example.org", Channel = "email", Locale = "en" });
         var chat = await _support.ParticipantAsync(owner, slug, new Participant { Alias = "Lin", Channel = "wechat", Locale = "zh-CN" });
