@@ -43,7 +43,8 @@ public sealed partial class BacklogService
                 {
                     item = new BacklogItemRecord
                     {
-                        Id = Guid.CreateVersion7(now).ToString(), CohortId = cohort.Id, Title = Truncate(group[0].Sample, BacklogItemRecord.MaxTitleLength),
+                        // A millisecond apart: a UUID v7 orders by its millisecond only, and lists should show the groups' order.
+                        Id = Guid.CreateVersion7(now.AddMilliseconds(created.Count)).ToString(), CohortId = cohort.Id, Title = Truncate(group[0].Sample, BacklogItemRecord.MaxTitleLength),
                         Description = Truncate("Reported as: " + string.Join(" / ", group.Select(k => k.Sample)), BacklogItemRecord.MaxDescriptionLength),
                         State = Lifecycles.Open, BlockerKey = group[0].Key, CreatedAt = now, UpdatedAt = now,
                     };

@@ -112,7 +112,6 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     }
 
     private sealed record DayCount(DateOnly Day, string Sentiment, int Count, int RatingSum);
-
 }
 
 /// <summary>One blocker key: how often it was reported, by how many people, and a wording of it.</summary>
