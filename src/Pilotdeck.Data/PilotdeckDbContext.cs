@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
+using Pilotdeck.Data.Backlog;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Feedback;
 using Pilotdeck.Data.Guardian;
@@ -73,6 +74,9 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<FeedbackItemRecord> FeedbackItems => Set<FeedbackItemRecord>();
     public DbSet<SentimentAlertRecord> SentimentAlerts => Set<SentimentAlertRecord>();
     public DbSet<FeedbackReportRecord> FeedbackReports => Set<FeedbackReportRecord>();
+    public DbSet<BacklogItemRecord> BacklogItems => Set<BacklogItemRecord>();
+    public DbSet<BacklogLinkRecord> BacklogLinks => Set<BacklogLinkRecord>();
+    public DbSet<ChangelogEntryRecord> ChangelogEntries => Set<ChangelogEntryRecord>();
     public DbSet<NotificationChannelRecord> NotificationChannels => Set<NotificationChannelRecord>();
     public DbSet<OutboxMessageRecord> OutboxMessages => Set<OutboxMessageRecord>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
@@ -230,6 +234,11 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<FeedbackItemRecord>(feedback);
         modelBuilder.ApplyConfiguration<SentimentAlertRecord>(feedback);
         modelBuilder.ApplyConfiguration<FeedbackReportRecord>(feedback);
+
+        var backlog = new BacklogModel();
+        modelBuilder.ApplyConfiguration<BacklogItemRecord>(backlog);
+        modelBuilder.ApplyConfiguration<BacklogLinkRecord>(backlog);
+        modelBuilder.ApplyConfiguration<ChangelogEntryRecord>(backlog);
 
         var notifications = new NotificationModel();
         modelBuilder.ApplyConfiguration<NotificationChannelRecord>(notifications);

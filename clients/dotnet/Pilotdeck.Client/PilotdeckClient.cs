@@ -4,6 +4,7 @@ using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Backlog.V1;
 using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
@@ -61,6 +62,7 @@ public sealed class PilotdeckClient : IDisposable
         Cohorts = new CohortsService.CohortsServiceClient(CallInvoker);
         Followups = new FollowupsService.FollowupsServiceClient(CallInvoker);
         Feedback = new FeedbackService.FeedbackServiceClient(CallInvoker);
+        Backlog = new BacklogService.BacklogServiceClient(CallInvoker);
         Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
         Imports = new ImportsService.ImportsServiceClient(CallInvoker);
         Sessions = new SessionsService.SessionsServiceClient(CallInvoker);
@@ -108,6 +110,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.feedback.v1: participants' feedback and the per-cohort summary.</summary>
     public FeedbackService.FeedbackServiceClient Feedback { get; }
+
+    /// <summary>pilotdeck.backlog.v1: a cohort's iteration backlog, release changelogs and "fixed" notices.</summary>
+    public BacklogService.BacklogServiceClient Backlog { get; }
 
     /// <summary>pilotdeck.notifications.v1: the tenant's notification outbox and its webhook and SMTP channels.</summary>
     public NotificationsService.NotificationsServiceClient Notifications { get; }

@@ -15,6 +15,7 @@ import { PolicyService } from './gen/pilotdeck/policy/v1/policy_pb.js';
 import { ApprovalsService } from './gen/pilotdeck/policy/v1/approvals_pb.js';
 import { CohortsService } from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 import { FollowupsService } from './gen/pilotdeck/cohorts/v1/followups_pb.js';
+import { BacklogService } from './gen/pilotdeck/backlog/v1/backlog_pb.js';
 import { FeedbackService } from './gen/pilotdeck/feedback/v1/feedback_pb.js';
 import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
@@ -60,6 +61,8 @@ export interface PilotdeckClient {
   readonly cohorts: Client<typeof CohortsService>;
   readonly followups: Client<typeof FollowupsService>;
   readonly feedback: Client<typeof FeedbackService>;
+  /** pilotdeck.backlog.v1: a cohort's iteration backlog, release changelogs and "fixed" notices. */
+  readonly backlog: Client<typeof BacklogService>;
   readonly notifications: Client<typeof NotificationsService>;
   /** pilotdeck.imports.v1: CSV imports (upload, dry-run plan, commit, signed error manifests). */
   readonly imports: Client<typeof ImportsService>;
@@ -108,6 +111,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     cohorts: client(CohortsService),
     followups: client(FollowupsService),
     feedback: client(FeedbackService),
+    backlog: client(BacklogService),
     notifications: client(NotificationsService),
     imports: client(ImportsService),
     sessions: client(SessionsService),

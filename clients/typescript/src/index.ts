@@ -10,6 +10,7 @@ export * from './gen/pilotdeck/identity/v1/identity_pb.js';
 export * from './gen/pilotdeck/jobs/v1/jobs_pb.js';
 export * from './gen/pilotdeck/cohorts/v1/cohorts_pb.js';
 export * from './gen/pilotdeck/cohorts/v1/followups_pb.js';
+export * from './gen/pilotdeck/backlog/v1/backlog_pb.js';
 export * from './gen/pilotdeck/feedback/v1/feedback_pb.js';
 export * from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 export * from './gen/pilotdeck/policy/v1/approvals_pb.js';

@@ -8,6 +8,7 @@ public static class Navigation
         new("/Home/Index", "Home"),
         new("/Cohorts/Index", "Cohorts"),
         new("/Feedback/Index", "Feedback"),
+        new("/Backlog/Index", "Backlog"),
         new("/Imports/Index", "Imports"),
         new("/Receipts/Index", "Receipts"),
         new("/Approvals/Index", "Approvals"),

@@ -119,13 +119,16 @@ public sealed class ParticipantNoteRecord : ITenantOwned
     /// <summary>A follow-up nudge the daily job sent.</summary>
     public const string NudgeKind = "nudge";
 
+    /// <summary>A "your blocker is fixed" message was sent (docs/backlog.md).</summary>
+    public const string FixedKind = "fixed";
+
     public long Id { get; init; }
 
     public string TenantId { get; init; } = "";
 
     public required string ParticipantId { get; init; }
 
-    /// <summary><see cref="NoteKind"/> or <see cref="NudgeKind"/>: nudges count toward the follow-up cadence.</summary>
+    /// <summary><see cref="NoteKind"/>, <see cref="NudgeKind"/> or <see cref="FixedKind"/>: nudges count toward the follow-up cadence.</summary>
     public string Kind { get; init; } = NoteKind;
 
     public required string Text { get; init; }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Cohorts;
+using Pilotdeck.Server.Features.Backlog;
 using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
@@ -63,6 +64,7 @@ public static class ServiceRegistration
         services.AddScoped<FollowupPlanner>();
         services.AddScoped<ParticipantChanges>();
         services.AddScoped<FeedbackSummaries>();
+        services.AddScoped<FixedNotices>();
         services.AddScoped<SentimentAlerts>();
         services.Configure<SentimentAlertOptions>(configuration.GetSection(SentimentAlertOptions.Section));
         services.AddGuardianFeature(configuration);
@@ -93,6 +95,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<CohortsService>(Contracts.Cohorts.V1.CohortsService.Descriptor);
             app.MapPilotdeckService<FollowupsService>(Contracts.Cohorts.V1.FollowupsService.Descriptor);
             app.MapPilotdeckService<FeedbackService>(Contracts.Feedback.V1.FeedbackService.Descriptor);
+            app.MapPilotdeckService<BacklogService>(Contracts.Backlog.V1.BacklogService.Descriptor);
             app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
             app.MapPilotdeckService<SessionsService>(Contracts.Sessions.V1.SessionsService.Descriptor);

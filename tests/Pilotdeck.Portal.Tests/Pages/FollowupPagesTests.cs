@@ -85,7 +85,7 @@ public sealed class FollowupPagesTests(PortalFixture fixture)
         await page.GetByLabel("Subject", new() { Exact = true }).FillAsync("{cohort_title} check-in");
         await page.GetByLabel("Body", new() { Exact = true }).FillAsync("Hi {name}, still with us?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save template" }).ClickAsync();
-        await Expect(page.Locator("#body-error")).ToHaveTextAsync("Body has unknown placeholder(s) {name}; use {alias}, {cohort}, {cohort_title}, {days}.");
+        await Expect(page.Locator("#body-error")).ToHaveTextAsync("Body has unknown placeholder(s) {name}; use {alias}, {cohort}, {cohort_title}, {days}, {release}.");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "followup-templates.png"), FullPage = true });
         await Expect(page.GetByLabel("Body", new() { Exact = true })).ToHaveValueAsync("Hi {name}, still with us?");
 

@@ -36,6 +36,8 @@ public sealed partial class WalkthroughTests(RunShHost host) : IClassFixture<Run
         Assert.Contains("participant_id,alias,email,phone", stdout, StringComparison.Ordinal);
         Assert.Matches("\"sentiment\":\\s*\"positive\"", stdout);
         Assert.Matches(@"\| CSV export times out \| 2 \| 1 \|", stdout);
+        Assert.Contains("# Changelog 2025.11.2", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"- \*\*CSV export times out\*\* \(fall-2025, shipped .*\): reported by `[0-9a-f-]{36}`", stdout);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ from . import calls
 from .auth import BearerTokenPlugin
 from .credentials import Credentials
 from .protos.pilotdeck.cohorts.v1 import cohorts_pb2, cohorts_pb2_grpc, followups_pb2, followups_pb2_grpc
+from .protos.pilotdeck.backlog.v1 import backlog_pb2, backlog_pb2_grpc
 from .protos.pilotdeck.feedback.v1 import feedback_pb2, feedback_pb2_grpc
 from .protos.pilotdeck.guardian.v1 import guardian_pb2, guardian_pb2_grpc
 from .protos.pilotdeck.identity.v1 import identity_pb2, identity_pb2_grpc
@@ -26,13 +27,13 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
              policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR,
-             followups_pb2.DESCRIPTOR, feedback_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR, sessions_pb2.DESCRIPTOR)
+             followups_pb2.DESCRIPTOR, feedback_pb2.DESCRIPTOR, backlog_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR, sessions_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
     """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
 
-    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, notifications, imports, sessions: the generated stubs
+    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, backlog, notifications, imports, sessions: the generated stubs
     (e.g. `identity.ListMembers(request)`),
     over one channel that carries the token, deadline, request_id and retry behaviour.
     tokens: the TokenManager, or None for an anonymous connection.
@@ -51,6 +52,7 @@ class Pilotdeck:
         self.cohorts = cohorts_pb2_grpc.CohortsServiceStub(channel)
         self.followups = followups_pb2_grpc.FollowupsServiceStub(channel)
         self.feedback = feedback_pb2_grpc.FeedbackServiceStub(channel)
+        self.backlog = backlog_pb2_grpc.BacklogServiceStub(channel)
         self.notifications = notifications_pb2_grpc.NotificationsServiceStub(channel)
         self.imports = imports_pb2_grpc.ImportsServiceStub(channel)
         self.sessions = sessions_pb2_grpc.SessionsServiceStub(channel)

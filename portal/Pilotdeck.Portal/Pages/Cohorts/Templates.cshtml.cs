@@ -23,7 +23,7 @@ public sealed class TemplatesModel : PortalPageModel
     /// <summary>The kinds the API knows (followups.proto): a nudge, and the "your blocker is fixed" message.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["nudge", "fixed"];
 
-    public static IReadOnlyList<string> Placeholders { get; } = ["{alias}", "{cohort}", "{cohort_title}", "{days}"];
+    public static IReadOnlyList<string> Placeholders { get; } = ["{alias}", "{cohort}", "{cohort_title}", "{days}", "{release}"];
 
     [BindProperty]
     public TemplateInput Input { get; set; } = new();

@@ -6,8 +6,8 @@ using Pilotdeck.Server.Platform.Errors;
 namespace Pilotdeck.Server.Features.Cohorts;
 
 /// <summary>
-/// The two lifecycles of a pilot: a participant's status and a cohort's state. Stored as the
-/// lowercase words below; the contract's enums map onto them one to one.
+/// The lifecycles of a pilot: a participant's status, a cohort's state and a backlog item's state.
+/// Stored as the lowercase words below; the contract's enums map onto them one to one.
 /// </summary>
 public static class Lifecycles
 {
@@ -22,10 +22,18 @@ public static class Lifecycles
     public const string Running = "running";
     public const string Closed = "closed";
 
+    public const string Open = "open";
+    public const string Planned = "planned";
+    public const string Fixed = "fixed";
+    public const string Shipped = "shipped";
+
     /// <summary>Every participant status in lifecycle order.</summary>
     public static readonly IReadOnlyList<string> Statuses = [Invited, Scheduled, Active, Completed, Dropped];
 
     public static readonly IReadOnlyList<string> CohortStates = [Planning, Recruiting, Running, Closed];
+
+    /// <summary>A backlog item's states in order; an item moves one step forward at a time.</summary>
+    public static readonly IReadOnlyList<string> BacklogStates = [Open, Planned, Fixed, Shipped];
 
     private static readonly Dictionary<string, string[]> NextStatuses = new()
     {
@@ -63,6 +71,16 @@ public static class Lifecycles
         if (index.IndexOf(to) < index.IndexOf(from))
         {
             throw NotAllowed(from, to, index.Skip(index.IndexOf(from) + 1).ToList());
+        }
+    }
+
+    /// <summary>Throws FAILED_PRECONDITION unless a backlog item moves one step forward (or stays).</summary>
+    public static void CheckBacklogStateChange(string from, string to)
+    {
+        var index = BacklogStates.ToList().IndexOf(from);
+        if (from != to && BacklogStates.ToList().IndexOf(to) != index + 1)
+        {
+            throw NotAllowed(from, to, [.. BacklogStates.Skip(index + 1).Take(1)]);
         }
     }
 

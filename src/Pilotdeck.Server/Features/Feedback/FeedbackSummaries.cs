@@ -68,16 +68,30 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
             };
         });
 
-    private async Task<IEnumerable<BlockerGroup>> BlockersAsync(string? cohortId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The blocker groups of <paramref name="cohortId"/> (null: the whole tenant), most reported
+    /// first, at most <see cref="MaxBlockerGroups"/>: each its keys, the leading (most reported) one
+    /// first. The summary counts them; backlog promotion turns each into an item.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<BlockerKeyCount>>> BlockerGroupsAsync(string? cohortId, CancellationToken cancellationToken)
     {
-        var blockers = db.FeedbackItems.AsNoTracking().Where(i => i.Kind == FeedbackItemRecord.Blocker && (cohortId == null || i.CohortId == cohortId));
-        var keys = (await blockers.GroupBy(i => i.GroupKey)
+        var keys = (await Blockers(cohortId).GroupBy(i => i.GroupKey)
             .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count(), Sample = g.Min(i => i.Text) })
             .OrderByDescending(k => k.Count).ThenBy(k => k.Key).Take(MaxKeys)
-            .ToListAsync(cancellationToken)).Select(k => new KeyCount(k.Key, k.Count, k.Participants, k.Sample!)).ToList();
-        var groups = BlockerGrouping.Merge(keys, k => k.Key)
+            .ToListAsync(cancellationToken)).Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, k.Sample!)).ToList();
+        return [.. BlockerGrouping.Merge(keys, k => k.Key)
             .OrderByDescending(g => g.Sum(k => k.Count)).ThenBy(g => g[0].Key, StringComparer.Ordinal)
-            .Take(MaxBlockerGroups).ToList();
+            .Take(MaxBlockerGroups)];
+    }
+
+    /// <summary>The blockers of <paramref name="cohortId"/> (null: the whole tenant).</summary>
+    public IQueryable<FeedbackItemRecord> Blockers(string? cohortId) =>
+        db.FeedbackItems.AsNoTracking().Where(i => i.Kind == FeedbackItemRecord.Blocker && (cohortId == null || i.CohortId == cohortId));
+
+    private async Task<IEnumerable<BlockerGroup>> BlockersAsync(string? cohortId, CancellationToken cancellationToken)
+    {
+        var blockers = Blockers(cohortId);
+        var groups = await BlockerGroupsAsync(cohortId, cancellationToken);
 
         // A person who reported two wordings of one blocker counts once: only merged groups need a look at the rows.
         var mergedKeys = groups.Where(g => g.Count > 1).SelectMany(g => g.Select(k => k.Key)).ToList();
@@ -98,6 +112,7 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     }
 
     private sealed record DayCount(DateOnly Day, string Sentiment, int Count, int RatingSum);
-
-    private sealed record KeyCount(string Key, int Count, int Participants, string Sample);
 }
+
+/// <summary>One blocker key: how often it was reported, by how many people, and a wording of it.</summary>
+public sealed record BlockerKeyCount(string Key, int Count, int Participants, string Sample);

@@ -23,6 +23,11 @@ public static class GovernedActions
     public const string SessionCreate = "sessions.create";
     public const string SessionUpdate = "sessions.update";
     public const string AttachmentUpload = "attachments.upload";
+    public const string BacklogCreate = "backlog.create";
+    public const string BacklogUpdate = "backlog.update";
+    public const string BacklogPromote = "backlog.promote";
+    public const string BacklogMerge = "backlog.merge";
+    public const string BacklogNotify = "backlog.notify";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -47,6 +52,14 @@ public static class GovernedActions
             [SessionCreate] = new Dictionary<string, object?> { ["satisfaction"] = 4L, ["trust"] = 3L },
             [SessionUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "summary" }, ["satisfaction"] = 4L, ["trust"] = 3L },
             [AttachmentUpload] = new Dictionary<string, object?> { ["content_type"] = "video/mp4", ["size_bytes"] = 1_048_576L, ["has_session"] = true },
+            [BacklogCreate] = new Dictionary<string, object?> { ["has_owner"] = true, ["participants"] = 2L, ["feedback"] = 2L },
+            [BacklogUpdate] = new Dictionary<string, object?>
+            {
+                ["fields"] = new List<object?> { "state" }, ["state"] = "shipped", ["previous_state"] = "fixed", ["target_release"] = "2025.11.2",
+            },
+            [BacklogPromote] = new Dictionary<string, object?> { ["groups"] = 5L },
+            [BacklogMerge] = new Dictionary<string, object?> { ["duplicates"] = 1L },
+            [BacklogNotify] = new Dictionary<string, object?> { ["release"] = "2025.11.2", ["items"] = 2L, ["participants"] = 3L },
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Contracts.Cohorts.V1;
-using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Tenancy;
@@ -34,11 +33,7 @@ public abstract class FollowupNudgesTests<TFixture> : IClassFixture<TFixture>
         await using var smtp = await SmtpReceiver.StartAsync();
         await using var webhook = await WebhookReceiver.StartAsync();
         var owner = await _host.OwnerAsync(_host.Acme);
-        await _host.Notifications.SetSmtpChannelAsync(new SetSmtpChannelRequest
-        {
-            Smtp = new SmtpChannel { Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, FromAddress = "pilot@pilotdeck.example" },
-        }, owner);
-        await _host.SetWebhookAsync(_host.Acme, webhook.Url);
+        await _host.SetChannelsAsync(_host.Acme, smtp, webhook);
         var running = await CohortAsync(owner, CohortState.Running);
         var planning = await CohortAsync(owner, CohortState.Planning);
         var mail = await AddAsync(owner, running, new Participant { Alias = "Mia", Email = "mia@example.org", Channel = "email", Locale = "en" });

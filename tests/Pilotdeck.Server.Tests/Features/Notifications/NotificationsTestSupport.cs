@@ -8,6 +8,7 @@ using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Platform.Notifications;
 using Pilotdeck.Server.Tests.Hosting;
 using Pilotdeck.Server.Tests.Platform.Jobs;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Features.Notifications;
 
@@ -31,6 +32,16 @@ public abstract class NotificationsHostFixture : JobsHostFixture
 
     public async Task SetWebhookAsync(TenantUnderTest tenant, string url, WebhookAuth auth = WebhookAuth.None, string secret = "") =>
         await Notifications.SetWebhookChannelAsync(new SetWebhookChannelRequest { Webhook = new WebhookChannel { Url = url, Auth = auth, Secret = secret } }, await OwnerAsync(tenant));
+
+    /// <summary>Points the tenant's SMTP channel (plain, no TLS) and webhook at receivers on loopback.</summary>
+    public async Task SetChannelsAsync(TenantUnderTest tenant, SmtpReceiver smtp, WebhookReceiver webhook)
+    {
+        await Notifications.SetSmtpChannelAsync(new SetSmtpChannelRequest
+        {
+            Smtp = new SmtpChannel { Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, FromAddress = "pilot@pilotdeck.example" },
+        }, await OwnerAsync(tenant));
+        await SetWebhookAsync(tenant, webhook.Url);
+    }
 
     /// <summary>Enqueues as a producer does, inside a transaction it commits or rolls back.</summary>
     public async Task<string> EnqueueAsync(string tenantId, Notification notification, bool commit = true)

@@ -62,36 +62,13 @@ public sealed class FollowupNudges(PilotdeckDbContext db, FollowupPlanner planne
         var number = followup.NudgesSent + 1;
         var template = FollowupTemplates.Choose(templates, FollowupTemplates.Nudge, participant.Channel, participant.Locale);
         var message = FollowupTemplates.Render(template, participant, cohort, followup.DaysSinceContact);
-        var direct = participant.Channel == "email" && EmailAddresses.IsValid(participant.Email);
-        var queued = await outbox.EnqueueAsync(new Notification(
-            direct ? NotificationChannels.Smtp : NotificationChannels.Webhook,
-            direct ? participant.Email : "",
-            OneLine(direct ? message.Subject : $"Nudge {participant.Alias} on {participant.Channel} ({cohort.Slug})"),
-            direct ? message.Body : TeamBody(participant, cohort, number, message),
-            ParticipantChanges.NameOf(participant.Id),
+        var queued = await outbox.EnqueueAsync(ParticipantMessages.Build(participant, message,
+            $"Nudge {participant.Alias} on {participant.Channel} ({cohort.Slug})", TeamBody(participant, cohort, number, message),
             $"nudge:{participant.Id}:{number}"), cancellationToken);
-
-        var now = time.GetUtcNow();
-        var note = new ParticipantNoteRecord
-        {
-            ParticipantId = participant.Id,
-            Kind = ParticipantNoteRecord.NudgeKind,
-            Text = $"Nudge {number} queued by the daily job ({(direct ? "email" : "team webhook, to send on " + participant.Channel)}).",
-            Author = actor,
-            CreatedAt = now,
-        };
-        db.ParticipantNotes.Add(note);
-        participant.LastContactedAt = now;
-        participant.UpdatedAt = now;
+        ParticipantMessages.NoteContact(db, participant, ParticipantNoteRecord.NudgeKind,
+            $"Nudge {number} queued by the daily job ({ParticipantMessages.Route(participant)}).", actor, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         return Encoding.UTF8.GetBytes(string.Join('\n', participant.Id, number.ToString(CultureInfo.InvariantCulture), queued.Id, template.Channel, template.Locale));
-    }
-
-    // A subject is one line of bounded length; aliases come from people and files.
-    private static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ");
-        return line.Length <= OutboxMessageRecord.MaxSubjectLength ? line : line[..(OutboxMessageRecord.MaxSubjectLength - 1)] + "…";
     }
 
     private static string TeamBody(ParticipantRecord participant, CohortRecord cohort, int number, Contracts.Cohorts.V1.RenderedMessage message) =>

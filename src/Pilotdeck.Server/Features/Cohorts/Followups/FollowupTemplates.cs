@@ -19,7 +19,7 @@ public static partial class FollowupTemplates
 
     public static readonly IReadOnlyList<string> Kinds = [Nudge, Fixed];
 
-    public static readonly IReadOnlyList<string> Placeholders = ["{alias}", "{cohort}", "{cohort_title}", "{days}"];
+    public static readonly IReadOnlyList<string> Placeholders = ["{alias}", "{cohort}", "{cohort_title}", "{days}", "{release}"];
 
     public static readonly IReadOnlyList<FollowupTemplate> Shipped =
     [
@@ -28,9 +28,9 @@ public static partial class FollowupTemplates
         new() { Kind = Nudge, Channel = AnyChannel, Locale = "zh-CN", Subject = "{cohort_title}：期待您的参与",
             Body = "{alias}，您好！提醒您一下 {cohort_title} 试用项目，我们很期待您的参与。直接回复本消息，我们会为您安排合适的时间。" },
         new() { Kind = Fixed, Channel = AnyChannel, Locale = "en", Subject = "{cohort_title}: fixed, thanks to you",
-            Body = "Hi {alias}, the problem you reported in the {cohort_title} pilot is fixed. Thank you for telling us; please let us know how it works for you now." },
+            Body = "Hi {alias}, the problem you reported in the {cohort_title} pilot is fixed in {release}. Thank you for telling us; please let us know how it works for you now." },
         new() { Kind = Fixed, Channel = AnyChannel, Locale = "zh-CN", Subject = "{cohort_title}：您反馈的问题已修复",
-            Body = "{alias}，您好！您在 {cohort_title} 试用中反馈的问题已经修复。感谢您的反馈，欢迎告诉我们现在的使用感受。" },
+            Body = "{alias}，您好！您在 {cohort_title} 试用中反馈的问题已在 {release} 版本中修复。感谢您的反馈，欢迎告诉我们现在的使用感受。" },
     ];
 
     /// <summary>The tenant's templates and the shipped ones they do not replace, by kind, channel and locale.</summary>
@@ -55,13 +55,15 @@ public static partial class FollowupTemplates
             ?? Shipped.First(t => t.Kind == kind && t.Locale == "en");
     }
 
-    public static RenderedMessage Render(FollowupTemplate template, ParticipantRecord participant, CohortRecord cohort, int days)
+    /// <summary>Fills in a template; <paramref name="release"/> is the release a fix shipped in ("fixed" messages).</summary>
+    public static RenderedMessage Render(FollowupTemplate template, ParticipantRecord participant, CohortRecord cohort, int days, string release = "")
     {
         var alias = participant.Alias.Length > 0 ? participant.Alias : participant.Email.Split('@')[0];
         string Fill(string text) => text.Replace("{alias}", alias, StringComparison.Ordinal)
             .Replace("{cohort_title}", cohort.Title, StringComparison.Ordinal)
             .Replace("{cohort}", cohort.Slug, StringComparison.Ordinal)
-            .Replace("{days}", days.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("{days}", days.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{release}", release, StringComparison.Ordinal);
         return new RenderedMessage { Subject = Fill(template.Subject), Body = Fill(template.Body), TemplateChannel = template.Channel, TemplateLocale = template.Locale };
     }
 

@@ -144,7 +144,8 @@ export const RenderedMessageSchema: GenMessage<RenderedMessage> = /*@__PURE__*/
   messageDesc(file_pilotdeck_cohorts_v1_followups, 1);
 
 /**
- * A follow-up message template. Placeholders: {alias}, {cohort}, {cohort_title}, {days}.
+ * A follow-up message template. Placeholders: {alias}, {cohort}, {cohort_title}, {days}, {release}
+ * (the release a fix shipped in; "fixed" messages).
  *
  * @generated from message pilotdeck.cohorts.v1.FollowupTemplate
  */
