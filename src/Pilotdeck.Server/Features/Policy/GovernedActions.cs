@@ -23,6 +23,9 @@ public static class GovernedActions
     public const string SessionCreate = "sessions.create";
     public const string SessionUpdate = "sessions.update";
     public const string AttachmentUpload = "attachments.upload";
+    public const string ParticipantErase = "participants.erase";
+    public const string RetentionUpdate = "retention.update";
+    public const string RetentionRun = "retention.run";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -47,6 +50,9 @@ public static class GovernedActions
             [SessionCreate] = new Dictionary<string, object?> { ["satisfaction"] = 4L, ["trust"] = 3L },
             [SessionUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "summary" }, ["satisfaction"] = 4L, ["trust"] = 3L },
             [AttachmentUpload] = new Dictionary<string, object?> { ["content_type"] = "video/mp4", ["size_bytes"] = 1_048_576L, ["has_session"] = true },
+            [ParticipantErase] = new Dictionary<string, object?> { ["status"] = "completed" },
+            [RetentionUpdate] = new Dictionary<string, object?> { ["data_classes"] = new List<object?> { "attachments" }, ["shortest_days"] = 90L },
+            [RetentionRun] = new Dictionary<string, object?>(),
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>
