@@ -110,7 +110,9 @@ public sealed class RetentionService(
         // One transaction: the profile, every class's rows and the receipt, or none of them.
         var response = await receipts.RecordAsync(context.Method, _ => subject, async () =>
         {
+            // Milliseconds: what every provider stores, so the time answered is the time shown later.
             var now = time.GetUtcNow();
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
             var counts = await eraser.EraseAsync(ErasureScope.OfParticipant(participant.Id), dryRun: false, context.CancellationToken);
             participant.Alias = "";
             participant.Email = "";
