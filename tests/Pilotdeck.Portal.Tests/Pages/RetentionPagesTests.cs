@@ -27,7 +27,7 @@ public sealed partial class RetentionPagesTests(PortalFixture fixture)
         await CohortSteps.AddParticipantAsync(page, "Mei", "mei@example.com");
         await page.GetByTestId("roster").GetByRole(AriaRole.Link, new() { Name = "Mei" }).ClickAsync();
         var participantId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        await page.GetByLabel("Outreach note").FillAsync("Mei is travelling until March");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Outreach note" }).FillAsync("Mei is travelling until March");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("notes")).ToContainTextAsync("Mei is travelling until March");
         await AgeNotesAsync(DemoSeeder.TenantId, participantId, days: 400);
