@@ -33,8 +33,12 @@ public sealed class RetentionRuns(RetentionWindows windows, PersonalDataEraser e
     /// <summary>Runs (or counts) retention now, measuring every window back from the current time.</summary>
     public async Task<RunRetentionResponse> RunAsync(bool dryRun, CancellationToken cancellationToken)
     {
-        // Files whose rows an earlier run removed but a crash kept on disk go first.
-        await blobDeletions.CompleteAsync(cancellationToken);
+        if (!dryRun)
+        {
+            // Files whose rows an earlier removal took but a crash kept on disk go first.
+            await blobDeletions.CompleteAsync(cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var applied = await windows.EffectiveAsync(cancellationToken);
         var scope = ErasureScope.OlderThan(applied.ToDictionary(w => w.DataClass, w => now - TimeSpan.FromDays(w.Days)));

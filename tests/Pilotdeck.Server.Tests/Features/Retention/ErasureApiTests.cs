@@ -20,7 +20,7 @@ namespace Pilotdeck.Server.Tests.Features.Retention;
 /// verify, they show as erased and refuse further changes; another tenant's participant is NOT_FOUND.
 /// </summary>
 public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
-    where TFixture : EvidenceHostFixture
+    where TFixture : RetentionHostFixture
 {
     private readonly TFixture _host;
     private readonly RetentionTestSupport _support;
@@ -114,6 +114,6 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
     }
 }
 
-public sealed class SqliteErasureApiTests(EvidenceSqliteHostFixture host) : ErasureApiTests<EvidenceSqliteHostFixture>(host);
+public sealed class SqliteErasureApiTests(SqliteRetentionHostFixture host) : ErasureApiTests<SqliteRetentionHostFixture>(host);
 
-public sealed class PostgresErasureApiTests(EvidencePostgresHostFixture host) : ErasureApiTests<EvidencePostgresHostFixture>(host);
+public sealed class PostgresErasureApiTests(PostgresRetentionHostFixture host) : ErasureApiTests<PostgresRetentionHostFixture>(host);

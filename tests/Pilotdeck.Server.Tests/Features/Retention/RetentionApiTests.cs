@@ -2,7 +2,9 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Retention.V1;
 using Pilotdeck.Server.Platform.Errors;
-using Pilotdeck.Server.Tests.Features.Receipts;
+using Pilotdeck.Data.Retention;
+using Pilotdeck.Server.Features.Retention;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Features.Retention;
 
@@ -12,7 +14,7 @@ namespace Pilotdeck.Server.Tests.Features.Retention;
 /// run never reaches another's data. Windows are validated and overridable per tenant.
 /// </summary>
 public abstract class RetentionApiTests<TFixture> : IClassFixture<TFixture>
-    where TFixture : EvidenceHostFixture
+    where TFixture : RetentionHostFixture
 {
     private readonly TFixture _host;
     private readonly RetentionTestSupport _support;
@@ -102,6 +104,43 @@ public abstract class RetentionApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task DailyJob_RunsPerTenant_AsTheJob_AndLeavesAReceiptOfCounts()
+    {
+        var old = await _support.ParticipantWithDataAsync(_host.Acme);
+        await _support.AgeAsync(old, days: 400);
+
+        var runs = await JobWaits.FireAndWaitAsync(_host.Services, RetentionRuns.JobId);
+
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(Remaining.Erased, await _support.RemainingAsync(old));
+        var receipt = await _support.Sessions.InDatabaseAsync(old.TenantId, db => db.Receipts.OrderBy(r => r.CreatedAt).LastAsync(r => r.Action == RetentionRuns.Action));
+        Assert.Equal("system:" + RetentionRuns.JobId, receipt.Actor);
+        Assert.StartsWith("retention/runs/", receipt.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunRetention_FirstDeletesFilesWhoseRowsACrashedRemovalLeftBehind()
+    {
+        var held = await _support.ParticipantWithDataAsync(_host.Acme);
+        // As if a removal committed and the process stopped before deleting the file.
+        await _support.Sessions.InDatabaseAsync(held.TenantId, async db =>
+        {
+            var attachment = await db.Attachments.SingleAsync(a => a.ParticipantId == held.ParticipantId);
+            db.Attachments.Remove(attachment);
+            db.BlobDeletions.Add(new BlobDeletionRecord { BlobKey = attachment.BlobKey, CreatedAt = DateTimeOffset.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        Assert.Single(_support.Sessions.FilesOf(held.TenantId, held.ParticipantId));
+
+        await _support.Retention.RunRetentionAsync(new RunRetentionRequest { DryRun = true }, held.Caller);
+        Assert.Single(_support.Sessions.FilesOf(held.TenantId, held.ParticipantId));
+        await _support.Retention.RunRetentionAsync(new RunRetentionRequest(), held.Caller);
+
+        Assert.Empty(_support.Sessions.FilesOf(held.TenantId, held.ParticipantId));
+        Assert.Equal(0, await _support.Sessions.InDatabaseAsync(held.TenantId, db => db.BlobDeletions.CountAsync()));
+    }
+
+    [Fact]
     public async Task RunRetention_InOneTenant_NeverReachesAnothersData()
     {
         var acme = await _support.ParticipantWithDataAsync(_host.Acme);
@@ -119,6 +158,6 @@ public abstract class RetentionApiTests<TFixture> : IClassFixture<TFixture>
     }
 }
 
-public sealed class SqliteRetentionApiTests(EvidenceSqliteHostFixture host) : RetentionApiTests<EvidenceSqliteHostFixture>(host);
+public sealed class SqliteRetentionApiTests(SqliteRetentionHostFixture host) : RetentionApiTests<SqliteRetentionHostFixture>(host);
 
-public sealed class PostgresRetentionApiTests(EvidencePostgresHostFixture host) : RetentionApiTests<EvidencePostgresHostFixture>(host);
+public sealed class PostgresRetentionApiTests(PostgresRetentionHostFixture host) : RetentionApiTests<PostgresRetentionHostFixture>(host);
