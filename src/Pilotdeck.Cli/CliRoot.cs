@@ -9,6 +9,7 @@ using Pilotdeck.Cli.Login;
 using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
+using Pilotdeck.Cli.Retention;
 using Pilotdeck.Cli.Sessions;
 
 namespace Pilotdeck.Cli;
@@ -45,6 +46,8 @@ public static class CliRoot
         root.Subcommands.Add(ImportsCommand.Create(api));
         root.Subcommands.Add(MembersCommand.Create(api));
         root.Subcommands.Add(UatSessionsCommand.Create(api));
+        root.Subcommands.Add(RetentionCommand.Create(api));
+        root.Subcommands.Add(RetentionCommand.Erase(api));
         return root;
     }
 }

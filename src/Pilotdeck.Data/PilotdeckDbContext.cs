@@ -13,6 +13,7 @@ using Pilotdeck.Data.Jobs;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Policy;
 using Pilotdeck.Data.Receipts;
+using Pilotdeck.Data.Retention;
 using Pilotdeck.Data.Sessions;
 using Pilotdeck.Data.Tenancy;
 
@@ -85,6 +86,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<InstallationKeyRecord> InstallationKeys => Set<InstallationKeyRecord>();
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
     public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
+    public DbSet<RetentionWindowRecord> RetentionWindows => Set<RetentionWindowRecord>();
+    public DbSet<BlobDeletionRecord> BlobDeletions => Set<BlobDeletionRecord>();
 
     // Read through the context on every query: EF turns context members used in a query filter
     // into parameters, so one cached model serves every tenant.
@@ -251,6 +254,9 @@ public abstract class PilotdeckDbContext : DbContext
         var sessions = new SessionsModel();
         modelBuilder.ApplyConfiguration<SessionRecord>(sessions);
         modelBuilder.ApplyConfiguration<AttachmentRecord>(sessions);
+        var retention = new RetentionModel();
+        modelBuilder.ApplyConfiguration<RetentionWindowRecord>(retention);
+        modelBuilder.ApplyConfiguration<BlobDeletionRecord>(retention);
 
         foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList())
         {

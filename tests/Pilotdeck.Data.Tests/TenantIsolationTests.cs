@@ -17,7 +17,7 @@ public class TenantIsolationTests
         await using var scope = database.UnboundScope();
         var tenantOwned = scope.Db().Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList();
 
-        Assert.Equal(32, tenantOwned.Count);
+        Assert.Equal(34, tenantOwned.Count);
         Assert.All(tenantOwned, t =>
         {
             Assert.Contains(t.GetDeclaredQueryFilters(), f => f.Key == PilotdeckDbContext.TenantFilter);

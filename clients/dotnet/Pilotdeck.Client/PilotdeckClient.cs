@@ -9,6 +9,7 @@ using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Contracts.Retention.V1;
 using Pilotdeck.Contracts.Sessions.V1;
 using Pilotdeck.Contracts.System.V1;
 using Grpc.Core;
@@ -66,6 +67,7 @@ public sealed class PilotdeckClient : IDisposable
         Notifications = new NotificationsService.NotificationsServiceClient(CallInvoker);
         Imports = new ImportsService.ImportsServiceClient(CallInvoker);
         Sessions = new SessionsService.SessionsServiceClient(CallInvoker);
+        Retention = new RetentionService.RetentionServiceClient(CallInvoker);
     }
 
     /// <summary>Creates a client; nothing is sent until the first call or <see cref="GetTokensAsync"/>.</summary>
@@ -122,6 +124,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.sessions.v1: UAT sessions with participants, and their attachments (client-streamed up, server-streamed down).</summary>
     public SessionsService.SessionsServiceClient Sessions { get; }
+
+    /// <summary>pilotdeck.retention.v1: retention windows per data class, retention runs (and dry runs), erasure of a participant.</summary>
+    public RetentionService.RetentionServiceClient Retention { get; }
 
     /// <summary>
     /// Raised whenever the client obtains new tokens from the token endpoint: the first grant and

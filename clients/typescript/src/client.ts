@@ -20,6 +20,7 @@ import { FeedbackService } from './gen/pilotdeck/feedback/v1/feedback_pb.js';
 import { NotificationsService } from './gen/pilotdeck/notifications/v1/notifications_pb.js';
 import { ImportsService } from './gen/pilotdeck/imports/v1/imports_pb.js';
 import { SessionsService } from './gen/pilotdeck/sessions/v1/sessions_pb.js';
+import { RetentionService } from './gen/pilotdeck/retention/v1/retention_pb.js';
 import { SystemService } from './gen/pilotdeck/system/v1/system_pb.js';
 
 export interface PilotdeckClientOptions {
@@ -68,6 +69,8 @@ export interface PilotdeckClient {
   readonly imports: Client<typeof ImportsService>;
   /** pilotdeck.sessions.v1: UAT sessions and their attachments (client-streamed upload over gRPC; server-streamed download). */
   readonly sessions: Client<typeof SessionsService>;
+  /** pilotdeck.retention.v1: retention windows per data class, retention runs (and dry runs), erasure of a participant (admins). */
+  readonly retention: Client<typeof RetentionService>;
   /** The intercepted transport; `createClient(AnyService, client.transport)` shares its tokens. */
   readonly transport: Transport;
   /** The current tokens, obtained or renewed first when needed; undefined for an anonymous client. */
@@ -115,6 +118,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     notifications: client(NotificationsService),
     imports: client(ImportsService),
     sessions: client(SessionsService),
+    retention: client(RetentionService),
     transport,
     getTokens: async () => tokens?.get(),
   };

@@ -17,5 +17,6 @@ export * from './gen/pilotdeck/policy/v1/approvals_pb.js';
 export * from './gen/pilotdeck/imports/v1/imports_pb.js';
 export * from './gen/pilotdeck/policy/v1/policy_pb.js';
 export * from './gen/pilotdeck/receipts/v1/receipts_pb.js';
+export * from './gen/pilotdeck/retention/v1/retention_pb.js';
 export * from './gen/pilotdeck/sessions/v1/sessions_pb.js';
 export * from './gen/pilotdeck/system/v1/system_pb.js';

@@ -26,6 +26,7 @@ public static class Navigation
         new("/Admin/Jobs/Index", "Job runs"),
         new("/Policy/Index", "Policy"),
         new("/Admin/Notifications/Index", "Notifications"),
+        new("/Admin/Retention/Index", "Data retention"),
     ];
 }
 

@@ -75,6 +75,7 @@ public static class ErrorAdvice
         [ErrorReason.AttachmentNotFound] = "No such attachment in this tenant: `pilotdeck uat-sessions attachments --participant <uuid>` shows ids.",
         [ErrorReason.AttachmentTypeMismatch] = "The file is not {declared_type} (it looks like {detected_type}): pass the right --content-type, or convert the file.",
         [ErrorReason.AttachmentTypeUnsupported] = "Attachments must be one of: {accepted_types}. Convert the file to one of them.",
+        [ErrorReason.ParticipantErased] = "The participant's personal data was erased at {erase_time}: nothing more is recorded about them. Someone who comes back is added as a new participant (`pilotdeck cohort add`).",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

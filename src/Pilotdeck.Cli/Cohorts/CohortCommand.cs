@@ -29,6 +29,7 @@ public static class CohortCommand
         new("consent", p => p.Consent is null ? null : p.Consent.Given),
         new("last_contact_time", p => p.LastContactTime?.ToDateTimeOffset()),
         new("reply_time", p => p.ReplyTime?.ToDateTimeOffset()),
+        new("erase_time", p => p.EraseTime?.ToDateTimeOffset()),
     ];
 
     private static readonly Column<Cohort>[] CohortColumns =

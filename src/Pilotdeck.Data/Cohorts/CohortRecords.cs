@@ -87,6 +87,9 @@ public sealed class ParticipantRecord : ITenantOwned
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When the participant's personal data was erased on request; null while it was not. An erased participant is never changed again.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 }
 
 /// <summary>One status a participant moved to; never changed.</summary>
@@ -108,7 +111,7 @@ public sealed class ParticipantStatusChangeRecord : ITenantOwned
     public DateTimeOffset ChangedAt { get; init; }
 }
 
-/// <summary>One entry of a participant's outreach log; never changed or removed.</summary>
+/// <summary>One entry of a participant's outreach log; never changed or removed, except that retention and erasure clear its text.</summary>
 public sealed class ParticipantNoteRecord : ITenantOwned
 {
     public const int MaxTextLength = 4000;

@@ -110,8 +110,8 @@ public sealed class FeedbackReportRecord : ITenantOwned
 
     public double AverageRating { get; init; }
 
-    /// <summary>GetFeedbackSummaryResponse as protobuf JSON: counts and blocker texts, no names or contacts.</summary>
-    public required string SummaryJson { get; init; }
+    /// <summary>GetFeedbackSummaryResponse as protobuf JSON: counts and blocker texts, no names or contacts. Retention and erasure remove blocker texts from it.</summary>
+    public required string SummaryJson { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

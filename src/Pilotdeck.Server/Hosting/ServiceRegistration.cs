@@ -12,6 +12,7 @@ using Pilotdeck.Server.Features.Jobs;
 using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Features.Receipts;
+using Pilotdeck.Server.Features.Retention;
 using Pilotdeck.Server.Features.Sessions;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
@@ -72,6 +73,7 @@ public static class ServiceRegistration
         services.AddScoped<MemberChanges>();
         services.AddImportsFeature(configuration);
         services.AddSessionsFeature(configuration);
+        services.AddRetentionFeature(configuration);
 
         services.AddPilotdeckGrpc(configuration);
         services.AddPilotdeckJobs(configuration);
@@ -99,6 +101,7 @@ public static class ServiceRegistration
             app.MapPilotdeckService<NotificationsService>(Contracts.Notifications.V1.NotificationsService.Descriptor);
             app.MapPilotdeckService<ImportsService>(Contracts.Imports.V1.ImportsService.Descriptor);
             app.MapPilotdeckService<SessionsService>(Contracts.Sessions.V1.SessionsService.Descriptor);
+            app.MapPilotdeckService<RetentionService>(Contracts.Retention.V1.RetentionService.Descriptor);
             app.MapPilotdeckProtocolServices();
             TokenGrants.MapTokenGrants(app);
             DeviceVerification.MapDeviceVerification(app);

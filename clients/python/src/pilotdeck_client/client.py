@@ -19,6 +19,7 @@ from .protos.pilotdeck.jobs.v1 import jobs_pb2, jobs_pb2_grpc
 from .protos.pilotdeck.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 from .protos.pilotdeck.policy.v1 import approvals_pb2, approvals_pb2_grpc, policy_pb2, policy_pb2_grpc
 from .protos.pilotdeck.receipts.v1 import receipts_pb2, receipts_pb2_grpc
+from .protos.pilotdeck.retention.v1 import retention_pb2, retention_pb2_grpc
 from .protos.pilotdeck.sessions.v1 import sessions_pb2, sessions_pb2_grpc
 from .protos.pilotdeck.system.v1 import system_pb2, system_pb2_grpc
 from .tokens import TokenEndpoint, TokenManager
@@ -27,13 +28,14 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
              policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR,
-             followups_pb2.DESCRIPTOR, feedback_pb2.DESCRIPTOR, backlog_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR, sessions_pb2.DESCRIPTOR)
+             followups_pb2.DESCRIPTOR, feedback_pb2.DESCRIPTOR, backlog_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR, sessions_pb2.DESCRIPTOR,
+             retention_pb2.DESCRIPTOR)
 
 
 class Pilotdeck:
     """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
 
-    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, backlog, notifications, imports, sessions: the generated stubs
+    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, backlog, notifications, imports, sessions, retention: the generated stubs
     (e.g. `identity.ListMembers(request)`),
     over one channel that carries the token, deadline, request_id and retry behaviour.
     tokens: the TokenManager, or None for an anonymous connection.
@@ -56,6 +58,7 @@ class Pilotdeck:
         self.notifications = notifications_pb2_grpc.NotificationsServiceStub(channel)
         self.imports = imports_pb2_grpc.ImportsServiceStub(channel)
         self.sessions = sessions_pb2_grpc.SessionsServiceStub(channel)
+        self.retention = retention_pb2_grpc.RetentionServiceStub(channel)
 
     def close(self):
         self.channel.close()

@@ -193,7 +193,8 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         }
     }
 
-    public static string Name(Participant participant) => participant.Alias.Length > 0 ? participant.Alias : participant.Email;
+    public static string Name(Participant participant) =>
+        participant.EraseTime is not null ? "Erased participant" : participant.Alias.Length > 0 ? participant.Alias : participant.Email;
 }
 
 public sealed class AddParticipantInput

@@ -694,6 +694,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
                     b.Property<DateTimeOffset?>("LastContactedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_contacted_at");
@@ -2198,6 +2202,71 @@ namespace Pilotdeck.Data.Migrations.Postgres
                     b.ToTable("receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("blob_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("blob_deletions", (string)null);
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("DataClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("data_class");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "DataClass");
+
+                    b.ToTable("retention_windows", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Sessions.AttachmentRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -2750,6 +2819,24 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Receipts.ReceiptRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

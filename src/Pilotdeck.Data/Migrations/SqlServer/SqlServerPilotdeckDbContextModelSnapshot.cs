@@ -698,6 +698,10 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("erased_at");
+
                     b.Property<DateTimeOffset?>("LastContactedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("last_contacted_at");
@@ -2204,6 +2208,71 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.ToTable("receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)")
+                        .HasColumnName("blob_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("blob_deletions", (string)null);
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("DataClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("data_class");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("int")
+                        .HasColumnName("days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "DataClass");
+
+                    b.ToTable("retention_windows", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Sessions.AttachmentRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -2756,6 +2825,24 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Receipts.ReceiptRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

@@ -683,6 +683,10 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
+
                     b.Property<long?>("LastContactedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_contacted_at");
@@ -2179,6 +2183,69 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.ToTable("receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("blob_key");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Id");
+
+                    b.ToTable("blob_deletions", (string)null);
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("DataClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data_class");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("days");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "DataClass");
+
+                    b.ToTable("retention_windows", (string)null);
+                });
+
             modelBuilder.Entity("Pilotdeck.Data.Sessions.AttachmentRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -2731,6 +2798,24 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Receipts.ReceiptRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.BlobDeletionRecord", b =>
+                {
+                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pilotdeck.Data.Retention.RetentionWindowRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
                         .WithMany()

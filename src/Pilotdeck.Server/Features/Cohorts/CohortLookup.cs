@@ -1,3 +1,5 @@
+using System.Globalization;
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data;
@@ -32,4 +34,12 @@ public static class CohortLookup
         return await query.SingleOrDefaultAsync(p => p.Id == id.Trim(), cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", id);
     }
+
+    /// <summary>Refuses a change to a participant whose personal data was erased: nothing new is recorded about them.</summary>
+    public static ParticipantRecord EnsureNotErased(ParticipantRecord participant) =>
+        participant.ErasedAt is { } erasedAt
+            ? throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ParticipantErased,
+                $"Participant '{participant.Id}' was erased on request; nothing more is recorded about them.",
+                new Dictionary<string, string> { ["id"] = participant.Id, ["erase_time"] = erasedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) })
+            : participant;
 }

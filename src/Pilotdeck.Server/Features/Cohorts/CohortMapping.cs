@@ -51,6 +51,7 @@ public static class CohortMapping
             ReplyTime = Optional(participant.RepliedAt),
             CreateTime = Timestamp.FromDateTimeOffset(participant.CreatedAt),
             UpdateTime = Timestamp.FromDateTimeOffset(participant.UpdatedAt),
+            EraseTime = Optional(participant.ErasedAt),
         };
         contract.Tags.AddRange(ParticipantFields.ReadTags(participant.Tags));
         if (participant.ConsentGiven is { } given)

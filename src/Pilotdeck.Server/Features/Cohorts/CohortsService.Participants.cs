@@ -85,7 +85,7 @@ public sealed partial class CohortsService
                 violations: [new FieldViolation("update_mask", "lists a field that cannot be updated, or nothing while no note is given")]);
         }
 
-        var participant = await CohortLookup.FindParticipantAsync(db, input.ParticipantId, "participant.participant_id", tracked: true, context.CancellationToken);
+        var participant = CohortLookup.EnsureNotErased(await CohortLookup.FindParticipantAsync(db, input.ParticipantId, "participant.participant_id", tracked: true, context.CancellationToken));
         var cohort = await db.Cohorts.AsNoTracking().SingleAsync(c => c.Id == participant.CohortId, context.CancellationToken);
         var (candidate, violations) = Merge(participant, CohortMapping.ToDraft(input), paths).Check(cohort, f => "participant." + f);
         var note = CheckNote(request.Note, violations);

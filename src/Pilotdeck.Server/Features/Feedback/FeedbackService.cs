@@ -54,9 +54,8 @@ public sealed class FeedbackService(
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        var participant = await db.Participants.AsNoTracking().Where(p => p.Id == request.ParticipantId.Trim())
-            .Select(p => new { p.Id, p.CohortId }).SingleOrDefaultAsync(context.CancellationToken)
-            ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", request.ParticipantId);
+        var participant = CohortLookup.EnsureNotErased(await db.Participants.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.ParticipantId.Trim(), context.CancellationToken)
+            ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", request.ParticipantId));
         var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
 
         var submitted = await idempotent.RunAsync(context.Method, request.RequestId, request, SubmitFeedbackResponse.Parser, () => receipts.RecordAsync(context.Method, r => NameOf(r.Feedback.FeedbackId), async () =>

@@ -28,6 +28,9 @@ public static class GovernedActions
     public const string BacklogPromote = "backlog.promote";
     public const string BacklogMerge = "backlog.merge";
     public const string BacklogNotify = "backlog.notify";
+    public const string ParticipantErase = "participants.erase";
+    public const string RetentionUpdate = "retention.update";
+    public const string RetentionRun = "retention.run";
 
     /// <summary>Action → a sample of its attributes (types as the rules see them).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> Samples =
@@ -60,6 +63,9 @@ public static class GovernedActions
             [BacklogPromote] = new Dictionary<string, object?> { ["groups"] = 5L },
             [BacklogMerge] = new Dictionary<string, object?> { ["duplicates"] = 1L },
             [BacklogNotify] = new Dictionary<string, object?> { ["release"] = "2025.11.2", ["items"] = 2L, ["participants"] = 3L },
+            [ParticipantErase] = new Dictionary<string, object?> { ["status"] = "completed" },
+            [RetentionUpdate] = new Dictionary<string, object?> { ["data_classes"] = new List<object?> { "attachments" }, ["shortest_days"] = 90L },
+            [RetentionRun] = new Dictionary<string, object?>(),
         };
 
     /// <summary>The governed actions a pattern names: an exact name, a prefix ending in <c>*</c>, or <c>*</c>.</summary>

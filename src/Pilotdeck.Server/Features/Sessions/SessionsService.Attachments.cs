@@ -33,7 +33,7 @@ public sealed partial class SessionsService
         // Checked before the bytes arrive, so a bad request fails before megabytes are sent.
         var metadata = messages.Current.Metadata;
         var (fileName, contentType) = CheckMetadata(metadata);
-        var participant = await CohortLookup.FindParticipantAsync(db, metadata.ParticipantId, "metadata.participant_id", tracked: false, cancellationToken);
+        var participant = CohortLookup.EnsureNotErased(await CohortLookup.FindParticipantAsync(db, metadata.ParticipantId, "metadata.participant_id", tracked: false, cancellationToken));
         string? sessionId = null;
         if (metadata.SessionId.Trim().Length > 0)
         {

@@ -45,7 +45,7 @@ public sealed partial class SessionsService(
             throw ApiErrors.InvalidArgument([.. violations]);
         }
 
-        var participant = await CohortLookup.FindParticipantAsync(db, session.ParticipantId, "session.participant_id", tracked: false, context.CancellationToken);
+        var participant = CohortLookup.EnsureNotErased(await CohortLookup.FindParticipantAsync(db, session.ParticipantId, "session.participant_id", tracked: false, context.CancellationToken));
         return await idempotent.RunAsync(context.Method, request.RequestId, request, CreateSessionResponse.Parser, () => receipts.RecordAsync(context.Method, r => "sessions/" + r.Session.SessionId, async () =>
         {
             db.Sessions.Add(session);
@@ -110,6 +110,7 @@ public sealed partial class SessionsService(
 
         // Changed untracked: a denial by the policy saves its decision, and must not save this too.
         var session = await FindSessionAsync(input.SessionId, "session.session_id", context.CancellationToken);
+        CohortLookup.EnsureNotErased(await db.Participants.AsNoTracking().SingleAsync(p => p.Id == session.ParticipantId, context.CancellationToken));
         var previousUpdate = session.UpdatedAt;
         var violations = Apply(session, input, paths);
         if (violations.Count > 0)

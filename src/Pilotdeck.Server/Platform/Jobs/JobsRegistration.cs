@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pilotdeck.Server.Features.Cohorts.Followups;
 using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
+using Pilotdeck.Server.Features.Retention;
 using Pilotdeck.Server.Hosting;
 using Pilotdeck.Server.Platform.Grpc;
 
@@ -79,6 +80,8 @@ public static class JobsRegistration
         recurring.AddOrUpdate<GuardianRetention>(GuardianRetention.JobId, j => j.RunEverywhereAsync(CancellationToken.None), cron);
         recurring.AddOrUpdate<FollowupNudges>(FollowupNudges.JobId, j => j.RunEverywhereAsync(CancellationToken.None), options.FollowupNudgesCron);
         recurring.AddOrUpdate<FeedbackReports>(FeedbackReports.JobId, j => j.RunEverywhereAsync(CancellationToken.None), options.FeedbackReportCron);
+        recurring.AddOrUpdate<RetentionRuns>(RetentionRuns.JobId, j => j.RunEverywhereAsync(CancellationToken.None),
+            app.Services.GetRequiredService<IOptions<RetentionOptions>>().Value.Cron);
 
         // The dashboard needs the portal's sign-in; a host without the portal has no dashboard.
         if (EndpointConfiguration.HostsPortal(app.Configuration))

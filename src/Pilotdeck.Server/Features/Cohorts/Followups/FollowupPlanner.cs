@@ -30,7 +30,7 @@ public sealed class FollowupPlanner(PilotdeckDbContext db, TimeProvider time)
     /// <summary>Every participant of the cohort in <paramref name="statuses"/> who has not replied, most urgent first.</summary>
     public async Task<IReadOnlyList<PlannedFollowup>> PlanAsync(CohortRecord cohort, IReadOnlyCollection<string> statuses, CancellationToken cancellationToken)
     {
-        var waiting = db.Participants.AsNoTracking().Where(p => p.CohortId == cohort.Id && statuses.Contains(p.Status) && p.RepliedAt == null);
+        var waiting = db.Participants.AsNoTracking().Where(p => p.CohortId == cohort.Id && statuses.Contains(p.Status) && p.RepliedAt == null && p.ErasedAt == null);
         var participants = await waiting.ToListAsync(cancellationToken);
         var notes = await db.ParticipantNotes.AsNoTracking()
             .Where(n => waiting.Select(p => p.Id).Contains(n.ParticipantId))
