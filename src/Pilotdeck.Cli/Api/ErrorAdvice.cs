@@ -72,6 +72,7 @@ public static class ErrorAdvice
         [ErrorReason.AttachmentNotFound] = "No such attachment in this tenant: `pilotdeck uat-sessions attachments --participant <uuid>` shows ids.",
         [ErrorReason.AttachmentTypeMismatch] = "The file is not {declared_type} (it looks like {detected_type}): pass the right --content-type, or convert the file.",
         [ErrorReason.AttachmentTypeUnsupported] = "Attachments must be one of: {accepted_types}. Convert the file to one of them.",
+        [ErrorReason.SubjectExportIncomplete] = "Attachment {attachment_id}'s stored file is missing or damaged, so nothing was exported: restore the blob store from the backup taken with the database, then export again.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

@@ -3,6 +3,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Cohorts.Followups;
+using Pilotdeck.Server.Features.Cohorts.SubjectExport;
 using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
@@ -62,6 +63,7 @@ public static class ServiceRegistration
         services.AddScoped<EvidenceBundles>();
         services.AddScoped<FollowupPlanner>();
         services.AddScoped<ParticipantChanges>();
+        services.AddScoped<SubjectExports>();
         services.AddScoped<FeedbackSummaries>();
         services.AddScoped<SentimentAlerts>();
         services.Configure<SentimentAlertOptions>(configuration.GetSection(SentimentAlertOptions.Section));
