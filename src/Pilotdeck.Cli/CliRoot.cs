@@ -39,6 +39,7 @@ public static class CliRoot
         root.Subcommands.Add(ApprovalsCommand.Create(api));
         root.Subcommands.Add(CohortCommand.Create(api));
         root.Subcommands.Add(FollowupsCommand.Create(api));
+        root.Subcommands.Add(DataSubjectExportCommand.Create(api));
         root.Subcommands.Add(Feedback.FeedbackCommand.Create(api));
         root.Subcommands.Add(NotificationsCommand.Create(api));
         root.Subcommands.Add(ImportsCommand.Create(api));
