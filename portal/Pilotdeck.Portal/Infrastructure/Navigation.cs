@@ -25,6 +25,7 @@ public static class Navigation
         new("/Admin/Jobs/Index", "Job runs"),
         new("/Policy/Index", "Policy"),
         new("/Admin/Notifications/Index", "Notifications"),
+        new("/Admin/SubjectExport/Index", "Subject export"),
     ];
 }
 
