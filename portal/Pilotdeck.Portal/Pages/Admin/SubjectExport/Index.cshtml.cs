@@ -39,6 +39,7 @@ public sealed class IndexModel : PortalPageModel
             // A refusal (bad id, approval, not found) arrives before the first chunk: only then are headers sent.
             if (!await call.ResponseStream.MoveNext(Aborted))
             {
+                call.Dispose();
                 return StatusCode(502);
             }
         }
