@@ -13,8 +13,8 @@ namespace Pilotdeck.Bench.Api;
 /// The real Pilotdeck host, built exactly as the run command builds it (PilotdeckHost.BuildAsync),
 /// on a free loopback port over a fresh database: a temporary SQLite directory, or a new database
 /// in the PostgreSQL cluster named by PILOTDECK_TEST_POSTGRES, dropped again on dispose. The demo
-/// tenant is seeded; the bench adds one API client to it and gets a token the way a partner
-/// system would, from POST /oauth2/token.
+/// tenant is seeded; the bench adds one API client to it (scope <see cref="ClientScope"/> unless the
+/// caller names others) and gets a token the way a partner system would, from POST /oauth2/token.
 /// </summary>
 internal sealed class ServerUnderTest : IAsyncDisposable
 {
@@ -49,7 +49,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public string AccessToken { get; private set; } = "";
 
-    public static async Task<ServerUnderTest> StartAsync(string provider, IReadOnlyList<string> extraArgs)
+    public static async Task<ServerUnderTest> StartAsync(string provider, IReadOnlyList<string> extraArgs, IReadOnlyList<string>? clientScopes = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "pilotdeck-bench-api-" + Guid.NewGuid().ToString("N"));
         var args = new List<string>
@@ -82,7 +82,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             await app.StartAsync();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var server = new ServerUnderTest(provider, app, address, dataDirectory, connectionString, drop);
-            await server.CreateClientAndTokenAsync();
+            await server.CreateClientAndTokenAsync(clientScopes ?? [ClientScope]);
             return server;
         }
         catch
@@ -97,13 +97,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>An API client of the demo tenant with scope identity.read, created through DI as an admin tool would, then a client_credentials token.</summary>
-    private async Task CreateClientAndTokenAsync()
+    /// <summary>An API client of the demo tenant with <paramref name="scopes"/>, created through DI as an admin tool would, then a client_credentials token.</summary>
+    private async Task CreateClientAndTokenAsync(IReadOnlyList<string> scopes)
     {
         string secret;
         await using (var scope = Services.CreateTenantScope(TenantId))
         {
-            var issued = await scope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync("bench-automation", [ClientScope]);
+            var issued = await scope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync("bench-automation", [.. scopes]);
             ClientId = issued.Client.ClientId;
             secret = issued.Secret;
         }

@@ -58,9 +58,11 @@ public static partial class H2Load
     /// --log-file, since h2load itself prints only min/max/mean/sd. <paramref name="extraHeaders"/>
     /// ("name: value") are sent on every request of this run only, e.g. an authorization header.
     /// With <paramref name="plainGet"/>, h2load sends a bodiless GET without the gRPC headers
-    /// instead (an HTTP/JSON route over the same h2c connection settings).
+    /// instead (an HTTP/JSON route over the same h2c connection settings); with a
+    /// <paramref name="contentType"/> other than gRPC's, it POSTs the body file as that type (a JSON route).
     /// </summary>
-    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null, bool plainGet = false)
+    public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null, bool plainGet = false,
+        string contentType = "application/grpc")
     {
         var requests = requestsOverride ?? settings.Requests;
         var logFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-h2load-{Environment.ProcessId}.log");
@@ -75,7 +77,11 @@ public static partial class H2Load
         if (!plainGet)
         {
             // -d makes h2load POST the file.
-            arguments.AddRange(["-d", settings.BodyFile, "-H", "content-type: application/grpc", "-H", "te: trailers"]);
+            arguments.AddRange(["-d", settings.BodyFile, "-H", "content-type: " + contentType]);
+            if (contentType.StartsWith("application/grpc", StringComparison.Ordinal))
+            {
+                arguments.AddRange(["-H", "te: trailers"]);
+            }
         }
 
         foreach (var header in extraHeaders ?? [])

@@ -40,6 +40,7 @@ public static class CliRoot
         root.Subcommands.Add(ApprovalsCommand.Create(api));
         root.Subcommands.Add(CohortCommand.Create(api));
         root.Subcommands.Add(FollowupsCommand.Create(api));
+        root.Subcommands.Add(DataSubjectExportCommand.Create(api));
         root.Subcommands.Add(Feedback.FeedbackCommand.Create(api));
         root.Subcommands.Add(Backlog.BacklogCommand.Create(api));
         root.Subcommands.Add(NotificationsCommand.Create(api));

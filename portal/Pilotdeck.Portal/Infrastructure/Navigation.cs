@@ -27,6 +27,7 @@ public static class Navigation
         new("/Policy/Index", "Policy"),
         new("/Admin/Notifications/Index", "Notifications"),
         new("/Admin/Retention/Index", "Data retention"),
+        new("/Admin/SubjectExport/Index", "Subject export"),
     ];
 }
 

@@ -76,6 +76,7 @@ public static class ErrorAdvice
         [ErrorReason.AttachmentTypeMismatch] = "The file is not {declared_type} (it looks like {detected_type}): pass the right --content-type, or convert the file.",
         [ErrorReason.AttachmentTypeUnsupported] = "Attachments must be one of: {accepted_types}. Convert the file to one of them.",
         [ErrorReason.ParticipantErased] = "The participant's personal data was erased at {erase_time}: nothing more is recorded about them. Someone who comes back is added as a new participant (`pilotdeck cohort add`).",
+        [ErrorReason.SubjectExportIncomplete] = "Attachment {attachment_id}'s stored file is missing or damaged, so nothing was exported: restore the blob store from the backup taken with the database, then export again.",
     };
 
     /// <summary>Advice per OAuth2 error of the token endpoint (RFC 6749 §5.2).</summary>

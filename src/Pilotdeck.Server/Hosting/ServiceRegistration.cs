@@ -4,6 +4,7 @@ using Pilotdeck.Portal;
 using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Backlog;
 using Pilotdeck.Server.Features.Cohorts.Followups;
+using Pilotdeck.Server.Features.Cohorts.SubjectExport;
 using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Guardian;
 using Pilotdeck.Server.Features.Identity;
@@ -64,6 +65,7 @@ public static class ServiceRegistration
         services.AddScoped<EvidenceBundles>();
         services.AddScoped<FollowupPlanner>();
         services.AddScoped<ParticipantChanges>();
+        services.AddScoped<SubjectExports>();
         services.AddScoped<FeedbackSummaries>();
         services.AddScoped<FixedNotices>();
         services.AddScoped<SentimentAlerts>();

@@ -881,7 +881,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasIndex("TenantId", "FeedbackId");
 
-                    b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey");
+                    b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey", "ParticipantId", "Id");
 
                     b.ToTable("feedback_items", (string)null);
                 });
@@ -944,7 +944,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
-                    b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment");
+                    b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment", "Rating");
 
                     b.ToTable("feedback", (string)null);
                 });

@@ -862,7 +862,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "FeedbackId");
 
-                    b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey");
+                    b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey", "ParticipantId", "Id");
 
                     b.ToTable("feedback_items", (string)null);
                 });
@@ -925,7 +925,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
-                    b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment");
+                    b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment", "Rating");
 
                     b.ToTable("feedback", (string)null);
                 });

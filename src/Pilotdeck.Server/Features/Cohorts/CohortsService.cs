@@ -6,6 +6,7 @@ using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Server.Features.Cohorts.SubjectExport;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
@@ -20,7 +21,7 @@ namespace Pilotdeck.Server.Features.Cohorts;
 /// runs in the caller's tenant; a cohort of another tenant is as unknown as one that never existed.
 /// </summary>
 public sealed partial class CohortsService(
-    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, ParticipantChanges changes, PolicyGate policy, TimeProvider time)
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, ParticipantChanges changes, PolicyGate policy, SubjectExports subjectExports, TimeProvider time)
     : Contracts.Cohorts.V1.CohortsService.CohortsServiceBase
 {
     private static readonly string[] CohortFields = ["title", "start_date", "end_date", "target_size", "default_channel", "default_locale", "state"];

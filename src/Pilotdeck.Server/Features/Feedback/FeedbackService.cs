@@ -235,7 +235,7 @@ public sealed class FeedbackService(
         GroupKey = BlockerGrouping.Key(text),
     };
 
-    private static Contracts.Feedback.V1.Feedback ToContract(FeedbackRecord f, string cohortSlug, IReadOnlyList<FeedbackItemRecord> items)
+    internal static Contracts.Feedback.V1.Feedback ToContract(FeedbackRecord f, string cohortSlug, IReadOnlyList<FeedbackItemRecord> items)
     {
         var contract = new Contracts.Feedback.V1.Feedback
         {

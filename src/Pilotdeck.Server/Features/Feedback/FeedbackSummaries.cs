@@ -75,10 +75,15 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<BlockerKeyCount>>> BlockerGroupsAsync(string? cohortId, CancellationToken cancellationToken)
     {
-        var keys = (await Blockers(cohortId).GroupBy(i => i.GroupKey)
-            .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count(), Sample = g.Min(i => i.Text) })
+        // Counted from the covering index (key, participant, id) without reading a row; only the
+        // first wording of each key is read afterwards, by id.
+        var counted = await Blockers(cohortId).GroupBy(i => i.GroupKey)
+            .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count(), FirstId = g.Min(i => i.Id) })
             .OrderByDescending(k => k.Count).ThenBy(k => k.Key).Take(MaxKeys)
-            .ToListAsync(cancellationToken)).Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, k.Sample!)).ToList();
+            .ToListAsync(cancellationToken);
+        var firstIds = counted.Select(k => k.FirstId).ToList();
+        var wordings = await db.FeedbackItems.Where(i => firstIds.Contains(i.Id)).Select(i => new { i.Id, i.Text }).ToDictionaryAsync(i => i.Id, i => i.Text, cancellationToken);
+        var keys = counted.Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, wordings[k.FirstId])).ToList();
         return [.. BlockerGrouping.Merge(keys, k => k.Key)
             .OrderByDescending(g => g.Sum(k => k.Count)).ThenBy(g => g[0].Key, StringComparer.Ordinal)
             .Take(MaxBlockerGroups)];

@@ -18,6 +18,7 @@ public static class GovernedActions
     public const string ParticipantCreate = "participants.create";
     public const string ParticipantUpdate = "participants.update";
     public const string ParticipantExport = "participants.export";
+    public const string ParticipantSubjectExport = "participants.subject-export";
     public const string ImportCommit = "imports.commit";
     public const string FeedbackSubmit = "feedback.submit";
     public const string SessionCreate = "sessions.create";
@@ -47,6 +48,7 @@ public static class GovernedActions
             [ParticipantCreate] = new Dictionary<string, object?> { ["status"] = "invited", ["channel"] = "wechat", ["source"] = "referral", ["tags"] = new List<object?> { "vip" } },
             [ParticipantUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "status" }, ["status"] = "scheduled", ["previous_status"] = "invited" },
             [ParticipantExport] = new Dictionary<string, object?> { ["statuses"] = new List<object?> { "invited" } },
+            [ParticipantSubjectExport] = new Dictionary<string, object?> { ["cohort"] = "fall-2025", ["attachments"] = 2L },
             [FeedbackSubmit] = new Dictionary<string, object?> { ["rating"] = 2L, ["sentiment"] = "negative", ["highlights"] = 1L, ["blockers"] = 2L },
             [ImportCommit] = new Dictionary<string, object?>
             {
