@@ -9,6 +9,7 @@ using Pilotdeck.Cli.Login;
 using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
+using Pilotdeck.Cli.Rehearsal;
 using Pilotdeck.Cli.Sessions;
 
 namespace Pilotdeck.Cli;
@@ -44,6 +45,7 @@ public static class CliRoot
         root.Subcommands.Add(ImportsCommand.Create(api));
         root.Subcommands.Add(MembersCommand.Create(api));
         root.Subcommands.Add(UatSessionsCommand.Create(api));
+        root.Subcommands.Add(RehearseCommand.Create(api));
         return root;
     }
 }
