@@ -26,22 +26,15 @@ public static class RehearseCommand
         {
             cohort, seed, participants, feedback, sessions, purge, reportPath,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(participants) is < 1 or > 100_000)
-            {
-                result.AddError("--participants must be 1 to 100,000.");
-            }
-
-            if (result.GetValue(feedback) is < 0 || result.GetValue(sessions) is < 0)
-            {
-                result.AddError("--feedback and --uat-sessions cannot be negative.");
-            }
-        });
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var slug = parse.GetValue(cohort)!;
             var seedValue = parse.GetValue(seed);
+            if (parse.GetValue(participants) is < 1 or > 100_000 || parse.GetValue(feedback) is < 0 || parse.GetValue(sessions) is < 0)
+            {
+                throw new CliException(ExitCodes.Usage, "--participants must be 1 to 100,000, and --feedback and --uat-sessions not negative.");
+            }
+
             var report = Path.GetFullPath(parse.GetValue(reportPath)!);
             var workDirectory = Path.GetDirectoryName(report)!;
             Directory.CreateDirectory(workDirectory);
