@@ -128,16 +128,16 @@ public sealed class RehearsalRun(PilotdeckClient client, ImportRunner imports, T
     private async Task<RehearsalResults> ReadBackAsync(string slug, Import roster, IReadOnlyList<string> rejected, int attachments)
     {
         var cohort = (await client.Cohorts.GetCohortAsync(new GetCohortRequest { Slug = slug }, cancellationToken: cancellationToken)).Cohort;
-        var sessions = await AllAsync<Session>(async token =>
+        var sessions = await AllAsync(async (size, token) =>
         {
-            var page = await client.Sessions.ListSessionsAsync(new ListSessionsRequest { Cohort = slug, PageSize = 200, PageToken = token }, cancellationToken: cancellationToken);
-            return (page.Sessions, page.NextPageToken);
+            var page = await client.Sessions.ListSessionsAsync(new ListSessionsRequest { Cohort = slug, PageSize = size, PageToken = token }, cancellationToken: cancellationToken);
+            return (page.Sessions.AsEnumerable(), page.NextPageToken);
         });
         var summary = await client.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = slug }, cancellationToken: cancellationToken);
-        var followups = await AllAsync<Followup>(async token =>
+        var followups = await AllAsync(async (size, token) =>
         {
-            var page = await client.Followups.ListFollowupsAsync(new ListFollowupsRequest { Cohort = slug, PageSize = 200, PageToken = token }, cancellationToken: cancellationToken);
-            return (page.Followups, page.NextPageToken);
+            var page = await client.Followups.ListFollowupsAsync(new ListFollowupsRequest { Cohort = slug, PageSize = size, PageToken = token }, cancellationToken: cancellationToken);
+            return (page.Followups.AsEnumerable(), page.NextPageToken);
         });
         return new RehearsalResults(cohort, roster, rejected, sessions, attachments, summary, followups);
     }
@@ -187,32 +187,19 @@ public sealed class RehearsalRun(PilotdeckClient client, ImportRunner imports, T
 
     private async Task<Dictionary<string, string>> ParticipantIdsAsync(string slug)
     {
-        var all = await AllAsync<Participant>(async token =>
+        var all = await AllAsync(async (size, token) =>
         {
-            var page = await client.Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug, PageSize = 200, PageToken = token }, cancellationToken: cancellationToken);
-            return (page.Participants, page.NextPageToken);
+            var page = await client.Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug, PageSize = size, PageToken = token }, cancellationToken: cancellationToken);
+            return (page.Participants.AsEnumerable(), page.NextPageToken);
         });
         return all.ToDictionary(p => p.Email, p => p.ParticipantId, StringComparer.Ordinal);
-    }
-
-    private async Task<List<T>> AllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> page)
-    {
-        var items = new List<T>();
-        var token = "";
-        do
-        {
-            var (batch, next) = await page(token);
-            items.AddRange(batch);
-            token = next;
-        }
-        while (token.Length > 0);
-
-        return items;
     }
 
     private async Task SetStateAsync(string slug, CohortState state) =>
         await client.Cohorts.UpdateCohortAsync(new UpdateCohortRequest { Cohort = new Cohort { Slug = slug, State = state }, UpdateMask = new FieldMask { Paths = { "state" } } },
             cancellationToken: cancellationToken);
+
+    private static Task<List<T>> AllAsync<T>(Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> page) => Paging.CollectAsync(int.MaxValue, page);
 
     private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> body) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, _) => await body(item));
