@@ -10,6 +10,7 @@ using Pilotdeck.Cli.Notifications;
 using Pilotdeck.Cli.Policy;
 using Pilotdeck.Cli.Receipts;
 using Pilotdeck.Cli.Retention;
+using Pilotdeck.Cli.Rehearsal;
 using Pilotdeck.Cli.Sessions;
 
 namespace Pilotdeck.Cli;
@@ -49,6 +50,7 @@ public static class CliRoot
         root.Subcommands.Add(UatSessionsCommand.Create(api));
         root.Subcommands.Add(RetentionCommand.Create(api));
         root.Subcommands.Add(RetentionCommand.Erase(api));
+        root.Subcommands.Add(RehearseCommand.Create(api));
         return root;
     }
 }

@@ -98,6 +98,28 @@ public sealed class PilotdeckTestHost : IAsyncDisposable
         ClientSecret = client.Secret;
     }
 
+    /// <summary>
+    /// Adds another tenant directly in the database, with an owner (<c>owner@{tenantId}.test</c>,
+    /// password <see cref="OwnerPassword"/>) and an API client, so a test can try to cross from one tenant to the other.
+    /// </summary>
+    public async Task<(string OwnerEmail, string OwnerUserId, string ClientId, string ClientSecret)> AddTenantAsync(string tenantId, string name)
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            db.Tenants.Add(new Tenant { Id = tenantId, Name = name, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await using var tenantScope = Services.CreateTenantScope(tenantId);
+        var users = tenantScope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var email = $"owner@{tenantId}.test";
+        var user = await users.CreateAsync(email, OwnerPassword);
+        await users.SetMembershipAsync(user.Id, MemberRole.Owner);
+        var client = await tenantScope.ServiceProvider.GetRequiredService<ApiClients>().CreateAsync($"{tenantId}-automation", ["identity.read", "identity.admin"]);
+        return (email, user.Id, client.Client.ClientId, client.Secret);
+    }
+
     /// <summary>Adds a user to the demo tenant directly in the database.</summary>
     public async Task<string> AddMemberAsync(string email, string password, MemberRole role)
     {

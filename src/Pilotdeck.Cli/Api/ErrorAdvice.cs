@@ -51,6 +51,7 @@ public static class ErrorAdvice
         [ErrorReason.ApprovalMismatch] = "The approval was for a different request: repeat exactly the approved command, or drop --approval to ask for a new approval.",
         [ErrorReason.PolicyVersionNotFound] = "No such policy version: see `pilotdeck policy versions`.",
         [ErrorReason.CohortNotFound] = "No such cohort in this tenant: see `pilotdeck cohort cohorts`.",
+        [ErrorReason.CohortNotRehearsal] = "Cohort '{slug}' holds real participants, not a rehearsal's: only cohorts `pilotdeck rehearse` created can be purged. Rehearse under another slug.",
         [ErrorReason.CohortExists] = "This tenant already has a cohort '{slug}': pick another slug, or use that cohort.",
         [ErrorReason.ParticipantNotFound] = "No such participant in this tenant: `pilotdeck cohort list --cohort <slug>` shows ids.",
         [ErrorReason.ParticipantExists] = "The cohort already has this participant ({participant_id}): update them with `pilotdeck cohort update {participant_id}`.",

@@ -16,7 +16,7 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
 {
     private const int ChunkSize = 1024 * 1024;
 
-    // Uploading a big file and watching a job-run import outlast the SDK's 30 s default deadline;
+    // Uploading a big file, committing it and watching a job-run import outlast the SDK's 30 s default deadline;
     // Ctrl+C (the cancellation token) still ends them at once.
     private static readonly TimeSpan LongCall = TimeSpan.FromHours(2);
 
@@ -45,7 +45,9 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
 
     public async Task<Import> CommitAsync(string importId, string planHash, Metadata? approval)
     {
-        var started = (await client.Imports.CommitImportAsync(new CommitImportRequest { ImportId = importId, PlanHash = planHash }, approval, cancellationToken: cancellationToken)).Import;
+        // A file under the job threshold is committed inside this call, which can outlast the default deadline too.
+        var started = (await client.Imports.CommitImportAsync(new CommitImportRequest { ImportId = importId, PlanHash = planHash }, approval,
+            deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken)).Import;
         var done = await WatchAsync(started);
         Summarize(done, "Commit");
         return done;

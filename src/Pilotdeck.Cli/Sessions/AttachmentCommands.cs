@@ -142,7 +142,7 @@ internal static class AttachmentCommands
         return command;
     }
 
-    private static async Task SendAsync(AsyncClientStreamingCall<UploadAttachmentRequest, UploadAttachmentResponse> call, UploadAttachmentMetadata metadata, Stream content, CancellationToken token)
+    internal static async Task SendAsync(AsyncClientStreamingCall<UploadAttachmentRequest, UploadAttachmentResponse> call, UploadAttachmentMetadata metadata, Stream content, CancellationToken token)
     {
         try
         {

@@ -29,6 +29,9 @@ public sealed class CohortRecord : ITenantOwned
     /// <summary>planning, recruiting, running or closed.</summary>
     public required string State { get; set; }
 
+    /// <summary>Synthetic data made by <c>pilotdeck rehearse</c>; set on create only. Only such a cohort can be purged.</summary>
+    public bool Rehearsal { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

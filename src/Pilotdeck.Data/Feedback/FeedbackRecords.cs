@@ -28,7 +28,7 @@ public sealed class FeedbackRecord : ITenantOwned
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>The UTC day of <see cref="CreatedAt"/>: the unit of the daily trend, grouped in SQL on every provider.</summary>
+    /// <summary>The UTC day the feedback was given (the request's given_time, else <see cref="CreatedAt"/>): the unit of the daily trend, grouped in SQL on every provider.</summary>
     public DateOnly CreatedOn { get; init; }
 }
 

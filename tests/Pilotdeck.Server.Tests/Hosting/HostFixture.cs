@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
-using Pilotdeck.Data.Identity;
-using Pilotdeck.Data.Tenancy;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Pilotdeck.TestSupport;
@@ -46,22 +43,8 @@ public abstract class HostFixture : IAsyncLifetime
 
     private async Task<TenantUnderTest> PrepareTenantAsync(string tenantId, string name)
     {
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-            db.Tenants.Add(new Tenant { Id = tenantId, Name = name, CreatedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
-        }
-
-        await using var tenantScope = Services.CreateTenantScope(tenantId);
-        var users = tenantScope.ServiceProvider.GetRequiredService<UserAccounts>();
-        var email = $"owner@{tenantId}.test";
-        const string password = "Correct-Horse-Battery-9";
-        var user = await users.CreateAsync(email, password);
-        await users.SetMembershipAsync(user.Id, MemberRole.Owner);
-        var client = await tenantScope.ServiceProvider.GetRequiredService<ApiClients>()
-            .CreateAsync($"{tenantId}-automation", ["identity.read", "identity.admin"]);
-        return new TenantUnderTest(tenantId, email, password, user.Id, client.Client.ClientId, client.Secret);
+        var (email, userId, clientId, secret) = await _host!.AddTenantAsync(tenantId, name);
+        return new TenantUnderTest(tenantId, email, PilotdeckTestHost.OwnerPassword, userId, clientId, secret);
     }
 
     public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Address);

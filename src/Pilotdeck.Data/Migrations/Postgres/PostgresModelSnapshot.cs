@@ -497,6 +497,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnType("date")
                         .HasColumnName("end_date");
 
+                    b.Property<bool>("Rehearsal")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rehearsal");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -501,6 +501,10 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("date")
                         .HasColumnName("end_date");
 
+                    b.Property<bool>("Rehearsal")
+                        .HasColumnType("bit")
+                        .HasColumnName("rehearsal");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -488,6 +488,10 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("end_date");
 
+                    b.Property<bool>("Rehearsal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rehearsal");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -22,6 +22,7 @@ public static class CohortMapping
             DefaultChannel = cohort.DefaultChannel,
             DefaultLocale = cohort.DefaultLocale,
             State = Lifecycles.StateToContract(cohort.State),
+            Rehearsal = cohort.Rehearsal,
             CreateTime = Timestamp.FromDateTimeOffset(cohort.CreatedAt),
             UpdateTime = Timestamp.FromDateTimeOffset(cohort.UpdatedAt),
         };

@@ -8,6 +8,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Server.Features.Cohorts.SubjectExport;
 using Pilotdeck.Server.Features.Policy;
+using Pilotdeck.Server.Platform.Blobs;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Paging;
@@ -21,7 +22,7 @@ namespace Pilotdeck.Server.Features.Cohorts;
 /// runs in the caller's tenant; a cohort of another tenant is as unknown as one that never existed.
 /// </summary>
 public sealed partial class CohortsService(
-    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, ParticipantChanges changes, PolicyGate policy, SubjectExports subjectExports, TimeProvider time)
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, ParticipantChanges changes, PolicyGate policy, SubjectExports subjectExports, IBlobStore blobs, TimeProvider time)
     : Contracts.Cohorts.V1.CohortsService.CohortsServiceBase
 {
     private static readonly string[] CohortFields = ["title", "start_date", "end_date", "target_size", "default_channel", "default_locale", "state"];
@@ -37,7 +38,10 @@ public sealed partial class CohortsService(
         }
 
         var now = time.GetUtcNow();
-        var cohort = new CohortRecord { Id = Guid.CreateVersion7(now).ToString(), Slug = slug, Title = "", State = Lifecycles.Planning, CreatedAt = now, UpdatedAt = now };
+        var cohort = new CohortRecord
+        {
+            Id = Guid.CreateVersion7(now).ToString(), Slug = slug, Title = "", State = Lifecycles.Planning, Rehearsal = input.Rehearsal, CreatedAt = now, UpdatedAt = now,
+        };
         violations.AddRange(Apply(cohort, input, ["title", "start_date", "end_date", "target_size", "default_channel", "default_locale"]));
         if (violations.Count > 0)
         {
@@ -55,7 +59,7 @@ public sealed partial class CohortsService(
             await db.SaveChangesAsync(context.CancellationToken);
             return new CreateCohortResponse { Cohort = CohortMapping.ToContract(cohort, new Dictionary<string, int>()) };
         }, context.CancellationToken), context.CancellationToken,
-        authorize: () => policy.AuthorizeAsync(GovernedActions.CohortCreate, CohortName(slug), new Dictionary<string, object?> { ["target_size"] = (long)cohort.TargetSize }, request, context));
+        authorize: () => policy.AuthorizeAsync(GovernedActions.CohortCreate, CohortName(slug), new Dictionary<string, object?> { ["target_size"] = (long)cohort.TargetSize, ["rehearsal"] = cohort.Rehearsal }, request, context));
     }
 
     public override async Task<GetCohortResponse> GetCohort(GetCohortRequest request, ServerCallContext context)

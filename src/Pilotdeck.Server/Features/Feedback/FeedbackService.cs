@@ -25,6 +25,7 @@ public sealed class FeedbackService(
     : Contracts.Feedback.V1.FeedbackService.FeedbackServiceBase
 {
     private const int MaxItems = 20;
+    private static readonly DateTimeOffset EarliestGiven = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static string NameOf(string feedbackId) => "feedback/" + feedbackId;
 
@@ -47,6 +48,7 @@ public sealed class FeedbackService(
             violations.Add(new("sentiment", $"must be one of {string.Join(", ", FeedbackSummaries.Sentiments)}"));
         }
 
+        var givenOn = GivenOn(request.GivenTime, violations);
         var highlights = CheckItems(request.Highlights, "highlights", violations);
         var blockers = CheckItems(request.Blockers, "blockers", violations);
         if (violations.Count > 0)
@@ -70,7 +72,7 @@ public sealed class FeedbackService(
                 Sentiment = sentiment!,
                 SubmittedBy = receipts.Actor,
                 CreatedAt = now,
-                CreatedOn = DateOnly.FromDateTime(now.UtcDateTime),
+                CreatedOn = givenOn ?? DateOnly.FromDateTime(now.UtcDateTime),
             };
             db.Feedback.Add(feedback);
             var items = highlights.Select(text => Item(feedback, FeedbackItemRecord.Highlight, text))
@@ -90,6 +92,25 @@ public sealed class FeedbackService(
         // After the feedback is committed: an alert never holds up or undoes a submission.
         await alerts.EvaluateAsync(participant.CohortId, context.CancellationToken);
         return submitted;
+    }
+
+    /// <summary>The UTC day of given_time (the day the trend counts it on), or null for "now"; not in the future (5 minutes of clock skew allowed).</summary>
+    private DateOnly? GivenOn(Timestamp? given, List<FieldViolation> violations)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var at = given.ToDateTimeOffset();
+        if (at > now.AddMinutes(5) || at < EarliestGiven)
+        {
+            violations.Add(new("given_time", "must not be in the future, nor before 2000-01-01"));
+            return null;
+        }
+
+        return DateOnly.FromDateTime(at.UtcDateTime);
     }
 
     public override async Task<GetFeedbackReportResponse> GetFeedbackReport(GetFeedbackReportRequest request, ServerCallContext context)

@@ -15,6 +15,7 @@ public static class GovernedActions
     public const string EvidenceExport = "receipts.export";
     public const string CohortCreate = "cohorts.create";
     public const string CohortUpdate = "cohorts.update";
+    public const string CohortPurge = "cohorts.purge";
     public const string ParticipantCreate = "participants.create";
     public const string ParticipantUpdate = "participants.update";
     public const string ParticipantExport = "participants.export";
@@ -43,8 +44,9 @@ public static class GovernedActions
             [ApiClientCreate] = new Dictionary<string, object?> { ["scopes"] = new List<object?> { "members.read" }, ["lifetime_days"] = 90L },
             [PolicyApply] = new Dictionary<string, object?> { ["version"] = 2L, ["rule_count"] = 3L },
             [EvidenceExport] = new Dictionary<string, object?> { ["subject"] = "members/u1", ["actor"] = "", ["action"] = "" },
-            [CohortCreate] = new Dictionary<string, object?> { ["target_size"] = 40L },
+            [CohortCreate] = new Dictionary<string, object?> { ["target_size"] = 40L, ["rehearsal"] = false },
             [CohortUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "state" }, ["state"] = "running", ["previous_state"] = "recruiting" },
+            [CohortPurge] = new Dictionary<string, object?> { ["participants"] = 200L },
             [ParticipantCreate] = new Dictionary<string, object?> { ["status"] = "invited", ["channel"] = "wechat", ["source"] = "referral", ["tags"] = new List<object?> { "vip" } },
             [ParticipantUpdate] = new Dictionary<string, object?> { ["fields"] = new List<object?> { "status" }, ["status"] = "scheduled", ["previous_status"] = "invited" },
             [ParticipantExport] = new Dictionary<string, object?> { ["statuses"] = new List<object?> { "invited" } },

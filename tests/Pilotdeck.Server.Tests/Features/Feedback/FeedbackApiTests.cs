@@ -113,6 +113,25 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task GivenTime_CountsOnThatDayInTheTrend_AndTheFutureIsRefused()
+    {
+        var (caller, slug, p) = await CohortAsync(_host.Acme, 1);
+        var given = new SubmitFeedbackRequest
+        {
+            ParticipantId = p[0], Rating = 2, Sentiment = "negative", GivenTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 3, 4, 23, 30, 0, TimeSpan.Zero)),
+        };
+        await Feedback.SubmitFeedbackAsync(given, caller);
+        given.GivenTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1));
+        var future = await Assert.ThrowsAsync<RpcException>(() => Feedback.SubmitFeedbackAsync(given, caller).ResponseAsync);
+
+        Assert.Equal(["given_time"], Violations(future));
+        var summary = await Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = slug }, caller);
+        var day = Assert.Single(summary.Daily);
+        Assert.Equal(("2025-03-04", 1), (day.Period, day.Negative));
+        Assert.Equal("2025-W10", Assert.Single(summary.Weekly).Period);
+    }
+
+    [Fact]
     public async Task Summary_CountsTrendAndRatings_AndGroupsNearDuplicateBlockers()
     {
         var (caller, slug, p) = await CohortAsync(_host.Acme, 4);

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pilotdeck/cohorts/v1/cohorts.proto.
  */
 export const file_pilotdeck_cohorts_v1_cohorts: GenFile = /*@__PURE__*/
-  fileDesc("CiJwaWxvdGRlY2svY29ob3J0cy92MS9jb2hvcnRzLnByb3RvEhRwaWxvdGRlY2suY29ob3J0cy52MSLfAgoGQ29ob3J0EgwKBHNsdWcYASABKAkSDQoFdGl0bGUYAiABKAkSEgoKc3RhcnRfZGF0ZRgDIAEoCRIQCghlbmRfZGF0ZRgEIAEoCRITCgt0YXJnZXRfc2l6ZRgFIAEoBRIXCg9kZWZhdWx0X2NoYW5uZWwYBiABKAkSFgoOZGVmYXVsdF9sb2NhbGUYByABKAkSMAoFc3RhdGUYCCABKA4yIS5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnRTdGF0ZRI4Cg1zdGF0dXNfY291bnRzGAkgAygLMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuU3RhdHVzQ291bnQSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJVCgtTdGF0dXNDb3VudBI3CgZzdGF0dXMYASABKA4yJy5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudFN0YXR1cxINCgVjb3VudBgCIAEoBSJZCgdDb25zZW50Eg0KBWdpdmVuGAEgASgIEi8KC3JlY29yZF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZtZXRob2QYAyABKAki0wMKC1BhcnRpY2lwYW50EhYKDnBhcnRpY2lwYW50X2lkGAEgASgJEg4KBmNvaG9ydBgCIAEoCRINCgVhbGlhcxgDIAEoCRINCgVlbWFpbBgEIAEoCRINCgVwaG9uZRgFIAEoCRIOCgZsb2NhbGUYBiABKAkSNwoGc3RhdHVzGAcgASgOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMSDgoGc291cmNlGAggASgJEg8KB2NoYW5uZWwYCSABKAkSDAoEdGFncxgKIAMoCRIuCgdjb25zZW50GAsgASgLMh0ucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29uc2VudBI1ChFsYXN0X2NvbnRhY3RfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmVwbHlfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLY3JlYXRlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLIAQoMU3RhdHVzQ2hhbmdlEjwKC2Zyb21fc3RhdHVzGAEgASgOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMSOgoJdG9fc3RhdHVzGAIgASgOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMSDQoFYWN0b3IYAyABKAkSLwoLY2hhbmdlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIl0KDE91dHJlYWNoTm90ZRIMCgR0ZXh0GAEgASgJEg4KBmF1dGhvchgCIAEoCRIvCgtjcmVhdGVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVwoTQ3JlYXRlQ29ob3J0UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEiwKBmNvaG9ydBgCIAEoCzIcLnBpbG90ZGVjay5jb2hvcnRzLnYxLkNvaG9ydCJEChRDcmVhdGVDb2hvcnRSZXNwb25zZRIsCgZjb2hvcnQYASABKAsyHC5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnQiIAoQR2V0Q29ob3J0UmVxdWVzdBIMCgRzbHVnGAEgASgJIkEKEUdldENvaG9ydFJlc3BvbnNlEiwKBmNvaG9ydBgBIAEoCzIcLnBpbG90ZGVjay5jb2hvcnRzLnYxLkNvaG9ydCJtChJMaXN0Q29ob3J0c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMAoFc3RhdGUYAyABKA4yIS5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnRTdGF0ZSJdChNMaXN0Q29ob3J0c1Jlc3BvbnNlEi0KB2NvaG9ydHMYASADKAsyHC5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInQKE1VwZGF0ZUNvaG9ydFJlcXVlc3QSLAoGY29ob3J0GAEgASgLMhwucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29ob3J0Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJEChRVcGRhdGVDb2hvcnRSZXNwb25zZRIsCgZjb2hvcnQYASABKAsyHC5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnQihAEKGENyZWF0ZVBhcnRpY2lwYW50UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEg4KBmNvaG9ydBgCIAEoCRI2CgtwYXJ0aWNpcGFudBgDIAEoCzIhLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50EgwKBG5vdGUYBCABKAkiUwoZQ3JlYXRlUGFydGljaXBhbnRSZXNwb25zZRI2CgtwYXJ0aWNpcGFudBgBIAEoCzIhLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50Ii8KFUdldFBhcnRpY2lwYW50UmVxdWVzdBIWCg5wYXJ0aWNpcGFudF9pZBgBIAEoCSL/AQoWR2V0UGFydGljaXBhbnRSZXNwb25zZRI2CgtwYXJ0aWNpcGFudBgBIAEoCzIhLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50EjoKDnN0YXR1c19oaXN0b3J5GAIgAygLMiIucGlsb3RkZWNrLmNvaG9ydHMudjEuU3RhdHVzQ2hhbmdlEjEKBW5vdGVzGAMgAygLMiIucGlsb3RkZWNrLmNvaG9ydHMudjEuT3V0cmVhY2hOb3RlEj4KDW5leHRfc3RhdHVzZXMYBCADKA4yJy5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudFN0YXR1cyK3AQoXTGlzdFBhcnRpY2lwYW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGY29ob3J0GAMgASgJEjkKCHN0YXR1c2VzGAQgAygOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMSCwoDdGFnGAUgASgJEg8KB2NvbnNlbnQYBiABKAkSDAoEdGV4dBgHIAEoCSJsChhMaXN0UGFydGljaXBhbnRzUmVzcG9uc2USNwoMcGFydGljaXBhbnRzGAEgAygLMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIpEBChhVcGRhdGVQYXJ0aWNpcGFudFJlcXVlc3QSNgoLcGFydGljaXBhbnQYASABKAsyIS5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudBIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSDAoEbm90ZRgDIAEoCSJTChlVcGRhdGVQYXJ0aWNpcGFudFJlc3BvbnNlEjYKC3BhcnRpY2lwYW50GAEgASgLMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnQiZgoZRXhwb3J0UGFydGljaXBhbnRzUmVxdWVzdBIOCgZjb2hvcnQYASABKAkSOQoIc3RhdHVzZXMYAiADKA4yJy5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudFN0YXR1cyIvChpFeHBvcnRQYXJ0aWNpcGFudHNSZXNwb25zZRIRCgljc3ZfY2h1bmsYASABKAwiMgoYRXhwb3J0RGF0YVN1YmplY3RSZXF1ZXN0EhYKDnBhcnRpY2lwYW50X2lkGAEgASgJIp4BChlFeHBvcnREYXRhU3ViamVjdFJlc3BvbnNlEgwKBGRhdGEYASABKAwSEwoLZXhwb3J0X25hbWUYAiABKAkSFwoPbWFuaWZlc3Rfc2hhMjU2GAMgASgMEhIKCnppcF9zaGEyNTYYBCABKAwSFgoOemlwX3NpemVfYnl0ZXMYBSABKAMSGQoRZXhwb3J0X3JlY2VpcHRfaWQYBiABKAkqlgEKC0NvaG9ydFN0YXRlEhwKGENPSE9SVF9TVEFURV9VTlNQRUNJRklFRBAAEhkKFUNPSE9SVF9TVEFURV9QTEFOTklORxABEhsKF0NPSE9SVF9TVEFURV9SRUNSVUlUSU5HEAISGAoUQ09IT1JUX1NUQVRFX1JVTk5JTkcQAxIXChNDT0hPUlRfU1RBVEVfQ0xPU0VEEAQq2gEKEVBhcnRpY2lwYW50U3RhdHVzEiIKHlBBUlRJQ0lQQU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEh4KGlBBUlRJQ0lQQU5UX1NUQVRVU19JTlZJVEVEEAESIAocUEFSVElDSVBBTlRfU1RBVFVTX1NDSEVEVUxFRBACEh0KGVBBUlRJQ0lQQU5UX1NUQVRVU19BQ1RJVkUQAxIgChxQQVJUSUNJUEFOVF9TVEFUVVNfQ09NUExFVEVEEAQSHgoaUEFSVElDSVBBTlRfU1RBVFVTX0RST1BQRUQQBTKtDQoOQ29ob3J0c1NlcnZpY2USkgEKDENyZWF0ZUNvaG9ydBIpLnBpbG90ZGVjay5jb2hvcnRzLnYxLkNyZWF0ZUNvaG9ydFJlcXVlc3QaKi5waWxvdGRlY2suY29ob3J0cy52MS5DcmVhdGVDb2hvcnRSZXNwb25zZSIrirUYERADGg1jb2hvcnRzLndyaXRlgtPkkwIQOgEqIgsvdjEvY29ob3J0cxKPAQoJR2V0Q29ob3J0EiYucGlsb3RkZWNrLmNvaG9ydHMudjEuR2V0Q29ob3J0UmVxdWVzdBonLnBpbG90ZGVjay5jb2hvcnRzLnYxLkdldENvaG9ydFJlc3BvbnNlIjGQAgGKtRgQEAEaDGNvaG9ydHMucmVhZILT5JMCFBISL3YxL2NvaG9ydHMve3NsdWd9Eo4BCgtMaXN0Q29ob3J0cxIoLnBpbG90ZGVjay5jb2hvcnRzLnYxLkxpc3RDb2hvcnRzUmVxdWVzdBopLnBpbG90ZGVjay5jb2hvcnRzLnYxLkxpc3RDb2hvcnRzUmVzcG9uc2UiKpACAYq1GBAQARoMY29ob3J0cy5yZWFkgtPkkwINEgsvdjEvY29ob3J0cxKlAQoMVXBkYXRlQ29ob3J0EikucGlsb3RkZWNrLmNvaG9ydHMudjEuVXBkYXRlQ29ob3J0UmVxdWVzdBoqLnBpbG90ZGVjay5jb2hvcnRzLnYxLlVwZGF0ZUNvaG9ydFJlc3BvbnNlIj6KtRgREAMaDWNvaG9ydHMud3JpdGWC0+STAiM6BmNvaG9ydDIZL3YxL2NvaG9ydHMve2NvaG9ydC5zbHVnfRLBAQoRQ3JlYXRlUGFydGljaXBhbnQSLi5waWxvdGRlY2suY29ob3J0cy52MS5DcmVhdGVQYXJ0aWNpcGFudFJlcXVlc3QaLy5waWxvdGRlY2suY29ob3J0cy52MS5DcmVhdGVQYXJ0aWNpcGFudFJlc3BvbnNlIkuKtRgREAMaDWNvaG9ydHMud3JpdGWC0+STAjA6C3BhcnRpY2lwYW50IiEvdjEvY29ob3J0cy97Y29ob3J0fS9wYXJ0aWNpcGFudHMSrQEKDkdldFBhcnRpY2lwYW50EisucGlsb3RkZWNrLmNvaG9ydHMudjEuR2V0UGFydGljaXBhbnRSZXF1ZXN0GiwucGlsb3RkZWNrLmNvaG9ydHMudjEuR2V0UGFydGljaXBhbnRSZXNwb25zZSJAkAIBirUYEBABGgxjb2hvcnRzLnJlYWSC0+STAiMSIS92MS9wYXJ0aWNpcGFudHMve3BhcnRpY2lwYW50X2lkfRKiAQoQTGlzdFBhcnRpY2lwYW50cxItLnBpbG90ZGVjay5jb2hvcnRzLnYxLkxpc3RQYXJ0aWNpcGFudHNSZXF1ZXN0Gi4ucGlsb3RkZWNrLmNvaG9ydHMudjEuTGlzdFBhcnRpY2lwYW50c1Jlc3BvbnNlIi+QAgGKtRgQEAEaDGNvaG9ydHMucmVhZILT5JMCEhIQL3YxL3BhcnRpY2lwYW50cxLDAQoRVXBkYXRlUGFydGljaXBhbnQSLi5waWxvdGRlY2suY29ob3J0cy52MS5VcGRhdGVQYXJ0aWNpcGFudFJlcXVlc3QaLy5waWxvdGRlY2suY29ob3J0cy52MS5VcGRhdGVQYXJ0aWNpcGFudFJlc3BvbnNlIk2KtRgREAMaDWNvaG9ydHMud3JpdGWC0+STAjI6ASoyLS92MS9wYXJ0aWNpcGFudHMve3BhcnRpY2lwYW50LnBhcnRpY2lwYW50X2lkfRLCAQoSRXhwb3J0UGFydGljaXBhbnRzEi8ucGlsb3RkZWNrLmNvaG9ydHMudjEuRXhwb3J0UGFydGljaXBhbnRzUmVxdWVzdBowLnBpbG90ZGVjay5jb2hvcnRzLnYxLkV4cG9ydFBhcnRpY2lwYW50c1Jlc3BvbnNlIkeQAgGKtRgQEAMaDGNvaG9ydHMucmVhZILT5JMCKhIoL3YxL2NvaG9ydHMve2NvaG9ydH0vcGFydGljaXBhbnRzOmV4cG9ydDABEpYBChFFeHBvcnREYXRhU3ViamVjdBIuLnBpbG90ZGVjay5jb2hvcnRzLnYxLkV4cG9ydERhdGFTdWJqZWN0UmVxdWVzdBovLnBpbG90ZGVjay5jb2hvcnRzLnYxLkV4cG9ydERhdGFTdWJqZWN0UmVzcG9uc2UiHoq1GBoQBBoWY29ob3J0cy5zdWJqZWN0LWV4cG9ydDABQiGqAh5QaWxvdGRlY2suQ29udHJhY3RzLkNvaG9ydHMuVjFiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
+  fileDesc("CiJwaWxvdGRlY2svY29ob3J0cy92MS9jb2hvcnRzLnByb3RvEhRwaWxvdGRlY2suY29ob3J0cy52MSLyAgoGQ29ob3J0EgwKBHNsdWcYASABKAkSDQoFdGl0bGUYAiABKAkSEgoKc3RhcnRfZGF0ZRgDIAEoCRIQCghlbmRfZGF0ZRgEIAEoCRITCgt0YXJnZXRfc2l6ZRgFIAEoBRIXCg9kZWZhdWx0X2NoYW5uZWwYBiABKAkSFgoOZGVmYXVsdF9sb2NhbGUYByABKAkSMAoFc3RhdGUYCCABKA4yIS5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnRTdGF0ZRI4Cg1zdGF0dXNfY291bnRzGAkgAygLMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuU3RhdHVzQ291bnQSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglyZWhlYXJzYWwYDCABKAgiVQoLU3RhdHVzQ291bnQSNwoGc3RhdHVzGAEgASgOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMSDQoFY291bnQYAiABKAUiWQoHQ29uc2VudBINCgVnaXZlbhgBIAEoCBIvCgtyZWNvcmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbWV0aG9kGAMgASgJItMDCgtQYXJ0aWNpcGFudBIWCg5wYXJ0aWNpcGFudF9pZBgBIAEoCRIOCgZjb2hvcnQYAiABKAkSDQoFYWxpYXMYAyABKAkSDQoFZW1haWwYBCABKAkSDQoFcGhvbmUYBSABKAkSDgoGbG9jYWxlGAYgASgJEjcKBnN0YXR1cxgHIAEoDjInLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50U3RhdHVzEg4KBnNvdXJjZRgIIAEoCRIPCgdjaGFubmVsGAkgASgJEgwKBHRhZ3MYCiADKAkSLgoHY29uc2VudBgLIAEoCzIdLnBpbG90ZGVjay5jb2hvcnRzLnYxLkNvbnNlbnQSNQoRbGFzdF9jb250YWN0X3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJlcGx5X3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2NyZWF0ZV90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiyAEKDFN0YXR1c0NoYW5nZRI8Cgtmcm9tX3N0YXR1cxgBIAEoDjInLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50U3RhdHVzEjoKCXRvX3N0YXR1cxgCIAEoDjInLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50U3RhdHVzEg0KBWFjdG9yGAMgASgJEi8KC2NoYW5nZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJdCgxPdXRyZWFjaE5vdGUSDAoEdGV4dBgBIAEoCRIOCgZhdXRob3IYAiABKAkSLwoLY3JlYXRlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlcKE0NyZWF0ZUNvaG9ydFJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIsCgZjb2hvcnQYAiABKAsyHC5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnQiRAoUQ3JlYXRlQ29ob3J0UmVzcG9uc2USLAoGY29ob3J0GAEgASgLMhwucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29ob3J0IiAKEEdldENvaG9ydFJlcXVlc3QSDAoEc2x1ZxgBIAEoCSJBChFHZXRDb2hvcnRSZXNwb25zZRIsCgZjb2hvcnQYASABKAsyHC5waWxvdGRlY2suY29ob3J0cy52MS5Db2hvcnQibQoSTGlzdENvaG9ydHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEjAKBXN0YXRlGAMgASgOMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29ob3J0U3RhdGUiXQoTTGlzdENvaG9ydHNSZXNwb25zZRItCgdjb2hvcnRzGAEgAygLMhwucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29ob3J0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ0ChNVcGRhdGVDb2hvcnRSZXF1ZXN0EiwKBmNvaG9ydBgBIAEoCzIcLnBpbG90ZGVjay5jb2hvcnRzLnYxLkNvaG9ydBIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siRAoUVXBkYXRlQ29ob3J0UmVzcG9uc2USLAoGY29ob3J0GAEgASgLMhwucGlsb3RkZWNrLmNvaG9ydHMudjEuQ29ob3J0IiIKElB1cmdlQ29ob3J0UmVxdWVzdBIMCgRzbHVnGAEgASgJIpkBChNQdXJnZUNvaG9ydFJlc3BvbnNlEgwKBHNsdWcYASABKAkSFAoMcGFydGljaXBhbnRzGAIgASgFEhYKDnN0YXR1c19jaGFuZ2VzGAMgASgFEg0KBW5vdGVzGAQgASgFEhAKCHNlc3Npb25zGAUgASgFEhMKC2F0dGFjaG1lbnRzGAYgASgFEhAKCGZlZWRiYWNrGAcgASgFIoQBChhDcmVhdGVQYXJ0aWNpcGFudFJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIOCgZjb2hvcnQYAiABKAkSNgoLcGFydGljaXBhbnQYAyABKAsyIS5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudBIMCgRub3RlGAQgASgJIlMKGUNyZWF0ZVBhcnRpY2lwYW50UmVzcG9uc2USNgoLcGFydGljaXBhbnQYASABKAsyIS5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudCIvChVHZXRQYXJ0aWNpcGFudFJlcXVlc3QSFgoOcGFydGljaXBhbnRfaWQYASABKAki/wEKFkdldFBhcnRpY2lwYW50UmVzcG9uc2USNgoLcGFydGljaXBhbnQYASABKAsyIS5waWxvdGRlY2suY29ob3J0cy52MS5QYXJ0aWNpcGFudBI6Cg5zdGF0dXNfaGlzdG9yeRgCIAMoCzIiLnBpbG90ZGVjay5jb2hvcnRzLnYxLlN0YXR1c0NoYW5nZRIxCgVub3RlcxgDIAMoCzIiLnBpbG90ZGVjay5jb2hvcnRzLnYxLk91dHJlYWNoTm90ZRI+Cg1uZXh0X3N0YXR1c2VzGAQgAygOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMitwEKF0xpc3RQYXJ0aWNpcGFudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg4KBmNvaG9ydBgDIAEoCRI5CghzdGF0dXNlcxgEIAMoDjInLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50U3RhdHVzEgsKA3RhZxgFIAEoCRIPCgdjb25zZW50GAYgASgJEgwKBHRleHQYByABKAkibAoYTGlzdFBhcnRpY2lwYW50c1Jlc3BvbnNlEjcKDHBhcnRpY2lwYW50cxgBIAMoCzIhLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKRAQoYVXBkYXRlUGFydGljaXBhbnRSZXF1ZXN0EjYKC3BhcnRpY2lwYW50GAEgASgLMiEucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnQSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgwKBG5vdGUYAyABKAkiUwoZVXBkYXRlUGFydGljaXBhbnRSZXNwb25zZRI2CgtwYXJ0aWNpcGFudBgBIAEoCzIhLnBpbG90ZGVjay5jb2hvcnRzLnYxLlBhcnRpY2lwYW50ImYKGUV4cG9ydFBhcnRpY2lwYW50c1JlcXVlc3QSDgoGY29ob3J0GAEgASgJEjkKCHN0YXR1c2VzGAIgAygOMicucGlsb3RkZWNrLmNvaG9ydHMudjEuUGFydGljaXBhbnRTdGF0dXMiLwoaRXhwb3J0UGFydGljaXBhbnRzUmVzcG9uc2USEQoJY3N2X2NodW5rGAEgASgMKpYBCgtDb2hvcnRTdGF0ZRIcChhDT0hPUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIZChVDT0hPUlRfU1RBVEVfUExBTk5JTkcQARIbChdDT0hPUlRfU1RBVEVfUkVDUlVJVElORxACEhgKFENPSE9SVF9TVEFURV9SVU5OSU5HEAMSFwoTQ09IT1JUX1NUQVRFX0NMT1NFRBAEKtoBChFQYXJ0aWNpcGFudFN0YXR1cxIiCh5QQVJUSUNJUEFOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIeChpQQVJUSUNJUEFOVF9TVEFUVVNfSU5WSVRFRBABEiAKHFBBUlRJQ0lQQU5UX1NUQVRVU19TQ0hFRFVMRUQQAhIdChlQQVJUSUNJUEFOVF9TVEFUVVNfQUNUSVZFEAMSIAocUEFSVElDSVBBTlRfU1RBVFVTX0NPTVBMRVRFRBAEEh4KGlBBUlRJQ0lQQU5UX1NUQVRVU19EUk9QUEVEEAUysw0KDkNvaG9ydHNTZXJ2aWNlEpIBCgxDcmVhdGVDb2hvcnQSKS5waWxvdGRlY2suY29ob3J0cy52MS5DcmVhdGVDb2hvcnRSZXF1ZXN0GioucGlsb3RkZWNrLmNvaG9ydHMudjEuQ3JlYXRlQ29ob3J0UmVzcG9uc2UiK4q1GBEQAxoNY29ob3J0cy53cml0ZYLT5JMCEDoBKiILL3YxL2NvaG9ydHMSjwEKCUdldENvaG9ydBImLnBpbG90ZGVjay5jb2hvcnRzLnYxLkdldENvaG9ydFJlcXVlc3QaJy5waWxvdGRlY2suY29ob3J0cy52MS5HZXRDb2hvcnRSZXNwb25zZSIxkAIBirUYEBABGgxjb2hvcnRzLnJlYWSC0+STAhQSEi92MS9jb2hvcnRzL3tzbHVnfRKOAQoLTGlzdENvaG9ydHMSKC5waWxvdGRlY2suY29ob3J0cy52MS5MaXN0Q29ob3J0c1JlcXVlc3QaKS5waWxvdGRlY2suY29ob3J0cy52MS5MaXN0Q29ob3J0c1Jlc3BvbnNlIiqQAgGKtRgQEAEaDGNvaG9ydHMucmVhZILT5JMCDRILL3YxL2NvaG9ydHMSpQEKDFVwZGF0ZUNvaG9ydBIpLnBpbG90ZGVjay5jb2hvcnRzLnYxLlVwZGF0ZUNvaG9ydFJlcXVlc3QaKi5waWxvdGRlY2suY29ob3J0cy52MS5VcGRhdGVDb2hvcnRSZXNwb25zZSI+irUYERADGg1jb2hvcnRzLndyaXRlgtPkkwIjOgZjb2hvcnQyGS92MS9jb2hvcnRzL3tjb2hvcnQuc2x1Z30SwQEKEUNyZWF0ZVBhcnRpY2lwYW50Ei4ucGlsb3RkZWNrLmNvaG9ydHMudjEuQ3JlYXRlUGFydGljaXBhbnRSZXF1ZXN0Gi8ucGlsb3RkZWNrLmNvaG9ydHMudjEuQ3JlYXRlUGFydGljaXBhbnRSZXNwb25zZSJLirUYERADGg1jb2hvcnRzLndyaXRlgtPkkwIwOgtwYXJ0aWNpcGFudCIhL3YxL2NvaG9ydHMve2NvaG9ydH0vcGFydGljaXBhbnRzEq0BCg5HZXRQYXJ0aWNpcGFudBIrLnBpbG90ZGVjay5jb2hvcnRzLnYxLkdldFBhcnRpY2lwYW50UmVxdWVzdBosLnBpbG90ZGVjay5jb2hvcnRzLnYxLkdldFBhcnRpY2lwYW50UmVzcG9uc2UiQJACAYq1GBAQARoMY29ob3J0cy5yZWFkgtPkkwIjEiEvdjEvcGFydGljaXBhbnRzL3twYXJ0aWNpcGFudF9pZH0SogEKEExpc3RQYXJ0aWNpcGFudHMSLS5waWxvdGRlY2suY29ob3J0cy52MS5MaXN0UGFydGljaXBhbnRzUmVxdWVzdBouLnBpbG90ZGVjay5jb2hvcnRzLnYxLkxpc3RQYXJ0aWNpcGFudHNSZXNwb25zZSIvkAIBirUYEBABGgxjb2hvcnRzLnJlYWSC0+STAhISEC92MS9wYXJ0aWNpcGFudHMSwwEKEVVwZGF0ZVBhcnRpY2lwYW50Ei4ucGlsb3RkZWNrLmNvaG9ydHMudjEuVXBkYXRlUGFydGljaXBhbnRSZXF1ZXN0Gi8ucGlsb3RkZWNrLmNvaG9ydHMudjEuVXBkYXRlUGFydGljaXBhbnRSZXNwb25zZSJNirUYERADGg1jb2hvcnRzLndyaXRlgtPkkwIyOgEqMi0vdjEvcGFydGljaXBhbnRzL3twYXJ0aWNpcGFudC5wYXJ0aWNpcGFudF9pZH0SwgEKEkV4cG9ydFBhcnRpY2lwYW50cxIvLnBpbG90ZGVjay5jb2hvcnRzLnYxLkV4cG9ydFBhcnRpY2lwYW50c1JlcXVlc3QaMC5waWxvdGRlY2suY29ob3J0cy52MS5FeHBvcnRQYXJ0aWNpcGFudHNSZXNwb25zZSJHkAIBirUYEBADGgxjb2hvcnRzLnJlYWSC0+STAioSKC92MS9jb2hvcnRzL3tjb2hvcnR9L3BhcnRpY2lwYW50czpleHBvcnQwARKcAQoLUHVyZ2VDb2hvcnQSKC5waWxvdGRlY2suY29ob3J0cy52MS5QdXJnZUNvaG9ydFJlcXVlc3QaKS5waWxvdGRlY2suY29ob3J0cy52MS5QdXJnZUNvaG9ydFJlc3BvbnNlIjiKtRgREAMaDWNvaG9ydHMud3JpdGWC0+STAh06ASoiGC92MS9jb2hvcnRzL3tzbHVnfTpwdXJnZUIhqgIeUGlsb3RkZWNrLkNvbnRyYWN0cy5Db2hvcnRzLlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_pilotdeck_api_v1_access]);
 
 /**
  * A group of participants in one pilot.
@@ -88,6 +88,14 @@ export type Cohort = Message<"pilotdeck.cohorts.v1.Cohort"> & {
    * @generated from field: google.protobuf.Timestamp update_time = 11;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * Set on create only: the cohort holds synthetic data made by a rehearsal (`pilotdeck rehearse`),
+   * and only such a cohort can be purged (PurgeCohort).
+   *
+   * @generated from field: bool rehearsal = 12;
+   */
+  rehearsal: boolean;
 };
 
 /**
@@ -521,6 +529,76 @@ export const UpdateCohortResponseSchema: GenMessage<UpdateCohortResponse> = /*@_
   messageDesc(file_pilotdeck_cohorts_v1_cohorts, 13);
 
 /**
+ * Purges a rehearsal cohort.
+ *
+ * @generated from message pilotdeck.cohorts.v1.PurgeCohortRequest
+ */
+export type PurgeCohortRequest = Message<"pilotdeck.cohorts.v1.PurgeCohortRequest"> & {
+  /**
+   * The cohort's slug.
+   *
+   * @generated from field: string slug = 1;
+   */
+  slug: string;
+};
+
+/**
+ * Describes the message pilotdeck.cohorts.v1.PurgeCohortRequest.
+ * Use `create(PurgeCohortRequestSchema)` to create a new message.
+ */
+export const PurgeCohortRequestSchema: GenMessage<PurgeCohortRequest> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 14);
+
+/**
+ * What the purge deleted.
+ *
+ * @generated from message pilotdeck.cohorts.v1.PurgeCohortResponse
+ */
+export type PurgeCohortResponse = Message<"pilotdeck.cohorts.v1.PurgeCohortResponse"> & {
+  /**
+   * @generated from field: string slug = 1;
+   */
+  slug: string;
+
+  /**
+   * @generated from field: int32 participants = 2;
+   */
+  participants: number;
+
+  /**
+   * @generated from field: int32 status_changes = 3;
+   */
+  statusChanges: number;
+
+  /**
+   * @generated from field: int32 notes = 4;
+   */
+  notes: number;
+
+  /**
+   * @generated from field: int32 sessions = 5;
+   */
+  sessions: number;
+
+  /**
+   * @generated from field: int32 attachments = 6;
+   */
+  attachments: number;
+
+  /**
+   * @generated from field: int32 feedback = 7;
+   */
+  feedback: number;
+};
+
+/**
+ * Describes the message pilotdeck.cohorts.v1.PurgeCohortResponse.
+ * Use `create(PurgeCohortResponseSchema)` to create a new message.
+ */
+export const PurgeCohortResponseSchema: GenMessage<PurgeCohortResponse> = /*@__PURE__*/
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 15);
+
+/**
  * Adds a participant.
  *
  * @generated from message pilotdeck.cohorts.v1.CreateParticipantRequest
@@ -560,7 +638,7 @@ export type CreateParticipantRequest = Message<"pilotdeck.cohorts.v1.CreateParti
  * Use `create(CreateParticipantRequestSchema)` to create a new message.
  */
 export const CreateParticipantRequestSchema: GenMessage<CreateParticipantRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 14);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 16);
 
 /**
  * The participant created.
@@ -579,7 +657,7 @@ export type CreateParticipantResponse = Message<"pilotdeck.cohorts.v1.CreatePart
  * Use `create(CreateParticipantResponseSchema)` to create a new message.
  */
 export const CreateParticipantResponseSchema: GenMessage<CreateParticipantResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 15);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 17);
 
 /**
  * Gets a participant.
@@ -598,7 +676,7 @@ export type GetParticipantRequest = Message<"pilotdeck.cohorts.v1.GetParticipant
  * Use `create(GetParticipantRequestSchema)` to create a new message.
  */
 export const GetParticipantRequestSchema: GenMessage<GetParticipantRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 16);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 18);
 
 /**
  * The participant, their status history (oldest first) and outreach notes (oldest first).
@@ -634,7 +712,7 @@ export type GetParticipantResponse = Message<"pilotdeck.cohorts.v1.GetParticipan
  * Use `create(GetParticipantResponseSchema)` to create a new message.
  */
 export const GetParticipantResponseSchema: GenMessage<GetParticipantResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 17);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 19);
 
 /**
  * Lists participants. Filters combine with AND.
@@ -695,7 +773,7 @@ export type ListParticipantsRequest = Message<"pilotdeck.cohorts.v1.ListParticip
  * Use `create(ListParticipantsRequestSchema)` to create a new message.
  */
 export const ListParticipantsRequestSchema: GenMessage<ListParticipantsRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 18);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 20);
 
 /**
  * A page of participants.
@@ -721,7 +799,7 @@ export type ListParticipantsResponse = Message<"pilotdeck.cohorts.v1.ListPartici
  * Use `create(ListParticipantsResponseSchema)` to create a new message.
  */
 export const ListParticipantsResponseSchema: GenMessage<ListParticipantsResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 19);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 21);
 
 /**
  * Changes a participant.
@@ -757,7 +835,7 @@ export type UpdateParticipantRequest = Message<"pilotdeck.cohorts.v1.UpdateParti
  * Use `create(UpdateParticipantRequestSchema)` to create a new message.
  */
 export const UpdateParticipantRequestSchema: GenMessage<UpdateParticipantRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 20);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 22);
 
 /**
  * The participant after the change.
@@ -776,7 +854,7 @@ export type UpdateParticipantResponse = Message<"pilotdeck.cohorts.v1.UpdatePart
  * Use `create(UpdateParticipantResponseSchema)` to create a new message.
  */
 export const UpdateParticipantResponseSchema: GenMessage<UpdateParticipantResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 21);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 23);
 
 /**
  * Exports a cohort's roster.
@@ -804,7 +882,7 @@ export type ExportParticipantsRequest = Message<"pilotdeck.cohorts.v1.ExportPart
  * Use `create(ExportParticipantsRequestSchema)` to create a new message.
  */
 export const ExportParticipantsRequestSchema: GenMessage<ExportParticipantsRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 22);
+  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 24);
 
 /**
  * A piece of the CSV, in order; the first starts with the header row.
@@ -823,81 +901,6 @@ export type ExportParticipantsResponse = Message<"pilotdeck.cohorts.v1.ExportPar
  * Use `create(ExportParticipantsResponseSchema)` to create a new message.
  */
 export const ExportParticipantsResponseSchema: GenMessage<ExportParticipantsResponse> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 23);
-
-/**
- * Exports everything held about one participant.
- *
- * @generated from message pilotdeck.cohorts.v1.ExportDataSubjectRequest
- */
-export type ExportDataSubjectRequest = Message<"pilotdeck.cohorts.v1.ExportDataSubjectRequest"> & {
-  /**
-   * The participant's UUID.
-   *
-   * @generated from field: string participant_id = 1;
-   */
-  participantId: string;
-};
-
-/**
- * Describes the message pilotdeck.cohorts.v1.ExportDataSubjectRequest.
- * Use `create(ExportDataSubjectRequestSchema)` to create a new message.
- */
-export const ExportDataSubjectRequestSchema: GenMessage<ExportDataSubjectRequest> = /*@__PURE__*/
-  messageDesc(file_pilotdeck_cohorts_v1_cohorts, 24);
-
-/**
- * A piece of the zip, in order.
- *
- * @generated from message pilotdeck.cohorts.v1.ExportDataSubjectResponse
- */
-export type ExportDataSubjectResponse = Message<"pilotdeck.cohorts.v1.ExportDataSubjectResponse"> & {
-  /**
-   * @generated from field: bytes data = 1;
-   */
-  data: Uint8Array;
-
-  /**
-   * On the first chunk only: the export's name, "subject-exports/<id>", as manifest.json names it.
-   *
-   * @generated from field: string export_name = 2;
-   */
-  exportName: string;
-
-  /**
-   * On the first chunk only: the SHA-256 of the zip's manifest.json, which the export's receipt
-   * records as its content hash.
-   *
-   * @generated from field: bytes manifest_sha256 = 3;
-   */
-  manifestSha256: Uint8Array;
-
-  /**
-   * On the first chunk only: the SHA-256 of the whole zip and its length in bytes, so a client
-   * can check it received every byte.
-   *
-   * @generated from field: bytes zip_sha256 = 4;
-   */
-  zipSha256: Uint8Array;
-
-  /**
-   * @generated from field: int64 zip_size_bytes = 5;
-   */
-  zipSizeBytes: bigint;
-
-  /**
-   * On the first chunk only: the id of the export's receipt.
-   *
-   * @generated from field: string export_receipt_id = 6;
-   */
-  exportReceiptId: string;
-};
-
-/**
- * Describes the message pilotdeck.cohorts.v1.ExportDataSubjectResponse.
- * Use `create(ExportDataSubjectResponseSchema)` to create a new message.
- */
-export const ExportDataSubjectResponseSchema: GenMessage<ExportDataSubjectResponse> = /*@__PURE__*/
   messageDesc(file_pilotdeck_cohorts_v1_cohorts, 25);
 
 /**
@@ -1085,18 +1088,18 @@ export const CohortsService: GenService<{
     output: typeof ExportParticipantsResponseSchema;
   },
   /**
-   * Writes everything held about one participant as a zip, in chunks (docs/data-subject-export.md):
-   * profile, status history, outreach notes, follow-ups and nudges, UAT sessions, attachments with
-   * their files, feedback, backlog links and the receipts that name them, with a manifest of
-   * SHA-256 digests. A governed action (participants.subject-export; approval by default) that
-   * leaves a receipt of ids and hashes before the first byte is sent.
+   * Deletes a rehearsal cohort (one created with rehearsal set, by `pilotdeck rehearse`) and
+   * everything in it: participants, their status history, notes, sessions, attachments (with their
+   * files) and feedback, and the cohort's alerts and stored reports. Any other cohort is refused
+   * (FAILED_PRECONDITION / COHORT_NOT_REHEARSAL). A governed action (cohorts.purge) with a receipt
+   * that holds the counts.
    *
-   * @generated from rpc pilotdeck.cohorts.v1.CohortsService.ExportDataSubject
+   * @generated from rpc pilotdeck.cohorts.v1.CohortsService.PurgeCohort
    */
-  exportDataSubject: {
-    methodKind: "server_streaming";
-    input: typeof ExportDataSubjectRequestSchema;
-    output: typeof ExportDataSubjectResponseSchema;
+  purgeCohort: {
+    methodKind: "unary";
+    input: typeof PurgeCohortRequestSchema;
+    output: typeof PurgeCohortResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pilotdeck_cohorts_v1_cohorts, 0);
