@@ -15,7 +15,8 @@ namespace Pilotdeck.Data;
 /// PostgreSQL gets one binary COPY per table, the other providers one prepared INSERT re-bound per
 /// row. Tables, columns and value conversions come from the EF model, rows go into the context's
 /// transaction (one is opened when there is none, so a call is all or nothing), and tenant-owned
-/// rows are held to the scope's tenant exactly as <see cref="PilotdeckDbContext.SaveChangesAsync(bool, CancellationToken)"/> holds them.
+/// rows are held to the scope's tenant by the rule SaveChanges applies (an empty tenant becomes the
+/// scope's, another tenant's throws <see cref="TenantIsolationException"/>).
 /// </summary>
 public static class BulkInserts
 {
@@ -41,28 +42,45 @@ public static class BulkInserts
 
     /// <summary>
     /// SaveChanges for a tracker holding many new entities: the added ones are inserted in bulk
-    /// (principal tables first) and stop being tracked; modified and deleted ones then go through
-    /// SaveChanges as usual (concurrency tokens and all). One transaction for both.
+    /// (principal tables first), modified and deleted ones then go through SaveChanges as usual
+    /// (concurrency tokens and all); one transaction for both. The tracker is empty afterwards.
     /// </summary>
     public static async Task SaveChangesInBulkAsync(this PilotdeckDbContext db, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.DetectChanges();
-        db.GuardTenantWrites();
-        var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).GroupBy(e => e.Metadata).ToDictionary(g => g.Key, g => g.ToList());
+        // Only the added entries are read here; SaveChanges detects the rest's changes itself.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<EntityEntry> entries;
+        try
+        {
+            entries = [.. db.ChangeTracker.Entries()];
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+
+        var added = entries.Where(e => e.State == EntityState.Added).GroupBy(e => e.Metadata).ToDictionary(g => g.Key, g => g.Select(e => e.Entity).ToList());
         await WithTransactionAsync(db, async () =>
         {
             foreach (var type in PrincipalsFirst(added.Keys))
             {
                 var table = Table.Of(db, type);
-                await table.WriteAsync(db, [.. added[type].Select(table.ValuesOf)], cancellationToken);
-                foreach (var entry in added[type])
+                await table.WriteAsync(db, [.. added[type].Select(e => table.ValuesOf(e, db.Tenant.TenantId))], cancellationToken);
+            }
+
+            // Tracked records may have been changed (changes not detected yet): SaveChanges looks.
+            if (entries.Any(e => e.State != EntityState.Added))
+            {
+                foreach (var entry in entries.Where(e => e.State == EntityState.Added))
                 {
                     entry.State = EntityState.Detached;
                 }
-            }
 
-            await db.SaveChangesAsync(cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }, cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     private static async Task WithTransactionAsync(PilotdeckDbContext db, Func<Task> write, CancellationToken cancellationToken)
@@ -111,9 +129,9 @@ public static class BulkInserts
                     continue;
                 }
 
-                if (property.GetDefaultValueSql() is not null || property.GetComputedColumnSql() is not null)
+                if (property.GetDefaultValueSql() is not null || property.GetComputedColumnSql() is not null || property.IsShadowProperty())
                 {
-                    throw new NotSupportedException($"{type.ShortName()}.{property.Name} is set by the database; bulk inserts write every column.");
+                    throw new NotSupportedException($"{type.ShortName()}.{property.Name} is set by the database or not on the entity; bulk inserts write every column from the entity.");
                 }
 
                 columns.Add(new Column(property, sql.DelimitIdentifier(property.GetColumnName(store)!), property.GetRelationalTypeMapping(), property.Name == nameof(ITenantOwned.TenantId) && typeof(ITenantOwned).IsAssignableFrom(type.ClrType)));
@@ -122,7 +140,7 @@ public static class BulkInserts
             return new Table(sql.DelimitIdentifier(store.Name, store.Schema), [.. columns]);
         }
 
-        /// <summary>The provider values of an untracked entity; its tenant must be the scope's (or empty: then it is).</summary>
+        /// <summary>An entity's provider values; its tenant must be the scope's (or empty: then it is), as SaveChanges requires.</summary>
         public object?[] ValuesOf(object entity, string? tenantId)
         {
             var values = new object?[columns.Length];
@@ -137,19 +155,6 @@ public static class BulkInserts
                 }
 
                 values[i] = ToProvider(columns[i], value);
-            }
-
-            return values;
-        }
-
-        /// <summary>The provider values of a tracked entity the context has already checked (tenant set).</summary>
-        public object?[] ValuesOf(EntityEntry entry)
-        {
-            var current = entry.CurrentValues;
-            var values = new object?[columns.Length];
-            for (var i = 0; i < columns.Length; i++)
-            {
-                values[i] = ToProvider(columns[i], current[columns[i].Property]);
             }
 
             return values;

@@ -284,7 +284,7 @@ public abstract class PilotdeckDbContext : DbContext
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    internal void GuardTenantWrites()
+    private void GuardTenantWrites()
     {
         foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
         {
