@@ -90,6 +90,10 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
                 {
                     throw new CheckFailedException($"the warm-up import {committed.ImportId} ended {committed.State}: {committed.Failure}");
                 }
+
+                // On SQLite the log's sequencing transaction would otherwise hold the write lock past
+                // the next upload's busy timeout on a loaded machine.
+                await WaitForReceiptLogAsync();
             }
         }
         finally
@@ -100,7 +104,6 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         await using var scope = host.Services.CreateTenantScope(host.TenantId);
         _warmUpReceipts = await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts.CountAsync(r => r.Action == ParticipantChanges.CreateAction);
         Console.WriteLine($"warm-up: {warmUpRows:N0} rows imported twice into another cohort in {clock.Elapsed.TotalSeconds:F1} s (not measured)");
-        await WaitForReceiptLogAsync();
     }
 
     private async Task<Import> DryRunAsync(string upload, string dryRun)
