@@ -20,24 +20,17 @@ namespace Pilotdeck.Data;
 /// </summary>
 public static class BulkInserts
 {
-    /// <summary>Inserts <paramref name="rows"/>, all new, without tracking them.</summary>
-    public static async Task InsertInBulkAsync<T>(this PilotdeckDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>Inserts new records of any mapped types, none of them tracked, principal tables first.</summary>
+    public static async Task InsertInBulkAsync(this PilotdeckDbContext db, IReadOnlyCollection<object> records, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
+        if (records.Count == 0)
         {
             return;
         }
 
-        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = Table.Of(db, type);
-        var values = new List<object?[]>(rows.Count);
-        foreach (var row in rows)
-        {
-            values.Add(table.ValuesOf(row, db.Tenant.TenantId));
-        }
-
-        await WithTransactionAsync(db, () => table.WriteAsync(db, values, cancellationToken), cancellationToken);
+        var byType = records.GroupBy(r => db.Model.FindEntityType(r.GetType()) ?? throw new InvalidOperationException($"{r.GetType().Name} is not in the model."))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        await WithTransactionAsync(db, () => WriteAsync(db, byType, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -63,11 +56,7 @@ public static class BulkInserts
         var added = entries.Where(e => e.State == EntityState.Added).GroupBy(e => e.Metadata).ToDictionary(g => g.Key, g => g.Select(e => e.Entity).ToList());
         await WithTransactionAsync(db, async () =>
         {
-            foreach (var type in PrincipalsFirst(added.Keys))
-            {
-                var table = Table.Of(db, type);
-                await table.WriteAsync(db, [.. added[type].Select(e => table.ValuesOf(e, db.Tenant.TenantId))], cancellationToken);
-            }
+            await WriteAsync(db, added, cancellationToken);
 
             // Tracked records may have been changed (changes not detected yet): SaveChanges looks.
             if (entries.Any(e => e.State != EntityState.Added))
@@ -81,6 +70,15 @@ public static class BulkInserts
             }
         }, cancellationToken);
         db.ChangeTracker.Clear();
+    }
+
+    private static async Task WriteAsync(PilotdeckDbContext db, Dictionary<IEntityType, List<object>> byType, CancellationToken cancellationToken)
+    {
+        foreach (var type in PrincipalsFirst(byType.Keys))
+        {
+            var table = Table.Of(db, type);
+            await table.WriteAsync(db, [.. byType[type].Select(e => table.ValuesOf(e, db.Tenant.TenantId))], cancellationToken);
+        }
     }
 
     private static async Task WithTransactionAsync(PilotdeckDbContext db, Func<Task> write, CancellationToken cancellationToken)

@@ -187,6 +187,8 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                 var planned = run.EndBatch();
                 if (apply)
                 {
+                    await db.InsertInBulkAsync(run.NewRecords, cancellationToken);
+                    run.NewRecords.Clear();
                     await db.SaveChangesInBulkAsync(cancellationToken);
                 }
                 else

@@ -35,6 +35,12 @@ public sealed class ImportRun : IDisposable
     /// <summary>For importers applying a commit: adds each changed record's receipt in the commit's transaction.</summary>
     public ChangeReceipts Receipts { get; }
 
+    /// <summary>
+    /// New records (and their receipts) an importer's commit adds for the framework to insert in
+    /// bulk after the batch, in the commit's transaction, instead of adding them to the context.
+    /// </summary>
+    public List<object> NewRecords { get; } = [];
+
     public long Created { get; private set; }
     public long Updated { get; private set; }
     public long Unchanged { get; private set; }

@@ -215,13 +215,13 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
                 // Loaded untracked (most rows of a re-import change nothing); tracked from here, so
                 // the update is checked against the UpdatedAt it was planned with.
                 db.Participants.Attach(existing);
-                changes.Update(existing, Resolve(row, existing).Values!, "", now);
-                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug);
+                changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
+                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
             }
             else
             {
-                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now);
-                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug);
+                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now, run.NewRecords);
+                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, run.NewRecords);
             }
         }
 
