@@ -7,8 +7,8 @@ namespace Pilotdeck.Data.Tests;
 
 public class TenantIsolationTests
 {
-    private const string Alpha = "alpha";
-    private const string Beta = "beta";
+    internal const string Alpha = "alpha";
+    internal const string Beta = "beta";
 
     [Fact]
     public async Task Model_EveryTenantOwnedEntity_CarriesTenantFilterAndConcurrencyToken()
@@ -201,7 +201,7 @@ public class TenantIsolationTests
         Assert.Equal(Alpha, context.TenantId);
     }
 
-    private static async Task<TestDatabase> SeedAsync(DatabaseProvider provider)
+    internal static async Task<TestDatabase> SeedAsync(DatabaseProvider provider)
     {
         var database = await TestDatabase.CreateAsync(provider);
         await database.AddTenantsAsync(Alpha, Beta);
@@ -230,7 +230,7 @@ public class TenantIsolationTests
         return database;
     }
 
-    private static ApiClientRecord NewClient(string name, string tenantId, string? clientId = null) => new()
+    internal static ApiClientRecord NewClient(string name, string tenantId, string? clientId = null) => new()
     {
         ClientId = clientId ?? name + "-id",
         TenantId = tenantId,
@@ -238,7 +238,7 @@ public class TenantIsolationTests
         CreatedAt = DateTimeOffset.UtcNow,
     };
 
-    private static async Task<int> CountClientsAsync(TestDatabase database, string tenantId)
+    internal static async Task<int> CountClientsAsync(TestDatabase database, string tenantId)
     {
         await using var scope = database.TenantScope(tenantId);
         return await scope.Db().ApiClients.CountAsync();

@@ -19,18 +19,22 @@ public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts rec
 
     public static string NameOf(string participantId) => "participants/" + participantId;
 
-    /// <summary>Adds a participant with <paramref name="values"/> to <paramref name="cohort"/>, its first status and its note (when not empty).</summary>
-    public ParticipantRecord Create(CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now)
+    /// <summary>
+    /// Adds a participant with <paramref name="values"/> to <paramref name="cohort"/>, its first status
+    /// and its note (when not empty): to the context, or to <paramref name="newRecords"/> when the
+    /// caller writes new records in bulk (an import's commit).
+    /// </summary>
+    public ParticipantRecord Create(CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now, List<object>? newRecords = null)
     {
         var participant = values.NewRecord(cohort, now);
-        db.Participants.Add(participant);
-        RecordStatus(participant.Id, "", participant.Status, now);
-        AddNote(participant.Id, note, now);
+        Add(participant, newRecords);
+        RecordStatus(participant.Id, "", participant.Status, now, newRecords);
+        AddNote(participant.Id, note, now, newRecords);
         return participant;
     }
 
     /// <summary>Gives a tracked participant <paramref name="values"/>, records a status change and adds the note (when not empty).</summary>
-    public void Update(ParticipantRecord participant, CheckedParticipant values, string note, DateTimeOffset now)
+    public void Update(ParticipantRecord participant, CheckedParticipant values, string note, DateTimeOffset now, List<object>? newRecords = null)
     {
         var previousStatus = participant.Status;
         participant.NaturalKey = values.NaturalKey;
@@ -48,24 +52,46 @@ public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts rec
         participant.UpdatedAt = now;
         if (values.Status != previousStatus)
         {
-            RecordStatus(participant.Id, previousStatus, values.Status, now);
+            RecordStatus(participant.Id, previousStatus, values.Status, now, newRecords);
         }
 
-        AddNote(participant.Id, note, now);
+        AddNote(participant.Id, note, now, newRecords);
     }
 
-    /// <summary>For a change made outside an API call's own receipt (an import): adds the participant's receipt.</summary>
-    public void AddReceipt(string action, ParticipantRecord participant, string cohortSlug) =>
-        receipts.Add(action, NameOf(participant.Id), CohortMapping.ToContract(participant, cohortSlug).ToByteArray());
+    /// <summary>For a change made outside an API call's own receipt (an import): adds the participant's receipt (as <see cref="Create"/> adds records).</summary>
+    public void AddReceipt(string action, ParticipantRecord participant, string cohortSlug, List<object>? newRecords = null)
+    {
+        var content = CohortMapping.ToContract(participant, cohortSlug).ToByteArray();
+        if (newRecords is null)
+        {
+            receipts.Add(action, NameOf(participant.Id), content);
+        }
+        else
+        {
+            newRecords.Add(receipts.New(action, NameOf(participant.Id), content));
+        }
+    }
 
-    private void RecordStatus(string participantId, string from, string to, DateTimeOffset now) =>
-        db.ParticipantStatusChanges.Add(new ParticipantStatusChangeRecord { ParticipantId = participantId, FromStatus = from, ToStatus = to, Actor = receipts.Actor, ChangedAt = now });
+    private void RecordStatus(string participantId, string from, string to, DateTimeOffset now, List<object>? newRecords) =>
+        Add(new ParticipantStatusChangeRecord { ParticipantId = participantId, FromStatus = from, ToStatus = to, Actor = receipts.Actor, ChangedAt = now }, newRecords);
 
-    private void AddNote(string participantId, string text, DateTimeOffset now)
+    private void AddNote(string participantId, string text, DateTimeOffset now, List<object>? newRecords)
     {
         if (text.Length > 0)
         {
-            db.ParticipantNotes.Add(new ParticipantNoteRecord { ParticipantId = participantId, Text = text, Author = receipts.Actor, CreatedAt = now });
+            Add(new ParticipantNoteRecord { ParticipantId = participantId, Text = text, Author = receipts.Actor, CreatedAt = now }, newRecords);
+        }
+    }
+
+    private void Add(object record, List<object>? newRecords)
+    {
+        if (newRecords is null)
+        {
+            db.Add(record);
+        }
+        else
+        {
+            newRecords.Add(record);
         }
     }
 

@@ -16,6 +16,12 @@ public static partial class ParticipantFields
 
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
+    // Locales, words and tag lists repeat across a roster's rows: each distinct text is checked once.
+    private static readonly FieldMemo<string, (string, string?)> Locales = new(CheckLocale);
+    private static readonly FieldMemo<string, string?> Regions = new(CheckRegion);
+    private static readonly FieldMemo<(string Raw, string What, int MaxLength), (string, string?)> Words = new(w => CheckWord(w.Raw, w.What, w.MaxLength));
+    private static readonly FieldMemo<string, (IReadOnlyList<string>, string?)> TagLists = new(text => CheckTags([text]));
+
     /// <summary>An email as typed (trimmed), checked like account emails.</summary>
     public static (string Value, string? Error) Email(string raw)
     {
@@ -58,7 +64,9 @@ public static partial class ParticipantFields
     /// A BCP 47 language tag (language, optional script and region), in canonical case:
     /// zh-cn → zh-CN, zh-hans-cn → zh-Hans-CN.
     /// </summary>
-    public static (string Value, string? Error) Locale(string raw)
+    public static (string Value, string? Error) Locale(string raw) => Locales[raw];
+
+    private static (string Value, string? Error) CheckLocale(string raw)
     {
         var text = raw.Trim().Replace('_', '-');
         if (text.Length == 0)
@@ -82,7 +90,9 @@ public static partial class ParticipantFields
     }
 
     /// <summary>Tags from a list or a "|"-separated text: trimmed, lowercased, each once, in order.</summary>
-    public static (IReadOnlyList<string> Value, string? Error) Tags(IEnumerable<string> raw)
+    public static (IReadOnlyList<string> Value, string? Error) Tags(IReadOnlyList<string> raw) => raw.Count == 1 ? TagLists[raw[0]] : CheckTags(raw);
+
+    private static (IReadOnlyList<string> Value, string? Error) CheckTags(IReadOnlyList<string> raw)
     {
         var tags = raw.SelectMany(t => t.Split('|')).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
         var bad = tags.FirstOrDefault(t => t.Length > MaxTagLength || !TagText().IsMatch(t));
@@ -95,7 +105,9 @@ public static partial class ParticipantFields
     }
 
     /// <summary>A short lowercase word such as a channel or a source: "wechat", "email", "referral".</summary>
-    public static (string Value, string? Error) Word(string raw, string what, int maxLength)
+    public static (string Value, string? Error) Word(string raw, string what, int maxLength) => Words[(raw, what, maxLength)];
+
+    private static (string Value, string? Error) CheckWord(string raw, string what, int maxLength)
     {
         var text = raw.Trim().ToLowerInvariant();
         return text.Length == 0 || (text.Length <= maxLength && WordText().IsMatch(text))
@@ -121,7 +133,9 @@ public static partial class ParticipantFields
 
     public static IReadOnlyList<string> ReadTags(string stored) => stored.Split('|', StringSplitOptions.RemoveEmptyEntries);
 
-    private static string? RegionOf(string locale)
+    private static string? RegionOf(string locale) => Regions[locale];
+
+    private static string? CheckRegion(string locale)
     {
         var match = LanguageTag().Match(locale);
         var region = match.Success ? match.Groups["region"].Value.ToUpperInvariant() : "";

@@ -73,7 +73,10 @@ public sealed class ChangeReceipts(PilotdeckDbContext db, ITenantContext tenant,
     /// saves (an import's commit writes one per record it changes); it links no decision.
     /// </summary>
     public void Add(string action, string subject, byte[] content) =>
-        db.Receipts.Add(Build(action, subject, SHA256.HashData(content), null));
+        db.Receipts.Add(New(action, subject, content));
+
+    /// <summary>As <see cref="Add"/>, for a caller that writes the receipt itself (in bulk, in its transaction).</summary>
+    public ReceiptRecord New(string action, string subject, byte[] content) => Build(action, subject, SHA256.HashData(content), null);
 
     private ReceiptRecord Build(string action, string subject, byte[] contentSha256, string? decisionId) =>
         ReceiptRecord.Create(tenant.TenantId ?? throw new InvalidOperationException("A receipt needs a tenant-bound scope."),

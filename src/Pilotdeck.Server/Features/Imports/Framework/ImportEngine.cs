@@ -185,12 +185,17 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
             {
                 await importer.ProcessBatchAsync(batch, run, apply, cancellationToken);
                 var planned = run.EndBatch();
-                if (!apply)
+                if (apply)
                 {
-                    db.ImportRows.AddRange(planned);
+                    await db.InsertInBulkAsync(run.NewRecords, cancellationToken);
+                    run.NewRecords.Clear();
+                    await db.SaveChangesInBulkAsync(cancellationToken);
+                }
+                else
+                {
+                    await db.InsertInBulkAsync(planned, cancellationToken);
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
                 // Let the batch's entities go: memory stays bounded by the batch size.
                 db.ChangeTracker.Clear();
                 batch.Clear();

@@ -35,6 +35,12 @@ public sealed class ImportRun : IDisposable
     /// <summary>For importers applying a commit: adds each changed record's receipt in the commit's transaction.</summary>
     public ChangeReceipts Receipts { get; }
 
+    /// <summary>
+    /// New records (and their receipts) an importer's commit adds for the framework to insert in
+    /// bulk after the batch, in the commit's transaction, instead of adding them to the context.
+    /// </summary>
+    public List<object> NewRecords { get; } = [];
+
     public long Created { get; private set; }
     public long Updated { get; private set; }
     public long Unchanged { get; private set; }
@@ -115,10 +121,16 @@ public sealed class ImportRun : IDisposable
     }
 
     // Each part length-prefixed, so no choice of values can make two plans hash alike.
+    // Six parts a row: encoded on the stack, not as new arrays.
     private void Append(string part)
     {
-        var bytes = Encoding.UTF8.GetBytes(part);
-        _hash.AppendData(Encoding.ASCII.GetBytes(bytes.Length.ToString(CultureInfo.InvariantCulture) + ":"));
+        var length = Encoding.UTF8.GetByteCount(part);
+        Span<byte> prefix = stackalloc byte[24];
+        length.TryFormat(prefix, out var written, default, CultureInfo.InvariantCulture);
+        prefix[written++] = (byte)':';
+        _hash.AppendData(prefix[..written]);
+        Span<byte> bytes = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(part, bytes);
         _hash.AppendData(bytes);
     }
 

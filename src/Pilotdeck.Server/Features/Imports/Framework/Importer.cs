@@ -40,7 +40,10 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// </summary>
     protected virtual Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Reads and validates one row; <paramref name="options"/> supply defaults for missing values.</summary>
+    /// <summary>
+    /// Reads and validates one row; <paramref name="options"/> supply defaults for missing values.
+    /// Rows of a batch are parsed on several threads at once: change no shared state here.
+    /// </summary>
     protected abstract RowParse<TCandidate> Parse(SourceRow row, IReadOnlyDictionary<string, string> options);
 
     /// <summary>The natural key, normalised (e.g. upper-case email) so equal keys compare equal.</summary>
@@ -49,7 +52,10 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// <summary>The existing records of these keys (at most one batch), by key.</summary>
     protected abstract Task<IReadOnlyDictionary<string, TExisting>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
-    /// <summary>How the candidate compares with the existing record; <see cref="RowChange.Reject"/> when the change is not allowed (e.g. a lifecycle).</summary>
+    /// <summary>
+    /// How the candidate compares with the existing record; <see cref="RowChange.Reject"/> when the
+    /// change is not allowed (e.g. a lifecycle). Like <see cref="Parse"/>, runs on several threads at once.
+    /// </summary>
     protected abstract RowChange Classify(TCandidate candidate, TExisting? existing);
 
     /// <summary>
@@ -61,16 +67,21 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     public async Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken)
     {
         await PrepareBatchAsync(rows, run, cancellationToken);
+        // Checking the cells is most of a row's cost and each row's own: on every core. Everything
+        // that depends on other rows or on order (duplicates, the plan, the hash) stays in file order.
+        var parses = new RowParse<TCandidate>[rows.Count];
+        Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
         var valid = new List<(SourceRow Row, TCandidate Candidate, string Key)>(rows.Count);
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             if (row.Malformed is { } malformed)
             {
                 run.Reject(row.RowNumber, "", new RowProblem("", malformed));
                 continue;
             }
 
-            var parsed = Parse(row, run.Options);
+            var parsed = parses[i];
             if (parsed.Candidate is null)
             {
                 run.Reject(row.RowNumber, "", [.. parsed.Problems]);
@@ -88,11 +99,14 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         }
 
         var existing = valid.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(valid.Select(v => v.Key).ToList(), cancellationToken);
+        var classified = new RowChange[valid.Count];
+        Parallel.For(0, valid.Count, i => classified[i] = Classify(valid[i].Candidate, existing.GetValueOrDefault(valid[i].Key)));
         var changes = new List<PlannedChange<TCandidate, TExisting>>();
-        foreach (var (row, candidate, key) in valid)
+        for (var i = 0; i < valid.Count; i++)
         {
+            var (row, candidate, key) = valid[i];
             var before = existing.GetValueOrDefault(key);
-            var change = Classify(candidate, before);
+            var change = classified[i];
             if (change.Outcome == RowOutcomeKind.Rejected)
             {
                 run.Reject(row.RowNumber, key, [.. change.Problems]);

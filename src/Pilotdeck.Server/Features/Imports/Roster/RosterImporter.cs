@@ -182,7 +182,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         {
             var cohort = _cohorts[group.Key]!;
             var naturalKeys = group.Select(k => k[(k.IndexOf('/') + 1)..]).ToList();
-            foreach (var participant in await db.Participants.Where(p => p.CohortId == cohort.Id && naturalKeys.Contains(p.NaturalKey)).ToListAsync(cancellationToken))
+            foreach (var participant in await db.Participants.AsNoTracking().Where(p => p.CohortId == cohort.Id && naturalKeys.Contains(p.NaturalKey)).ToListAsync(cancellationToken))
             {
                 existing[cohort.Slug + "/" + participant.NaturalKey] = participant;
             }
@@ -212,13 +212,16 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             var row = change.Candidate;
             if (change.Existing is { } existing)
             {
-                changes.Update(existing, Resolve(row, existing).Values!, "", now);
-                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug);
+                // Loaded untracked (most rows of a re-import change nothing); tracked from here, so
+                // the update is checked against the UpdatedAt it was planned with.
+                db.Participants.Attach(existing);
+                changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
+                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
             }
             else
             {
-                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now);
-                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug);
+                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now, run.NewRecords);
+                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, run.NewRecords);
             }
         }
 

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data.Identity;
+using Pilotdeck.Data.Tenancy;
+using static Pilotdeck.Data.Tests.TenantIsolationTests;
+
+namespace Pilotdeck.Data.Tests;
+
+/// <summary>Bulk inserts (ADR 0021) keep the tenant rule of SaveChanges and store what SaveChanges would.</summary>
+public class BulkInsertsTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task InsertInBulk_ARowOfAnotherTenant_ThrowsAndWritesNothing(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+            await Assert.ThrowsAsync<TenantIsolationException>(() => db.InsertInBulkAsync([NewClient("mine", ""), NewClient("planted", Beta)], CancellationToken.None));
+        }
+
+        Assert.Equal((1, 1), (await CountClientsAsync(database, Alpha), await CountClientsAsync(database, Beta)));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SaveChangesInBulk_ANewRowOfAnotherTenant_ThrowsAndWritesNothing(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+            db.ApiClients.Add(NewClient("mine", ""));
+            db.ApiClients.Add(NewClient("planted", Beta));
+            await Assert.ThrowsAsync<TenantIsolationException>(() => db.SaveChangesInBulkAsync(CancellationToken.None));
+        }
+
+        Assert.Equal((1, 1), (await CountClientsAsync(database, Alpha), await CountClientsAsync(database, Beta)));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SaveChangesInBulk_StampsTheBoundTenant_WritesPrincipalsFirst_AndStoresTheValues(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        // Whole seconds: PostgreSQL keeps microseconds, the clock has ticks.
+        var now = new DateTimeOffset(database.Time.GetUtcNow().UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+            // The membership is added before the user it refers to; its role goes through a value converter.
+            db.Memberships.Add(new Membership { UserId = "user-c", Role = MemberRole.Analyst, CreatedAt = now });
+            db.Users.Add(new User { Id = "user-c", Email = "c@example.com", NormalizedEmail = "C@EXAMPLE.COM", CreatedAt = now });
+            db.ApiClients.Add(NewClient("bulk", ""));
+            await db.SaveChangesInBulkAsync(CancellationToken.None);
+            Assert.Empty(db.ChangeTracker.Entries());
+        }
+
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+            var membership = await db.Memberships.SingleAsync(m => m.UserId == "user-c");
+            Assert.Equal((Alpha, MemberRole.Analyst, now), (membership.TenantId, membership.Role, membership.CreatedAt));
+            Assert.False((await db.Users.SingleAsync(u => u.Id == "user-c")).InstallationOperator);
+            Assert.Equal(Alpha, (await db.ApiClients.SingleAsync(c => c.Name == "bulk")).TenantId);
+        }
+
+        Assert.Equal((2, 1), (await CountClientsAsync(database, Alpha), await CountClientsAsync(database, Beta)));
+    }
+}
