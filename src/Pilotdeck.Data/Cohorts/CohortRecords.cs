@@ -182,6 +182,8 @@ internal sealed class CohortsModel :
         b.Property(c => c.DefaultChannel).HasMaxLength(32);
         b.Property(c => c.DefaultLocale).HasMaxLength(35);
         b.Property(c => c.State).HasMaxLength(16);
+        // A store default so the column could be added to existing cohorts (migration RehearsalCohorts).
+        b.Property(c => c.Rehearsal).HasDefaultValue(false);
         b.HasIndex(c => new { c.TenantId, c.Slug }).IsUnique();
     }
 

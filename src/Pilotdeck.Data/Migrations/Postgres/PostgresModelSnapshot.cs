@@ -498,7 +498,9 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("end_date");
 
                     b.Property<bool>("Rehearsal")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
+                        .HasDefaultValue(false)
                         .HasColumnName("rehearsal");
 
                     b.Property<string>("Slug")

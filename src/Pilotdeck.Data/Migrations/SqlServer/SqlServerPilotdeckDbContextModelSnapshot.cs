@@ -502,7 +502,9 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("end_date");
 
                     b.Property<bool>("Rehearsal")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bit")
+                        .HasDefaultValue(false)
                         .HasColumnName("rehearsal");
 
                     b.Property<string>("Slug")

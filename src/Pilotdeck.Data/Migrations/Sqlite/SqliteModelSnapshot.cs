@@ -489,7 +489,9 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("end_date");
 
                     b.Property<bool>("Rehearsal")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
                         .HasColumnName("rehearsal");
 
                     b.Property<string>("Slug")

@@ -7,6 +7,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Contracts.Api.V1;
+using Pilotdeck.Contracts.Backlog.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Policy.V1;
@@ -66,7 +67,9 @@ public abstract class SubjectExportApiTests<TFixture> : IClassFixture<TFixture>
             ParticipantId = participantId, Rating = 2, Sentiment = "negative", Highlights = { "Quick setup" }, Blockers = { "CSV export fails" },
         }, owner)).Feedback;
         var someoneElse = await _support.AddParticipantAsync(owner, slug);
-        await Feedback.SubmitFeedbackAsync(new SubmitFeedbackRequest { ParticipantId = someoneElse, Rating = 5, Sentiment = "positive", Highlights = { "Another person's words" } }, owner);
+        await Feedback.SubmitFeedbackAsync(new SubmitFeedbackRequest { ParticipantId = someoneElse, Rating = 5, Sentiment = "positive", Highlights = { "Another person's words" }, Blockers = { "CSV export fails" } }, owner);
+        // One backlog item links both people's blocker; the export shows it with only this person's links.
+        var item = Assert.Single((await new BacklogService.BacklogServiceClient(_host.CreateChannel()).PromoteBlockersAsync(new PromoteBlockersRequest { Cohort = slug }, owner)).Items);
 
         var held = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(owner, participantId));
         Assert.Equal((StatusCode.FailedPrecondition, "APPROVAL_REQUIRED", "ADMIN"), (held.StatusCode, ApiErrors.ReasonOf(held), ApiErrors.MetadataOf(held)["approver_role"]));
@@ -87,7 +90,8 @@ public abstract class SubjectExportApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(attachment.Sha256, Single(zip, "attachments.json", a => a.GetProperty("sha256").GetString()));
         Assert.Equal(transcript, Bytes(zip, $"attachments/{attachment.AttachmentId}/session-1.vtt"));
         Assert.Equal(("CSV export fails", feedback.FeedbackId), Single(zip, "feedback.json", f => (f.GetProperty("blockers")[0].GetString(), f.GetProperty("feedbackId").GetString())));
-        Assert.Empty(Items(zip, "backlog-links.json"));
+        Assert.Equal((item.ItemId, participantId, feedback.FeedbackId), Single(zip, "backlog-links.json", b =>
+            (b.GetProperty("itemId").GetString(), Assert.Single(b.GetProperty("participantIds").EnumerateArray()).GetString(), Assert.Single(b.GetProperty("feedbackIds").EnumerateArray()).GetString())));
         Assert.DoesNotContain(zip.Entries, e => Encoding.UTF8.GetString(Bytes(zip, e.FullName)).Contains("Another person's words", StringComparison.Ordinal));
 
         var receipts = Items(zip, "receipts.json");

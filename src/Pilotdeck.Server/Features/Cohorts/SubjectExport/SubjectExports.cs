@@ -5,9 +5,11 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Feedback;
 using Pilotdeck.Data.Sessions;
+using Pilotdeck.Server.Features.Backlog;
 using Pilotdeck.Server.Features.Feedback;
 using Pilotdeck.Server.Features.Notifications;
 using Pilotdeck.Server.Features.Receipts;
@@ -108,12 +110,27 @@ public sealed class SubjectExports(PilotdeckDbContext db, IBlobStore blobs, Chan
     }
 
     /// <summary>
-    /// Extension point for the iteration backlog (issue 13, item 5): the backlog items this
-    /// participant or their feedback is linked to. Empty until the backlog exists; it then returns
-    /// its link messages here, and backlog-links.json and the receipt subjects follow.
+    /// The backlog items that name the participant or their feedback, each showing only this
+    /// participant's own links: other people's ids are theirs, not this person's data.
     /// </summary>
-    private static Task<IReadOnlyList<IMessage>> BacklogLinksAsync(ParticipantRecord participant, IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<IMessage>>([]);
+    private async Task<IReadOnlyList<IMessage>> BacklogLinksAsync(ParticipantRecord participant, IReadOnlyList<FeedbackRecord> feedback, CancellationToken cancellationToken)
+    {
+        var own = feedback.Select(f => f.Id).Append(participant.Id).ToList();
+        var itemIds = await db.BacklogLinks.AsNoTracking().Where(l => own.Contains(l.TargetId)).Select(l => l.ItemId).Distinct().ToListAsync(cancellationToken);
+        var items = await db.BacklogItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        var contracts = await BacklogMapping.ToContractAsync(db, items, cancellationToken);
+        foreach (var item in contracts)
+        {
+            var participants = item.ParticipantIds.Where(own.Contains).ToList();
+            var feedbackIds = item.FeedbackIds.Where(own.Contains).ToList();
+            item.ParticipantIds.Clear();
+            item.ParticipantIds.AddRange(participants);
+            item.FeedbackIds.Clear();
+            item.FeedbackIds.AddRange(feedbackIds);
+        }
+
+        return contracts;
+    }
 
     private async Task CopyAttachmentAsync(SubjectExportZip writer, AttachmentRecord attachment, CancellationToken cancellationToken)
     {
