@@ -11,12 +11,14 @@ namespace Pilotdeck.Portal.Infrastructure;
 /// </summary>
 public sealed class ApprovalIdHandler(HttpContext http) : DelegatingHandler
 {
-    public const string FormField = "approvalId";
+    // Its own name: pages with approval fields of their own (erasure, subject export, the approvals
+    // inbox) post "approvalId" and send or use it themselves.
+    public const string FormField = "heldApprovalId";
     public const string Header = "pilotdeck-approval-id";
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (http.Features.Get<IFormFeature>()?.Form?[FormField].ToString().Trim() is { Length: > 0 } approvalId)
+        if (!request.Headers.Contains(Header) && http.Features.Get<IFormFeature>()?.Form?[FormField].ToString().Trim() is { Length: > 0 } approvalId)
         {
             request.Headers.TryAddWithoutValidation(Header, approvalId);
         }
