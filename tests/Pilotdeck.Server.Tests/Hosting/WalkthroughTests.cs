@@ -38,6 +38,8 @@ public sealed partial class WalkthroughTests(RunShHost host) : IClassFixture<Run
         Assert.Matches(@"\| CSV export times out \| 2 \| 1 \|", stdout);
         Assert.Contains("# Changelog 2025.11.2", stdout, StringComparison.Ordinal);
         Assert.Matches(@"- \*\*CSV export times out\*\* \(fall-2025, shipped .*\): reported by `[0-9a-f-]{36}`", stdout);
+        Assert.Contains("# UAT dry run: pilot-demo (seed 42)", stdout, StringComparison.Ordinal);
+        Assert.Contains("feedback-text", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
