@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -15,8 +16,25 @@ public static class Telemetry
 {
     public const string Section = "Pilotdeck:Telemetry";
 
+    // Every request gets an Activity, and so a W3C trace id for its receipts and log line, even with
+    // tracing off: ASP.NET Core only starts one when something listens, which otherwise depends on
+    // the logging configuration. Propagation only: nothing is recorded or exported by this listener.
+    private static readonly ActivityListener RequestIds = StartRequestIds();
+
+    private static ActivityListener StartRequestIds()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     public static WebApplicationBuilder AddPilotdeckTelemetry(this WebApplicationBuilder builder)
     {
+        GC.KeepAlive(RequestIds);
         var endpoint = builder.Configuration[Section + ":OtlpEndpoint"];
         if (string.IsNullOrWhiteSpace(endpoint))
         {

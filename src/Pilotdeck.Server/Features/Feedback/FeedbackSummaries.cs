@@ -76,14 +76,16 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     public async Task<IReadOnlyList<IReadOnlyList<BlockerKeyCount>>> BlockerGroupsAsync(string? cohortId, CancellationToken cancellationToken)
     {
         // Counted from the covering index (key, participant, id) without reading a row; only the
-        // first wording of each key is read afterwards, by id.
+        // rows of the keys kept are read afterwards, for each key's wording: the alphabetically
+        // first, so the same feedback always reads the same (ids made in one millisecond are not ordered).
         var counted = await Blockers(cohortId).GroupBy(i => i.GroupKey)
-            .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count(), FirstId = g.Min(i => i.Id) })
+            .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count() })
             .OrderByDescending(k => k.Count).ThenBy(k => k.Key).Take(MaxKeys)
             .ToListAsync(cancellationToken);
-        var firstIds = counted.Select(k => k.FirstId).ToList();
-        var wordings = await db.FeedbackItems.Where(i => firstIds.Contains(i.Id)).Select(i => new { i.Id, i.Text }).ToDictionaryAsync(i => i.Id, i => i.Text, cancellationToken);
-        var keys = counted.Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, wordings[k.FirstId])).ToList();
+        var keptKeys = counted.Select(k => k.Key).ToList();
+        var wordings = await Blockers(cohortId).Where(i => keptKeys.Contains(i.GroupKey)).GroupBy(i => i.GroupKey)
+            .Select(g => new { g.Key, Text = g.Min(i => i.Text) }).ToDictionaryAsync(w => w.Key, w => w.Text!, cancellationToken);
+        var keys = counted.Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, wordings[k.Key])).ToList();
         return [.. BlockerGrouping.Merge(keys, k => k.Key)
             .OrderByDescending(g => g.Sum(k => k.Count)).ThenBy(g => g[0].Key, StringComparer.Ordinal)
             .Take(MaxBlockerGroups)];
