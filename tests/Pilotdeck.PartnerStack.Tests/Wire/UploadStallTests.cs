@@ -10,10 +10,14 @@ using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.PartnerStack.Tests.Wire;
 
-/// <summary>A host with a short Guardian idle timeout, so a stall shows within a test.</summary>
+/// <summary>
+/// A host with a short Guardian idle timeout, so a stall shows within a test. Long enough that a
+/// busy 2-core CI machine (browser and server suites running beside this one) still delivers a
+/// steady client's chunks in time: 1.5 s once ended a steady upload after its first 0.5 s gap.
+/// </summary>
 public sealed class ShortIdleTimeoutHost : PartnerHost
 {
-    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMilliseconds(1500);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(3);
 
     protected override IEnumerable<string> Settings => [$"Pilotdeck:Guardian:UploadIdleTimeout={IdleTimeout:c}"];
 }
@@ -78,8 +82,9 @@ public sealed class UploadStallTests(ShortIdleTimeoutHost host) : IClassFixture<
     {
         using var channel = host.CreateChannel(out _);
         var manifest = await File.ReadAllBytesAsync(PeerProcess.Manifest);
-        var chunks = manifest.Chunk(manifest.Length / 4 + 1).ToList();
-        var pause = ShortIdleTimeoutHost.IdleTimeout / 3;
+        // Eight gaps of a sixth of the timeout: together they outlast it, and each leaves 2.5 s of slack.
+        var chunks = manifest.Chunk(manifest.Length / 8 + 1).ToList();
+        var pause = ShortIdleTimeoutHost.IdleTimeout / 6;
         var watch = Stopwatch.StartNew();
 
         using var call = new GuardianService.GuardianServiceClient(channel).AnalyzeProject(await host.BearerAsync());
