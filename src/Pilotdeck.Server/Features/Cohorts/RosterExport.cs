@@ -12,6 +12,8 @@ namespace Pilotdeck.Server.Features.Cohorts;
 /// <summary>
 /// A cohort's roster as CSV for a CRM, written in chunks as it is read. The columns are the roster
 /// importer's, so an exported file can be edited and imported again; every cell is spreadsheet-safe.
+/// Erased participants are left out: a row without alias or email means nothing to a CRM, and the
+/// importer would reject it on the way back.
 /// </summary>
 public static class RosterExport
 {
@@ -32,7 +34,7 @@ public static class RosterExport
         var wroteAny = false;
         while (true)
         {
-            var query = filter.Apply(db.Participants.AsNoTracking());
+            var query = filter.Apply(db.Participants.AsNoTracking()).Where(p => p.ErasedAt == null);
             if (after is not null)
             {
                 query = query.Where(p => string.Compare(p.Id, after) > 0);

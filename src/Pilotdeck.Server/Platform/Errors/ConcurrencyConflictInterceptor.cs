@@ -7,9 +7,10 @@ namespace Pilotdeck.Server.Platform.Errors;
 
 /// <summary>
 /// Two requests that change one record at once: the data layer lets the first commit and refuses
-/// the second (a concurrency token no longer matches). That is the caller's race, not a server
+/// the second (a concurrency token no longer matches, or both inserted the same unique key, as two
+/// PromoteBlockers runs of one cohort can on PostgreSQL). That is the caller's race, not a server
 /// fault, so it answers ABORTED with reason CONCURRENT_UPDATE — AIP-194's "retry the whole
-/// read-modify-write" — instead of an opaque UNKNOWN.
+/// read-modify-write" — instead of an opaque UNKNOWN. A retry then sees the winner's row.
 /// </summary>
 public sealed class ConcurrencyConflictInterceptor : Interceptor
 {
@@ -19,7 +20,7 @@ public sealed class ConcurrencyConflictInterceptor : Interceptor
         {
             return await continuation(request, context);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || UniqueViolations.Caused(ex))
         {
             throw Conflict();
         }
@@ -31,7 +32,7 @@ public sealed class ConcurrencyConflictInterceptor : Interceptor
         {
             return await continuation(requestStream, context);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || UniqueViolations.Caused(ex))
         {
             throw Conflict();
         }

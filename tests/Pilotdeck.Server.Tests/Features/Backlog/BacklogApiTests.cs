@@ -122,6 +122,31 @@ public abstract class BacklogApiTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task PromoteBlockers_RacedFourTimes_MakesOneItemPerGroup_AndALoserIsAbortedCleanly()
+    {
+        var owner = await _host.OwnerAsync(_host.Acme);
+        var slug = await _support.CohortAsync(owner);
+        await _support.FeedbackAsync(owner, await _support.ParticipantAsync(owner, slug), "Sync drops edits", "Login loops");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                return (await Backlog.PromoteBlockersAsync(new PromoteBlockersRequest { Cohort = slug }, owner)).Created.ToString();
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode + ":" + ApiErrors.ReasonOf(ex);
+            }
+        })));
+
+        // Whoever lost the race on the item's unique key is told to retry, never an opaque UNKNOWN.
+        Assert.All(outcomes, o => Assert.Contains(o, new[] { "0", "1", "2", "Aborted:CONCURRENT_UPDATE" }));
+        Assert.Equal(2, outcomes.Where(o => o != "Aborted:CONCURRENT_UPDATE").Sum(int.Parse));
+        Assert.Equal(2, (await Backlog.ListBacklogItemsAsync(new ListBacklogItemsRequest { Cohort = slug }, owner)).Items.Count);
+    }
+
+    [Fact]
     public async Task Merge_UnionsTheLinks_MarksTheDuplicate_AndPromotionFollowsIt()
     {
         var owner = await _host.OwnerAsync(_host.Acme);

@@ -1,3 +1,4 @@
+using System.Text;
 using Grpc.Core;
 using Pilotdeck.Client.Receipts;
 using Pilotdeck.Contracts.Api.V1;
@@ -92,6 +93,7 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
         }
 
         Assert.Equal(Remaining.Erased, await _support.RemainingAsync(held));
+        Assert.DoesNotContain(held.ParticipantId, await ExportedRosterAsync(held));
     }
 
     [Fact]
@@ -111,6 +113,21 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
         var viewer = (await _support.Sessions.Policy.MemberAsync(_host.Acme, TenantRole.Facilitator)).Caller;
         var denied = await Assert.ThrowsAsync<RpcException>(() => _support.Retention.EraseParticipantAsync(new EraseParticipantRequest { ParticipantId = acme.ParticipantId }, viewer).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+
+    // The cohort's roster as a CRM receives it.
+    private async Task<string> ExportedRosterAsync(HeldData held)
+    {
+        var cohort = (await _support.Sessions.Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = held.ParticipantId }, held.Caller)).Participant.Cohort;
+        var csv = new StringBuilder();
+        using var call = _support.Sessions.Cohorts.ExportParticipants(new ExportParticipantsRequest { Cohort = cohort }, held.Caller);
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+        {
+            csv.Append(chunk.CsvChunk.ToStringUtf8());
+        }
+
+        Assert.StartsWith("participant_id,", csv.ToString());
+        return csv.ToString();
     }
 }
 
