@@ -26,6 +26,7 @@ public static class PilotdeckHost
             await DeviceVerification.EnsureCliClientAsync(app.Services, CancellationToken.None);
         }
 
+        app.UsePilotdeckAuthentication();
         app.UsePilotdeckRequestLogging();
         app.MapPilotdeckServices();
         app.ReportListeningAddresses();
