@@ -31,7 +31,7 @@ public sealed partial class RetentionCommandTests(TestHostFixture fixture) : ICl
         Assert.Contains("| session-text | 365 | 365 | no | anonymised |", set.Out);
         Ok(shown);
         var windows = JsonDocument.Parse(shown.Out).RootElement.EnumerateArray().Select(w => w.GetProperty("data_class").GetString()).ToList();
-        Assert.Equal(["feedback-text", "session-text", "attachments", "outreach-notes", "followup-history"], windows);
+        Assert.Equal(["feedback-text", "session-text", "attachments", "outreach-notes", "followup-history", "import-files"], windows);
         Ok(dry);
         Assert.Matches(@"feedback-text\s+feedback_items\s+deleted\s+0", dry.Out);
         Assert.Contains("Dry run: 0 record(s) are past their window; nothing was changed.", dry.Err);

@@ -69,7 +69,7 @@ public static class ErrorAdvice
         [ErrorReason.ImporterUnknown] = "No importer of that kind; the server has: {kinds}.",
         [ErrorReason.ImportNotCsv] = "The file is not CSV text (see byte {byte_offset}): export it as \"CSV UTF-8\" and import that.",
         [ErrorReason.ImportPlanChanged] = "The data changed since the dry-run, so nothing was committed: run `pilotdeck imports plan ID`, review, and commit the new plan hash ({current_plan_hash}).",
-        [ErrorReason.ImportStateInvalid] = "The import is {state}: wait with `pilotdeck imports watch ID`; a committed import is done.",
+        [ErrorReason.ImportStateInvalid] = "The import is {state}: wait with `pilotdeck imports watch ID`; a committed import is done; file_removed means upload the file again as a new import.",
         [ErrorReason.ImportHeaderInvalid] = "Fix the file's header row as listed above; `pilotdeck imports create --help` and docs/imports.md list the columns.",
         [ErrorReason.ImportNoRejectedRows] = "The plan rejected no rows ({state}): there is nothing to fix.",
         [ErrorReason.SessionNotFound] = "No such session in this tenant: `pilotdeck uat-sessions list --participant <uuid>` shows ids.",

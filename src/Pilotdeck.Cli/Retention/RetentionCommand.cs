@@ -15,7 +15,7 @@ namespace Pilotdeck.Cli.Retention;
 public static partial class RetentionCommand
 {
     private static readonly DataClass[] Classes =
-        [DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory];
+        [DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory, DataClass.ImportFiles];
 
     private static readonly Column<RetentionWindow>[] WindowColumns =
     [

@@ -8,6 +8,7 @@ using Pilotdeck.Data;
 using Pilotdeck.Data.Imports;
 using Pilotdeck.Server.Features.Imports.Framework;
 using Pilotdeck.Server.Features.Imports.Manifest;
+using Pilotdeck.Server.Features.Retention;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Paging;
@@ -140,6 +141,12 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
         {
             throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
                 $"Import {import.Id} is {import.State}; only an uploaded, planned or failed import can be planned again.", new Dictionary<string, string> { ["state"] = import.State });
+        }
+
+        if (import.SourceSize > 0 && !await db.ImportChunks.AnyAsync(c => c.ImportId == import.Id, context.CancellationToken))
+        {
+            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
+                $"Import {import.Id} cannot be planned again. {PersonalDataEraser.FileRemoved}", new Dictionary<string, string> { ["state"] = "file_removed" });
         }
 
         return new PlanImportResponse { Import = ToContract(await engine.PlanAsync(import.Id, context.CancellationToken)) };

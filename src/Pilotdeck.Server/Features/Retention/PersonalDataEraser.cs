@@ -4,6 +4,7 @@ using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Retention.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Retention;
 using Pilotdeck.Server.Features.Cohorts;
@@ -33,6 +34,7 @@ public sealed class PersonalDataEraser(PilotdeckDbContext db, TimeProvider time)
         await NotesAsync(scope, DataClass.OutreachNotes, ParticipantNoteRecord.NoteKind, "outreach_notes", run, cancellationToken);
         await NotesAsync(scope, DataClass.FollowupHistory, ParticipantNoteRecord.NudgeKind, "nudge_notes", run, cancellationToken);
         await MessagesAsync(scope, run, cancellationToken);
+        await ImportFilesAsync(scope, run, cancellationToken);
         return counts;
     }
 
@@ -124,6 +126,53 @@ public sealed class PersonalDataEraser(PilotdeckDbContext db, TimeProvider time)
             .SetProperty(m => m.Recipient, "").SetProperty(m => m.Subject, "").SetProperty(m => m.Body, "")
             .SetProperty(m => m.State, m => m.State == OutboxStates.Pending ? OutboxStates.Dead : m.State), cancellationToken), cancellationToken));
     }
+
+    /// <summary>
+    /// Uploaded import files: retention takes those of imports older than the window that are not
+    /// being planned or committed; erasure, every file whose plan has a row keyed by the participant
+    /// (cohort slug and email or alias, as the roster importer keys them). The file's chunks go and
+    /// its rows lose their keys; counts, outcomes and reasons stay. An import left without its file
+    /// cannot be planned again: one not yet committed is marked failed, saying so.
+    /// </summary>
+    private async Task ImportFilesAsync(ErasureScope scope, Run run, CancellationToken cancellationToken)
+    {
+        IQueryable<ImportRecord> imports;
+        IQueryable<ImportRowRecord> rows;
+        if (scope.ParticipantId is { } id)
+        {
+            var key = await db.Participants.Where(p => p.Id == id)
+                .Join(db.Cohorts, p => p.CohortId, c => c.Id, (p, c) => c.Slug + "/" + p.NaturalKey)
+                .SingleAsync(cancellationToken);
+            imports = db.Imports.Where(i => db.ImportRows.Any(r => r.ImportId == i.Id && r.Key == key));
+            rows = db.ImportRows.Where(r => r.Key == key);
+        }
+        else
+        {
+            var cutoff = scope.CutoffOf(DataClass.ImportFiles)!.Value;
+            imports = db.Imports.Where(i => i.CreatedAt < cutoff && i.State != ImportStates.Planning && i.State != ImportStates.Committing);
+            rows = db.ImportRows.Where(r => r.Key != "" && imports.Select(i => i.Id).Contains(r.ImportId));
+        }
+
+        var chunks = db.ImportChunks.Where(c => imports.Select(i => i.Id).Contains(c.ImportId));
+        var files = imports.Where(i => db.ImportChunks.Any(c => c.ImportId == i.Id));
+        var uncommitted = files.Where(i => i.State != ImportStates.Committed);
+        var count = await run.ApplyAsync(files, async q =>
+        {
+            var removed = await q.CountAsync(cancellationToken);
+            await uncommitted.ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.State, ImportStates.Failed)
+                .SetProperty(i => i.Failure, FileRemoved)
+                .SetProperty(i => i.UpdatedAt, run.Now), cancellationToken);
+            await chunks.ExecuteDeleteAsync(cancellationToken);
+            return removed;
+        }, cancellationToken);
+        run.Add(DataClass.ImportFiles, "import_files", Treatment.Deleted, count);
+        run.Add(DataClass.ImportFiles, "import_rows", Treatment.Anonymised,
+            await run.ApplyAsync(rows, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Key, ""), cancellationToken), cancellationToken));
+    }
+
+    /// <summary>Why an import can no longer be planned or committed; also what PlanImport answers for it.</summary>
+    public const string FileRemoved = "Its uploaded file was removed (personal-data retention or erasure); upload the file again as a new import.";
 
     private sealed record Run(bool DryRun, List<ErasedCount> Counts, DateTimeOffset Now)
     {

@@ -25,6 +25,12 @@ public sealed class RetentionOptions
     /// <summary>Follow-up nudges and the messages they sent. Default 180 days: a nudge is stale long before.</summary>
     public int FollowupHistoryDays { get; set; } = 180;
 
+    /// <summary>
+    /// Uploaded import files and the keys their plans' rows name. Default 30 days: a file is needed
+    /// to plan and commit it, and its rows stay on the participants it made.
+    /// </summary>
+    public int ImportFilesDays { get; set; } = 30;
+
     /// <summary>When the retention job runs (cron, UTC). Default: daily at 03:41, after the housekeeping jobs.</summary>
     public string Cron { get; set; } = "41 3 * * *";
 
@@ -35,6 +41,7 @@ public sealed class RetentionOptions
         DataClass.Attachments => AttachmentsDays,
         DataClass.OutreachNotes => OutreachNotesDays,
         DataClass.FollowupHistory => FollowupHistoryDays,
+        DataClass.ImportFiles => ImportFilesDays,
         _ => throw new ArgumentOutOfRangeException(nameof(dataClass), dataClass, "has no retention window"),
     };
 }
@@ -46,7 +53,7 @@ public sealed class RetentionWindows(PilotdeckDbContext db, IOptions<RetentionOp
 
     /// <summary>Every class retention treats, in the contract's order (the profile is erasure's alone).</summary>
     public static readonly IReadOnlyList<DataClass> Classes =
-        [DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory];
+        [DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory, DataClass.ImportFiles];
 
     /// <summary>The stored (and CLI) name of a class: <c>feedback-text</c>, <c>session-text</c>, …</summary>
     public static string NameOf(DataClass dataClass) => dataClass switch
@@ -56,18 +63,19 @@ public sealed class RetentionWindows(PilotdeckDbContext db, IOptions<RetentionOp
         DataClass.Attachments => "attachments",
         DataClass.OutreachNotes => "outreach-notes",
         DataClass.FollowupHistory => "followup-history",
+        DataClass.ImportFiles => "import-files",
         DataClass.Profile => "profile",
         _ => throw new ArgumentOutOfRangeException(nameof(dataClass), dataClass, null),
     };
 
     /// <summary>
-    /// Attachments are deleted (a file cannot be anonymised, and it is the class's whole content); feedback
+    /// Attachments and import files are deleted (a file cannot be anonymised, and it is the class's whole content); feedback
     /// loses its highlight and blocker rows but keeps rating, sentiment and day for the summaries; every
     /// other class keeps its rows (who, when, scores, nudge counts) with the text cleared.
     /// </summary>
     public static Treatment TreatmentOf(DataClass dataClass) => dataClass switch
     {
-        DataClass.Attachments or DataClass.FeedbackText => Treatment.Deleted,
+        DataClass.Attachments or DataClass.FeedbackText or DataClass.ImportFiles => Treatment.Deleted,
         _ => Treatment.Anonymised,
     };
 

@@ -49,7 +49,7 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
         var erased = await _support.Retention.EraseParticipantAsync(request, PolicyTestSupport.WithApproval(held.Caller, approvalId));
 
         Assert.Equal(
-            [("feedback_items", 2L), ("feedback_reports", 1L), ("sessions", 1L), ("attachments", 1L), ("outreach_notes", 1L), ("nudge_notes", 1L), ("messages", 1L), ("participants", 1L)],
+            [("feedback_items", 2L), ("feedback_reports", 1L), ("sessions", 1L), ("attachments", 1L), ("outreach_notes", 1L), ("nudge_notes", 1L), ("messages", 1L), ("import_files", 0L), ("import_rows", 0L), ("participants", 1L)],
             RetentionTestSupport.Counts(erased.Counts));
         Assert.Equal(Remaining.Erased, await _support.RemainingAsync(held));
         Assert.Equal(Remaining.Full, await _support.RemainingAsync(other));
@@ -94,6 +94,26 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(Remaining.Erased, await _support.RemainingAsync(held));
         Assert.DoesNotContain(held.ParticipantId, await ExportedRosterAsync(held));
+    }
+
+    [Fact]
+    public async Task EraseParticipant_ImportedFromAFile_TakesThatFileAndTheirRowKey_AndLeavesTheOthersRows()
+    {
+        var caller = await _support.Sessions.Policy.OwnerAsync(_host.Demo);
+        await _support.Sessions.Policy.ApplyAsync(_host.Demo, "description: allow\nrules:\n  - id: all\n    effect: allow\n    reason: tests\n");
+        var slug = await _support.CohortAsync(caller);
+        var import = await _support.ImportRosterAsync(caller, slug, dryRun: false, "Lin,lin@example.com", "Jun,jun@example.com");
+        var roster = (await _support.Sessions.Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug }, caller)).Participants;
+        var lin = roster.Single(p => p.Email == "lin@example.com").ParticipantId;
+
+        var erased = await _support.Retention.EraseParticipantAsync(new EraseParticipantRequest { ParticipantId = lin }, caller);
+
+        Assert.Equal([("import_files", 1L), ("import_rows", 1L)], RetentionTestSupport.Counts(erased.Counts.Where(c => c.DataClass == DataClass.ImportFiles)));
+        var (chunks, keys) = await _support.Sessions.InDatabaseAsync(_host.Demo.TenantId, async db => (
+            await db.ImportChunks.CountAsync(c => c.ImportId == import.ImportId),
+            await db.ImportRows.Where(r => r.ImportId == import.ImportId).OrderBy(r => r.RowNumber).Select(r => r.Key).ToListAsync()));
+        Assert.Equal(0, chunks);
+        Assert.Equal(["", slug + "/email:jun@example.com"], keys);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Imports.V1;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Retention.V1;
 using Pilotdeck.Server.Platform.Errors;
@@ -40,7 +42,7 @@ public abstract class RetentionApiTests<TFixture> : IClassFixture<TFixture>
         var run = await _support.Retention.RunRetentionAsync(new RunRetentionRequest(), admin);
 
         (string, long)[] expected =
-            [("feedback_items", 2), ("feedback_reports", 1), ("sessions", 1), ("attachments", 1), ("outreach_notes", 1), ("nudge_notes", 1), ("messages", 1)];
+            [("feedback_items", 2), ("feedback_reports", 1), ("sessions", 1), ("attachments", 1), ("outreach_notes", 1), ("nudge_notes", 1), ("messages", 1), ("import_files", 0), ("import_rows", 0)];
         Assert.Equal(expected, RetentionTestSupport.Counts(dry.Counts));
         Assert.Equal(expected, RetentionTestSupport.Counts(run.Counts));
         Assert.Equal((true, ""), (dry.DryRun, dry.ReceiptSubject));
@@ -75,8 +77,41 @@ public abstract class RetentionApiTests<TFixture> : IClassFixture<TFixture>
         Assert.All(dry.Counts.Where(c => c.Records != "sessions"), c => Assert.Equal(0, c.Count));
         Assert.Equal((365, false), reset.Windows.Where(w => w.DataClass == DataClass.SessionText).Select(w => (w.Days, w.Overridden)).Single());
         var policy = await _support.Retention.GetRetentionPolicyAsync(new GetRetentionPolicyRequest(), held.Caller);
-        Assert.Equal([DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory], policy.Windows.Select(w => w.DataClass));
+        Assert.Equal([DataClass.FeedbackText, DataClass.SessionText, DataClass.Attachments, DataClass.OutreachNotes, DataClass.FollowupHistory, DataClass.ImportFiles], policy.Windows.Select(w => w.DataClass));
         Assert.Equal(2, await _support.Sessions.InDatabaseAsync(held.TenantId, db => db.Receipts.CountAsync(r => r.Subject == "retention/policy")));
+    }
+
+    [Fact]
+    public async Task ImportFiles_PastTheirWindow_LoseTheFileAndTheRowKeys_AndCannotBePlannedAgain()
+    {
+        var caller = await _support.Sessions.Policy.OwnerAsync(_host.Demo);
+        var slug = await _support.CohortAsync(caller);
+        // The rejected row has no key (its email did not parse); its reason names the field, not the value.
+        var committed = await _support.ImportRosterAsync(caller, slug, dryRun: false, "Lin,lin@example.com", "Bad,not-an-email");
+        var planned = await _support.ImportRosterAsync(caller, slug, dryRun: true, "Jun,jun@example.com");
+        var recent = await _support.ImportRosterAsync(caller, slug, dryRun: true, "Ana,ana@example.com");
+        await _support.Sessions.InDatabaseAsync(_host.Demo.TenantId, db => db.Imports.Where(i => i.Id == committed.ImportId || i.Id == planned.ImportId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.CreatedAt, DateTimeOffset.UtcNow.AddDays(-31))));
+
+        var dry = await _support.Retention.RunRetentionAsync(new RunRetentionRequest { DryRun = true }, caller);
+        var run = await _support.Retention.RunRetentionAsync(new RunRetentionRequest(), caller);
+
+        (string, long)[] expected = [("import_files", 2), ("import_rows", 2)];
+        Assert.Equal(expected, RetentionTestSupport.Counts(dry.Counts.Where(c => c.DataClass == DataClass.ImportFiles)));
+        Assert.Equal(expected, RetentionTestSupport.Counts(run.Counts.Where(c => c.DataClass == DataClass.ImportFiles)));
+        var left = await _support.Sessions.InDatabaseAsync(_host.Demo.TenantId, async db => (
+            Chunks: await db.ImportChunks.Where(c => c.ImportId != recent.ImportId).Select(c => c.ImportId).Distinct().CountAsync(c => c == committed.ImportId || c == planned.ImportId),
+            Keys: await db.ImportRows.Where(r => r.Key != "").Select(r => r.ImportId).Distinct().ToListAsync(),
+            States: await db.Imports.Where(i => i.Id == committed.ImportId || i.Id == planned.ImportId).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).Select(i => i.Id + ":" + i.State).ToListAsync()));
+        Assert.Equal(0, left.Chunks);
+        Assert.Equal([recent.ImportId], left.Keys);
+        Assert.Contains(committed.ImportId + ":committed", left.States);
+        Assert.Contains(planned.ImportId + ":failed", left.States);
+        // What the import made is untouched: the participant stays, and so do the rows' outcomes and reasons.
+        Assert.Equal(["lin@example.com"], (await _support.Sessions.Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = slug }, caller)).Participants.Select(p => p.Email));
+        var replan = await Assert.ThrowsAsync<RpcException>(() => new ImportsService.ImportsServiceClient(_host.CreateChannel()).PlanImportAsync(new PlanImportRequest { ImportId = planned.ImportId }, caller).ResponseAsync);
+        Assert.Equal((StatusCode.FailedPrecondition, "IMPORT_STATE_INVALID", "file_removed"), (replan.StatusCode, ApiErrors.ReasonOf(replan), ApiErrors.MetadataOf(replan)["state"]));
+        Assert.All((await _support.Retention.RunRetentionAsync(new RunRetentionRequest { DryRun = true }, caller)).Counts, c => Assert.Equal(0, c.Count));
     }
 
     [Fact]

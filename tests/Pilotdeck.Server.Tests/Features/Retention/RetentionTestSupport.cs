@@ -1,8 +1,10 @@
 using System.Text;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Contracts.Feedback.V1;
+using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Retention.V1;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Feedback;
@@ -22,6 +24,26 @@ internal sealed class RetentionTestSupport(HostFixture host)
     public RetentionService.RetentionServiceClient Retention => new(host.CreateChannel());
 
     public FeedbackService.FeedbackServiceClient Feedback => new(host.CreateChannel());
+
+    /// <summary>A new cohort of the caller's tenant; its slug.</summary>
+    public async Task<string> CohortAsync(Metadata caller)
+    {
+        var slug = "ret-" + Guid.NewGuid().ToString("N")[..10];
+        await Sessions.Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = slug, Title = "Retention" } }, caller);
+        return slug;
+    }
+
+    /// <summary>A roster file of <c>alias,email</c> <paramref name="rows"/> imported into the cohort: planned, and committed unless a dry run.</summary>
+    public async Task<Import> ImportRosterAsync(Metadata caller, string slug, bool dryRun, params string[] rows)
+    {
+        var request = new CreateImportRequest
+        {
+            Kind = "roster", SourceFileName = "seed.csv", DryRun = dryRun,
+            Source = ByteString.CopyFromUtf8(string.Join("\n", ["alias,email", .. rows]) + "\n"),
+        };
+        request.Options.Add("cohort", slug);
+        return (await new ImportsService.ImportsServiceClient(host.CreateChannel()).CreateImportAsync(request, caller)).Import;
+    }
 
     /// <summary>
     /// A new participant of <paramref name="tenant"/> with feedback (a highlight and a blocker), a session, an

@@ -19,6 +19,7 @@ public sealed class IndexModel : PortalPageModel
         (DataClass.Attachments, "Attachments", "transcripts, recordings and other files, with their records"),
         (DataClass.OutreachNotes, "Outreach notes", "notes people wrote about a participant"),
         (DataClass.FollowupHistory, "Follow-up history", "nudge notes and the messages sent to or about participants"),
+        (DataClass.ImportFiles, "Import files", "uploaded roster and identities CSVs, and the emails or aliases their plans' rows name"),
     ];
 
     /// <summary>The days typed per class, in <see cref="Classes"/> order; empty means the default.</summary>
