@@ -11,7 +11,7 @@ namespace Pilotdeck.Portal.Tests.Pages;
 
 /// <summary>
 /// The shared approval field on the roster's bulk status change and the participant page's forms,
-/// in a tenant of the test's own whose policy holds participant updates and feedback: each held
+/// in a tenant of the test's own whose policy holds participant updates, feedback and sessions: each held
 /// submission gains its approval id (one per participant for the bulk change, only in the form
 /// submitted on the participant page), another admin approves, and the same press runs it.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class HeldFormsTests(PortalFixture fixture)
     private const string Bundle = """
         rules:
           - id: changes-need-approval
-            actions: [participants.update, feedback.submit]
+            actions: [participants.update, feedback.submit, sessions.create]
             effect: require_approval
             approvers: {role: ADMIN}
             reason: A second admin confirms changes to participants.
@@ -31,7 +31,7 @@ public sealed class HeldFormsTests(PortalFixture fixture)
         """;
 
     [Fact]
-    public async Task HeldBulkChangeUpdateAndFeedback_CarryTheirApprovalIds_AndRunOnceApproved()
+    public async Task HeldBulkChangeUpdateFeedbackAndSession_CarryTheirApprovalIds_AndRunOnceApproved()
     {
         var (owner, admin) = await NewTenantAsync();
         var page = await fixture.NewPageAsync();
@@ -90,6 +90,21 @@ public sealed class HeldFormsTests(PortalFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit feedback" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Feedback recorded: rating 4, positive, 0 blocker(s).");
         await Expect(page.GetByTestId("feedback").Locator("tbody tr")).ToHaveCountAsync(1);
+
+        // A UAT session: the same, in the session form, which keeps what was typed.
+        await page.GetByLabel("Session date").FillAsync("2025-11-10T13:00:00+08:00");
+        await page.GetByLabel("Satisfaction").SelectOptionAsync("4");
+        await page.GetByLabel("Trust").SelectOptionAsync("5");
+        await page.GetByLabel("Summary").FillAsync("Walked through the import");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add session" }).ClickAsync();
+        var sessionForm = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Button, new() { Name = "Add session" }) });
+        await Expect(sessionForm.GetByLabel("Approval id")).ToHaveValueAsync(ApprovalId());
+        await Expect(page.GetByLabel("Approval id")).ToHaveCountAsync(1);
+        await Expect(page.GetByLabel("Summary")).ToHaveValueAsync("Walked through the import");
+        await ApproveAllAsync(admin, expected: 1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add session" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Session recorded.");
+        await Expect(page.GetByTestId("sessions")).ToContainTextAsync("2025-11-10T13:00:00+08:00");
         await page.Context.CloseAsync();
     }
 
