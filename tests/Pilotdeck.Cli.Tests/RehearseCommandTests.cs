@@ -7,7 +7,8 @@ namespace Pilotdeck.Cli.Tests;
 
 /// <summary>
 /// <c>pilotdeck rehearse</c> against the real host, on SQLite and PostgreSQL: the same seed gives
-/// the same report bytes (after a purge), another seed another report; the purge takes only the
+/// the same report bytes (after a purge), another seed another report; the report's backlog section
+/// is what the backlog API holds; the purge takes only the
 /// rehearsal cohort — a real cohort and another tenant's cohort of the same slug stay — and refuses
 /// a cohort no rehearsal made.
 /// </summary>
@@ -64,7 +65,7 @@ public abstract class RehearseCommandTests : IAsyncLifetime
         // The CSV export problem, reported in several wordings, is one blocker with its other wordings beside it.
         Assert.True(Regex.IsMatch(text, @"\n\| (CSV export times out|csv export times out!|Export to CSV times out|The CSV export times out|CSV exporrt times out) \| \d+ \| \d+ \| [^|\n]*(times out|exporrt)"), text);
         Assert.Contains("## Follow-up queue", text);
-        Assert.Contains("Not rehearsed yet: the iteration backlog (`pilotdeck.backlog.v1`)", text);
+        await BacklogWasRehearsedAsync(cli, text);
 
         Ok(await cli.RunAsync(Rehearse(7, "other.md", "--purge-existing")));
         Assert.NotEqual(report, await File.ReadAllBytesAsync(Report("other.md")));
@@ -85,6 +86,46 @@ public abstract class RehearseCommandTests : IAsyncLifetime
         Assert.Single(JsonDocument.Parse((await cli.RunAsync("cohort", "list", "--cohort", "fall-2025", "-o", "json")).Out).RootElement.EnumerateArray());
         Assert.False(File.Exists(Report("refused.md")));
         Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>
+    /// The report's backlog section matches what the API holds after the second run (the first one's
+    /// items went with the purge): the items per state add up, the plan's top items shipped in its
+    /// release, the changelog has them, and every reporter has been told.
+    /// </summary>
+    private static async Task BacklogWasRehearsedAsync(CliRunner cli, string text)
+    {
+        var plan = Rehearsal.RehearsalPlan.Create(42, Participants, null, null);
+        var items = await JsonOfAsync(cli, "backlog", "list", "--cohort", "pilot-demo", "-o", "json");
+        var states = items.EnumerateArray().Select(i => i.GetProperty("state").GetString()!.ToLowerInvariant()).ToList();
+        var section = text[text.IndexOf("\n## Backlog\n", StringComparison.Ordinal)..];
+        Assert.Contains($"The blocker groups became {states.Count} backlog item(s)", section);
+        foreach (var state in new[] { "open", "planned", "fixed", "shipped" })
+        {
+            Assert.Contains($"\n| {state} | {states.Count(s => s == state)} |\n", section);
+        }
+
+        var shipped = Math.Min(plan.Backlog.Shipped, states.Count);
+        Assert.True(shipped > 0, section);
+        Assert.Equal(shipped, states.Count(s => s == "shipped"));
+        var changelog = await JsonOfAsync(cli, "backlog", "changelog", "--release", plan.Release, "--cohort", "pilot-demo", "-o", "json");
+        Assert.Equal(shipped, changelog.GetProperty("entries").GetArrayLength());
+        Assert.Contains($"Changelog {plan.Release}: {shipped} entr", section);
+        // The top rows are the most reported items, shipped first.
+        Assert.Matches(@"\| item \| state \| reports \| participants \|\n\| --- \| --- \| ---: \| ---: \|\n\| [^|\n]+ \| shipped \| \d+ \| \d+ \|\n", section);
+
+        // Followups --notify ran for the release: nobody is left to tell.
+        var again = await cli.RunAsync("followups", "--notify", "--cohort", "pilot-demo", "--release", plan.Release, "--dry-run");
+        Ok(again);
+        Assert.Contains("Dry run: 0 \"fixed\" message(s)", again.Err);
+        Assert.Matches(@"queued [1-9]\d* ""fixed"" message\(s\) to [1-9]\d* participant\(s\)", section);
+    }
+
+    private static async Task<JsonElement> JsonOfAsync(CliRunner cli, params string[] args)
+    {
+        var result = await cli.RunAsync(args);
+        Ok(result);
+        return JsonDocument.Parse(result.Out).RootElement;
     }
 }
 

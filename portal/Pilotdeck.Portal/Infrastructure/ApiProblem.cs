@@ -16,6 +16,12 @@ public sealed record ApiProblem(string Title, string Detail, string? Reason, IRe
     /// <summary>The role that may approve it, as the policy names it (only when the action was first held).</summary>
     public string? ApproverRole { get; init; }
 
+    /// <summary>
+    /// Set when the form's submission made several governed calls: the call this approval is for
+    /// (its <see cref="ApprovalIdHandler.ForCall"/> key) and how the form names it to the person.
+    /// </summary>
+    public (string Key, string Label)? ApprovalFor { get; init; }
+
     /// <summary>Unauthenticated means the session is over; that is handled by redirecting to sign-in, not shown.</summary>
     public static bool IsShowable(RpcException exception) => exception.StatusCode != StatusCode.Unauthenticated;
 

@@ -25,8 +25,18 @@ public abstract class PortalPageModel : PageModel
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
-    protected void ShowProblem(RpcException exception, FieldMap? fields = null) =>
+    /// <summary>On a page with several forms, the one whose submission <see cref="Problem"/> answers.</summary>
+    public string? ProblemForm { get; private set; }
+
+    /// <summary>The problem when <paramref name="form"/> was the one refused or held: what its <c>_ApprovalField</c> shows.</summary>
+    public ApiProblem? HeldIn(string form) => ProblemForm == form ? Problem : null;
+
+    /// <param name="form">On a page with several governed forms, the one submitted, so only it gains the approval id field.</param>
+    protected void ShowProblem(RpcException exception, FieldMap? fields = null, string? form = null)
+    {
         Problem = ApiProblem.From(exception, ModelState, fields);
+        ProblemForm = form;
+    }
 
     /// <summary>A one-line confirmation shown on the next page (post/redirect/get).</summary>
     protected void FlashNext(string message) => TempData[FlashKey] = message;

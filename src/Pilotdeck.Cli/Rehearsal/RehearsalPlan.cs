@@ -18,6 +18,13 @@ public sealed record PlannedSession(string Email, string SessionDate, int Satisf
 public sealed record PlannedFeedback(string Email, DateTimeOffset GivenTime, int Rating, string Sentiment, IReadOnlyList<string> Highlights, IReadOnlyList<string> Blockers);
 
 /// <summary>
+/// How far the backlog step moves the items promoted from the blockers, most reported first: the
+/// first <see cref="Shipped"/> ship, the next <see cref="Fixed"/> stop at fixed, the next
+/// <see cref="Planned"/> at planned; the rest stay open.
+/// </summary>
+public sealed record PlannedBacklog(int Shipped, int Fixed, int Planned);
+
+/// <summary>
 /// Everything a rehearsal creates, drawn from one seeded generator: the same seed and sizes give the
 /// same people, statuses, sessions, feedback and dates, whatever the clock says. Dates count from a
 /// base Monday the seed picks in 2025; nothing here depends on the server's ids or times.
@@ -79,6 +86,11 @@ public sealed class RehearsalPlan
     /// <summary>Roster rows the import must reject (a duplicate, an email without a domain), as a real spreadsheet has them.</summary>
     public IReadOnlyList<string> BadRows { get; }
 
+    public PlannedBacklog Backlog { get; private init; } = new(0, 0, 0);
+
+    /// <summary>The release the shipped items go out in: named after the rehearsal's last day, so a seed always ships the same release.</summary>
+    public string Release => "rehearsal-" + BaseDate.AddDays(Days - 1).ToString("yyyy.MM.dd", CultureInfo.InvariantCulture);
+
     public static RehearsalPlan Create(int seed, int participants, int? feedback, int? sessions)
     {
         var random = new Random(seed);
@@ -97,7 +109,9 @@ public sealed class RehearsalPlan
         var feedbackCount = feedback ?? participants * 3 / 2;
         var given = Enumerable.Range(0, feedbackCount).Select(_ => NewFeedback(random, baseDate, engaged[random.Next(engaged.Count)])).ToList();
         var bad = participants == 0 ? new List<string>() : [Row(people[0]), "Nobody,nobody-at-example,,en-GB,,event,,"];
-        return new RehearsalPlan(baseDate, people, planned, given, bad);
+        // Drawn last, so adding the backlog step left every earlier draw (and report line) as it was.
+        var backlog = new PlannedBacklog(Shipped: 1 + random.Next(2), Fixed: random.Next(2), Planned: 1 + random.Next(2));
+        return new RehearsalPlan(baseDate, people, planned, given, bad) { Backlog = backlog };
     }
 
     /// <summary>The roster as the team's spreadsheet would hold it: every person invited, plus the bad rows at the end.</summary>

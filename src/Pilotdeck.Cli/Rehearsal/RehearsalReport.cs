@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pilotdeck.Contracts.Backlog.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
 
 namespace Pilotdeck.Cli.Rehearsal;
@@ -56,14 +57,44 @@ public static class RehearsalReport
 
         WriteSentiment(Line, results);
         WriteFollowups(Line, results);
-
-        Line();
-        Line("## Backlog");
-        Line();
-        Line("Not rehearsed yet: the iteration backlog (`pilotdeck.backlog.v1`) is not part of this build. When it is, this step turns the top blockers");
-        Line("above into backlog items with owners and target releases, and this section lists them.");
+        WriteBacklog(Line, results.Backlog);
         return md.ToString();
     }
+
+    private static void WriteBacklog(Action<string> line, RehearsedBacklog? backlog)
+    {
+        line("");
+        line("## Backlog");
+        line("");
+        if (backlog is null || backlog.Items.Count == 0)
+        {
+            line("No blockers were reported, so the backlog is empty.");
+            return;
+        }
+
+        line($"The blocker groups became {backlog.Items.Count} backlog item(s); the most reported moved along open → planned → fixed → shipped, the shipped ones in release {backlog.Release}.");
+        line("");
+        line("| state | items |");
+        line("| --- | ---: |");
+        foreach (var state in new[] { BacklogItemState.Open, BacklogItemState.Planned, BacklogItemState.Fixed, BacklogItemState.Shipped })
+        {
+            line($"| {StateName(state)} | {backlog.Items.Count(i => i.State == state)} |");
+        }
+
+        line("");
+        line("| item | state | reports | participants |");
+        line("| --- | --- | ---: | ---: |");
+        foreach (var item in RehearsedBacklog.Ranked(backlog.Items).Take(TopBlockers))
+        {
+            line($"| {Cell(item.Title)} | {StateName(item.State)} | {item.FeedbackIds.Count} | {item.ParticipantIds.Count} |");
+        }
+
+        line("");
+        line($"Changelog {backlog.Release}: {backlog.ChangelogEntries} entr{(backlog.ChangelogEntries == 1 ? "y" : "ies")}; " +
+             $"`followups --notify` queued {backlog.Notices} \"fixed\" message(s) to {backlog.NotifiedParticipants} participant(s) who reported them.");
+    }
+
+    private static string StateName(BacklogItemState state) => state.ToString().ToLowerInvariant();
 
     private static void WriteSentiment(Action<string> line, RehearsalResults results)
     {

@@ -17,10 +17,11 @@ namespace Pilotdeck.Cli.Rehearsal;
 /// <summary>
 /// Plays a <see cref="RehearsalPlan"/> through the real services, the way the pilot-cohort runbook
 /// does by hand: cohort, roster import (dry run, then commit), status changes, UAT sessions with
-/// transcripts, feedback, and reads back what the report needs. Every write is an ordinary API call,
+/// transcripts, feedback, the follow-up queue, the backlog (RehearsalRun.Backlog.cs), and reads back
+/// what the report needs. Every write is an ordinary API call,
 /// so policy, validation and receipts apply as they would to a facilitator.
 /// </summary>
-public sealed class RehearsalRun(PilotdeckClient client, ImportRunner imports, TextWriter progress, CancellationToken cancellationToken)
+public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner imports, TextWriter progress, CancellationToken cancellationToken)
 {
     // Calls in flight at once: enough to keep the server busy, few enough for SQLite's single writer.
     private const int Parallelism = 4;
@@ -122,7 +123,8 @@ public sealed class RehearsalRun(PilotdeckClient client, ImportRunner imports, T
 
         var results = await ReadBackAsync(slug, committed, rejected, attachments);
         Say("read back: funnel, sessions, feedback summary and follow-up queue");
-        return results;
+        // After the follow-up queue is read: telling reporters of a fix counts as contacting them.
+        return results with { Backlog = await RehearseBacklogAsync(slug, plan) };
     }
 
     private async Task<RehearsalResults> ReadBackAsync(string slug, Import roster, IReadOnlyList<string> rejected, int attachments)
@@ -212,4 +214,7 @@ public sealed class RehearsalRun(PilotdeckClient client, ImportRunner imports, T
 /// <summary>What the services answered after the rehearsal: the report is made from these alone.</summary>
 public sealed record RehearsalResults(
     Cohort Cohort, Import Roster, IReadOnlyList<string> RejectedRows, IReadOnlyList<Session> Sessions, int Attachments,
-    GetFeedbackSummaryResponse Feedback, IReadOnlyList<Followup> Followups);
+    GetFeedbackSummaryResponse Feedback, IReadOnlyList<Followup> Followups)
+{
+    public RehearsedBacklog? Backlog { get; init; }
+}

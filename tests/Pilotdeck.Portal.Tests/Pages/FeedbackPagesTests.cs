@@ -8,6 +8,8 @@ using Pilotdeck.Data;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Portal.Tests.Hosting;
+using Pilotdeck.Server.Features.Feedback;
+using Pilotdeck.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Pilotdeck.Portal.Tests.Pages;
@@ -16,7 +18,8 @@ namespace Pilotdeck.Portal.Tests.Pages;
 /// Feedback in a real browser: a facilitator submits it from a participant's page (the API's
 /// refusals shown at their fields), and the cohort's dashboard shows the totals, the trend, rating
 /// and blocker charts with their numbers, the near-duplicate blockers grouped, the sentiment alert
-/// and the latest feedback; a viewer reads it all without the form. Each test makes its own cohort.
+/// and the latest feedback; the daily job's stored report is listed and drawn the same way; a viewer
+/// reads it all without the form. Each test makes its own cohort.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class FeedbackPagesTests(PortalFixture fixture)
@@ -133,6 +136,80 @@ public sealed class FeedbackPagesTests(PortalFixture fixture)
         await Expect(page.GetByTestId("feedback").Locator("tbody tr")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("feedback").Locator("tbody tr:not([data-sentiment=negative])")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DailyReport_StoredByTheJob_IsListedAndDrawnAsOfThatRun_AndItsMessageLinksToIt()
+    {
+        var page = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        var slug = await CohortSteps.CreateCohortAsync(page, "Report pilot", "email", "en");
+        await CohortSteps.AddParticipantAsync(page, "Ada");
+        await CohortSteps.AddParticipantAsync(page, "Cy");
+        var roster = page.GetByTestId("roster");
+        var ada = await roster.Locator("tr", new() { HasText = "Ada" }).GetAttributeAsync("data-participant-id");
+        var cy = await roster.Locator("tr", new() { HasText = "Cy" }).GetAttributeAsync("data-participant-id");
+        // The job reports on recruiting and running cohorts only.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move to recruiting" }).ClickAsync();
+        await Expect(page.GetByTestId("cohort-state")).ToHaveTextAsync("recruiting");
+        await SubmitAsync(ada!, 5, "positive");
+        await SubmitAsync(cy!, 2, "negative", "Export fails");
+        await SubmitAsync(cy!, 1, "negative", "Export fails", "Login is slow");
+
+        await JobWaits.FireAndWaitAsync(fixture.ServerServices, FeedbackReports.JobId);
+        // Given after the run: the live dashboard counts it, the stored report does not.
+        await SubmitAsync(ada!, 4, "positive");
+
+        await page.GotoAsync($"/cohorts/{slug}/feedback");
+        await Expect(page.GetByTestId("feedback-totals").Locator("[data-total=count]")).ToHaveTextAsync("4");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Daily reports" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/cohorts/{slug}/feedback/reports$"));
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var stored = page.GetByTestId("feedback-reports").Locator("tbody tr");
+        await Expect(stored).ToHaveCountAsync(1);
+        await Expect(stored).ToHaveAttributeAsync("data-date", today);
+        await Expect(stored.Locator("[data-field=total]")).ToHaveTextAsync("3");
+        await Expect(stored.Locator("[data-field=average]")).ToHaveTextAsync("2.7");
+
+        await stored.GetByRole(AriaRole.Link, new() { Name = today }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/cohorts/{slug}/feedback/reports/{today}$"));
+        await ExpectReportOfTheRunAsync(page, today);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "feedback-report.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Link, new() { Name = "Live dashboard" }).ClickAsync();
+        await Expect(page.GetByTestId("feedback-totals").Locator("[data-total=count]")).ToHaveTextAsync("4");
+
+        // What the job told the team's channel links to that same page.
+        await using (var scope = fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId))
+        {
+            var message = await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().OutboxMessages.SingleAsync(m => m.DedupeKey == $"feedback-report:{slug}:{today}");
+            var link = Regex.Match(message.Body, $@"https?://[^/\s]+(/cohorts/{slug}/feedback/reports/{today}) ");
+            Assert.True(link.Success, message.Body);
+            await page.GotoAsync(link.Groups[1].Value);
+        }
+
+        await ExpectReportOfTheRunAsync(page, today);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The stored report's figures: ratings 5, 2 and 1; two negative; "Export fails" twice by one participant.</summary>
+    private static async Task ExpectReportOfTheRunAsync(IPage page, string today)
+    {
+        await Expect(page.GetByTestId("report-as-of")).ToContainTextAsync($"stored it on {today}");
+        var totals = page.GetByTestId("feedback-totals");
+        await Expect(totals.Locator("[data-total=count]")).ToHaveTextAsync("3");
+        await Expect(totals.Locator("[data-total=average]")).ToHaveTextAsync("2.7");
+        await Expect(totals.Locator("[data-total=negative-share]")).ToHaveTextAsync("67%");
+        var ratings = page.GetByTestId("rating-chart");
+        foreach (var (rating, count) in new[] { (1, "1"), (2, "1"), (3, "0"), (4, "0"), (5, "1") })
+        {
+            await Expect(ratings.Locator($"g[data-rating='{rating}'] .bar-count")).ToHaveTextAsync(count);
+        }
+
+        await Expect(page.GetByTestId("sentiment-trend").Locator("[data-series=negative] circle")).ToHaveAttributeAsync("data-count", "2");
+        var top = page.GetByTestId("blockers").Locator("tbody tr").First;
+        await Expect(top.Locator("th")).ToHaveTextAsync("Export fails");
+        await Expect(top.Locator("[data-field=count]")).ToHaveTextAsync("2");
+        await Expect(top.Locator("[data-field=participants]")).ToHaveTextAsync("1");
     }
 
     [Fact]

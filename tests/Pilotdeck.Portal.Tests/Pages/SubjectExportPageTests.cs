@@ -51,7 +51,7 @@ public sealed class SubjectExportPageTests(PortalFixture fixture)
 
         await page.GetByLabel("Participant id").FillAsync(participantId!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Download" }).ClickAsync();
-        await Expect(page.GetByTestId("approval-needed")).ToContainTextAsync("ADMIN");
+        await Expect(page.GetByTestId("approval-required")).ToContainTextAsync("A member with the ADMIN role can approve");
         await Expect(page.GetByLabel("Approval id")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^apr_[0-9a-f]{32}$"));
 
         var approver = await fixture.NewPageAsync();

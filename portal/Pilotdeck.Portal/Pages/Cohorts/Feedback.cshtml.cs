@@ -6,9 +6,9 @@ using Pilotdeck.Portal.Infrastructure;
 namespace Pilotdeck.Portal.Pages.Cohorts;
 
 /// <summary>
-/// A cohort's feedback dashboard (docs/feedback.md): totals, the sentiment trend, the rating
+/// A cohort's live feedback dashboard (docs/feedback.md): totals, the sentiment trend, the rating
 /// distribution, the most reported blockers with their other wordings, the sentiment alerts and
-/// the latest feedback filtered by sentiment.
+/// the latest feedback filtered by sentiment. The stored daily reports are FeedbackReports.
 /// </summary>
 public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
 {
@@ -24,9 +24,9 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
     [BindProperty(SupportsGet = true)]
     public string? PageToken { get; set; }
 
-    public GetFeedbackSummaryResponse? Summary { get; private set; }
+    public const string NoFeedbackYet = "No feedback for this cohort yet. Facilitators submit it from a participant's page; partner systems through the API.";
 
-    public SentimentTrend? Trend { get; private set; }
+    public GetFeedbackSummaryResponse? Summary { get; private set; }
 
     public IReadOnlyList<SentimentAlert> Alerts { get; private set; } = [];
 
@@ -44,7 +44,6 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
         try
         {
             Summary = await Api.Feedback.GetFeedbackSummaryAsync(new GetFeedbackSummaryRequest { Cohort = Slug }, cancellationToken: Aborted);
-            Trend = SentimentTrend.For(Summary);
             Alerts = (await Api.Feedback.ListSentimentAlertsAsync(new ListSentimentAlertsRequest { Cohort = Slug, PageSize = AlertsShown }, cancellationToken: Aborted)).Alerts;
             var page = await Api.Feedback.ListFeedbackAsync(
                 new ListFeedbackRequest { Cohort = Slug, Sentiment = Sentiment ?? "", PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
@@ -57,6 +56,10 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
         }
     }
 }
+
+/// <summary>A summary's totals and charts (<c>_FeedbackSummary</c>), live or as a daily report stored it.</summary>
+/// <param name="EmptyText">Shown instead of the charts when the summary counts no feedback.</param>
+public sealed record FeedbackSummaryView(GetFeedbackSummaryResponse Summary, string EmptyText);
 
 /// <summary>Feedback as a table, on the cohort dashboard (with the participant) and on a participant's page (without).</summary>
 public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, bool ShowParticipant, string Caption);

@@ -7,14 +7,15 @@ namespace Pilotdeck.Portal.Pages.Cohorts;
 
 /// <summary>
 /// Erasing the participant on their request (admins; docs/data-governance.md). The default policy holds
-/// the first request for another admin's approval; the admin then repeats it with the approval's id.
+/// the first request for another admin's approval; the form then carries the approval's id
+/// (<c>_ApprovalField</c>), and submitted again once approved, it erases.
 /// </summary>
 public sealed partial class ParticipantModel
 {
     /// <summary>Facilitators record updates, sessions and feedback, except for an erased participant.</summary>
     public bool CanRecord => CurrentUser.CanFacilitate && Detail?.Participant.EraseTime is null;
 
-    public async Task<IActionResult> OnPostEraseAsync(bool confirmed, string? approvalId)
+    public async Task<IActionResult> OnPostEraseAsync(bool confirmed)
     {
         if (!confirmed)
         {
@@ -25,16 +26,13 @@ public sealed partial class ParticipantModel
 
         try
         {
-            var headers = string.IsNullOrWhiteSpace(approvalId) ? null : new Metadata { { "pilotdeck-approval-id", approvalId.Trim() } };
-            var erased = await Api.Retention.EraseParticipantAsync(new EraseParticipantRequest { ParticipantId = Id }, headers, cancellationToken: Aborted);
+            var erased = await Api.Retention.EraseParticipantAsync(new EraseParticipantRequest { ParticipantId = Id }, cancellationToken: Aborted);
             FlashNext($"Personal data erased: {erased.Counts.Sum(c => c.Count)} record(s) removed or anonymised. The receipts stay.");
             return RedirectToPage("/Cohorts/Participant", pageHandler: null, new { id = Id });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
-            await OnGetAsync();
-            ShowProblem(ex);
-            return Page();
+            return await ShowAgainAsync(ParticipantForms.Erase, ex);
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class ParticipantModel
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
-            return await ShowAgainAsync(ex);
+            return await ShowAgainAsync(ParticipantForms.Session, ex, SessionFields);
         }
 
         if (SessionInput.File is not { Length: > 0 } file)
@@ -73,12 +73,13 @@ public sealed partial class ParticipantModel
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
             // The session stands: the form starts afresh (with a new request id), or a second submit
-            // would record it again.
+            // would record it again; so an upload the policy held gets no approval field here.
             ModelState.Clear();
             SessionInput = new SessionForm();
-            var shown = await ShowAgainAsync(ex);
+            await OnGetAsync();
+            ShowProblem(ex, SessionFields);
             Problem = Problem! with { Title = "The session was recorded, but its attachment was refused." };
-            return shown;
+            return Page();
         }
     }
 
@@ -123,13 +124,6 @@ public sealed partial class ParticipantModel
             await ChunkedUpload.SendFileAsync(requests, file, chunk => new UploadAttachmentRequest { Chunk = chunk }, token);
             await requests.CompleteAsync();
         }, Aborted);
-    }
-
-    private async Task<IActionResult> ShowAgainAsync(RpcException ex)
-    {
-        await OnGetAsync();
-        ShowProblem(ex, SessionFields);
-        return Page();
     }
 }
 

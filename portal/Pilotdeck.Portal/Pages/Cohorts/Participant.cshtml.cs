@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
@@ -26,6 +27,9 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
     public IReadOnlyList<ReceiptRow> Receipts { get; private set; } = [];
 
     public bool MoreReceipts { get; private set; }
+
+    [BindProperty]
+    public RecordInput Record { get; set; } = new();
 
     [BindProperty]
     public FeedbackInput Feedback { get; set; } = new();
@@ -62,30 +66,30 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
     }
 
     /// <summary>Records what happened: any of a new status, a consent answer, contact or reply now, and a note.</summary>
-    public async Task<IActionResult> OnPostAsync(ParticipantStatus status, string? consent, bool contacted, bool replied, string? note)
+    public async Task<IActionResult> OnPostAsync()
     {
         var participant = new Participant { ParticipantId = Id };
         var mask = new FieldMask();
-        if (status != ParticipantStatus.Unspecified)
+        if (Record.Status != ParticipantStatus.Unspecified)
         {
-            participant.Status = status;
+            participant.Status = Record.Status;
             mask.Paths.Add("status");
         }
 
-        if (consent is "given" or "withdrawn")
+        if (Record.Consent is "given" or "withdrawn")
         {
-            participant.Consent = new Consent { Given = consent == "given", Method = "portal" };
+            participant.Consent = new Consent { Given = Record.Consent == "given", Method = "portal" };
             mask.Paths.Add("consent");
         }
 
-        var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
-        if (contacted)
+        var now = Timestamp.FromDateTimeOffset(Record.Time());
+        if (Record.Contacted)
         {
             participant.LastContactTime = now;
             mask.Paths.Add("last_contact_time");
         }
 
-        if (replied)
+        if (Record.Replied)
         {
             participant.ReplyTime = now;
             mask.Paths.Add("reply_time");
@@ -93,15 +97,13 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
 
         try
         {
-            await Api.Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest { Participant = participant, UpdateMask = mask, Note = note ?? "" }, cancellationToken: Aborted);
+            await Api.Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest { Participant = participant, UpdateMask = mask, Note = Record.Note ?? "" }, cancellationToken: Aborted);
             FlashNext("Recorded.");
             return RedirectToPage("/Cohorts/Participant", new { id = Id });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
-            await OnGetAsync();
-            ShowProblem(ex);
-            return Page();
+            return await ShowAgainAsync(ParticipantForms.Update, ex);
         }
     }
 
@@ -123,9 +125,55 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
-            await OnGetAsync();
-            ShowProblem(ex, FeedbackInput.Fields(highlights, blockers));
-            return Page();
+            return await ShowAgainAsync(ParticipantForms.Feedback, ex, FeedbackInput.Fields(highlights, blockers));
         }
+    }
+
+    /// <summary>The page again with <paramref name="form"/> as it was posted and the API's answer at its fields (and its approval id, if held).</summary>
+    private async Task<IActionResult> ShowAgainAsync(string form, RpcException ex, FieldMap? fields = null)
+    {
+        await OnGetAsync();
+        ShowProblem(ex, fields, form);
+        return Page();
+    }
+}
+
+/// <summary>The participant page's forms, as <see cref="PortalPageModel.HeldIn"/> names them.</summary>
+public static class ParticipantForms
+{
+    public const string Update = "update";
+    public const string Session = "session";
+    public const string Feedback = "feedback";
+    public const string Erase = "erase";
+}
+
+/// <summary>What the participant page's "Record an update" form posts.</summary>
+public sealed class RecordInput
+{
+    public ParticipantStatus Status { get; set; }
+
+    public string? Consent { get; set; }
+
+    public bool Contacted { get; set; }
+
+    public bool Replied { get; set; }
+
+    public string? Note { get; set; }
+
+    /// <summary>
+    /// When "just now" was: set by the first submit and kept by the form shown again, so a held
+    /// update submitted once approved is the same request the approval was given for.
+    /// </summary>
+    public string? At { get; set; }
+
+    public DateTimeOffset Time()
+    {
+        if (!DateTimeOffset.TryParseExact(At, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            at = DateTimeOffset.UtcNow;
+            At = at.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        return at;
     }
 }

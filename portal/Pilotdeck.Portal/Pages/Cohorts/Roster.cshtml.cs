@@ -20,6 +20,10 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         .Add("participant.locale", "Input.Locale", "Locale")
         .Add("participant.tags", "Input.Tags", "Tags");
 
+    /// <summary>The roster's governed forms besides the bulk change (whose moves are held one by one, see <see cref="Held"/>).</summary>
+    public const string AddForm = "add";
+    public const string AdvanceForm = "advance";
+
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
 
@@ -46,6 +50,12 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
     public IReadOnlyList<Participant> Participants { get; private set; } = [];
 
     public PagerViewModel? Pager { get; private set; }
+
+    /// <summary>The bulk change's participants the policy held, each with its own approval request (keyed by participant id).</summary>
+    public IReadOnlyDictionary<string, ApiProblem> Held { get; private set; } = new Dictionary<string, ApiProblem>();
+
+    /// <summary>The status a held bulk change moves to: kept so pressing it again once approved sends the same requests.</summary>
+    public ParticipantStatus BulkStatus { get; private set; }
 
     public static IReadOnlyList<ParticipantStatus> Statuses { get; } =
         [ParticipantStatus.Invited, ParticipantStatus.Scheduled, ParticipantStatus.Active, ParticipantStatus.Completed, ParticipantStatus.Dropped];
@@ -112,13 +122,18 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
             await LoadAsync();
-            ShowProblem(ex, Fields);
+            ShowProblem(ex, Fields, AddForm);
             Input.RequestId = Guid.NewGuid().ToString();
             return Page();
         }
     }
 
-    /// <summary>Moves every selected participant to one status; those the lifecycle refuses are listed, the rest change.</summary>
+    /// <summary>
+    /// Moves every selected participant to one status; those the lifecycle refuses are listed, the
+    /// rest change. Each move is its own governed call: one the policy holds stays selected with
+    /// its approval id (its own <see cref="ApprovalIdHandler.ForCall"/> field), so the same press
+    /// once they are approved moves exactly those.
+    /// </summary>
     public async Task<IActionResult> OnPostBulkAsync(string[] selected, ParticipantStatus bulkStatus)
     {
         if (selected.Length == 0 || bulkStatus == ParticipantStatus.Unspecified)
@@ -128,26 +143,47 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         }
 
         var refused = new List<string>();
+        var held = new Dictionary<string, ApiProblem>(StringComparer.Ordinal);
         foreach (var id in selected)
         {
             try
             {
-                await Api.Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest
+                using (ApprovalIdHandler.ForCall(HttpContext, id))
                 {
-                    Participant = new Participant { ParticipantId = id, Status = bulkStatus },
-                    UpdateMask = new FieldMask { Paths = { "status" } },
-                }, cancellationToken: Aborted);
+                    await Api.Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest
+                    {
+                        Participant = new Participant { ParticipantId = id, Status = bulkStatus },
+                        UpdateMask = new FieldMask { Paths = { "status" } },
+                    }, cancellationToken: Aborted);
+                }
+            }
+            catch (RpcException ex) when (ApiProblem.IsShowable(ex) && ApiProblem.From(ex) is { ApprovalId: not null } approval)
+            {
+                held[id] = approval;
             }
             catch (RpcException ex) when (ApiProblem.IsShowable(ex))
             {
-                refused.Add($"{id[..8]}…: {ex.Status.Detail}");
+                refused.Add($"{id[..Math.Min(8, id.Length)]}…: {ex.Status.Detail}");
             }
         }
 
-        var moved = selected.Length - refused.Count;
-        FlashNext($"{moved} participant(s) moved to {Funnel.Label(bulkStatus)}." + (refused.Count > 0 ? $" Not moved: {string.Join("; ", refused)}" : ""));
-        return RedirectToPage("/Cohorts/Roster", new { slug = Slug, status = Status == ParticipantStatus.Unspecified ? null : Status.ToString(), tag = Tag, consent = Consent, q = Q });
+        var moved = $"{selected.Length - refused.Count - held.Count} participant(s) moved to {Funnel.Label(bulkStatus)}.";
+        if (held.Count == 0)
+        {
+            FlashNext(moved + (refused.Count > 0 ? $" Not moved: {string.Join("; ", refused)}" : ""));
+            return RedirectToPage("/Cohorts/Roster", new { slug = Slug, status = Status == ParticipantStatus.Unspecified ? null : Status.ToString(), tag = Tag, consent = Consent, q = Q });
+        }
+
+        await LoadAsync();
+        BulkStatus = bulkStatus;
+        Held = held.ToDictionary(h => h.Key, h => h.Value with { ApprovalFor = (h.Key, NameOf(h.Key)) });
+        Problem = new ApiProblem("Approval required: the tenant's policy holds this until another member approves it.",
+            $"{moved} {held.Count} move(s) are held, each under its own approval request (Approvals page; the ids are beside the participants below). " +
+            "Once they are approved, press “Update selected” again as it stands.", "APPROVAL_REQUIRED", refused);
+        return Page();
     }
+
+    private string NameOf(string participantId) => Participants.FirstOrDefault(p => p.ParticipantId == participantId) is { } p ? Name(p) : participantId;
 
     public async Task<IActionResult> OnPostAdvanceAsync(CohortState state)
     {
@@ -164,7 +200,7 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
             await LoadAsync();
-            ShowProblem(ex);
+            ShowProblem(ex, form: AdvanceForm);
             return Page();
         }
     }

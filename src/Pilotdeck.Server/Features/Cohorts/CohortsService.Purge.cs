@@ -39,6 +39,11 @@ public sealed partial class CohortsService
             var feedback = await db.Feedback.Where(f => f.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
             var notes = await db.ParticipantNotes.Where(n => participants.Any(p => p.Id == n.ParticipantId)).ExecuteDeleteAsync(cancel);
             var changes = await db.ParticipantStatusChanges.Where(c => participants.Any(p => p.Id == c.ParticipantId)).ExecuteDeleteAsync(cancel);
+            // The backlog the rehearsal promoted, children first rather than trusting each provider's cascades.
+            var items = db.BacklogItems.Where(i => i.CohortId == cohort.Id);
+            await db.ChangelogEntries.Where(e => e.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
+            await db.BacklogLinks.Where(l => items.Any(i => i.Id == l.ItemId)).ExecuteDeleteAsync(cancel);
+            await items.ExecuteDeleteAsync(cancel);
             var people = await participants.ExecuteDeleteAsync(cancel);
             await db.SentimentAlerts.Where(a => a.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
             await db.FeedbackReports.Where(r => r.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);

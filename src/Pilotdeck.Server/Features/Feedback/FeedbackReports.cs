@@ -17,7 +17,7 @@ namespace Pilotdeck.Server.Features.Feedback;
 /// <summary>
 /// The daily feedback report (docs/feedback.md, "Daily reports"): once a day, per tenant, each
 /// recruiting or running cohort's summary is stored as that day's report, and a message with the
-/// headline figures and a link to the portal's dashboard goes to the team's webhook through the
+/// headline figures and a link to that report's page in the portal goes to the team's webhook through the
 /// outbox — in one transaction with the report's receipt. A second run on the same day finds the
 /// report stored and does nothing.
 /// </summary>
@@ -73,7 +73,7 @@ public sealed class FeedbackReports(
         var blocker = summary.Blockers.Count > 0 ? $" Most reported blocker: \"{summary.Blockers[0].Text}\" ({summary.Blockers[0].Count}×)." : "";
         return new Notification(NotificationChannels.Webhook, "", $"Feedback report {slug} {date}",
             $"{title}: {summary.Total} piece(s) of feedback so far, average rating {summary.AverageRating.ToString("0.00", CultureInfo.InvariantCulture)} of 5.{blocker} " +
-            $"Report: {portal}/cohorts/{slug}/feedback (or `pilotdeck feedback report --cohort {slug} --date {date}`).",
+            $"Report: {portal}/cohorts/{slug}/feedback/reports/{date} (or `pilotdeck feedback report --cohort {slug} --date {date}`).",
             $"cohorts/{slug}", $"feedback-report:{slug}:{date}");
     }
 }

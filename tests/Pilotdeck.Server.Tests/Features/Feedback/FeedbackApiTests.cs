@@ -234,7 +234,7 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
         await using var scope = _host.Services.CreateTenantScope("acme");
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         var message = await db.OutboxMessages.SingleAsync(m => m.DedupeKey == $"feedback-report:{slug}:{today}");
-        Assert.Contains($"/cohorts/{slug}/feedback", message.Body);
+        Assert.Contains($"/cohorts/{slug}/feedback/reports/{today} ", message.Body);
         Assert.Single(await db.Receipts.Where(r => r.Subject == $"cohorts/{slug}/reports/{today}").ToListAsync(), r => r.Actor == "system:feedback-daily-report");
     }
 

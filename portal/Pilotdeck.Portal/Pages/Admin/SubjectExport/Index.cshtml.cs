@@ -1,7 +1,5 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
-using Pilotdeck.Client;
-using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Portal.Infrastructure;
 
@@ -10,8 +8,9 @@ namespace Pilotdeck.Portal.Pages.Admin.SubjectExport;
 /// <summary>
 /// An admin exports everything held about one participant (docs/data-subject-export.md). The
 /// default policy holds each export for a second admin: the first press opens the approval request
-/// and fills in its id; once approved, the same press downloads the zip. The zip is passed through
-/// as it streams, so a large recording never sits in the portal's memory.
+/// and the form gains its id (<c>_ApprovalField</c>); once approved, the same press downloads the
+/// zip. The zip is passed through as it streams, so a large recording never sits in the portal's
+/// memory.
 /// </summary>
 public sealed class IndexModel : PortalPageModel
 {
@@ -20,20 +19,13 @@ public sealed class IndexModel : PortalPageModel
     [BindProperty(SupportsGet = true)]
     public string? Participant { get; set; }
 
-    [BindProperty]
-    public string? ApprovalId { get; set; }
-
-    /// <summary>The APPROVAL_REQUIRED error's metadata, when the policy held the export.</summary>
-    public IReadOnlyDictionary<string, string>? ApprovalNeeded { get; private set; }
-
     public void OnGet()
     {
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var headers = string.IsNullOrWhiteSpace(ApprovalId) ? null : new Metadata { { "pilotdeck-approval-id", ApprovalId.Trim() } };
-        var call = Api.Cohorts.ExportDataSubject(new ExportDataSubjectRequest { ParticipantId = Participant ?? "" }, headers, cancellationToken: Aborted);
+        var call = Api.Cohorts.ExportDataSubject(new ExportDataSubjectRequest { ParticipantId = Participant ?? "" }, cancellationToken: Aborted);
         try
         {
             // A refusal (bad id, approval, not found) arrives before the first chunk: only then are headers sent.
@@ -42,14 +34,6 @@ public sealed class IndexModel : PortalPageModel
                 call.Dispose();
                 return StatusCode(502);
             }
-        }
-        catch (RpcException ex) when (PilotdeckErrors.ErrorReasonOf(ex) == ErrorReason.ApprovalRequired)
-        {
-            call.Dispose();
-            ApprovalNeeded = PilotdeckErrors.MetadataOf(ex);
-            ApprovalId = ApprovalNeeded.GetValueOrDefault("approval_id");
-            ModelState.Remove(nameof(ApprovalId));
-            return Page();
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
