@@ -164,6 +164,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
         ByteString? last = null;
         while (true)
         {
+            var finished = board.NextFinish;
             var record = await FindAsync(request.ImportId, context.CancellationToken);
             var live = board.Find(record.Id);
             var import = ImportMapping.ToContract(record, live);
@@ -180,7 +181,8 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
             }
 
             db.ChangeTracker.Clear();
-            await Task.Delay(WatchPoll, context.CancellationToken);
+            await Task.WhenAny(finished, Task.Delay(WatchPoll, context.CancellationToken));
+            context.CancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -11,12 +11,25 @@ namespace Pilotdeck.Server.Features.Imports.Framework;
 public sealed class ImportProgressBoard
 {
     private readonly ConcurrentDictionary<string, ImportProgress> _running = new(StringComparer.Ordinal);
+    private TaskCompletionSource _nextFinish = NewSignal();
 
     public void Report(string importId, ImportProgress progress) => _running[importId] = progress;
 
-    public void Finish(string importId) => _running.TryRemove(importId, out _);
+    public void Finish(string importId)
+    {
+        _running.TryRemove(importId, out _);
+        Interlocked.Exchange(ref _nextFinish, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes when any import on this host next finishes: a watcher takes it before reading the
+    /// import and waits on it with its poll, so it sees the end at once instead of up to a poll later.
+    /// </summary>
+    public Task NextFinish => Volatile.Read(ref _nextFinish).Task;
 
     public ImportProgress? Find(string importId) => _running.GetValueOrDefault(importId);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <param name="State">The state the import is in while this runs (planning or committing).</param>
