@@ -94,20 +94,24 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
 
     private async Task<IEnumerable<BlockerGroup>> BlockersAsync(string? cohortId, CancellationToken cancellationToken)
     {
-        var blockers = Blockers(cohortId);
         var groups = await BlockerGroupsAsync(cohortId, cancellationToken);
 
-        // A person who reported two wordings of one blocker counts once: only merged groups need a look at the rows.
-        var mergedKeys = groups.Where(g => g.Count > 1).SelectMany(g => g.Select(k => k.Key)).ToList();
-        var people = (mergedKeys.Count == 0 ? [] : await blockers.Where(i => mergedKeys.Contains(i.GroupKey))
-            .Select(i => new { i.GroupKey, i.ParticipantId }).Distinct().ToListAsync(cancellationToken)).ToLookup(p => p.GroupKey, p => p.ParticipantId);
+        // A person who reported two wordings of one blocker counts once: only merged groups need a look at
+        // the blockers. One count per group, over its own keys only: a few hundred index entries each,
+        // where one query classifying every merged key's blockers by group cost PostgreSQL far more.
+        var people = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var keys in groups.Where(g => g.Count > 1).Select(g => g.Select(k => k.Key).ToList()))
+        {
+            people[keys[0]] = await Blockers(cohortId).Where(i => keys.Contains(i.GroupKey)).Select(i => i.ParticipantId).Distinct().CountAsync(cancellationToken);
+        }
+
         return groups.Select(g =>
         {
             var group = new BlockerGroup
             {
                 Text = g[0].Sample,
                 Count = g.Sum(k => k.Count),
-                Participants = g.Count == 1 ? g[0].Participants : g.SelectMany(k => people[k.Key]).Distinct().Count(),
+                Participants = g.Count == 1 ? g[0].Participants : people[g[0].Key],
             };
             group.Variants.AddRange(g.Skip(1).Select(k => k.Sample).Take(MaxVariants));
             return group;
