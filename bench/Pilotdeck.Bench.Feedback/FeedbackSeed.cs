@@ -8,10 +8,11 @@ using Pilotdeck.Server.Features.Feedback;
 namespace Pilotdeck.Bench.Feedback;
 
 /// <summary>
-/// The data the benchmark runs against, written straight into the tenant's tables (the seed is
-/// setup, not what is measured): cohorts, their participants, and a cohort's worth of feedback
-/// spread over 90 days — ratings 1–5 with a matching sentiment, one highlight, and 0–2 blockers
-/// drawn from a few hundred wordings (with plurals, word orders and typos, so grouping has work).
+/// The data the benchmark runs against, written straight into the tenant's tables with the counts
+/// the product keeps beside them (the seed is setup, not what is measured): cohorts, their
+/// participants, and a cohort's worth of feedback spread over 90 days — ratings 1–5 with a matching
+/// sentiment, one highlight, and 0–2 blockers drawn from a few hundred wordings (with plurals, word
+/// orders and typos, so grouping has work).
 /// Seeded, so every run summarises the same data.
 /// </summary>
 internal static class FeedbackSeed
@@ -42,7 +43,11 @@ internal static class FeedbackSeed
         return (cohort.Id, ids);
     }
 
-    /// <summary>Adds <paramref name="count"/> pieces of feedback to the cohort; returns how many blockers they carry.</summary>
+    /// <summary>
+    /// Adds <paramref name="count"/> pieces of feedback to the cohort, batch by batch, each saved with the
+    /// cohort's counts by the product's own <see cref="FeedbackAggregates"/> in one transaction, as a
+    /// submit saves them; returns how many blockers they carry.
+    /// </summary>
     public static async Task<int> FeedbackAsync(IServiceProvider services, string tenantId, string cohortId, IReadOnlyList<string> participants, int count, int seed)
     {
         var random = new Random(seed);
@@ -50,12 +55,15 @@ internal static class FeedbackSeed
         var end = DateTimeOffset.UtcNow;
         await using var scope = services.CreateTenantScope(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var aggregates = scope.ServiceProvider.GetRequiredService<FeedbackAggregates>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var feedback = new List<FeedbackRecord>(Batch);
+        var items = new List<FeedbackItemRecord>(Batch * 3);
         for (var i = 0; i < count; i++)
         {
             var at = end - TimeSpan.FromDays(90.0 * (count - i) / count);
             var rating = random.Next(1, 6);
-            var feedback = new FeedbackRecord
+            var piece = new FeedbackRecord
             {
                 Id = Guid.CreateVersion7(at).ToString(),
                 ParticipantId = participants[random.Next(participants.Count)],
@@ -66,17 +74,23 @@ internal static class FeedbackSeed
                 CreatedAt = at,
                 CreatedOn = DateOnly.FromDateTime(at.UtcDateTime),
             };
-            db.Feedback.Add(feedback);
-            db.FeedbackItems.Add(Item(feedback, FeedbackItemRecord.Highlight, "Setup took five minutes"));
+            feedback.Add(piece);
+            items.Add(Item(piece, FeedbackItemRecord.Highlight, "Setup took five minutes"));
             for (var b = random.Next(3); b > 0; b--, blockers++)
             {
-                db.FeedbackItems.Add(Item(feedback, FeedbackItemRecord.Blocker, Blocker(random)));
+                items.Add(Item(piece, FeedbackItemRecord.Blocker, Blocker(random)));
             }
 
             if ((i + 1) % Batch == 0 || i == count - 1)
             {
-                await db.SaveChangesAsync();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                db.Feedback.AddRange(feedback);
+                db.FeedbackItems.AddRange(items);
+                await aggregates.SaveNewAsync(feedback, items, CancellationToken.None);
+                await transaction.CommitAsync();
                 db.ChangeTracker.Clear();
+                feedback.Clear();
+                items.Clear();
             }
         }
 

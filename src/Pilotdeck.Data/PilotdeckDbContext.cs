@@ -75,6 +75,8 @@ public abstract class PilotdeckDbContext : DbContext
     public DbSet<FeedbackItemRecord> FeedbackItems => Set<FeedbackItemRecord>();
     public DbSet<SentimentAlertRecord> SentimentAlerts => Set<SentimentAlertRecord>();
     public DbSet<FeedbackReportRecord> FeedbackReports => Set<FeedbackReportRecord>();
+    public DbSet<FeedbackCountRecord> FeedbackCounts => Set<FeedbackCountRecord>();
+    public DbSet<BlockerCountRecord> BlockerCounts => Set<BlockerCountRecord>();
     public DbSet<BacklogItemRecord> BacklogItems => Set<BacklogItemRecord>();
     public DbSet<BacklogLinkRecord> BacklogLinks => Set<BacklogLinkRecord>();
     public DbSet<ChangelogEntryRecord> ChangelogEntries => Set<ChangelogEntryRecord>();
@@ -237,6 +239,8 @@ public abstract class PilotdeckDbContext : DbContext
         modelBuilder.ApplyConfiguration<FeedbackItemRecord>(feedback);
         modelBuilder.ApplyConfiguration<SentimentAlertRecord>(feedback);
         modelBuilder.ApplyConfiguration<FeedbackReportRecord>(feedback);
+        modelBuilder.ApplyConfiguration<FeedbackCountRecord>(feedback);
+        modelBuilder.ApplyConfiguration<BlockerCountRecord>(feedback);
 
         var backlog = new BacklogModel();
         modelBuilder.ApplyConfiguration<BacklogItemRecord>(backlog);

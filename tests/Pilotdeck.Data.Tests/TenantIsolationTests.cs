@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data.Cohorts;
+using Pilotdeck.Data.Feedback;
 using Pilotdeck.Data.Idempotency;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -17,7 +19,7 @@ public class TenantIsolationTests
         await using var scope = database.UnboundScope();
         var tenantOwned = scope.Db().Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)).ToList();
 
-        Assert.Equal(34, tenantOwned.Count);
+        Assert.Equal(36, tenantOwned.Count);
         Assert.All(tenantOwned, t =>
         {
             Assert.Contains(t.GetDeclaredQueryFilters(), f => f.Key == PilotdeckDbContext.TenantFilter);
@@ -188,6 +190,39 @@ public class TenantIsolationTests
 
         Assert.Equal(0, await CountClientsAsync(database, Alpha));
         Assert.Equal("beta-client", await ClientNameAsync(database, Beta, "beta-client-id"));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task FeedbackCounts_OtherTenantsRows_AreInvisibleAndUntouchedByBulkChanges(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        foreach (var tenant in new[] { Alpha, Beta })
+        {
+            await using var scope = database.TenantScope(tenant);
+            var db = scope.Db();
+            var now = database.Time.GetUtcNow();
+            var cohortId = "cohort-" + tenant;
+            db.Cohorts.Add(new CohortRecord { Id = cohortId, Slug = "fall-2025", Title = "Fall", State = "running", CreatedAt = now, UpdatedAt = now });
+            db.FeedbackCounts.Add(new FeedbackCountRecord { CohortId = cohortId, Day = new DateOnly(2025, 11, 10), Sentiment = "negative", Rating = 1, Total = 1 });
+            db.BlockerCounts.Add(new BlockerCountRecord { CohortId = cohortId, GroupKey = "csv export fail", Reports = 1, Participants = 1, Wording = "CSV export fails" });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+
+            Assert.Equal(["cohort-alpha"], await db.BlockerCounts.Select(k => k.CohortId).ToListAsync());
+            Assert.Equal(1, await db.BlockerCounts.Where(k => k.GroupKey == "csv export fail").ExecuteUpdateAsync(s => s.SetProperty(k => k.Reports, k => k.Reports + 1)));
+            Assert.Equal(1, await db.FeedbackCounts.ExecuteDeleteAsync());
+        }
+
+        await using (var scope = database.TenantScope(Beta))
+        {
+            var db = scope.Db();
+            Assert.Equal([1], await db.BlockerCounts.Select(k => k.Reports).ToListAsync());
+            Assert.Equal(1, await db.FeedbackCounts.CountAsync());
+        }
     }
 
     [Fact]

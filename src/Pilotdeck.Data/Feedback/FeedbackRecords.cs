@@ -116,10 +116,75 @@ public sealed class FeedbackReportRecord : ITenantOwned
     public DateTimeOffset CreatedAt { get; init; }
 }
 
+/// <summary>
+/// How many pieces of feedback a cohort got on one day with one sentiment and one rating: the
+/// summary's trend and rating distribution are sums of these (docs/adr/0022-feedback-summary-aggregates.md).
+/// Kept in step with <see cref="FeedbackRecord"/> in the transaction of every change to it.
+/// </summary>
+public sealed class FeedbackCountRecord : ITenantOwned
+{
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string CohortId { get; init; }
+
+    /// <summary>The feedback's <see cref="FeedbackRecord.CreatedOn"/>.</summary>
+    public DateOnly Day { get; init; }
+
+    public required string Sentiment { get; init; }
+
+    public int Rating { get; init; }
+
+    public int Total { get; set; }
+}
+
+/// <summary>
+/// One blocker key of a cohort (<see cref="FeedbackItemRecord.GroupKey"/>): how often it was reported,
+/// by how many distinct participants, and the wording shown for it — the alphabetically first in the
+/// database's own order, as <c>MIN(text)</c> would give. Kept in step with the cohort's blockers in the
+/// transaction of every change to them; grouping by similarity then runs over these rows.
+/// </summary>
+public sealed class BlockerCountRecord : ITenantOwned
+{
+    public long Id { get; init; }
+
+    public string TenantId { get; init; } = "";
+
+    public required string CohortId { get; init; }
+
+    public required string GroupKey { get; init; }
+
+    public int Reports { get; set; }
+
+    public int Participants { get; set; }
+
+    public required string Wording { get; set; }
+}
+
 internal sealed class FeedbackModel :
     IEntityTypeConfiguration<FeedbackRecord>, IEntityTypeConfiguration<FeedbackItemRecord>, IEntityTypeConfiguration<SentimentAlertRecord>,
-    IEntityTypeConfiguration<FeedbackReportRecord>
+    IEntityTypeConfiguration<FeedbackReportRecord>, IEntityTypeConfiguration<FeedbackCountRecord>, IEntityTypeConfiguration<BlockerCountRecord>
 {
+    public void Configure(EntityTypeBuilder<FeedbackCountRecord> b)
+    {
+        b.ToTable("feedback_counts");
+        b.Property(c => c.CohortId).HasMaxLength(36);
+        b.Property(c => c.Sentiment).HasMaxLength(16);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(c => c.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => new { c.TenantId, c.CohortId, c.Day, c.Sentiment, c.Rating }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<BlockerCountRecord> b)
+    {
+        b.ToTable("feedback_blocker_counts");
+        b.Property(k => k.CohortId).HasMaxLength(36);
+        b.Property(k => k.GroupKey).HasMaxLength(FeedbackItemRecord.MaxTextLength);
+        b.Property(k => k.Wording).HasMaxLength(FeedbackItemRecord.MaxTextLength);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKey(k => k.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(k => new { k.TenantId, k.CohortId, k.GroupKey }).IsUnique();
+    }
+
     public void Configure(EntityTypeBuilder<FeedbackReportRecord> b)
     {
         b.ToTable("feedback_reports");

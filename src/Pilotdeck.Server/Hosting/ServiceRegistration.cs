@@ -67,6 +67,7 @@ public static class ServiceRegistration
         services.AddScoped<ParticipantChanges>();
         services.AddScoped<SubjectExports>();
         services.AddScoped<FeedbackSummaries>();
+        services.AddScoped<FeedbackAggregates>();
         services.AddScoped<FixedNotices>();
         services.AddScoped<SentimentAlerts>();
         services.Configure<SentimentAlertOptions>(configuration.GetSection(SentimentAlertOptions.Section));

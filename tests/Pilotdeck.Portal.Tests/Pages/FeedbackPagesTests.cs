@@ -259,9 +259,11 @@ public sealed class FeedbackPagesTests(PortalFixture fixture)
         await using var scope = fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         // Ordered here: SQLite cannot order by a DateTimeOffset column.
-        var first = (await db.Feedback.Where(f => f.ParticipantId == participantId).Select(f => new { f.Id, f.CreatedAt }).ToListAsync()).MinBy(f => f.CreatedAt)!.Id;
+        var first = (await db.Feedback.Where(f => f.ParticipantId == participantId).Select(f => new { f.Id, f.CohortId, f.CreatedAt }).ToListAsync()).MinBy(f => f.CreatedAt)!;
         var then = DateTimeOffset.UtcNow.AddDays(-1);
-        await db.Feedback.Where(f => f.Id == first).ExecuteUpdateAsync(s => s
+        await db.Feedback.Where(f => f.Id == first.Id).ExecuteUpdateAsync(s => s
             .SetProperty(f => f.CreatedAt, then).SetProperty(f => f.CreatedOn, DateOnly.FromDateTime(then.UtcDateTime)));
+        // Feedback never changes its day in the product, so its kept counts do not follow such an edit: count them again.
+        await FeedbackRecount.RebuildAsync(db, first.CohortId);
     }
 }

@@ -37,6 +37,8 @@ public sealed partial class CohortsService
             var sessions = await db.Sessions.Where(s => participants.Any(p => p.Id == s.ParticipantId)).ExecuteDeleteAsync(cancel);
             await db.FeedbackItems.Where(i => i.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
             var feedback = await db.Feedback.Where(f => f.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
+            await db.FeedbackCounts.Where(c => c.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
+            await db.BlockerCounts.Where(k => k.CohortId == cohort.Id).ExecuteDeleteAsync(cancel);
             var notes = await db.ParticipantNotes.Where(n => participants.Any(p => p.Id == n.ParticipantId)).ExecuteDeleteAsync(cancel);
             var changes = await db.ParticipantStatusChanges.Where(c => participants.Any(p => p.Id == c.ParticipantId)).ExecuteDeleteAsync(cancel);
             // The backlog the rehearsal promoted, children first rather than trusting each provider's cascades.

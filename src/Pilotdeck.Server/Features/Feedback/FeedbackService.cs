@@ -21,7 +21,8 @@ namespace Pilotdeck.Server.Features.Feedback;
 /// in the caller's tenant, so another tenant's participant or cohort is as unknown as a missing one.
 /// </summary>
 public sealed class FeedbackService(
-    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, FeedbackSummaries summaries, SentimentAlerts alerts, TimeProvider time)
+    PilotdeckDbContext db, IdempotentCreates idempotent, Pager pager, ChangeReceipts receipts, PolicyGate policy, FeedbackSummaries summaries, FeedbackAggregates aggregates, SentimentAlerts alerts,
+    TimeProvider time)
     : Contracts.Feedback.V1.FeedbackService.FeedbackServiceBase
 {
     private const int MaxItems = 20;
@@ -78,7 +79,7 @@ public sealed class FeedbackService(
             var items = highlights.Select(text => Item(feedback, FeedbackItemRecord.Highlight, text))
                 .Concat(blockers.Select(text => Item(feedback, FeedbackItemRecord.Blocker, text))).ToList();
             db.FeedbackItems.AddRange(items);
-            await db.SaveChangesAsync(context.CancellationToken);
+            await aggregates.SaveNewAsync([feedback], items, context.CancellationToken);
             return new SubmitFeedbackResponse { Feedback = ToContract(feedback, slug, items) };
         }, context.CancellationToken), context.CancellationToken,
         authorize: () => policy.AuthorizeAsync(GovernedActions.FeedbackSubmit, "participants/" + participant.Id, new Dictionary<string, object?>

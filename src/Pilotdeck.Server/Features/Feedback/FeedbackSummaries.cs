@@ -8,9 +8,10 @@ using Pilotdeck.Data.Feedback;
 namespace Pilotdeck.Server.Features.Feedback;
 
 /// <summary>
-/// A cohort's feedback summarised (docs/feedback.md). The database does the counting — per day and
-/// sentiment, per rating, per blocker key — so the work in memory is bounded by the number of days
-/// and distinct blockers, not by the amount of feedback.
+/// A cohort's feedback summarised (docs/feedback.md). It reads the counts <see cref="FeedbackAggregates"/>
+/// keeps per day, sentiment and rating and per blocker key, so its work grows with the number of days and
+/// distinct blockers, not with the amount of feedback; only merged blocker groups look at the blockers
+/// themselves, for the people behind them.
 /// </summary>
 public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
 {
@@ -30,11 +31,12 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     /// <summary>The summary of the feedback of <paramref name="cohortId"/> (null: the whole tenant).</summary>
     public async Task<GetFeedbackSummaryResponse> SummarizeAsync(string? cohortId, string cohortSlug, CancellationToken cancellationToken)
     {
-        var feedback = db.Feedback.AsNoTracking().Where(f => cohortId == null || f.CohortId == cohortId);
-        var days = await feedback.GroupBy(f => new { f.CreatedOn, f.Sentiment })
-            .Select(g => new DayCount(g.Key.CreatedOn, g.Key.Sentiment, g.Count(), g.Sum(f => f.Rating)))
+        var counts = await db.FeedbackCounts.AsNoTracking().Where(c => cohortId == null || c.CohortId == cohortId)
+            .GroupBy(c => new { c.Day, c.Sentiment, c.Rating })
+            .Select(g => new { g.Key.Day, g.Key.Sentiment, g.Key.Rating, Count = g.Sum(c => c.Total) })
             .ToListAsync(cancellationToken);
-        var ratings = await feedback.GroupBy(f => f.Rating).Select(g => new { Rating = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var days = counts.GroupBy(c => (c.Day, c.Sentiment)).Select(g => new DayCount(g.Key.Day, g.Key.Sentiment, g.Sum(c => c.Count), g.Sum(c => c.Count * c.Rating))).ToList();
+        var ratings = counts.GroupBy(c => c.Rating).Select(g => new { Rating = g.Key, Count = g.Sum(c => c.Count) }).ToList();
 
         var total = ratings.Sum(r => r.Count);
         var response = new GetFeedbackSummaryResponse
@@ -75,17 +77,12 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<BlockerKeyCount>>> BlockerGroupsAsync(string? cohortId, CancellationToken cancellationToken)
     {
-        // Counted from the covering index (key, participant, id) without reading a row; only the
-        // rows of the keys kept are read afterwards, for each key's wording: the alphabetically
-        // first, so the same feedback always reads the same (ids made in one millisecond are not ordered).
-        var counted = await Blockers(cohortId).GroupBy(i => i.GroupKey)
-            .Select(g => new { g.Key, Count = g.Count(), Participants = g.Select(i => i.ParticipantId).Distinct().Count() })
+        // Ordered in the database, as the wording is chosen there: ties between keys sort as they always have.
+        var keys = await db.BlockerCounts.AsNoTracking().Where(k => cohortId == null || k.CohortId == cohortId).GroupBy(k => k.GroupKey)
+            .Select(g => new { g.Key, Count = g.Sum(k => k.Reports), Participants = g.Sum(k => k.Participants), Wording = g.Min(k => k.Wording) })
             .OrderByDescending(k => k.Count).ThenBy(k => k.Key).Take(MaxKeys)
+            .Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, k.Wording!))
             .ToListAsync(cancellationToken);
-        var keptKeys = counted.Select(k => k.Key).ToList();
-        var wordings = await Blockers(cohortId).Where(i => keptKeys.Contains(i.GroupKey)).GroupBy(i => i.GroupKey)
-            .Select(g => new { g.Key, Text = g.Min(i => i.Text) }).ToDictionaryAsync(w => w.Key, w => w.Text!, cancellationToken);
-        var keys = counted.Select(k => new BlockerKeyCount(k.Key, k.Count, k.Participants, wordings[k.Key])).ToList();
         return [.. BlockerGrouping.Merge(keys, k => k.Key)
             .OrderByDescending(g => g.Sum(k => k.Count)).ThenBy(g => g[0].Key, StringComparer.Ordinal)
             .Take(MaxBlockerGroups)];
@@ -97,21 +94,24 @@ public sealed class FeedbackSummaries(PilotdeckDbContext db, TimeProvider time)
 
     private async Task<IEnumerable<BlockerGroup>> BlockersAsync(string? cohortId, CancellationToken cancellationToken)
     {
-        var blockers = Blockers(cohortId);
         var groups = await BlockerGroupsAsync(cohortId, cancellationToken);
 
-        // A person who reported two wordings of one blocker counts once: only merged groups need a look at the rows.
-        var mergedKeys = groups.Where(g => g.Count > 1).SelectMany(g => g.Select(k => k.Key)).ToList();
-        var people = mergedKeys.Count == 0 ? [] : await blockers.Where(i => mergedKeys.Contains(i.GroupKey))
-            .Select(i => new { i.GroupKey, i.ParticipantId }).Distinct().ToListAsync(cancellationToken);
+        // A person who reported two wordings of one blocker counts once: only merged groups need a look at
+        // the blockers. One count per group, over its own keys only: a few hundred index entries each,
+        // where one query classifying every merged key's blockers by group cost PostgreSQL far more.
+        var people = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var keys in groups.Where(g => g.Count > 1).Select(g => g.Select(k => k.Key).ToList()))
+        {
+            people[keys[0]] = await Blockers(cohortId).Where(i => keys.Contains(i.GroupKey)).Select(i => i.ParticipantId).Distinct().CountAsync(cancellationToken);
+        }
+
         return groups.Select(g =>
         {
             var group = new BlockerGroup
             {
                 Text = g[0].Sample,
                 Count = g.Sum(k => k.Count),
-                Participants = g.Count == 1 ? g[0].Participants
-                    : people.Where(p => g.Any(k => k.Key == p.GroupKey)).Select(p => p.ParticipantId).Distinct().Count(),
+                Participants = g.Count == 1 ? g[0].Participants : people[g[0].Key],
             };
             group.Variants.AddRange(g.Skip(1).Select(k => k.Sample).Take(MaxVariants));
             return group;

@@ -8,6 +8,7 @@ using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Data.Retention;
 using Pilotdeck.Server.Features.Cohorts;
+using Pilotdeck.Server.Features.Feedback;
 
 namespace Pilotdeck.Server.Features.Retention;
 
@@ -19,7 +20,7 @@ namespace Pilotdeck.Server.Features.Retention;
 /// only queued (<see cref="BlobDeletionRecord"/>) and deleted by <see cref="BlobDeletions"/> after the
 /// commit, so a failure leaves every row and every file as it was.
 /// </summary>
-public sealed class PersonalDataEraser(PilotdeckDbContext db, TimeProvider time)
+public sealed class PersonalDataEraser(PilotdeckDbContext db, FeedbackAggregates feedbackCounts, TimeProvider time)
 {
     private const string ParticipantSource = "participants/";
 
@@ -77,7 +78,8 @@ public sealed class PersonalDataEraser(PilotdeckDbContext db, TimeProvider time)
             report.SummaryJson = JsonFormatter.Default.Format(summary);
         }
 
-        run.Add(DataClass.FeedbackText, "feedback_items", Treatment.Deleted, await run.ApplyAsync(items, q => q.ExecuteDeleteAsync(cancellationToken), cancellationToken));
+        // The cohorts' blocker counts lose these blockers in the same transaction: summaries stay exact.
+        run.Add(DataClass.FeedbackText, "feedback_items", Treatment.Deleted, await run.ApplyAsync(items, q => feedbackCounts.DeleteItemsAsync(q, cancellationToken), cancellationToken));
         run.Add(DataClass.FeedbackText, "feedback_reports", Treatment.Anonymised, scrubbed);
         if (run.DryRun)
         {

@@ -66,20 +66,7 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         return checkpoint;
     }
 
-    /// <summary>
-    /// One sequencer per tenant at a time, across hosts: PostgreSQL and SQL Server take a lock named
-    /// after the tenant for the transaction; SQLite allows one writing transaction per database anyway.
-    /// </summary>
-    private async Task LockTenantLogAsync(CancellationToken cancellationToken)
-    {
-        var name = "pilotdeck-receipt-log:" + tenant.TenantId;
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({name}, 0))", cancellationToken);
-        }
-        else if (db.Database.IsSqlServer())
-        {
-            await db.Database.ExecuteSqlAsync($"EXEC sp_getapplock @Resource = {name}, @LockMode = 'Exclusive', @LockOwner = 'Transaction'", cancellationToken);
-        }
-    }
+    /// <summary>One sequencer per tenant at a time, across hosts (see <see cref="TransactionLocks"/>).</summary>
+    private Task LockTenantLogAsync(CancellationToken cancellationToken) =>
+        db.Database.LockForTransactionAsync("pilotdeck-receipt-log:" + tenant.TenantId, cancellationToken);
 }
