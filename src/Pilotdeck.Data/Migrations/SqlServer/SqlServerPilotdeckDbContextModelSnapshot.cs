@@ -2211,6 +2211,9 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasIndex("TenantId", "Subject");
 
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasFilter("log_index IS NULL");
+
                     b.ToTable("receipts", (string)null);
                 });
 

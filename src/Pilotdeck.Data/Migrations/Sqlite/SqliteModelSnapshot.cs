@@ -2186,6 +2186,9 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Subject");
 
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasFilter("log_index IS NULL");
+
                     b.ToTable("receipts", (string)null);
                 });
 

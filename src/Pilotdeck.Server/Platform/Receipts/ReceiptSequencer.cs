@@ -36,7 +36,9 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
             return null;
         }
 
-        var first = await db.Receipts.Where(r => r.LogIndex != null).MaxAsync(r => r.LogIndex, cancellationToken) + 1 ?? 0;
+        // The newest index by a backward index scan: PostgreSQL may plan MAX() as a scan of every indexed receipt.
+        var first = await db.Receipts.Where(r => r.LogIndex != null).OrderByDescending(r => r.LogIndex)
+            .Select(r => r.LogIndex).FirstOrDefaultAsync(cancellationToken) + 1 ?? 0;
         var reader = new DatabaseHashReader(db);
         // Each left sibling a new leaf needs is either hashed in this batch or one of the complete
         // subtrees the current root is made of: reading that root reads them all in one round trip.
