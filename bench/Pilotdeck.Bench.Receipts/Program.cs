@@ -1,51 +1,74 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Bench.Common;
+using Pilotdeck.Bench.Receipts;
 using Pilotdeck.Data;
-using Pilotdeck.Data.Receipts;
-using Pilotdeck.Data.Tenancy;
-using Pilotdeck.Server.Platform.Receipts;
-using Pilotdeck.TestSupport;
 
-// Receipt append throughput (issue 11's benchmark; results in docs/performance.md). Per provider:
-//   baseline: W writers insert N receipt rows, one per transaction, on a host whose log service is idle
-//             (checkpoint delay one hour): the same inserts without the log;
-//   log:      W writers append N receipts through ChangeReceipts, one per transaction, while the log
-//             service integrates them into signed checkpoints every second; timed until a signed
-//             checkpoint covers the last one.
-// Goals: log >= 5,000 receipts/s; log / baseline >= 0.7.
+// Issue 11's receipt benchmarks (results in docs/performance.md; usage in bench/receipts.sh). Per provider:
+//   append:  W writers append N receipts while the log service integrates them into signed
+//            checkpoints, against the same inserts with the log idle (AppendBench). Goals: >= 5,000
+//            receipts/s and >= 0.7 of the baseline.
+//   create-member: CreateMember with its receipt against the same RPC without it, alternating
+//            rounds (CreateMemberBench). Goal: >= 0.8.
 var options = args.ToDictionary(a => a.Split('=')[0], a => a.Contains('=') ? a[(a.IndexOf('=') + 1)..] : "true");
-var count = int.Parse(options.GetValueOrDefault("--receipts", "20000"), CultureInfo.InvariantCulture);
-var writers = int.Parse(options.GetValueOrDefault("--writers", "8"), CultureInfo.InvariantCulture);
+int Option(string name, int fallback) => int.Parse(options.GetValueOrDefault(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+var count = Option("--receipts", 20000);
+var writers = Option("--writers", 8);
 // Receipts per transaction: 1 is one change per commit (bound by the disk's commit rate on SQLite);
 // more shows what the log itself sustains when changes arrive in bulk (an import's rows).
-var batch = int.Parse(options.GetValueOrDefault("--batch", "1"), CultureInfo.InvariantCulture);
+var batch = Option("--batch", 1);
+var mode = Enum.Parse<WriteMode>(options.GetValueOrDefault("--write", "each"), ignoreCase: true);
+var calls = Option("--calls", 400);
+var callers = Option("--callers", 8);
+var rounds = Option("--rounds", 5);
+var parts = options.GetValueOrDefault("--parts", "append,create-member").Split(',');
 var providers = options.GetValueOrDefault("--providers", "sqlite,postgres").Split(',');
 var markdown = options.GetValueOrDefault("--markdown");
 
-Console.WriteLine($"receipt append throughput: {count} receipts, {writers} writers, {batch} receipt(s) per transaction");
 Console.WriteLine(Machine.Describe());
-var rows = new List<string>();
+Console.WriteLine($"load average at start: {Machine.LoadAverage()}");
+var table = new StringBuilder();
 var failed = false;
-foreach (var provider in providers)
+if (parts.Contains("append"))
 {
-    var database = provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
-    var baseline = await RunAsync(database, count, writers, batch, withLog: false);
-    var logged = await RunAsync(database, count, writers, batch, withLog: true);
-    var ratio = logged / baseline;
-    var met = logged >= 5000 && ratio >= 0.7;
-    failed |= !met;
-    var row = $"| {provider} | {baseline:F0} | {logged:F0} | {ratio:F2} | {(met ? "met" : "not met")} |";
-    rows.Add(row);
-    Console.WriteLine($"{provider}: plain inserts {baseline:F0}/s, receipts into the signed log {logged:F0}/s, ratio {ratio:F2} (goals: >= 5000/s and >= 0.7: {(met ? "met" : "not met")})");
+    Console.WriteLine($"append: {count} receipts, {writers} writers, {batch} receipt(s) per transaction, written {mode.ToString().ToLowerInvariant()}");
+    table.AppendLine(CultureInfo.InvariantCulture, $"append, {count} receipts, {writers} writers, {batch} per transaction, written {mode.ToString().ToLowerInvariant()}:")
+        .AppendLine()
+        .AppendLine("| provider | plain inserts/s | receipts into signed checkpoints/s | ratio | goals (>= 5,000/s, >= 0.7) |")
+        .AppendLine("| --- | ---: | ---: | ---: | --- |");
+    foreach (var provider in providers)
+    {
+        var database = provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        var baseline = await AppendBench.RunAsync(database, count, writers, batch, mode, withLog: false);
+        var logged = await AppendBench.RunAsync(database, count, writers, batch, mode, withLog: true);
+        var ratio = logged / baseline;
+        var met = logged >= 5000 && ratio >= 0.7;
+        failed |= !met;
+        table.AppendLine(CultureInfo.InvariantCulture, $"| {provider} | {baseline:F0} | {logged:F0} | {ratio:F2} | {(met ? "met" : "not met")} |");
+        Console.WriteLine($"{provider}: plain inserts {baseline:F0}/s, receipts into the signed log {logged:F0}/s, ratio {ratio:F2} (load average {Machine.LoadAverage()})");
+    }
+
+    table.AppendLine();
 }
 
-var table = new StringBuilder()
-    .AppendLine("| provider | plain inserts/s | receipts into signed checkpoints/s | ratio | goals (>= 5,000/s, >= 0.7) |")
-    .AppendLine("| --- | ---: | ---: | ---: | --- |");
-rows.ForEach(r => table.AppendLine(r));
+if (parts.Contains("create-member"))
+{
+    Console.WriteLine($"create-member: {rounds} rounds of {calls} calls per arm, {callers} concurrent callers");
+    table.AppendLine(CultureInfo.InvariantCulture, $"CreateMember, {rounds} rounds of {calls} calls per arm, {callers} callers, median round:")
+        .AppendLine()
+        .AppendLine("| provider | without receipt, calls/s | with receipt, calls/s | ratio | goal (>= 0.8) |")
+        .AppendLine("| --- | ---: | ---: | ---: | --- |");
+    foreach (var provider in providers)
+    {
+        var database = provider == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        var result = await CreateMemberBench.RunAsync(database, calls, callers, rounds);
+        var met = result.Ratio >= 0.8;
+        failed |= !met;
+        table.AppendLine(CultureInfo.InvariantCulture, $"| {provider} | {result.Without:F0} | {result.With:F0} | {result.Ratio:F2} | {(met ? "met" : "not met")} |");
+        Console.WriteLine($"{provider}: CreateMember without receipt {result.Without:F0}/s, with {result.With:F0}/s, ratio {result.Ratio:F2} ({result.Receipts} receipts written, {result.Dropped} dropped; load average {Machine.LoadAverage()})");
+    }
+}
+
 Console.WriteLine();
 Console.Write(table);
 if (markdown is not null)
@@ -54,55 +77,3 @@ if (markdown is not null)
 }
 
 return failed ? 1 : 0;
-
-static async Task<double> RunAsync(DatabaseProvider provider, int count, int writers, int batch, bool withLog)
-{
-    // Idle log service for the baseline: a delay longer than the run.
-    var settings = withLog ? [] : new[] { "Pilotdeck:Receipts:CheckpointDelay=01:00:00" };
-    await using var host = await PilotdeckTestHost.StartAsync(settings, provider: provider);
-    var next = -1;
-    var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
-    {
-        int first;
-        while ((first = Interlocked.Add(ref next, batch) - batch + 1) < count)
-        {
-            await using var scope = host.Services.CreateTenantScope(host.TenantId);
-            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-            var receipts = scope.ServiceProvider.GetRequiredService<ChangeReceipts>().ForJob("bench");
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            foreach (var i in Enumerable.Range(first, Math.Min(batch, count - first)))
-            {
-                var subject = "bench/" + i.ToString(CultureInfo.InvariantCulture);
-                if (withLog)
-                {
-                    await receipts.RecordAsync("bench.append", _ => subject, () => Task.FromResult(i), n => BitConverter.GetBytes(n), CancellationToken.None);
-                }
-                else
-                {
-                    db.Receipts.Add(new ReceiptRecord
-                    {
-                        Id = Guid.NewGuid().ToString("N"), Actor = "system:bench", Action = "bench.append", Subject = subject,
-                        CreatedAt = DateTimeOffset.UtcNow, ContentSha256 = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)),
-                    });
-                    await db.SaveChangesAsync();
-                }
-            }
-
-            await transaction.CommitAsync();
-        }
-    })));
-
-    if (withLog)
-    {
-        await using var scope = host.Services.CreateTenantScope(host.TenantId);
-        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-        var total = await db.Receipts.CountAsync();
-        while (await db.LogCheckpoints.AsNoTracking().MaxAsync(c => (long?)c.TreeSize) < total)
-        {
-            await Task.Delay(20);
-        }
-    }
-
-    return count / clock.Elapsed.TotalSeconds;
-}

@@ -84,7 +84,7 @@ public static class DataServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString));
+                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyWait.Instance));
                 break;
             case DatabaseProvider.Postgres:
             {

@@ -197,6 +197,9 @@ public abstract class PilotdeckDbContext : DbContext
             b.HasIndex(r => new { r.TenantId, r.Subject });
             // One receipt per leaf: a second sequencer can never give two receipts one index.
             b.HasIndex(r => new { r.TenantId, r.LogIndex }).IsUnique();
+            // The sequencer's next batch in its order, found without sorting the whole backlog;
+            // it holds only the pending receipts (the same filter text suits all three providers).
+            b.HasIndex(r => new { r.TenantId, r.CreatedAt, r.Id }).HasFilter("log_index IS NULL");
         });
 
         modelBuilder.Entity<LogHashRecord>(b =>

@@ -2307,6 +2307,9 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId", "Subject");
 
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasFilter("log_index IS NULL");
+
                     b.ToTable("receipts", (string)null);
                 });
 

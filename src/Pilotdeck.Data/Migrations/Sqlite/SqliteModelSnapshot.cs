@@ -2284,6 +2284,9 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Subject");
 
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasFilter("log_index IS NULL");
+
                     b.ToTable("receipts", (string)null);
                 });
 

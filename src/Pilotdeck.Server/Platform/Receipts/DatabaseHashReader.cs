@@ -6,22 +6,32 @@ namespace Pilotdeck.Server.Platform.Receipts;
 
 /// <summary>
 /// The scope's tenant's stored log hashes, plus those appended in the current batch and not yet
-/// saved (the sequencer needs both to hash the next leaves and the new root).
+/// saved (the sequencer needs both to hash the next leaves and the new root). A stored hash never
+/// changes, so what was read once is kept: a batch or a page of proofs asks the database once per slot.
 /// </summary>
 public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
 {
-    private readonly Dictionary<long, LogHash> _unsaved = [];
+    private readonly Dictionary<long, LogHash> _known = [];
 
-    public void Add(long slot, LogHash hash) => _unsaved[slot] = hash;
+    public void Add(long slot, LogHash hash) => _known[slot] = hash;
 
     public async ValueTask<IReadOnlyList<LogHash>> ReadHashesAsync(IReadOnlyList<long> slots, CancellationToken cancellationToken = default)
     {
-        var wanted = slots.Where(s => !_unsaved.ContainsKey(s)).Distinct().ToList();
-        var stored = wanted.Count == 0
-            ? []
-            : await db.LogHashes.AsNoTracking().Where(h => wanted.Contains(h.Slot)).ToDictionaryAsync(h => h.Slot, h => new LogHash(h.Hash), cancellationToken);
-        return [.. slots.Select(s => _unsaved.TryGetValue(s, out var hash) ? hash
-            : stored.TryGetValue(s, out hash) ? hash
-            : throw new KeyNotFoundException($"Log hash slot {s} is not stored."))];
+        var wanted = slots.Where(s => !_known.ContainsKey(s)).Distinct().ToList();
+        if (wanted.Count > 0)
+        {
+            foreach (var stored in await db.LogHashes.AsNoTracking().Where(h => wanted.Contains(h.Slot)).Select(h => new { h.Slot, h.Hash }).ToListAsync(cancellationToken))
+            {
+                _known[stored.Slot] = new LogHash(stored.Hash);
+            }
+        }
+
+        var result = new LogHash[slots.Count];
+        for (var i = 0; i < slots.Count; i++)
+        {
+            result[i] = _known.TryGetValue(slots[i], out var hash) ? hash : throw new KeyNotFoundException($"Log hash slot {slots[i]} is not stored.");
+        }
+
+        return result;
     }
 }

@@ -28,28 +28,38 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockTenantLogAsync(cancellationToken);
 
-        var pending = await db.Receipts.Where(r => r.LogIndex == null)
+        // Read untracked: the batch's indices are set in one statement below, not entity by entity.
+        var pending = await db.Receipts.AsNoTracking().Where(r => r.LogIndex == null)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
         if (pending.Count == 0)
         {
             return null;
         }
 
-        var size = await db.Receipts.Where(r => r.LogIndex != null).MaxAsync(r => r.LogIndex, cancellationToken) + 1 ?? 0;
+        // The newest index by a backward index scan: PostgreSQL may plan MAX() as a scan of every indexed receipt.
+        var first = await db.Receipts.Where(r => r.LogIndex != null).OrderByDescending(r => r.LogIndex)
+            .Select(r => r.LogIndex).FirstOrDefaultAsync(cancellationToken) + 1 ?? 0;
         var reader = new DatabaseHashReader(db);
+        // Each left sibling a new leaf needs is either hashed in this batch or one of the complete
+        // subtrees the current root is made of: reading that root reads them all in one round trip.
+        await MerkleTree.RootAsync(first, reader, cancellationToken);
+        var size = first;
+        var stored = new List<LogHashRecord>(2 * pending.Count);
         foreach (var receipt in pending)
         {
-            receipt.LogIndex = size;
             var hashes = await MerkleTree.HashesToStoreAsync(size, LogHash.OfLeaf(ReceiptText.Canonical(receipt)), reader, cancellationToken);
             var firstSlot = StoredHashLayout.IndexOf(0, size);
             for (var i = 0; i < hashes.Count; i++)
             {
                 reader.Add(firstSlot + i, hashes[i]);
-                db.LogHashes.Add(new LogHashRecord { Slot = firstSlot + i, Hash = hashes[i].Bytes.ToArray() });
+                stored.Add(new LogHashRecord { Slot = firstSlot + i, Hash = hashes[i].Bytes.ToArray() });
             }
 
             size++;
         }
+
+        await db.InsertInBulkAsync(stored, cancellationToken);
+        await db.AssignLogIndexesAsync([.. pending.Select(r => r.Id)], first, cancellationToken);
 
         var root = await MerkleTree.RootAsync(size, reader, cancellationToken);
         var key = await keys.SigningKeyAsync(cancellationToken);

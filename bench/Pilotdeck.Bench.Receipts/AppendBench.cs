@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Bench.Common;
+using Pilotdeck.Data;
+using Pilotdeck.Data.Receipts;
+using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Server.Platform.Receipts;
+using Pilotdeck.TestSupport;
+
+namespace Pilotdeck.Bench.Receipts;
+
+/// <summary>How the writers put receipts into the database.</summary>
+internal enum WriteMode
+{
+    /// <summary>One change per SaveChanges, through <see cref="ChangeReceipts.RecordAsync{T}(string, Func{T, string}, Func{Task{T}}, Func{T, byte[]}, CancellationToken)"/>: what an RPC does.</summary>
+    Each,
+
+    /// <summary>A transaction's receipts made with <see cref="ChangeReceipts.New"/> and written with <see cref="BulkInserts"/>: what an import's commit does.</summary>
+    Bulk,
+}
+
+/// <summary>
+/// One arm of the append benchmark on a fresh host: W writers append N receipts, <c>batch</c> per
+/// transaction. With the log, the host's log service integrates them into signed checkpoints and
+/// the clock stops when a checkpoint covers the last one; without it (the baseline) the log
+/// service is idle (a period longer than the run) and the clock stops when the inserts commit.
+/// </summary>
+internal static class AppendBench
+{
+    public static async Task<double> RunAsync(DatabaseProvider provider, int count, int writers, int batch, WriteMode mode, bool withLog)
+    {
+        var settings = withLog ? [] : new[] { "Pilotdeck:Receipts:CheckpointDelay=01:00:00" };
+        await using var host = await PilotdeckTestHost.StartAsync(settings, provider: provider);
+        var next = -1;
+        var cost = ProcessCost.Now();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            int first;
+            while ((first = Interlocked.Add(ref next, batch) - batch + 1) < count)
+            {
+                await WriteAsync(host, Enumerable.Range(first, Math.Min(batch, count - first)), mode, withLog);
+            }
+        })));
+
+        var inserted = clock.Elapsed;
+        if (withLog)
+        {
+            await using var scope = host.Services.CreateTenantScope(host.TenantId);
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            var total = await db.Receipts.CountAsync();
+            while (await db.LogCheckpoints.AsNoTracking().MaxAsync(c => (long?)c.TreeSize) < total)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        // Whether the writers or the log set the pace: a long tail after the inserts means the log lagged.
+        // CPU of this process (host and writers; not PostgreSQL's) per receipt: steadier than rates on a shared machine.
+        var cpu = (ProcessCost.Now() - cost).Cpu.TotalMicroseconds / count;
+        Console.WriteLine($"  {(withLog ? "with the log" : "baseline")}: inserts done in {inserted.TotalSeconds:F1} s, {(withLog ? $"all in a signed checkpoint after {clock.Elapsed.TotalSeconds:F1} s" : "log idle")}, {cpu:F0} µs CPU per receipt");
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    // A scope (and so a pooled context) per transaction, as a request or an import's commit has.
+    private static async Task WriteAsync(PilotdeckTestHost host, IEnumerable<int> numbers, WriteMode mode, bool withLog)
+    {
+        await using var scope = host.Services.CreateTenantScope(host.TenantId);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var receipts = scope.ServiceProvider.GetRequiredService<ChangeReceipts>().ForJob("bench");
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (mode == WriteMode.Bulk)
+        {
+            // The same rows in both arms; only the log service differs.
+            await db.InsertInBulkAsync([.. numbers.Select(n => receipts.New("bench.append", SubjectOf(n), BitConverter.GetBytes(n)))], CancellationToken.None);
+        }
+        else
+        {
+            foreach (var n in numbers)
+            {
+                if (withLog)
+                {
+                    await receipts.RecordAsync("bench.append", _ => SubjectOf(n), () => Task.FromResult(n), BitConverter.GetBytes, CancellationToken.None);
+                }
+                else
+                {
+                    db.Receipts.Add(new ReceiptRecord
+                    {
+                        Id = Guid.NewGuid().ToString("N"), Actor = "system:bench", Action = "bench.append", Subject = SubjectOf(n),
+                        CreatedAt = DateTimeOffset.UtcNow, ContentSha256 = SHA256.HashData(BitConverter.GetBytes(n)),
+                    });
+                    await db.SaveChangesAsync();
+                }
+            }
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static string SubjectOf(int n) => "bench/" + n.ToString(CultureInfo.InvariantCulture);
+}
