@@ -11,6 +11,7 @@ apt_packages=(
   python3-jwt                                           # third-party check of access tokens against the JWKS (verify_jwt.py)
   python3-cryptography                                  # third-party check of signed import manifests (verify_import_manifest.py)
   protobuf-compiler protobuf-compiler-grpc python3-venv  # the Python SDK's build (clients/python) and its test venv
+  libprotobuf-dev                                       # the well-known types (descriptor.proto) protoc compiles the SDK against
   grpc-proto                                            # reference copies of the official protos
   nghttp2-client                                        # h2load, for bench/
   curl                                                  # the JSON routes are tested with it

@@ -22,8 +22,10 @@ public sealed partial class TypeScriptSdkPackageTests(TypeScriptSdkHost host) : 
         var tarball = Assert.Single(Directory.GetFiles(_work, "pilotdeck-client-*.tgz"));
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
         await File.WriteAllTextAsync(Path.Combine(app, "package.json"), """{ "name": "readme-example", "private": true, "type": "module" }""");
-        // --offline: the SDK's dependencies are in npm's cache since `npm ci` installed them; nothing is downloaded.
-        Succeeded(await PeerProcess.RunAsync("npm", ["install", "--prefix", app, "--offline", "--no-audit", "--no-fund", "--loglevel=error", tarball]));
+        // --prefer-offline: the SDK's dependency tarballs are in npm's cache since `npm ci` installed them. Their
+        // version lists are not (`npm ci` reads versions from the lock file), so on a fresh machine npm asks the
+        // registry for those, as a partner's install would; --offline failed there with ENOTCACHED.
+        Succeeded(await PeerProcess.RunAsync("npm", ["install", "--prefix", app, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball]));
         var example = Path.Combine(app, "members.mjs");
         await File.WriteAllTextAsync(example, FirstJavaScriptBlock(await File.ReadAllTextAsync(Path.Combine(SdkDirectory, "README.md"))));
 
