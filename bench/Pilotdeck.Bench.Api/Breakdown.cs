@@ -106,7 +106,7 @@ internal static class Breakdown
         var validator = services.GetRequiredService<AccessTokenValidator>();
         await Measure("AccessTokenValidator.ValidateAsync (as the interceptor calls it: cached after the first)", "Pilotdeck.Server/Platform/Auth/AccessTokenValidator.cs", async () =>
         {
-            if ((await validator.ValidateAsync(token, CancellationToken.None)).Principal is null)
+            if ((await validator.ValidateAsync(token.AsMemory(), CancellationToken.None)).Principal is null)
             {
                 throw new InvalidOperationException("The bench token did not validate.");
             }
@@ -129,7 +129,7 @@ internal static class Breakdown
         });
 
         // 3. The one indexed read: is the client still active? Fresh scope per call, as per request.
-        await Measure("scope + Bind + PrincipalChecks.IsClientActiveAsync (as the interceptor does; batched on PostgreSQL)", "Pilotdeck.Data/Identity/PrincipalChecks.cs, RowLookups.cs", async () =>
+        await Measure("scope + Bind + PrincipalChecks.IsClientActiveAsync (as the interceptor does; batched with concurrent reads)", "Pilotdeck.Data/Identity/PrincipalChecks.cs, RowLookups.cs", async () =>
         {
             await using var scope = scopes.CreateTenantScope(ServerUnderTest.TenantId);
             if (!await scope.ServiceProvider.GetRequiredService<PrincipalChecks>().IsClientActiveAsync(clientId))

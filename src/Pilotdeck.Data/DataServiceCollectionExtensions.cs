@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using OpenIddict.Abstractions;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Paging;
 using Pilotdeck.Data.Tenancy;
@@ -107,6 +108,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<ApiClients>();
+        services.AddScoped(sp => new Lazy<IOpenIddictApplicationManager>(sp.GetRequiredService<IOpenIddictApplicationManager>));
         services.AddScoped<PrincipalChecks>();
         // OpenIddict's managers over its EF Core stores on this context: API clients are its applications.
         services.AddOpenIddict().AddCore(o => o.UseEntityFrameworkCore().UseDbContext<PilotdeckDbContext>());

@@ -4,10 +4,14 @@ using System.Threading.Channels;
 namespace Pilotdeck.Data;
 
 /// <summary>
-/// Runs short single-row reads on plain pooled connections. Where the provider can batch
-/// statements (PostgreSQL), the reads of concurrent calls go to the database together: each
-/// statement still runs on its own, but a batch costs one round trip, one implicit transaction
-/// and one flush of the server's output instead of one per read (docs/adr/0008-batched-principal-checks.md).
+/// Runs short single-row reads on plain connections, and sends the reads of concurrent calls to
+/// the database together: each statement still runs on its own, but a batch shares one read
+/// transaction. Where the provider has statement batches (PostgreSQL), a batch is one
+/// <see cref="DbBatch"/>: one round trip and one flush of the server's output instead of one per
+/// read. Where it has not (SQLite, in-process), a lane keeps one connection with its statements
+/// prepared and runs a batch between <c>BEGIN</c> and <c>COMMIT</c>: starting and ending a read
+/// transaction (file locks, a stat) costs SQLite several times an indexed lookup
+/// (docs/adr/0008-batched-principal-checks.md).
 /// </summary>
 /// <remarks>
 /// A read never waits for a batch to fill: a lane takes whatever is queued the moment it is free,
@@ -24,27 +28,27 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
     public const int Lanes = 2;
 
     private readonly DbDataSource _dataSource;
-    private readonly Channel<Lookup>? _queue;
-    private readonly Task[] _lanes = [];
+    private readonly Channel<Lookup> _queue = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Task[] _lanes;
 
     public RowLookups(DbDataSource dataSource)
     {
         _dataSource = dataSource;
-        using var probe = dataSource.CreateConnection();
-        if (probe.CanCreateBatch)
+        using (var probe = dataSource.CreateConnection())
         {
-            _queue = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-            // The lanes outlive the call that first resolved this singleton; none of its async
-            // locals (activity, log scope, tenant) may travel with them.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(RunLaneAsync)).ToArray();
-            }
+            SendsStatementBatches = probe.CanCreateBatch;
+        }
+
+        // The lanes outlive the call that first resolved this singleton; none of its async
+        // locals (activity, log scope, tenant) may travel with them.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(RunLaneAsync)).ToArray();
         }
     }
 
-    /// <summary>Whether reads are batched; false on providers without statement batches (SQLite, which is in-process anyway).</summary>
-    public bool Batches => _queue is not null;
+    /// <summary>Whether a batch goes as one <see cref="DbBatch"/> (PostgreSQL) rather than as prepared statements in one transaction (SQLite).</summary>
+    public bool SendsStatementBatches { get; }
 
     /// <summary>
     /// The first row of <paramref name="sql"/> with its parameters named <c>p0</c>, <c>p1</c>, …,
@@ -52,11 +56,6 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
     /// </summary>
     public Task<object[]?> FirstRowAsync(string sql, object[] parameters, CancellationToken cancellationToken = default)
     {
-        if (_queue is null)
-        {
-            return FirstRowAloneAsync(sql, parameters, cancellationToken);
-        }
-
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<object[]?>(cancellationToken);
@@ -71,20 +70,11 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
     /// <summary>The parameter name of position <paramref name="index"/> in the SQL given to <see cref="FirstRowAsync"/>.</summary>
     public static string ParameterName(int index) => "p" + index;
 
-    private async Task<object[]?> FirstRowAloneAsync(string sql, object[] parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddParameters(command.Parameters, command.CreateParameter, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await ReadFirstRowAsync(reader, cancellationToken);
-    }
-
     private async Task RunLaneAsync()
     {
         var batch = new List<Lookup>(MaxBatchSize);
-        while (await _queue!.Reader.WaitToReadAsync())
+        PreparedConnection? prepared = null;
+        while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var lookup))
             {
@@ -101,18 +91,38 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
 
             try
             {
-                await ExecuteAsync(batch);
+                if (SendsStatementBatches)
+                {
+                    await ExecuteAsync(batch);
+                }
+                else
+                {
+                    prepared ??= await PreparedConnection.OpenAsync(_dataSource);
+                    await prepared.ExecuteAsync(batch);
+                }
             }
             catch (Exception failure)
             {
-                // The whole batch shares the round trip, so it shares the failure; the lane goes on.
+                // The whole batch shares the transaction, so it shares the failure; the lane goes on,
+                // on a new connection if it kept one (the failure may have left it in any state).
                 foreach (var lookup in batch)
                 {
                     lookup.Fail(failure);
                 }
+
+                if (prepared is not null)
+                {
+                    await prepared.DisposeAsync();
+                    prepared = null;
+                }
             }
 
             batch.Clear();
+        }
+
+        if (prepared is not null)
+        {
+            await prepared.DisposeAsync();
         }
     }
 
@@ -166,7 +176,7 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
     /// <summary>Stops taking reads; the lanes finish what is queued.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue?.Writer.TryComplete();
+        _queue.Writer.TryComplete();
         await Task.WhenAll(_lanes);
     }
 
@@ -205,6 +215,85 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
         {
             Result.TrySetException(failure);
             _cancellation.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A lane's own connection with each statement prepared once, for providers without statement
+    /// batches. A batch runs in one deferred transaction, which only reads: it starts after every
+    /// read in it was requested, so each sees everything committed before its call started.
+    /// </summary>
+    private sealed class PreparedConnection(DbConnection connection) : IAsyncDisposable
+    {
+        private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// A connection of the lane's own, outside the pool: it lives as long as the lane, and closing
+        /// it after a failure really closes it, ending any transaction the failure left open, where a
+        /// pooled one would go back to the pool inside it.
+        /// </summary>
+        public static async Task<PreparedConnection> OpenAsync(DbDataSource source)
+        {
+            var connection = source.CreateConnection();
+            connection.ConnectionString = new DbConnectionStringBuilder { ConnectionString = source.ConnectionString, ["Pooling"] = false }.ConnectionString;
+            await connection.OpenAsync();
+            return new PreparedConnection(connection);
+        }
+
+        public async Task ExecuteAsync(List<Lookup> batch)
+        {
+            var rows = new object[]?[batch.Count];
+            await (await CommandAsync("BEGIN", [])).ExecuteNonQueryAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var command = await CommandAsync(batch[i].Sql, batch[i].Parameters);
+                await using var reader = await command.ExecuteReaderAsync();
+                rows[i] = await ReadFirstRowAsync(reader, CancellationToken.None);
+            }
+
+            await (await CommandAsync("COMMIT", [])).ExecuteNonQueryAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Complete(rows[i]);
+            }
+        }
+
+        private async Task<DbCommand> CommandAsync(string sql, object[] parameters)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                AddParameters(command.Parameters, command.CreateParameter, parameters);
+                try
+                {
+                    await command.PrepareAsync();
+                }
+                catch
+                {
+                    await command.DisposeAsync();
+                    throw;
+                }
+
+                _commands.Add(sql, command);
+            }
+
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                command.Parameters[i].Value = parameters[i] ?? DBNull.Value;
+            }
+
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+            {
+                await command.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
         }
     }
 }

@@ -10,7 +10,7 @@ public class RowLookupsTests
     {
         await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var lookups = database.Services.GetRequiredService<RowLookups>();
-        Assert.Equal(provider == DatabaseProvider.Postgres, lookups.Batches);
+        Assert.Equal(provider == DatabaseProvider.Postgres, lookups.SendsStatementBatches);
 
         // The transaction a read ran in tells which reads went to the database together.
         var sql = provider == DatabaseProvider.Postgres ? "SELECT txid_current(), @p0" : "SELECT 0, @p0";
@@ -22,11 +22,41 @@ public class RowLookupsTests
             Assert.Equal($"caller-{i}", rows[i]![1]);
         }
 
-        if (lookups.Batches)
+        if (lookups.SendsStatementBatches)
         {
             var roundTrips = rows.Select(row => row![0]).Distinct().Count();
             Assert.InRange(roundTrips, (reads.Length + RowLookups.MaxBatchSize - 1) / RowLookups.MaxBatchSize, reads.Length - 1);
         }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task EveryRead_SeesWhatWasCommittedBeforeItWasRequested(DatabaseProvider provider)
+    {
+        // Lanes keep connections (and on SQLite prepared statements) between batches; none may
+        // read from an older snapshot, or a revoked client would keep its access.
+        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
+        var lookups = database.Services.GetRequiredService<RowLookups>();
+        await using var writer = await database.Services.GetRequiredService<DbDataSource>().OpenConnectionAsync();
+        await ExecuteAsync(writer, "CREATE TABLE lookup_freshness (id INTEGER PRIMARY KEY, state TEXT NOT NULL)");
+        await ExecuteAsync(writer, "INSERT INTO lookup_freshness (id, state) VALUES (1, 'state-0')");
+
+        for (var i = 1; i <= 20; i++)
+        {
+            // Concurrent readers keep both lanes busy with batches of several reads.
+            var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => lookups.FirstRowAsync("SELECT state FROM lookup_freshness WHERE id = @p0", [1])));
+            Assert.All(before, row => Assert.Equal($"state-{i - 1}", row![0]));
+            await ExecuteAsync(writer, $"UPDATE lookup_freshness SET state = 'state-{i}' WHERE id = 1");
+        }
+
+        var last = await lookups.FirstRowAsync("SELECT state FROM lookup_freshness WHERE id = @p0", [1]);
+        Assert.Equal("state-20", last![0]);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -26,13 +26,20 @@ public sealed record ClientAuthenticationResult(ClientAuthenticationStatus Statu
 /// <see cref="ApiClientRecord"/> that binds it to its tenant and carries name, scopes, expiry and
 /// revocation. Both are written by one SaveChanges on the scope's context.
 /// </summary>
-public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, IOpenIddictApplicationManager applications, TimeProvider time)
+/// <remarks>
+/// OpenIddict's manager is taken lazily: only creating, rotating and revoking need it, and building
+/// it (with its per-scope entity cache) on every call of a service that depends on this class cost
+/// more than most of those calls' own work.
+/// </remarks>
+public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, Lazy<IOpenIddictApplicationManager> manager, TimeProvider time)
 {
     internal const string ClientIdPrefix = "pdc_";
     internal const string SecretPrefix = "pds_";
 
     /// <summary>The application property naming the client's tenant.</summary>
     public const string TenantProperty = "tenant";
+
+    private IOpenIddictApplicationManager Applications => manager.Value;
 
     /// <param name="lifetime">How long the client may authenticate; <c>null</c> for no expiry.</param>
     public async Task<IssuedClientSecret> CreateAsync(string name, IEnumerable<string> scopes, TimeSpan? lifetime = null, CancellationToken cancellationToken = default)
@@ -56,7 +63,7 @@ public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, IOp
         };
         db.ApiClients.Add(client);
         // The manager saves the context, so the record and the application are stored together.
-        await applications.CreateAsync(ApplicationFor(client, tenant.TenantId ?? throw new TenantIsolationException("Cannot create an API client: no tenant is bound to this scope."), secret), cancellationToken);
+        await Applications.CreateAsync(ApplicationFor(client, tenant.TenantId ?? throw new TenantIsolationException("Cannot create an API client: no tenant is bound to this scope."), secret), cancellationToken);
         return new IssuedClientSecret(client, secret);
     }
 
@@ -75,14 +82,14 @@ public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, IOp
 
         var secret = Secrets.New(SecretPrefix);
         client.SecretRotatedAt = time.GetUtcNow();
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+        if (await Applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
         {
-            await applications.UpdateAsync(application, secret, cancellationToken);
+            await Applications.UpdateAsync(application, secret, cancellationToken);
         }
         else
         {
             // A client from before OpenIddict (migration OpenIddictIdentity) gets its application now.
-            await applications.CreateAsync(ApplicationFor(client, client.TenantId, secret), cancellationToken);
+            await Applications.CreateAsync(ApplicationFor(client, client.TenantId, secret), cancellationToken);
         }
 
         return new IssuedClientSecret(client, secret);
@@ -102,9 +109,9 @@ public sealed class ApiClients(PilotdeckDbContext db, ITenantContext tenant, IOp
         }
 
         client.RevokedAt ??= time.GetUtcNow();
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+        if (await Applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
         {
-            await applications.DeleteAsync(application, cancellationToken);
+            await Applications.DeleteAsync(application, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

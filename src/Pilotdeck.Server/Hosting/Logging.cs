@@ -1,12 +1,12 @@
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace Pilotdeck.Server.Hosting;
 
 /// <summary>
-/// Serilog through Serilog.AspNetCore: readable lines on the console and a daily-rolling JSON file
-/// for machines (<c>Pilotdeck:Logging:Directory</c>, default <c>&lt;data directory&gt;/logs</c>).
+/// Serilog through Serilog.AspNetCore: readable lines on the console and a daily-rolling compact
+/// JSON file (CLEF) for machines (<c>Pilotdeck:Logging:Directory</c>, default <c>&lt;data directory&gt;/logs</c>).
 /// Levels and any further sinks come from the <c>Serilog</c> configuration section. One line per
 /// request carries method, status, duration, tenant and actor; tokens, secrets and personal data
 /// are never logged.
@@ -23,12 +23,21 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            // Formatting and writing happen on a background thread, not in the request (docs/performance.md).
-            // A full buffer makes requests wait rather than lose lines (the bench proved that dropping
-            // them under load is real); the logger is flushed when the host stops.
-            .WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"), blockWhenFull: true)
-            .WriteTo.Async(sink => sink.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14), blockWhenFull: true));
+            // Formatting and writing happen on one background thread, not in the request
+            // (docs/performance.md). A full buffer makes requests wait rather than lose lines (the
+            // bench proved that dropping them under load is real); the logger is flushed when the
+            // host stops. The console shows the message (a request's method, path, outcome and
+            // time); every property (tenant, actor, trace id, ...) goes to the file as compact JSON
+            // (CLEF), written in blocks and flushed to disk every second rather than per line.
+            // Events carry Activity's trace and span ids (@tr, @sp), which correlate a request's
+            // lines here and across services; ASP.NET Core's log scopes (RequestId, ConnectionId)
+            // are not copied onto every event.
+            .WriteTo.Async(sinks =>
+            {
+                sinks.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+                sinks.File(new CompactJsonFormatter(), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                    buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1));
+            }, blockWhenFull: true));
         return builder;
     }
 

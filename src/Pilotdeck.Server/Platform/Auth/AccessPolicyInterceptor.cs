@@ -1,4 +1,3 @@
-using OpenIddict.Abstractions;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -52,28 +51,29 @@ public sealed class AccessPolicyInterceptor : Interceptor
             return;
         }
 
-        var services = context.GetHttpContext().RequestServices;
-        var token = BearerToken(context.RequestHeaders.GetValue("authorization"));
+        var http = context.GetHttpContext();
+        var services = http.RequestServices;
+        // Straight from the request's headers: context.RequestHeaders would copy all of them into a Metadata first.
+        var authorization = http.Request.Headers.Authorization;
+        var token = BearerToken(authorization.Count == 0 ? null : authorization[authorization.Count - 1]);
         var validation = await services.GetRequiredService<AccessTokenValidator>().ValidateAsync(token, context.CancellationToken);
-        if (validation.Principal is not { } principal)
+        if (validation.Claims is not { } claims)
         {
             throw validation.Expired
                 ? ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenExpired, "The access token has expired; obtain a new one from /oauth2/token.")
                 : ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token is not valid for this server.");
         }
 
-        var tenantId = principal.GetClaim(PilotdeckClaims.Tenant);
-        var subject = principal.GetClaim(PilotdeckClaims.Subject);
-        if (string.IsNullOrEmpty(tenantId) || string.IsNullOrEmpty(subject))
+        if (string.IsNullOrEmpty(claims.TenantId) || string.IsNullOrEmpty(claims.Subject))
         {
             throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenInvalid, "The access token lacks a subject or tenant.");
         }
 
-        services.GetRequiredService<TenantContext>().Bind(tenantId);
+        services.GetRequiredService<TenantContext>().Bind(claims.TenantId);
         // A client-credentials token is the client's own (sub = client_id); a user's names the app it used.
-        var caller = principal.GetClaim(PilotdeckClaims.ClientId) == subject
-            ? await AuthorizeClientAsync(services, subject, tenantId, [.. principal.GetScopes()], policy, context.CancellationToken)
-            : await AuthorizeUserAsync(services, subject, tenantId, policy, context.CancellationToken);
+        var caller = claims.ClientId == claims.Subject
+            ? await AuthorizeClientAsync(services, claims.Subject, claims.TenantId, claims.Scopes, policy, context.CancellationToken)
+            : await AuthorizeUserAsync(services, claims.Subject, claims.TenantId, policy, context.CancellationToken);
         services.GetRequiredService<CallerAccessor>().Set(caller);
         // Onto the call's request-log line (never tokens, secrets or personal data).
         var log = services.GetRequiredService<IDiagnosticContext>();
@@ -81,15 +81,12 @@ public sealed class AccessPolicyInterceptor : Interceptor
         log.Set("Actor", caller.Subject);
     }
 
-    private static string BearerToken(string? header)
+    private static ReadOnlyMemory<char> BearerToken(string? header)
     {
-        const string prefix = "Bearer ";
-        if (header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || header.Length == prefix.Length)
-        {
-            throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.");
-        }
-
-        return header[prefix.Length..].Trim();
+        var token = AccessTokenValidator.BearerToken(header);
+        return token.IsEmpty
+            ? throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.")
+            : token;
     }
 
     /// <summary>The token proves who; the database says whether the client is still allowed (revocation is immediate).</summary>
