@@ -112,8 +112,16 @@ public sealed class RowLookups : IAsyncDisposable, IDisposable
 
                 if (prepared is not null)
                 {
-                    await prepared.DisposeAsync();
+                    var broken = prepared;
                     prepared = null;
+                    try
+                    {
+                        await broken.DisposeAsync();
+                    }
+                    catch (Exception)
+                    {
+                        // Closing a connection the failure broke may fail too; the lane must live on.
+                    }
                 }
             }
 
