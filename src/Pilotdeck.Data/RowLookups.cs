@@ -17,7 +17,8 @@ namespace Pilotdeck.Data;
 /// A read never waits for a batch to fill: a lane takes whatever is queued the moment it is free,
 /// so under light load a batch is one read, and under load a batch is what arrived during the
 /// previous round trip. Every read is sent after it was requested, so it sees everything committed
-/// before its call started, as a read of its own would.
+/// before its call started, as a read of its own would. Reads of a batch that ask the same (same
+/// SQL, equal parameter values) are sent once, and each caller gets its own copy of the row.
 /// </remarks>
 public sealed partial class RowLookups : IAsyncDisposable, IDisposable
 {
@@ -73,16 +74,31 @@ public sealed partial class RowLookups : IAsyncDisposable, IDisposable
     private async Task RunLaneAsync()
     {
         var batch = new List<Lookup>(MaxBatchSize);
+        var questions = new Dictionary<Lookup, Lookup>(MaxBatchSize, SameQuestion.Instance);
         PreparedConnection? prepared = null;
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var lookup))
             {
-                if (!lookup.Result.Task.IsCompleted)
+                if (lookup.Result.Task.IsCompleted)
                 {
+                    continue;
+                }
+
+                // Calls in flight together often ask the same question (one partner's concurrent
+                // calls each check that its client is active); the batch reads it once for all.
+                if (questions.TryGetValue(lookup, out var asked))
+                {
+                    asked.AnswerAlso(lookup);
+                }
+                else
+                {
+                    questions.Add(lookup, lookup);
                     batch.Add(lookup);
                 }
             }
+
+            questions.Clear();
 
             if (batch.Count == 0)
             {
@@ -213,16 +229,50 @@ public sealed partial class RowLookups : IAsyncDisposable, IDisposable
         // Continuations run on the thread pool, not on the lane: each one is the rest of a call.
         public TaskCompletionSource<object[]?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Reads queued after this one that ask the same; they get its answer, each its own copy of the row.</summary>
+        private List<Lookup>? _sameQuestion;
+
+        public void AnswerAlso(Lookup same) => (_sameQuestion ??= []).Add(same);
+
         public void Complete(object[]? row)
         {
             Result.TrySetResult(row);
             _cancellation.Dispose();
+            foreach (var same in _sameQuestion ?? [])
+            {
+                same.Complete((object[]?)row?.Clone());
+            }
         }
 
         public void Fail(Exception failure)
         {
             Result.TrySetException(failure);
             _cancellation.Dispose();
+            foreach (var same in _sameQuestion ?? [])
+            {
+                same.Fail(failure);
+            }
+        }
+    }
+
+    /// <summary>Same SQL and equal parameter values: one read answers both.</summary>
+    private sealed class SameQuestion : IEqualityComparer<Lookup>
+    {
+        public static readonly SameQuestion Instance = new();
+
+        public bool Equals(Lookup? x, Lookup? y) =>
+            string.Equals(x!.Sql, y!.Sql, StringComparison.Ordinal) && x.Parameters.AsSpan().SequenceEqual(y.Parameters);
+
+        public int GetHashCode(Lookup lookup)
+        {
+            var hash = new HashCode();
+            hash.Add(lookup.Sql, StringComparer.Ordinal);
+            foreach (var value in lookup.Parameters)
+            {
+                hash.Add(value);
+            }
+
+            return hash.ToHashCode();
         }
     }
 }

@@ -30,6 +30,27 @@ public class RowLookupsTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SameQuestionsQueuedTogether_AreReadOnce_AndEachCallerGetsItsOwnRow(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
+        var lookups = database.Services.GetRequiredService<RowLookups>();
+
+        // random() differs on every execution, so equal values mean one read answered both.
+        var reads = Enumerable.Range(0, 200).Select(i => lookups.FirstRowAsync("SELECT random(), @p0", [$"client-{i % 4}"])).ToArray();
+        var rows = await Task.WhenAll(reads);
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal($"client-{i % 4}", rows[i]![1]);
+        }
+
+        var executions = rows.GroupBy(row => row![0]).ToList();
+        Assert.InRange(executions.Count, 4, reads.Length / 2);
+        Assert.All(executions, answered => Assert.Single(answered.Select(row => row![1]).Distinct()));
+        Assert.Equal(rows.Length, rows.Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task EveryRead_SeesWhatWasCommittedBeforeItWasRequested(DatabaseProvider provider)
     {
         // Lanes keep connections (and on SQLite prepared statements) between batches; none may

@@ -34,8 +34,10 @@ public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.State
             return false;
         }
 
-        var now = statements.ToStoredTime(time.GetUtcNow());
-        return await lookups.FirstRowAsync(statements.ClientActive, [clientId, tenantId, now], cancellationToken) is not null;
+        // The expiry is compared here, at this call's time, so that the concurrent calls of one
+        // client ask the database the same question and one read answers them all (RowLookups).
+        var row = await lookups.FirstRowAsync(statements.ClientActive, [clientId, tenantId], cancellationToken);
+        return row is not null && (statements.FromStoredTime(row[0]) is not { } expiresAt || expiresAt > time.GetUtcNow());
     }
 
     /// <summary>The user's role in the bound tenant and whether the account is disabled; null when not a member.</summary>
@@ -65,10 +67,9 @@ public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.State
             var expiresAt = clients.Property(nameof(ApiClientRecord.ExpiresAt));
             _storedTime = expiresAt.Mapping.GetTypeMapping().Converter;
             ClientActive =
-                $"SELECT 1 FROM {clients.Name} WHERE {clients[nameof(ApiClientRecord.ClientId)]} = {Placeholder(sql, 0)}" +
+                $"SELECT {expiresAt.Column} FROM {clients.Name} WHERE {clients[nameof(ApiClientRecord.ClientId)]} = {Placeholder(sql, 0)}" +
                 $" AND {clients[nameof(ApiClientRecord.TenantId)]} = {Placeholder(sql, 1)}" +
-                $" AND {clients[nameof(ApiClientRecord.RevokedAt)]} IS NULL" +
-                $" AND ({expiresAt.Column} IS NULL OR {expiresAt.Column} > {Placeholder(sql, 2)})";
+                $" AND {clients[nameof(ApiClientRecord.RevokedAt)]} IS NULL";
 
             var memberships = Table<Membership>(model, sql, "m");
             var users = Table<User>(model, sql, "u");
@@ -79,13 +80,20 @@ public sealed class PrincipalChecks(ITenantContext tenant, PrincipalChecks.State
                 $" WHERE {memberships[nameof(Membership.UserId)]} = {Placeholder(sql, 0)} AND {memberships[nameof(Membership.TenantId)]} = {Placeholder(sql, 1)}";
         }
 
-        /// <summary>Parameters: client id, tenant id, now (stored form).</summary>
+        /// <summary>Parameters: client id, tenant id. Column: expiry (stored form, null when the client never expires); no row when revoked or unknown.</summary>
         public string ClientActive { get; }
 
         /// <summary>Parameters: user id, tenant id. Columns: role (stored form), disabled.</summary>
         public string UserAccess { get; }
 
-        public object ToStoredTime(DateTimeOffset value) => _storedTime?.ConvertToProvider(value) ?? value;
+        /// <summary>A stored timestamp as read (SQLite: an integer; PostgreSQL: a UTC DateTime; SQL Server: as is), or null.</summary>
+        public DateTimeOffset? FromStoredTime(object stored) => stored is DBNull or null ? null
+            : (_storedTime?.ConvertFromProvider(stored) ?? stored) switch
+            {
+                DateTimeOffset value => value,
+                DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
+                var other => throw new InvalidCastException($"A stored time read as {other?.GetType().Name}."),
+            };
 
         public MemberRole ToRole(object stored) => (MemberRole)(_storedRole?.ConvertFromProvider(stored) ?? stored);
 
