@@ -45,12 +45,17 @@ public static class JsonApi
 
     public static void MapPilotdeckJsonApi(this WebApplication app)
     {
-        app.UseSwagger(options => options.RouteTemplate = "openapi/{documentName}.json");
-        app.UseSwaggerUI(options =>
+        // The document and the reference page answer GETs only; every other request (each gRPC
+        // call among them) skips their path matching.
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method), reference =>
         {
-            options.SwaggerEndpoint(DocumentPath, "Pilotdeck API v1");
-            options.RoutePrefix = ReferencePath;
-            options.DocumentTitle = "Pilotdeck API reference";
+            reference.UseSwagger(options => options.RouteTemplate = "openapi/{documentName}.json");
+            reference.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint(DocumentPath, "Pilotdeck API v1");
+                options.RoutePrefix = ReferencePath;
+                options.DocumentTitle = "Pilotdeck API reference";
+            });
         });
     }
 }
