@@ -212,6 +212,9 @@ public sealed partial class RowLookups : IAsyncDisposable, IDisposable
     {
         private readonly CancellationTokenRegistration _cancellation;
 
+        /// <summary>Reads queued after this one that ask the same; they get its answer, each its own copy of the row.</summary>
+        private List<Lookup>? _sameQuestion;
+
         public Lookup(string sql, object[] parameters, CancellationToken cancellationToken)
         {
             Sql = sql;
@@ -228,9 +231,6 @@ public sealed partial class RowLookups : IAsyncDisposable, IDisposable
 
         // Continuations run on the thread pool, not on the lane: each one is the rest of a call.
         public TaskCompletionSource<object[]?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Reads queued after this one that ask the same; they get its answer, each its own copy of the row.</summary>
-        private List<Lookup>? _sameQuestion;
 
         public void AnswerAlso(Lookup same) => (_sameQuestion ??= []).Add(same);
 
