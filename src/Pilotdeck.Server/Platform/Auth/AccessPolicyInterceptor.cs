@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data.Identity;
 using Pilotdeck.Data.Tenancy;
@@ -54,8 +55,7 @@ public sealed class AccessPolicyInterceptor : Interceptor
         var http = context.GetHttpContext();
         var services = http.RequestServices;
         // Straight from the request's headers: context.RequestHeaders would copy all of them into a Metadata first.
-        var authorization = http.Request.Headers.Authorization;
-        var token = BearerToken(authorization.Count == 0 ? null : authorization[authorization.Count - 1]);
+        var token = BearerToken(http.Request.Headers.Authorization);
         var validation = await services.GetRequiredService<AccessTokenValidator>().ValidateAsync(token, context.CancellationToken);
         if (validation.Claims is not { } claims)
         {
@@ -81,9 +81,9 @@ public sealed class AccessPolicyInterceptor : Interceptor
         log.Set("Actor", caller.Subject);
     }
 
-    private static ReadOnlyMemory<char> BearerToken(string? header)
+    private static ReadOnlyMemory<char> BearerToken(StringValues authorization)
     {
-        var token = AccessTokenValidator.BearerToken(header);
+        var token = AccessTokenValidator.BearerToken(authorization);
         return token.IsEmpty
             ? throw ApiErrors.Create(StatusCode.Unauthenticated, ErrorReason.TokenMissing, "This method needs an access token: send 'authorization: Bearer <token>'.")
             : token;

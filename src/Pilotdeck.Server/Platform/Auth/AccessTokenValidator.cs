@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 
@@ -44,10 +45,14 @@ public sealed class AccessTokenValidator(OpenIddictValidationService validation,
     private readonly ConcurrentDictionary<string, Entry> _valid = new(StringComparer.Ordinal);
     private DateTimeOffset _nextSweep;
 
-    /// <summary>The token of an <c>authorization: Bearer &lt;token&gt;</c> header value; empty when there is none.</summary>
-    public static ReadOnlyMemory<char> BearerToken(string? header)
+    /// <summary>
+    /// The token of a request's <c>authorization: Bearer &lt;token&gt;</c> header (its last value when
+    /// sent more than once); empty when there is none.
+    /// </summary>
+    public static ReadOnlyMemory<char> BearerToken(StringValues authorization)
     {
         const string prefix = "Bearer ";
+        var header = authorization.Count == 0 ? null : authorization[authorization.Count - 1];
         return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             ? header.AsMemory(prefix.Length).Trim()
             : ReadOnlyMemory<char>.Empty;

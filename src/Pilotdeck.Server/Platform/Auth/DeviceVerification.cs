@@ -75,7 +75,7 @@ public static class DeviceVerification
             return Refuse(StatusCodes.Status400BadRequest, OidcErrors.InvalidToken, "The user code is unknown, expired or already used.");
         }
 
-        var caller = (await validator.ValidateAsync(AccessTokenValidator.BearerToken(http.Request.Headers.Authorization.ToString()), ct)).Principal;
+        var caller = (await validator.ValidateAsync(AccessTokenValidator.BearerToken(http.Request.Headers.Authorization), ct)).Principal;
         var userId = caller?.GetClaim(PilotdeckClaims.Subject);
         if (caller is null || userId is null || caller.GetClaim(PilotdeckClaims.ClientId) == userId)
         {
