@@ -20,9 +20,10 @@ internal static class Out
 /// Where the real host's console sink writes during the bench. The host logs one line per request
 /// at the default level (Serilog console + JSON file), and that line is part of what the pipeline
 /// figure must include; printed to the bench's stdout it would bury the results. So Console.Out is
-/// replaced by this writer: Serilog still renders every line and this writer still writes each one
-/// with its own write() to a file (default /dev/null: one syscall per line, about what a pipe to a
-/// log collector costs). On the way it counts the completed lines that contain a registered marker,
+/// replaced by this writer: the host still renders every line and this writer still writes what
+/// each Write call brings with its own write() to a file (default /dev/null), as the process's own
+/// auto-flushing Console.Out does for a pipe to a log collector: one syscall per call, a line or a
+/// batch of lines. On the way it counts the completed lines that contain a registered marker,
 /// e.g. "GetServerInfo -> grpc-status 0": the bench's proof that every h2load request completed
 /// with gRPC status OK and produced its log line, without adding anything to the host's pipeline.
 /// </summary>
@@ -33,6 +34,7 @@ internal sealed class HostConsole : TextWriter
     private char[] _line = new char[1024];
     private int _length;
     private byte[] _bytes = new byte[4096];
+    private int _pending;
     private long _lines;
 
     private HostConsole(Stream target) => _target = target;
@@ -65,6 +67,7 @@ internal sealed class HostConsole : TextWriter
         if (value == '\n')
         {
             EndLine();
+            WritePending();
             return;
         }
 
@@ -95,12 +98,14 @@ internal sealed class HostConsole : TextWriter
             _length += part.Length;
             if (newline < 0)
             {
-                return;
+                break;
             }
 
             EndLine();
             buffer = buffer[(newline + 1)..];
         }
+
+        WritePending();
     }
 
     public override void WriteLine() => Write('\n');
@@ -122,17 +127,25 @@ internal sealed class HostConsole : TextWriter
             }
         }
 
-        var needed = Encoding.UTF8.GetMaxByteCount(_length + 1);
+        var needed = _pending + Encoding.UTF8.GetMaxByteCount(_length + 1);
         if (needed > _bytes.Length)
         {
-            _bytes = new byte[needed];
+            Array.Resize(ref _bytes, Math.Max(needed, _bytes.Length * 2));
         }
 
-        var count = Encoding.UTF8.GetBytes(line, _bytes);
-        _bytes[count++] = (byte)'\n';
-        _target.Write(_bytes, 0, count);
+        _pending += Encoding.UTF8.GetBytes(line, _bytes.AsSpan(_pending));
+        _bytes[_pending++] = (byte)'\n';
         _length = 0;
         Interlocked.Increment(ref _lines);
+    }
+
+    private void WritePending()
+    {
+        if (_pending > 0)
+        {
+            _target.Write(_bytes, 0, _pending);
+            _pending = 0;
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
@@ -26,33 +27,36 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
-            // Formatting and writing happen on one background thread, not in the request
-            // (docs/performance.md). A full buffer makes requests wait rather than lose lines (the
-            // bench proved that dropping them under load is real); the logger is flushed when the
-            // host stops. The console shows the message (a request's method, path, outcome and
-            // time); every property (tenant, actor, trace id, ...) goes to the file as compact JSON
-            // (CLEF), written in blocks and flushed to disk every second rather than per line.
-            // Events carry Activity's trace and span ids (@tr, @sp), which correlate a request's
-            // lines here and across services; ASP.NET Core's log scopes (RequestId, ConnectionId)
-            // are not copied onto every event.
-            .WriteTo.Async(sinks =>
-            {
-                // A terminal gets Serilog's coloured lines. Where a program reads stdout (a pipe, a
-                // file, a container's log) the sink writes no colours anyway, and Serilog's plain
-                // formatter renders the same text for about a third less CPU per line.
-                if (Console.IsOutputRedirected)
-                {
-                    sinks.Console(new MessageTemplateTextFormatter(ConsoleTemplate));
-                }
-                else
-                {
-                    sinks.Console(outputTemplate: ConsoleTemplate);
-                }
+            // Formatting and writing happen on one background thread, a batch at a time, not in the
+            // request (BackgroundLogWriter). The console shows the message (a request's method, path,
+            // outcome and time); every property (tenant, actor, trace id, ...) goes to the file as
+            // compact JSON (CLEF), written in blocks and flushed to disk every second rather than per
+            // line. Events carry Activity's trace and span ids (@tr, @sp), which correlate a request's
+            // lines here and across services; ASP.NET Core's log scopes (RequestId, ConnectionId) are
+            // not copied onto every event.
+            .WriteTo.InBatches(directory));
 
-                sinks.File(new CompactJsonFormatter(), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                    buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1));
-            }, blockWhenFull: true));
         return builder;
+    }
+
+    private static LoggerConfiguration InBatches(this LoggerSinkConfiguration writeTo, string directory)
+    {
+        // Where a program reads stdout (a pipe, a file, a container's log) the lines need no
+        // colours: they are rendered with Serilog's plain formatter and written once per batch. A
+        // terminal gets Serilog's coloured console sink, one line at a time.
+        var redirected = Console.IsOutputRedirected;
+        var console = redirected ? new ConsoleLines(new MessageTemplateTextFormatter(ConsoleTemplate)) : null;
+        var oneAtATime = LoggerSinkConfiguration.CreateSink(sinks =>
+        {
+            if (!redirected)
+            {
+                sinks.Console(outputTemplate: ConsoleTemplate);
+            }
+
+            sinks.File(new CompactJsonFormatter(), Path.Combine(directory, "pilotdeck-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1));
+        });
+        return writeTo.Sink(new BackgroundLogWriter(oneAtATime, console));
     }
 
     /// <summary>
