@@ -34,7 +34,10 @@ public static class Logging
             // line. Events carry Activity's trace and span ids (@tr, @sp), which correlate a request's
             // lines here and across services; ASP.NET Core's log scopes (RequestId, ConnectionId) are
             // not copied onto every event.
-            .WriteTo.InBatches(directory));
+            .WriteTo.InBatches(directory),
+            // Each host keeps its logger to itself: the static Log.Logger is not replaced, so hosts
+            // side by side in one process (tests, benches) never write into each other's logs.
+            preserveStaticLogger: true);
 
         return builder;
     }
@@ -67,6 +70,8 @@ public static class Logging
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger; left unset, the middleware would write to the static Log.Logger.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "{RequestMethod} {RequestPath} -> {Outcome} in {Elapsed:0.0} ms";
             options.EnrichDiagnosticContext = (log, http) =>
             {

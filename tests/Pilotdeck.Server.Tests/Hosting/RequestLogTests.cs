@@ -3,6 +3,7 @@ using Grpc.Core;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.System.V1;
 using Pilotdeck.Data;
+using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Hosting;
 
@@ -58,8 +59,10 @@ public sealed class RequestLogTests(LoggedHostFixture host) : IClassFixture<Logg
     }
 
     [Fact]
-    public async Task AnonymousCall_IsLogged()
+    public async Task AnotherHostStartedLater_DoesNotTakeThisHostsLines()
     {
+        // Serilog's static logger is whichever host set it last; the request lines must not follow it.
+        await using var other = await PilotdeckTestHost.StartAsync();
         using var channel = host.CreateChannel();
         await new SystemService.SystemServiceClient(channel).GetServerInfoAsync(new GetServerInfoRequest());
 
