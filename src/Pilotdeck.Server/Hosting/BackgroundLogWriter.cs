@@ -9,11 +9,11 @@ namespace Pilotdeck.Server.Hosting;
 
 /// <summary>
 /// Hands log events from the request to one background thread, which formats and writes them a
-/// batch at a time (ADR 0009, "Logging", amendment). A request only enqueues: it never wakes the
+/// batch at a time (ADR 0009, amendment of 2026-12-04). A request only enqueues: it never wakes the
 /// writer while the writer is busy or gathering a batch, and the writer never spins waiting for
 /// work. Under load that is one wake-up and one console write per batch instead of one per line;
-/// Serilog.Sinks.Async woke (and spun) per event, which cost about as much CPU as writing the line
-/// (docs/performance.md). Lines reach the sinks at most <see cref="GatherTime"/> after they were
+/// Serilog.Sinks.Async woke (and spun) per event, which cost more of its worker's time than
+/// formatting and writing the line (docs/performance.md). Lines reach the sinks at most <see cref="GatherTime"/> after they were
 /// logged. When <see cref="Capacity"/> events are waiting, requests wait for the writer rather than
 /// lose lines; disposing writes everything queued.
 /// </summary>
