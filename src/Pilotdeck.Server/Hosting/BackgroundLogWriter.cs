@@ -112,8 +112,11 @@ public sealed class BackgroundLogWriter : ILogEventSink, IDisposable
     // end the process; Serilog's own diagnostics (SelfLog) say what happened.
     private void WriteQueued()
     {
+        // What is queued now, not what arrives meanwhile: a batch (and the console's buffer) stays
+        // bounded under any load, and waiting requests get room as soon as it is written.
+        var batch = Volatile.Read(ref _waiting);
         var written = 0;
-        while (_queue.TryDequeue(out var logEvent))
+        while (written < batch && _queue.TryDequeue(out var logEvent))
         {
             written++;
             try
@@ -180,13 +183,20 @@ public sealed class ConsoleLines(ITextFormatter formatter, TextWriter? target = 
             return;
         }
 
-        var console = target ?? Console.Out;
-        foreach (var chunk in text.GetChunks())
+        try
         {
-            console.Write(chunk.Span);
-        }
+            var console = target ?? Console.Out;
+            foreach (var chunk in text.GetChunks())
+            {
+                console.Write(chunk.Span);
+            }
 
-        console.Flush();
-        text.Clear();
+            console.Flush();
+        }
+        finally
+        {
+            // Lines that could not be written are dropped, not kept to grow without end.
+            text.Clear();
+        }
     }
 }
