@@ -19,15 +19,19 @@ public static class Stats
         items.OrderBy(key).ElementAt((items.Count - 1) / 2);
 }
 
-/// <summary>Server-process cost over one measured interval: CPU time and managed allocations.</summary>
-public readonly record struct ProcessCost(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+/// <summary>
+/// Server-process cost over one measured interval: CPU time, managed allocations, and the JIT's
+/// share (methods compiled and time spent compiling: a phase that keeps compiling is not warm).
+/// </summary>
+public readonly record struct ProcessCost(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long JitMethods, TimeSpan JitTime)
 {
     public static ProcessCost Now()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return new ProcessCost(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        return new ProcessCost(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     }
 
     public static ProcessCost operator -(ProcessCost a, ProcessCost b) =>
-        new(a.Cpu - b.Cpu, a.AllocatedBytes - b.AllocatedBytes, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
+        new(a.Cpu - b.Cpu, a.AllocatedBytes - b.AllocatedBytes, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.JitMethods - b.JitMethods, a.JitTime - b.JitTime);
 }

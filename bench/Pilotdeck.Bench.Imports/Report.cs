@@ -22,6 +22,7 @@ internal static class Report
     public static string Line(Phase p) => string.Create(CultureInfo.InvariantCulture,
         $"{p.Name}: {p.Elapsed.TotalSeconds:F2} s, {p.RowsPerSecond:N0} rows/s{Goal(p)}; process CPU {p.Cost.Cpu.TotalSeconds:F1} s, " +
         $"allocated {p.Cost.AllocatedBytes / MiB:N0} MiB ({(double)p.Cost.AllocatedBytes / p.Rows:N0} B/row), GCs {p.Cost.Gen0}/{p.Cost.Gen1}/{p.Cost.Gen2}, " +
+        $"JIT {p.Cost.JitMethods:N0} methods in {p.Cost.JitTime.TotalSeconds:F1} s, " +
         $"EF commands {p.EfCommands:N0} ({(double)p.EfCommands / p.Rows:F3}/row), peak working set {p.PeakWorkingSet / MiB:N0} MiB, peak managed heap {p.PeakManagedHeap / MiB:N0} MiB");
 
     public static string TableHeader() => new StringBuilder()

@@ -64,4 +64,53 @@ public class BulkInsertsTests
 
         Assert.Equal((2, 1), (await CountClientsAsync(database, Alpha), await CountClientsAsync(database, Beta)));
     }
+
+    [Fact]
+    public async Task BulkWriteCache_OnSqlite_EnlargesTheConnectionsCacheWhileHeld_ThenRestoresIt()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Sqlite);
+        await using var scope = database.TenantScope(Alpha);
+        var db = scope.Db();
+        var before = await CacheSizeAsync(db);
+        await using (await BulkWriteCache.EnlargeAsync(db.Database, CancellationToken.None))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.ApiClients.Add(NewClient("during", ""));
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            // Still the same connection, and still enlarged, after a transaction on it.
+            Assert.Equal(-BulkWriteCache.Kibibytes, await CacheSizeAsync(db));
+        }
+
+        Assert.NotEqual(-BulkWriteCache.Kibibytes, before);
+        Assert.Equal(before, await CacheSizeAsync(db));
+        Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+    }
+
+    [Fact]
+    public async Task BulkWriteCache_OnPostgres_LeavesTheConnectionAlone()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Postgres);
+        await using var scope = database.TenantScope(Alpha);
+        var db = scope.Db();
+        await using (await BulkWriteCache.EnlargeAsync(db.Database, CancellationToken.None))
+        {
+            Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+        }
+    }
+
+    private static async Task<long> CacheSizeAsync(PilotdeckDbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA cache_size";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }

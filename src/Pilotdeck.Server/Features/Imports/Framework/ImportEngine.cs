@@ -57,6 +57,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
     /// <summary>Dry-run: plans the import and stores its rows; the import ends PLANNED (or FAILED, rethrown).</summary>
     public async Task<ImportRecord> PlanAsync(string importId, CancellationToken cancellationToken)
     {
+        await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
         var import = await FindAsync(importId, cancellationToken);
         await SetStateAsync(import, ImportStates.Planning, cancellationToken);
         await db.ImportRows.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
@@ -91,6 +92,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         var stateInvalid = false;
         try
         {
+            await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Claims the import inside the transaction: a second commit of it waits on this row and
             // then finds it committed; a crash rolls the claim back with everything else.
