@@ -42,10 +42,26 @@ public interface IImporter
     Task CheckOptionTargetsAsync(IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Plans (and when <paramref name="apply"/> is true, applies) one batch of rows the framework
-    /// read; called in file order. Framework-owned: importers implement the typed steps instead.
+    /// Loads what one batch of rows refers to (on the pass's connection), then starts checking the
+    /// rows on the thread pool and returns: the pass reads the next rows and finishes the previous
+    /// batch meanwhile. Called in file order. Framework-owned: importers implement the typed steps.
     /// </summary>
-    Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken);
+    Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Plans (and when <paramref name="apply"/> is true, applies) a batch from
+    /// <see cref="StartBatchAsync"/>; batches finish in the order they started.
+    /// </summary>
+    Task FinishBatchAsync(StartedBatch batch, ImportRun run, bool apply, CancellationToken cancellationToken);
+}
+
+/// <summary>A batch of rows whose checks run on the thread pool (<see cref="IImporter.StartBatchAsync"/>).</summary>
+public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> parsing)
+{
+    public IReadOnlyList<SourceRow> Rows => rows;
+
+    /// <summary>The rows' parse results, in row order; the importer knows their type.</summary>
+    internal Task<Array> Parsing => parsing;
 }
 
 /// <param name="Name">Canonical name, as shown in docs and the failed-rows file.</param>

@@ -174,48 +174,79 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         var batches = 0;
         await using var stream = new StoredSource(db, import.Id);
         using var csv = CsvSource.Open(stream, importer.Columns);
-        var batch = new List<SourceRow>(Options.BatchSize);
-        while (true)
+        // Batch N + 1 is parsed on the thread pool while batch N is planned and written: only the
+        // parse overlaps, every database step stays on this connection, one after another.
+        (StartedBatch Batch, long BytesRead)? previous = null;
+        try
         {
-            var row = csv.Next();
-            if (row is not null)
+            var batch = new List<SourceRow>(Options.BatchSize);
+            while (true)
             {
-                batch.Add(row);
-            }
-
-            if (batch.Count > 0 && (row is null || batch.Count >= Options.BatchSize))
-            {
-                await importer.ProcessBatchAsync(batch, run, apply, cancellationToken);
-                var planned = run.EndBatch();
-                if (apply)
+                var row = csv.Next();
+                if (row is not null)
                 {
-                    await db.InsertInBulkAsync(run.NewRecords, cancellationToken);
-                    run.NewRecords.Clear();
-                    await db.SaveChangesInBulkAsync(cancellationToken);
-                }
-                else
-                {
-                    await db.InsertInBulkAsync(planned, cancellationToken);
+                    batch.Add(row);
                 }
 
-                // Let the batch's entities go: memory stays bounded by the batch size.
-                db.ChangeTracker.Clear();
-                batch.Clear();
-                batches++;
-                if (apply && Options.CrashAfterAppliedBatches > 0 && batches >= Options.CrashAfterAppliedBatches)
+                if (batch.Count > 0 && (row is null || batch.Count >= Options.BatchSize))
                 {
-                    Environment.FailFast($"Pilotdeck:Imports:CrashAfterAppliedBatches={Options.CrashAfterAppliedBatches} reached in a commit (crash test).");
+                    var started = (await importer.StartBatchAsync(batch, run, cancellationToken), stream.BytesRead);
+                    batch = new List<SourceRow>(Options.BatchSize);
+                    if (previous is { } finishing)
+                    {
+                        await FinishBatchAsync(finishing.Batch, finishing.BytesRead);
+                    }
+
+                    previous = started;
                 }
 
-                // A dry-run does not know its row count until the end: estimated from the bytes read so far.
-                var total = apply ? plannedRows : (long)(run.Rows * ((double)import.SourceSize / Math.Max(1, stream.BytesRead)));
-                await ReportAsync(import.Id, state, run.Rows, Math.Max(total, run.Rows), clock.Elapsed, persist: !apply, cancellationToken);
+                if (row is null)
+                {
+                    if (previous is { } last)
+                    {
+                        previous = null;
+                        await FinishBatchAsync(last.Batch, last.BytesRead);
+                    }
+
+                    return run;
+                }
+            }
+        }
+        finally
+        {
+            // A pass that failed does not leave a parse running in its scope.
+            if (previous is { } unfinished)
+            {
+                await unfinished.Batch.Parsing.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        async Task FinishBatchAsync(StartedBatch started, long bytesRead)
+        {
+            await importer.FinishBatchAsync(started, run, apply, cancellationToken);
+            var planned = run.EndBatch();
+            if (apply)
+            {
+                await db.InsertInBulkAsync(run.NewRecords, cancellationToken);
+                run.NewRecords.Clear();
+                await db.SaveChangesInBulkAsync(cancellationToken);
+            }
+            else
+            {
+                await db.InsertInBulkAsync(planned, cancellationToken);
             }
 
-            if (row is null)
+            // Let the batch's entities go: memory stays bounded by the batch size.
+            db.ChangeTracker.Clear();
+            batches++;
+            if (apply && Options.CrashAfterAppliedBatches > 0 && batches >= Options.CrashAfterAppliedBatches)
             {
-                return run;
+                Environment.FailFast($"Pilotdeck:Imports:CrashAfterAppliedBatches={Options.CrashAfterAppliedBatches} reached in a commit (crash test).");
             }
+
+            // A dry-run does not know its row count until the end: estimated from the bytes read up to this batch.
+            var total = apply ? plannedRows : (long)(run.Rows * ((double)import.SourceSize / Math.Max(1, bytesRead)));
+            await ReportAsync(import.Id, state, run.Rows, Math.Max(total, run.Rows), clock.Elapsed, persist: !apply, cancellationToken);
         }
     }
 

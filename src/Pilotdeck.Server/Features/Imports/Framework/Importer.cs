@@ -14,6 +14,9 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     where TCandidate : class
     where TExisting : class
 {
+    // The last batch's parse, running while the pass finishes the batch before it.
+    private Task _parsing = Task.CompletedTask;
+
     public abstract string Kind { get; }
 
     public abstract string Description { get; }
@@ -36,13 +39,14 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
 
     /// <summary>
     /// Loads what this batch's rows refer to (e.g. the cohorts they name) before they are parsed;
-    /// called before every batch, in the pass's scope.
+    /// called before every batch, in the pass's scope, never while a parse runs.
     /// </summary>
     protected virtual Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Reads and validates one row; <paramref name="options"/> supply defaults for missing values.
-    /// Rows of a batch are parsed on several threads at once: change no shared state here.
+    /// Rows of a batch are parsed on several threads at once, while the previous batch is applied:
+    /// change no shared state here, and read only what <see cref="PrepareBatchAsync"/> loaded.
     /// </summary>
     protected abstract RowParse<TCandidate> Parse(SourceRow row, IReadOnlyDictionary<string, string> options);
 
@@ -64,13 +68,28 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// </summary>
     protected abstract Task ApplyAsync(IReadOnlyList<PlannedChange<TCandidate, TExisting>> changes, ImportRun run, CancellationToken cancellationToken);
 
-    public async Task ProcessBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, bool apply, CancellationToken cancellationToken)
+    public async Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
+        // What the previous batch's parse reads (e.g. the cohorts found so far) is not changed under it.
+        await _parsing;
         await PrepareBatchAsync(rows, run, cancellationToken);
-        // Checking the cells is most of a row's cost and each row's own: on every core. Everything
-        // that depends on other rows or on order (duplicates, the plan, the hash) stays in file order.
-        var parses = new RowParse<TCandidate>[rows.Count];
-        Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
+        // Checking the cells is most of a row's cost and each row's own: on every core, while the
+        // pass finishes the previous batch. Everything that depends on other rows or on order
+        // (duplicates, the plan, the hash) waits for FinishBatchAsync, in file order.
+        var parsing = Task.Run<Array>(() =>
+        {
+            var parses = new RowParse<TCandidate>[rows.Count];
+            Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
+            return parses;
+        }, cancellationToken);
+        _parsing = parsing;
+        return new StartedBatch(rows, parsing);
+    }
+
+    public async Task FinishBatchAsync(StartedBatch batch, ImportRun run, bool apply, CancellationToken cancellationToken)
+    {
+        var rows = batch.Rows;
+        var parses = (RowParse<TCandidate>[])await batch.Parsing;
         var valid = new List<(SourceRow Row, TCandidate Candidate, string Key)>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
