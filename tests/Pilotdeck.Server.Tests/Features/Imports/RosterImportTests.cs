@@ -100,6 +100,38 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task ManyBatches_PlanInFileOrder_WithCohortsFirstNamedLater_AndDuplicatesAcrossBatches()
+    {
+        // Batches of 50 here (ImportsHostFixture): a batch is parsed while the one before it is
+        // planned, so what one batch finds (a cohort, a key) must still reach the next in order.
+        var (caller, first) = await CohortAsync(_host.Acme);
+        var (_, later) = await CohortAsync(_host.Acme);
+        string Row(int n) => n switch
+        {
+            100 => $"P{n},p{n}@example.com,no-such-cohort",
+            120 => $"P{n},p10@example.com,{first}",
+            _ => $"P{n},p{n}@example.com,{(n <= 60 ? "" : later)}",
+        };
+        var csv = string.Join("\n", ["alias,email,cohort", .. Enumerable.Range(1, 130).Select(Row)]) + "\n";
+
+        var plan = await ImportAsync(caller, csv, new Dictionary<string, string> { ["cohort"] = first });
+
+        Assert.Equal((ImportState.Planned, 128L, 2L), (plan.State, plan.CreatedCount, plan.RejectedCount));
+        var rows = await _support.RowsAsync(caller, plan.ImportId);
+        Assert.Equal(Enumerable.Range(1, 130).Select(n => (long)n), rows.Select(r => r.RowNumber));
+        var rejected = rows.Where(r => r.Outcome == RowOutcome.Rejected).ToDictionary(r => r.RowNumber);
+        Assert.Equal([100L, 120L], rejected.Keys);
+        Assert.Equal("cohort", rejected[100].Field);
+        Assert.Contains("duplicate of row 10", rejected[120].Reason);
+
+        var committed = (await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller)).Import;
+
+        Assert.Equal((ImportState.Committed, 128L), (committed.State, committed.CreatedCount));
+        Assert.Equal(60, (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = first, PageSize = 100 }, caller)).Participants.Count);
+        Assert.Equal(68, (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = later, PageSize = 100 }, caller)).Participants.Count);
+    }
+
+    [Fact]
     public async Task ExistingParticipants_TakeTheRowsValues_KeepWhatARowLeavesEmpty_AndFollowTheLifecycle()
     {
         var (caller, slug) = await CohortAsync(_host.Acme);
