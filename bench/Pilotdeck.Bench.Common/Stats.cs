@@ -28,7 +28,7 @@ public readonly record struct ProcessCost(TimeSpan Cpu, long AllocatedBytes, int
     public static ProcessCost Now()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return new ProcessCost(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        return new ProcessCost(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
             System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     }
 
