@@ -83,7 +83,7 @@ internal static class AppendBench
         await using var scope = host.Services.CreateTenantScope(host.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         var total = await db.Receipts.CountAsync();
-        while (await db.LogCheckpoints.AsNoTracking().MaxAsync(c => (long?)c.TreeSize) < total)
+        while ((await db.LogCheckpoints.AsNoTracking().MaxAsync(c => (long?)c.TreeSize) ?? 0) < total)
         {
             await Task.Delay(20);
         }

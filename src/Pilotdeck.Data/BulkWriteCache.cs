@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
@@ -58,6 +60,15 @@ public static class BulkWriteCache
             {
                 // Shrinking frees the pages beyond the old size: the pooled connection goes back small.
                 await PragmaAsync(database, $"PRAGMA cache_size = {previous}", CancellationToken.None);
+            }
+            catch (DbException)
+            {
+                // A connection that cannot be given back small is not pooled again, and the error
+                // that broke it (the caller's, if any) stays the one reported.
+                if (database.GetDbConnection() is SqliteConnection sqlite)
+                {
+                    SqliteConnection.ClearPool(sqlite);
+                }
             }
             finally
             {

@@ -190,14 +190,13 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
 
                 if (batch.Count > 0 && (row is null || batch.Count >= Options.BatchSize))
                 {
-                    var started = (await importer.StartBatchAsync(batch, run, cancellationToken), stream.BytesRead);
+                    var finishing = previous;
+                    previous = (await importer.StartBatchAsync(batch, run, cancellationToken), stream.BytesRead);
                     batch = new List<SourceRow>(Options.BatchSize);
-                    if (previous is { } finishing)
+                    if (finishing is { } earlier)
                     {
-                        await FinishBatchAsync(finishing.Batch, finishing.BytesRead);
+                        await FinishBatchAsync(earlier.Batch, earlier.BytesRead);
                     }
-
-                    previous = started;
                 }
 
                 if (row is null)
@@ -214,10 +213,10 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         }
         finally
         {
-            // A pass that failed does not leave a parse running in its scope.
+            // A pass that failed does not leave the next batch's parse running in its scope.
             if (previous is { } unfinished)
             {
-                await unfinished.Batch.Parsing.ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAny(unfinished.Batch.Parsing);
             }
         }
 
