@@ -1,6 +1,6 @@
 using System.Globalization;
-using Google.Protobuf;
 using Grpc.Core;
+using Pilotdeck.Cli.Api;
 using Pilotdeck.Client;
 using Pilotdeck.Contracts.Imports.V1;
 
@@ -14,7 +14,6 @@ namespace Pilotdeck.Cli.Imports;
 /// </summary>
 public sealed class ImportRunner(PilotdeckClient client, TextWriter output, TextWriter progress, bool terminal, CancellationToken cancellationToken)
 {
-    private const int ChunkSize = 1024 * 1024;
 
     // Uploading a big file, committing it and watching a job-run import outlast the SDK's 30 s default deadline;
     // Ctrl+C (the cancellation token) still ends them at once.
@@ -107,15 +106,7 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
         using var call = client.Imports.UploadImport(deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken);
         var metadata = new UploadImportMetadata { Kind = kind, SourceFileName = Path.GetFileName(path) };
         metadata.Options.Add(options.ToDictionary());
-        await call.RequestStream.WriteAsync(new UploadImportRequest { Metadata = metadata }, cancellationToken);
-        var buffer = new byte[ChunkSize];
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            await call.RequestStream.WriteAsync(new UploadImportRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken);
-        }
-
-        await call.RequestStream.CompleteAsync();
+        await ClientStreams.SendAsync(call.RequestStream, new UploadImportRequest { Metadata = metadata }, chunk => new UploadImportRequest { Chunk = chunk }, file, cancellationToken);
         return (await call).Import;
     }
 

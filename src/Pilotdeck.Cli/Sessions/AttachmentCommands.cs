@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using Google.Protobuf;
 using Grpc.Core;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
@@ -16,7 +15,6 @@ namespace Pilotdeck.Cli.Sessions;
 /// </summary>
 internal static class AttachmentCommands
 {
-    private const int ChunkSize = 1024 * 1024;
 
     private static readonly Column<Attachment>[] AttachmentColumns =
     [
@@ -142,23 +140,6 @@ internal static class AttachmentCommands
         return command;
     }
 
-    internal static async Task SendAsync(AsyncClientStreamingCall<UploadAttachmentRequest, UploadAttachmentResponse> call, UploadAttachmentMetadata metadata, Stream content, CancellationToken token)
-    {
-        try
-        {
-            await call.RequestStream.WriteAsync(new UploadAttachmentRequest { Metadata = metadata }, token);
-            var buffer = new byte[ChunkSize];
-            int read;
-            while ((read = await content.ReadAsync(buffer, token)) > 0)
-            {
-                await call.RequestStream.WriteAsync(new UploadAttachmentRequest { Chunk = ByteString.CopyFrom(buffer, 0, read) }, token);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (RpcException)
-        {
-            // The server refused the upload part-way (too large, wrong type): its status, with the reason, is the response's.
-        }
-    }
+    internal static Task SendAsync(AsyncClientStreamingCall<UploadAttachmentRequest, UploadAttachmentResponse> call, UploadAttachmentMetadata metadata, Stream content, CancellationToken token) =>
+        ClientStreams.SendAsync(call.RequestStream, new UploadAttachmentRequest { Metadata = metadata }, chunk => new UploadAttachmentRequest { Chunk = chunk }, content, token);
 }
