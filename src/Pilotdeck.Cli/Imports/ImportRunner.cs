@@ -14,7 +14,6 @@ namespace Pilotdeck.Cli.Imports;
 /// </summary>
 public sealed class ImportRunner(PilotdeckClient client, TextWriter output, TextWriter progress, bool terminal, CancellationToken cancellationToken)
 {
-
     // Uploading a big file, committing it and watching a job-run import outlast the SDK's 30 s default deadline;
     // Ctrl+C (the cancellation token) still ends them at once.
     private static readonly TimeSpan LongCall = TimeSpan.FromHours(2);

@@ -15,7 +15,6 @@ namespace Pilotdeck.Cli.Sessions;
 /// </summary>
 internal static class AttachmentCommands
 {
-
     private static readonly Column<Attachment>[] AttachmentColumns =
     [
         new("attachment_id", a => a.AttachmentId),

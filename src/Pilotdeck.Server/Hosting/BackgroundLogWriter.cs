@@ -13,9 +13,9 @@ namespace Pilotdeck.Server.Hosting;
 /// writer while the writer is busy or gathering a batch, and the writer never spins waiting for
 /// work. Under load that is one wake-up and one console write per batch instead of one per line;
 /// Serilog.Sinks.Async woke (and spun) per event, which cost more of its worker's time than
-/// formatting and writing the line (docs/performance.md). Lines reach the sinks at most <see cref="GatherTime"/> after they were
-/// logged. When <see cref="Capacity"/> events are waiting, requests wait for the writer rather than
-/// lose lines; disposing writes everything queued.
+/// formatting and writing the line (docs/performance.md). Lines reach the sinks at most
+/// <see cref="GatherTime"/> after they were logged. When <see cref="Capacity"/> events are waiting,
+/// requests wait for the writer rather than lose lines; disposing writes everything queued.
 /// </summary>
 public sealed class BackgroundLogWriter : ILogEventSink, IDisposable
 {

@@ -44,7 +44,8 @@ public interface IImporter
     /// <summary>
     /// Loads what one batch of rows refers to (on the pass's connection), then starts checking the
     /// rows on the thread pool and returns: the pass reads the next rows and finishes the previous
-    /// batch meanwhile. Called in file order. Framework-owned: importers implement the typed steps.
+    /// batch meanwhile. Called in file order, once the previous batch's parse has ended.
+    /// Framework-owned: importers implement the typed steps.
     /// </summary>
     Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken);
 

@@ -190,12 +190,14 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
 
                 if (batch.Count > 0 && (row is null || batch.Count >= Options.BatchSize))
                 {
-                    var finishing = previous;
+                    var earlier = previous;
+                    // Preparing the next batch never changes what a running parse reads (e.g. the cohorts found so far).
+                    await (earlier?.Batch.Parsing ?? Task.CompletedTask);
                     previous = (await importer.StartBatchAsync(batch, run, cancellationToken), stream.BytesRead);
                     batch = new List<SourceRow>(Options.BatchSize);
-                    if (finishing is { } earlier)
+                    if (earlier is { } finishing)
                     {
-                        await FinishBatchAsync(earlier.Batch, earlier.BytesRead);
+                        await FinishBatchAsync(finishing.Batch, finishing.BytesRead);
                     }
                 }
 

@@ -14,9 +14,6 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     where TCandidate : class
     where TExisting : class
 {
-    // The last batch's parse, running while the pass finishes the batch before it.
-    private Task _parsing = Task.CompletedTask;
-
     public abstract string Kind { get; }
 
     public abstract string Description { get; }
@@ -70,20 +67,16 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
 
     public async Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
-        // What the previous batch's parse reads (e.g. the cohorts found so far) is not changed under it.
-        await _parsing;
         await PrepareBatchAsync(rows, run, cancellationToken);
         // Checking the cells is most of a row's cost and each row's own: on every core, while the
         // pass finishes the previous batch. Everything that depends on other rows or on order
         // (duplicates, the plan, the hash) waits for FinishBatchAsync, in file order.
-        var parsing = Task.Run<Array>(() =>
+        return new StartedBatch(rows, Task.Run<Array>(() =>
         {
             var parses = new RowParse<TCandidate>[rows.Count];
             Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
             return parses;
-        }, cancellationToken);
-        _parsing = parsing;
-        return new StartedBatch(rows, parsing);
+        }, cancellationToken));
     }
 
     public async Task FinishBatchAsync(StartedBatch batch, ImportRun run, bool apply, CancellationToken cancellationToken)
