@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
@@ -6,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Data;
+using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Tenancy;
+using Pilotdeck.Server.Features.Imports.Framework;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Hosting;
 
@@ -201,6 +204,51 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.Equal(["options[colour]", "options[locale]", "options[status]"], ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field).Order());
+    }
+
+    [Fact]
+    public async Task PlanRowWriter_StoresEachBatchWithItsProgress_AndAFailedWriteFailsTheWriter()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        var plan = await ImportAsync(caller, "email\nw@example.com\n", new() { ["cohort"] = slug });
+        var scopes = _host.Services.GetRequiredService<IServiceScopeFactory>();
+        ImportRowRecord Row(string importId, long number) => new() { ImportId = importId, RowNumber = number, Outcome = "created", Key = $"row{number}@example.com" };
+
+        await using (var writer = PlanRowWriter.Start(scopes, _host.Acme.TenantId, plan.ImportId, CancellationToken.None))
+        {
+            await writer.WriteAsync([Row(plan.ImportId, 1001), Row(plan.ImportId, 1002)], new ImportProgress("planning", 1002, 1500, 42), CancellationToken.None);
+            await writer.WriteAsync([Row(plan.ImportId, 1003)], new ImportProgress("planning", 1003, 1500, 43), CancellationToken.None);
+            await writer.CompleteAsync();
+        }
+
+        await using (var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            Assert.Equal([1, 1001, 1002, 1003], await db.ImportRows.Where(r => r.ImportId == plan.ImportId).OrderBy(r => r.RowNumber).Select(r => r.RowNumber).ToListAsync());
+            var stored = await db.Imports.SingleAsync(i => i.Id == plan.ImportId);
+            Assert.Equal((1003L, 1500L, 43.0), (stored.RowsDone, stored.RowsTotal, stored.RowsPerSecond));
+        }
+
+        // Rows of an import that does not exist break the foreign key: the writer stops, and the
+        // pass hears of it on its next write or when it completes.
+        var failing = PlanRowWriter.Start(scopes, _host.Acme.TenantId, "imp_missing", CancellationToken.None);
+        await using (failing)
+        {
+            await Assert.ThrowsAnyAsync<DbException>(async () =>
+            {
+                for (var batch = 0; batch < 10; batch++)
+                {
+                    await failing.WriteAsync([Row("imp_missing", batch + 1)], new ImportProgress("planning", batch + 1, 10, 1), CancellationToken.None);
+                }
+
+                await failing.CompleteAsync();
+            });
+        }
+
+        await using (var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId))
+        {
+            Assert.False(await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().ImportRows.AnyAsync(r => r.ImportId == "imp_missing"));
+        }
     }
 
     private async Task<List<string>> ReceiptActionsAsync(string tenantId, IEnumerable<string> subjects)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data;
@@ -17,7 +18,7 @@ namespace Pilotdeck.Server.Features.Imports.Framework;
 /// transaction, applies as it goes, and is rolled back unless its plan hash is the one the caller
 /// reviewed — so a commit applies exactly the plan that was shown, or nothing. Scoped, tenant-bound.
 /// </summary>
-public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts, ImporterCatalog catalog, ImportProgressBoard board, IOptions<ImportOptions> options, TimeProvider time)
+public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts, ImporterCatalog catalog, ImportProgressBoard board, IOptions<ImportOptions> options, IServiceScopeFactory scopes, TimeProvider time)
 {
     public const string CommitAction = Policy.GovernedActions.ImportCommit;
 
@@ -174,8 +175,10 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         var batches = 0;
         await using var stream = new StoredSource(db, import.Id);
         using var csv = CsvSource.Open(stream, importer.Columns);
-        // Batch N + 1 is parsed on the thread pool while batch N is planned and written: only the
-        // parse overlaps, every database step stays on this connection, one after another.
+        await using var planRows = apply ? null : PlanRowWriter.Start(scopes, import.TenantId, import.Id, cancellationToken);
+        // Batch N + 1 is parsed on the thread pool while batch N is planned and written, and a
+        // dry-run's plan rows are stored by the writer while the pass goes on. Every lookup and
+        // every write a commit makes stays on this connection, one after another, in file order.
         (StartedBatch Batch, long BytesRead)? previous = null;
         try
         {
@@ -209,6 +212,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                         await FinishBatchAsync(last.Batch, last.BytesRead);
                     }
 
+                    await (planRows?.CompleteAsync() ?? Task.CompletedTask);
                     return run;
                 }
             }
@@ -232,10 +236,6 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                 run.NewRecords.Clear();
                 await db.SaveChangesInBulkAsync(cancellationToken);
             }
-            else
-            {
-                await db.InsertInBulkAsync(planned, cancellationToken);
-            }
 
             // Let the batch's entities go: memory stays bounded by the batch size.
             db.ChangeTracker.Clear();
@@ -247,20 +247,14 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
 
             // A dry-run does not know its row count until the end: estimated from the bytes read up to this batch.
             var total = apply ? plannedRows : (long)(run.Rows * ((double)import.SourceSize / Math.Max(1, bytesRead)));
-            await ReportAsync(import.Id, state, run.Rows, Math.Max(total, run.Rows), clock.Elapsed, persist: !apply, cancellationToken);
-        }
-    }
-
-    private async Task ReportAsync(string importId, string state, long done, long total, TimeSpan elapsed, bool persist, CancellationToken cancellationToken)
-    {
-        var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
-        board.Report(importId, new ImportProgress(state, done, total, rate));
-        if (persist)
-        {
-            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.RowsDone, done)
-                .SetProperty(i => i.RowsTotal, total)
-                .SetProperty(i => i.RowsPerSecond, rate), cancellationToken);
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var progress = new ImportProgress(state, run.Rows, Math.Max(total, run.Rows), elapsed > 0 ? run.Rows / elapsed : 0);
+            board.Report(import.Id, progress);
+            if (!apply)
+            {
+                // A dry-run's progress is also stored, for every host; with the rows it counts.
+                await planRows!.WriteAsync(planned, progress, cancellationToken);
+            }
         }
     }
 
