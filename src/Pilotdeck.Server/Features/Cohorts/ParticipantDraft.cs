@@ -22,6 +22,13 @@ public sealed record ParticipantDraft
     public DateTimeOffset? ConsentAt { get; init; }
 
     /// <summary>
+    /// <see cref="Phone"/> as already checked and normalised for this draft's region, when the
+    /// caller has it (a stored record's own phone, or one an import row checked before): then
+    /// <see cref="Check"/> takes it instead of parsing the number again.
+    /// </summary>
+    public string? CheckedPhone { get; init; }
+
+    /// <summary>
     /// Checks and normalises every field; <paramref name="fieldOf"/> names a field the way the
     /// caller's input does (a proto path, a CSV column). Returns the participant's stored values,
     /// or the violations.
@@ -52,7 +59,7 @@ public sealed record ParticipantDraft
         }
 
         var locale = Take("locale", ParticipantFields.Locale(Locale.Trim().Length > 0 ? Locale : cohort.DefaultLocale));
-        var phone = Take("phone", ParticipantFields.Phone(Phone, locale));
+        var phone = CheckedPhone ?? Take("phone", ParticipantFields.Phone(Phone, locale));
         var status = Status.Trim().Length == 0 ? Lifecycles.Invited : Lifecycles.ParseStatus(Status);
         if (status is null)
         {

@@ -272,6 +272,9 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             ConsentMethod = Or(given.ConsentMethod, existing.ConsentMethod),
             // A new consent answer is dated now unless the row says when it was given.
             ConsentAt = given.ConsentAt ?? (consentChanged ? null : existing.ConsentAt),
+            // Parsing a number is the dearest check. The stored one is normalised already, and Parse
+            // checked the row's: with +country the locale plays no part, so the reading is the same.
+            CheckedPhone = given.Phone.Trim().Length == 0 ? existing.Phone : given.Phone.TrimStart().StartsWith('+') ? row.AsNew.Phone : null,
         };
         return draft.Check(row.Cohort, field => field);
     }
