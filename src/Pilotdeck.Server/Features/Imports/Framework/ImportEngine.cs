@@ -64,6 +64,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         await db.ImportRows.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
         try
         {
+            await RefreshLookupStatisticsAsync(import.Kind, cancellationToken);
             using var run = await PassAsync(import, apply: false, cancellationToken);
             import = await FindAsync(importId, cancellationToken);
             Finish(import, run, ImportStates.Planned);
@@ -94,6 +95,8 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         try
         {
             await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
+            // Before the transaction: an ANALYZE inside it would hold its lock until the commit ends.
+            await RefreshLookupStatisticsAsync((await FindAsync(importId, cancellationToken)).Kind, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Claims the import inside the transaction: a second commit of it waits on this row and
             // then finds it committed; a crash rolls the claim back with everything else.
@@ -151,6 +154,11 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
             }
         }
     }
+
+    // A pass looks records up by key, batch by batch: on PostgreSQL that needs current planner
+    // statistics of their table, e.g. after the previous import filled a cohort (PlannerStatistics).
+    private Task RefreshLookupStatisticsAsync(string kind, CancellationToken cancellationToken) =>
+        db.RefreshIfStaleAsync(catalog.Get(kind).ExistingType, cancellationToken);
 
     /// <summary>Moves the import to <paramref name="state"/> and saves.</summary>
     public async Task SetStateAsync(ImportRecord import, string state, CancellationToken cancellationToken)
