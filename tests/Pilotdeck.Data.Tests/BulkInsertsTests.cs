@@ -100,12 +100,12 @@ public class BulkInsertsTests
     }
 
     [Fact]
-    public async Task PlannerStatistics_OnPostgres_AnalyzesATableThatChangedSinceItWasLastAnalyzed()
+    public async Task KeyLookupPlanning_OnPostgres_AnalyzesATableThatChangedSinceItWasLastAnalyzed()
     {
         await using var database = await SeedAsync(DatabaseProvider.Postgres);
         await using var scope = database.TenantScope(Alpha);
         var db = scope.Db();
-        await db.RefreshIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
+        await db.RefreshStatisticsIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
         Assert.True(await EstimatedRowsAsync(db) < 100);
 
         await db.InsertInBulkAsync([.. Enumerable.Range(0, 3000).Select(i => NewClient($"stats-{i}", ""))], CancellationToken.None);
@@ -116,20 +116,50 @@ public class BulkInsertsTests
             await Task.Delay(100);
         }
 
-        await db.RefreshIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
+        await db.RefreshStatisticsIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
 
         // ANALYZE sets the planner's row estimate (pg_class.reltuples) as part of its transaction.
         Assert.InRange(await EstimatedRowsAsync(db), 3000, 3100);
     }
 
     [Fact]
-    public async Task PlannerStatistics_OnSqlite_DoesNothing()
+    public async Task KeyLookupPlanning_OnSqlite_DoesNothing()
     {
         await using var database = await SeedAsync(DatabaseProvider.Sqlite);
         await using var scope = database.TenantScope(Alpha);
-        await scope.Db().RefreshIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
+        await scope.Db().RefreshStatisticsIfStaleAsync(typeof(ApiClientRecord), CancellationToken.None);
         Assert.Equal(System.Data.ConnectionState.Closed, scope.Db().Database.GetDbConnection().State);
     }
+
+    [Fact]
+    public async Task KeyLookupPlanning_OnPostgres_PricesProbesCheaplyInTheLookupTransactionOnly()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Postgres);
+        await using var scope = database.TenantScope(Alpha);
+        var db = scope.Db();
+        var before = await RandomPageCostAsync(db);
+        await using (var lookups = await db.BeginLookupTransactionAsync(CancellationToken.None))
+        {
+            Assert.NotNull(lookups);
+            Assert.Equal("1.1", await RandomPageCostAsync(db));
+            await lookups.CommitAsync();
+        }
+
+        // SET LOCAL ended with the transaction: the pooled connection is as it was.
+        Assert.Equal(before, await RandomPageCostAsync(db));
+        Assert.NotEqual("1.1", before);
+    }
+
+    [Fact]
+    public async Task KeyLookupPlanning_OnSqlite_BeginsNoTransaction()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Sqlite);
+        await using var scope = database.TenantScope(Alpha);
+        Assert.Null(await scope.Db().BeginLookupTransactionAsync(CancellationToken.None));
+    }
+
+    private static async Task<string> RandomPageCostAsync(PilotdeckDbContext db) =>
+        (await db.Database.SqlQueryRaw<string>("SELECT current_setting('random_page_cost') AS \"Value\"").ToListAsync()).Single();
 
     private static async Task<long> ChangedSinceAnalyzeAsync(PilotdeckDbContext db) =>
         (await db.Database.SqlQueryRaw<long>("SELECT n_mod_since_analyze AS \"Value\" FROM pg_stat_user_tables WHERE relid = 'api_clients'::regclass").ToListAsync()).Single();
