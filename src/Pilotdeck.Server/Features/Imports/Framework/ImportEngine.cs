@@ -102,7 +102,12 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         {
             await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
             // Before the transaction: an ANALYZE inside it would hold its lock until the commit ends.
-            await RefreshLookupStatisticsAsync((await FindAsync(importId, cancellationToken)).Kind, cancellationToken);
+            // (Read untracked: the claim below must see the import as it is then.)
+            if (await db.Imports.Where(i => i.Id == importId).Select(i => i.Kind).SingleOrDefaultAsync(cancellationToken) is { } kind)
+            {
+                await RefreshLookupStatisticsAsync(kind, cancellationToken);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.PreferIndexProbesAsync(cancellationToken);
             // Claims the import inside the transaction: a second commit of it waits on this row and

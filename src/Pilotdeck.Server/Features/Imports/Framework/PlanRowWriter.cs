@@ -66,6 +66,8 @@ internal sealed class PlanRowWriter : IAsyncDisposable
             _batches.Writer.TryComplete();
             await _stop.CancelAsync();
             await Task.WhenAny(_writing);
+            // The pass reports its own failure; what stopped the writer is of no further use.
+            _ = _writing.Exception;
         }
 
         await _scope.DisposeAsync();
