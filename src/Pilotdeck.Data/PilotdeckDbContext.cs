@@ -290,7 +290,11 @@ public abstract class PilotdeckDbContext : DbContext
             // Makes every UPDATE/DELETE also match the tenant, so a row addressed by key that belongs
             // to another tenant is not touched: it fails exactly like a row that does not exist.
             b.Property(e => e.TenantId).IsConcurrencyToken();
-            b.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+            // A row that names its parent within the tenant reaches the tenants table through it.
+            if (!b.HasParentWithinTenant())
+            {
+                b.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+            }
         });
     }
 

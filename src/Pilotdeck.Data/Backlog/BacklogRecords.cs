@@ -104,7 +104,7 @@ internal sealed class BacklogModel :
         b.Property(i => i.MergedInto).HasMaxLength(36);
         // Read-modify-write guard: an update made from a stale read is refused.
         b.Property(i => i.UpdatedAt).IsConcurrencyToken();
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(i => i.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(i => i.CohortId).OnDelete(DeleteBehavior.Cascade);
         // Lists page a cohort's items by id. A blocker key makes one item per cohort: of two
         // promotions racing, the second fails at commit instead of adding a duplicate.
         b.HasIndex(i => new { i.TenantId, i.CohortId, i.Id });
@@ -117,7 +117,7 @@ internal sealed class BacklogModel :
         b.Property(l => l.ItemId).HasMaxLength(36);
         b.Property(l => l.Kind).HasMaxLength(16);
         b.Property(l => l.TargetId).HasMaxLength(36);
-        b.HasOne<BacklogItemRecord>().WithMany().HasForeignKey(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<BacklogItemRecord>().WithMany().HasForeignKeyWithinTenant(l => l.ItemId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(l => new { l.TenantId, l.ItemId, l.Kind, l.TargetId }).IsUnique();
         // A participant's or a feedback's items (data-subject export, erasure).
         b.HasIndex(l => new { l.TenantId, l.TargetId });
@@ -130,9 +130,9 @@ internal sealed class BacklogModel :
         b.Property(e => e.CohortId).HasMaxLength(36);
         b.Property(e => e.Release).HasMaxLength(BacklogItemRecord.MaxReleaseLength);
         b.Property(e => e.Title).HasMaxLength(BacklogItemRecord.MaxTitleLength);
-        b.HasOne<BacklogItemRecord>().WithMany().HasForeignKey(e => e.ItemId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<BacklogItemRecord>().WithMany().HasForeignKeyWithinTenant(e => e.ItemId).OnDelete(DeleteBehavior.Cascade);
         // SQL Server refuses two cascade paths to one row; the item's covers the cohort's.
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(e => e.CohortId).OnDelete(DeleteBehavior.NoAction);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(e => e.CohortId).OnDelete(DeleteBehavior.NoAction);
         // An item ships once.
         b.HasIndex(e => new { e.TenantId, e.ItemId }).IsUnique();
         b.HasIndex(e => new { e.TenantId, e.Release, e.Id });

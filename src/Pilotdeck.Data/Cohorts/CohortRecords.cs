@@ -204,8 +204,10 @@ internal sealed class CohortsModel :
         b.Property(p => p.ConsentMethod).HasMaxLength(200);
         // Every change sets it: of two concurrent updates of one participant, the second is refused, not lost.
         b.Property(p => p.UpdatedAt).IsConcurrencyToken();
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(p => new { p.TenantId, p.CohortId, p.NaturalKey }).IsUnique();
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
+        // Natural key before cohort: an import finds a batch's participants by key alone through
+        // this index, whatever the planner believes about the cohort's size (ParticipantLookups).
+        b.HasIndex(p => new { p.TenantId, p.NaturalKey, p.CohortId }).IsUnique();
         // Rosters are listed per cohort and status in creation (id) order.
         b.HasIndex(p => new { p.TenantId, p.CohortId, p.Status, p.Id });
     }
@@ -217,7 +219,7 @@ internal sealed class CohortsModel :
         b.Property(c => c.FromStatus).HasMaxLength(16);
         b.Property(c => c.ToStatus).HasMaxLength(16);
         b.Property(c => c.Actor).HasMaxLength(200);
-        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(c => c.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKeyWithinTenant(c => c.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.TenantId, c.ParticipantId, c.Id });
     }
 
@@ -228,7 +230,7 @@ internal sealed class CohortsModel :
         b.Property(n => n.Text).HasMaxLength(ParticipantNoteRecord.MaxTextLength);
         b.Property(n => n.Author).HasMaxLength(200);
         b.Property(n => n.Kind).HasMaxLength(16);
-        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(n => n.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKeyWithinTenant(n => n.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(n => new { n.TenantId, n.ParticipantId, n.Id });
     }
 

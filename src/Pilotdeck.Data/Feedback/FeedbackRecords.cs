@@ -171,7 +171,7 @@ internal sealed class FeedbackModel :
         b.ToTable("feedback_counts");
         b.Property(c => c.CohortId).HasMaxLength(36);
         b.Property(c => c.Sentiment).HasMaxLength(16);
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(c => c.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(c => c.CohortId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.TenantId, c.CohortId, c.Day, c.Sentiment, c.Rating }).IsUnique();
     }
 
@@ -181,7 +181,7 @@ internal sealed class FeedbackModel :
         b.Property(k => k.CohortId).HasMaxLength(36);
         b.Property(k => k.GroupKey).HasMaxLength(FeedbackItemRecord.MaxTextLength);
         b.Property(k => k.Wording).HasMaxLength(FeedbackItemRecord.MaxTextLength);
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(k => k.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(k => k.CohortId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(k => new { k.TenantId, k.CohortId, k.GroupKey }).IsUnique();
     }
 
@@ -189,7 +189,7 @@ internal sealed class FeedbackModel :
     {
         b.ToTable("feedback_reports");
         b.Property(r => r.CohortId).HasMaxLength(36);
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(r => r.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(r => r.CohortId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(r => new { r.TenantId, r.CohortId, r.Day }).IsUnique();
     }
 
@@ -199,7 +199,7 @@ internal sealed class FeedbackModel :
         b.Property(a => a.CohortId).HasMaxLength(36);
         b.Property(a => a.Kind).HasMaxLength(16);
         b.Property(a => a.MessageId).HasMaxLength(64);
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(a => a.CohortId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(a => a.CohortId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.TenantId, a.CohortId, a.Sequence }).IsUnique();
     }
 
@@ -211,9 +211,9 @@ internal sealed class FeedbackModel :
         b.Property(f => f.CohortId).HasMaxLength(36);
         b.Property(f => f.Sentiment).HasMaxLength(16);
         b.Property(f => f.SubmittedBy).HasMaxLength(200);
-        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(f => f.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKeyWithinTenant(f => f.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         // SQL Server refuses two cascade paths to one row; the participant's covers the cohort's.
-        b.HasOne<CohortRecord>().WithMany().HasForeignKey(f => f.CohortId).OnDelete(DeleteBehavior.NoAction);
+        b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(f => f.CohortId).OnDelete(DeleteBehavior.NoAction);
         // Summaries count a cohort's feedback by day, sentiment and rating from this index alone
         // (no row is read: bench/feedback.sh); lists page by id.
         b.HasIndex(f => new { f.TenantId, f.CohortId, f.CreatedOn, f.Sentiment, f.Rating });
@@ -229,7 +229,7 @@ internal sealed class FeedbackModel :
         b.Property(i => i.Kind).HasMaxLength(16);
         b.Property(i => i.Text).HasMaxLength(FeedbackItemRecord.MaxTextLength);
         b.Property(i => i.GroupKey).HasMaxLength(FeedbackItemRecord.MaxTextLength);
-        b.HasOne<FeedbackRecord>().WithMany().HasForeignKey(i => i.FeedbackId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<FeedbackRecord>().WithMany().HasForeignKeyWithinTenant(i => i.FeedbackId).OnDelete(DeleteBehavior.Cascade);
         // Summaries count a cohort's blockers per key, with distinct participants and the first
         // wording's id, from this index alone; reading 100,000 rows for it missed the 200 ms goal.
         b.HasIndex(i => new { i.TenantId, i.CohortId, i.Kind, i.GroupKey, i.ParticipantId, i.Id });

@@ -137,7 +137,7 @@ internal sealed class ImportsModel :
         b.ToTable("import_chunks");
         b.HasKey(c => new { c.TenantId, c.ImportId, c.Sequence });
         b.Property(c => c.ImportId).HasMaxLength(64);
-        b.HasOne<ImportRecord>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ImportRecord>().WithMany().HasForeignKeyWithinTenant(c => c.ImportId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<ImportRowRecord> b)
@@ -149,7 +149,7 @@ internal sealed class ImportsModel :
         b.Property(r => r.Key).HasMaxLength(400);
         b.Property(r => r.Field).HasMaxLength(100);
         b.Property(r => r.Reason).HasMaxLength(500);
-        b.HasOne<ImportRecord>().WithMany().HasForeignKey(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ImportRecord>().WithMany().HasForeignKeyWithinTenant(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(r => new { r.TenantId, r.ImportId, r.Outcome, r.RowNumber });
     }
 

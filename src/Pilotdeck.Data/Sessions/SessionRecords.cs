@@ -86,7 +86,7 @@ internal sealed class SessionsModel :
         b.Property(s => s.Facilitator).HasMaxLength(200);
         // Every change sets it: of two concurrent updates of one session, the second is refused, not lost.
         b.Property(s => s.UpdatedAt).IsConcurrencyToken();
-        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(s => s.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKeyWithinTenant(s => s.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         // Listed latest first, per participant or for the tenant.
         b.HasIndex(s => new { s.TenantId, s.ParticipantId, s.HeldAt });
         b.HasIndex(s => new { s.TenantId, s.HeldAt });
@@ -103,10 +103,9 @@ internal sealed class SessionsModel :
         b.Property(a => a.Sha256).HasMaxLength(64);
         b.Property(a => a.BlobKey).HasMaxLength(300);
         b.Property(a => a.UploadedBy).HasMaxLength(200);
-        b.HasOne<ParticipantRecord>().WithMany().HasForeignKey(a => a.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ParticipantRecord>().WithMany().HasForeignKeyWithinTenant(a => a.ParticipantId).OnDelete(DeleteBehavior.Cascade);
         // Not a second cascade path: a participant's removal takes their attachments by the key above.
-        b.HasOne<SessionRecord>().WithMany().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.NoAction);
+        b.HasOne<SessionRecord>().WithMany().HasForeignKeyWithinTenant(a => a.SessionId).OnDelete(DeleteBehavior.NoAction);
         b.HasIndex(a => new { a.TenantId, a.ParticipantId, a.Id });
-        b.HasIndex(a => a.SessionId);
     }
 }

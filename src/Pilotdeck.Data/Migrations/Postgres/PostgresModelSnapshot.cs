@@ -356,8 +356,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "BlockerKey")
                         .IsUnique();
 
@@ -401,8 +399,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ItemId");
 
                     b.HasIndex("TenantId", "TargetId");
 
@@ -458,9 +454,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ItemId");
+                    b.HasIndex("TenantId", "CohortId");
 
                     b.HasIndex("TenantId", "ItemId")
                         .IsUnique();
@@ -644,8 +638,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_notes", (string)null);
@@ -762,9 +754,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("TenantId", "CohortId", "NaturalKey")
+                    b.HasIndex("TenantId", "NaturalKey", "CohortId")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Status", "Id");
@@ -818,8 +808,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_status_changes", (string)null);
@@ -869,8 +857,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "GroupKey")
                         .IsUnique();
 
@@ -918,8 +904,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day", "Sentiment", "Rating")
                         .IsUnique();
@@ -981,8 +965,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FeedbackId");
-
                     b.HasIndex("TenantId", "FeedbackId");
 
                     b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey", "ParticipantId", "Id");
@@ -1042,10 +1024,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment", "Rating");
@@ -1097,8 +1075,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day")
                         .IsUnique();
@@ -1164,8 +1140,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("window_days");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Sequence")
                         .IsUnique();
@@ -1504,8 +1478,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("TenantId", "ImportId", "Sequence");
 
-                    b.HasIndex("ImportId");
-
                     b.ToTable("import_chunks", (string)null);
                 });
 
@@ -1663,8 +1635,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnName("reason");
 
                     b.HasKey("TenantId", "ImportId", "RowNumber");
-
-                    b.HasIndex("ImportId");
 
                     b.HasIndex("TenantId", "ImportId", "Outcome", "RowNumber");
 
@@ -2443,9 +2413,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
-                    b.HasIndex("SessionId");
+                    b.HasIndex("TenantId", "SessionId");
 
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
@@ -2517,8 +2485,6 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "HeldAt");
 
                     b.HasIndex("TenantId", "ParticipantId", "HeldAt");
@@ -2576,13 +2542,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2591,13 +2552,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2606,19 +2562,15 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2645,13 +2597,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2660,13 +2607,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2675,13 +2617,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2690,13 +2627,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2705,13 +2637,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2720,13 +2647,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Feedback.FeedbackRecord", null)
                         .WithMany()
-                        .HasForeignKey("FeedbackId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "FeedbackId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2735,19 +2657,15 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2756,13 +2674,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2771,13 +2684,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2828,13 +2736,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2852,13 +2755,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2990,33 +2888,24 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Sessions.SessionRecord", null)
                         .WithMany()
-                        .HasForeignKey("SessionId")
+                        .HasForeignKey("TenantId", "SessionId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Sessions.SessionRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -359,8 +359,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "BlockerKey")
                         .IsUnique()
                         .HasFilter("[blocker_key] IS NOT NULL");
@@ -405,8 +403,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ItemId");
 
                     b.HasIndex("TenantId", "TargetId");
 
@@ -462,9 +458,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ItemId");
+                    b.HasIndex("TenantId", "CohortId");
 
                     b.HasIndex("TenantId", "ItemId")
                         .IsUnique();
@@ -648,8 +642,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_notes", (string)null);
@@ -766,9 +758,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("TenantId", "CohortId", "NaturalKey")
+                    b.HasIndex("TenantId", "NaturalKey", "CohortId")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Status", "Id");
@@ -822,8 +812,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_status_changes", (string)null);
@@ -873,8 +861,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "GroupKey")
                         .IsUnique();
 
@@ -922,8 +908,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day", "Sentiment", "Rating")
                         .IsUnique();
@@ -985,8 +969,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FeedbackId");
-
                     b.HasIndex("TenantId", "FeedbackId");
 
                     b.HasIndex("TenantId", "CohortId", "Kind", "GroupKey", "ParticipantId", "Id");
@@ -1046,10 +1028,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment", "Rating");
@@ -1101,8 +1079,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day")
                         .IsUnique();
@@ -1168,8 +1144,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("window_days");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Sequence")
                         .IsUnique();
@@ -1508,8 +1482,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("TenantId", "ImportId", "Sequence");
 
-                    b.HasIndex("ImportId");
-
                     b.ToTable("import_chunks", (string)null);
                 });
 
@@ -1667,8 +1639,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnName("reason");
 
                     b.HasKey("TenantId", "ImportId", "RowNumber");
-
-                    b.HasIndex("ImportId");
 
                     b.HasIndex("TenantId", "ImportId", "Outcome", "RowNumber");
 
@@ -2449,9 +2419,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
-                    b.HasIndex("SessionId");
+                    b.HasIndex("TenantId", "SessionId");
 
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
@@ -2523,8 +2491,6 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "HeldAt");
 
                     b.HasIndex("TenantId", "ParticipantId", "HeldAt");
@@ -2582,13 +2548,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2597,13 +2558,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2612,19 +2568,15 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2651,13 +2603,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2666,13 +2613,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2681,13 +2623,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2696,13 +2633,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2711,13 +2643,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2726,13 +2653,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Feedback.FeedbackRecord", null)
                         .WithMany()
-                        .HasForeignKey("FeedbackId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "FeedbackId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2741,19 +2663,15 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2762,13 +2680,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2777,13 +2690,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2834,13 +2742,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2858,13 +2761,8 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2996,33 +2894,24 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Sessions.SessionRecord", null)
                         .WithMany()
-                        .HasForeignKey("SessionId")
+                        .HasForeignKey("TenantId", "SessionId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Sessions.SessionRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -351,8 +351,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "BlockerKey")
                         .IsUnique();
 
@@ -394,8 +392,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("tenant_id");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ItemId");
 
                     b.HasIndex("TenantId", "TargetId");
 
@@ -449,9 +445,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ItemId");
+                    b.HasIndex("TenantId", "CohortId");
 
                     b.HasIndex("TenantId", "ItemId")
                         .IsUnique();
@@ -633,8 +627,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_notes", (string)null);
@@ -751,9 +743,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("TenantId", "CohortId", "NaturalKey")
+                    b.HasIndex("TenantId", "NaturalKey", "CohortId")
                         .IsUnique();
 
                     b.HasIndex("TenantId", "CohortId", "Status", "Id");
@@ -805,8 +795,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.ToTable("participant_status_changes", (string)null);
@@ -854,8 +842,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
                     b.HasIndex("TenantId", "CohortId", "GroupKey")
                         .IsUnique();
 
@@ -901,8 +887,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day", "Sentiment", "Rating")
                         .IsUnique();
@@ -961,8 +945,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("text");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("FeedbackId");
 
                     b.HasIndex("TenantId", "FeedbackId");
 
@@ -1023,10 +1005,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CohortId");
-
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
                     b.HasIndex("TenantId", "CohortId", "CreatedOn", "Sentiment", "Rating");
@@ -1076,8 +1054,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("total");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Day")
                         .IsUnique();
@@ -1141,8 +1117,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("window_days");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CohortId");
 
                     b.HasIndex("TenantId", "CohortId", "Sequence")
                         .IsUnique();
@@ -1481,8 +1455,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("TenantId", "ImportId", "Sequence");
 
-                    b.HasIndex("ImportId");
-
                     b.ToTable("import_chunks", (string)null);
                 });
 
@@ -1640,8 +1612,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnName("reason");
 
                     b.HasKey("TenantId", "ImportId", "RowNumber");
-
-                    b.HasIndex("ImportId");
 
                     b.HasIndex("TenantId", "ImportId", "Outcome", "RowNumber");
 
@@ -2418,9 +2388,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
-                    b.HasIndex("SessionId");
+                    b.HasIndex("TenantId", "SessionId");
 
                     b.HasIndex("TenantId", "ParticipantId", "Id");
 
@@ -2492,8 +2460,6 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ParticipantId");
-
                     b.HasIndex("TenantId", "HeldAt");
 
                     b.HasIndex("TenantId", "ParticipantId", "HeldAt");
@@ -2551,13 +2517,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2566,13 +2527,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2581,19 +2537,15 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Backlog.BacklogItemRecord", null)
                         .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ItemId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2620,13 +2572,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2635,13 +2582,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2650,13 +2592,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2665,13 +2602,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2680,13 +2612,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2695,13 +2622,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Feedback.FeedbackRecord", null)
                         .WithMany()
-                        .HasForeignKey("FeedbackId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "FeedbackId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2710,19 +2632,15 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2731,13 +2649,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2746,13 +2659,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.CohortRecord", null)
                         .WithMany()
-                        .HasForeignKey("CohortId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "CohortId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2803,13 +2711,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2827,13 +2730,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Imports.ImportRecord", null)
                         .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ImportId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2965,33 +2863,24 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.HasOne("Pilotdeck.Data.Sessions.SessionRecord", null)
                         .WithMany()
-                        .HasForeignKey("SessionId")
+                        .HasForeignKey("TenantId", "SessionId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.NoAction);
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pilotdeck.Data.Sessions.SessionRecord", b =>
                 {
                     b.HasOne("Pilotdeck.Data.Cohorts.ParticipantRecord", null)
                         .WithMany()
-                        .HasForeignKey("ParticipantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ParticipantId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -182,11 +182,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         {
             var cohort = _cohorts[group.Key]!;
             var naturalKeys = group.Select(k => k[(k.IndexOf('/') + 1)..]).ToList();
-            // The keys go into the SQL as literals, not as one array parameter: PostgreSQL then plans
-            // each batch with the values (a prepared statement's generic plan trusted the default
-            // estimate of one participant per cohort, scanned the whole cohort per batch and compared
-            // every row with every key — about 1 s per batch at 100,000 participants; ADR 0021).
-            foreach (var participant in await db.Participants.AsNoTracking().Where(p => p.CohortId == cohort.Id && EF.Constant(naturalKeys).Contains(p.NaturalKey)).ToListAsync(cancellationToken))
+            foreach (var participant in await db.ByNaturalKeys(cohort.Id, naturalKeys).AsNoTracking().ToListAsync(cancellationToken))
             {
                 existing[cohort.Slug + "/" + participant.NaturalKey] = participant;
             }
