@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenIddict.Abstractions;
 using Pilotdeck.Data.Identity;
@@ -85,7 +87,10 @@ public static class DataServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyWait.Instance));
+                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyWait.Instance)
+                    // SQLite changes a table's keys by rebuilding it, which EF runs outside the migration's
+                    // transaction; DatabaseMigrator copies the file before such an upgrade, so this is routine.
+                    .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Information))));
                 break;
             case DatabaseProvider.Postgres:
             {

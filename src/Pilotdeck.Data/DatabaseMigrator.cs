@@ -37,6 +37,11 @@ public static class DatabaseMigrator
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (sqlite is not null && pending.Count > 0 && (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any())
+        {
+            await KeepCopyAsync(sqlite, pending[0], cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
 
         if (sqlite is not null)
@@ -45,5 +50,18 @@ public static class DatabaseMigrator
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
         return pending;
+    }
+
+    /// <summary>The file a SQLite upgrade copies the database to first: <c>pilotdeck.db.before-{first pending migration}</c>.</summary>
+    public static string CopyBeforeUpgrade(string databaseFile, string firstPendingMigration) => $"{databaseFile}.before-{firstPendingMigration}";
+
+    // SQLite rebuilds a table to change its keys, outside any transaction (EF cannot do otherwise):
+    // an upgrade cut short there leaves the file half migrated, and this copy is the way back.
+    private static async Task KeepCopyAsync(SqliteConnection database, string firstPending, CancellationToken cancellationToken)
+    {
+        await using var source = new SqliteConnection(database.ConnectionString);
+        await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = CopyBeforeUpgrade(Path.GetFullPath(source.DataSource), firstPending), Pooling = false }.ConnectionString);
+        await source.OpenAsync(cancellationToken);
+        source.BackupDatabase(copy);
     }
 }

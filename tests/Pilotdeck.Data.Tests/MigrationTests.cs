@@ -139,6 +139,47 @@ public class MigrationTests
         }
     }
 
+    [Fact]
+    public async Task Migrator_UpgradingASqliteFile_KeepsACopyOfItAsItWasFirst()
+    {
+        // The tenant-scoped keys rebuild SQLite tables outside a transaction (ADR 0023): an upgrade
+        // cut short there is undone from the copy.
+        var file = Path.Combine(Path.GetTempPath(), "pilotdeck-data-tests", $"pd_upgrade_{Guid.NewGuid():N}.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Pilotdeck:Database:Provider"] = nameof(DatabaseProvider.Sqlite),
+                ["Pilotdeck:Database:ConnectionString"] = $"Data Source={file}",
+            })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddPilotdeckData(configuration).BuildServiceProvider();
+        var migrations = DefinedMigrations(services).ToList();
+        var before = migrations.IndexOf(migrations.Single(m => m.EndsWith("_TenantScopedKeys", StringComparison.Ordinal))) - 1;
+        var copy = DatabaseMigrator.CopyBeforeUpgrade(file, migrations[before + 1]);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await using (var scope = services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().GetService<IMigrator>().MigrateAsync(migrations[before]);
+            }
+
+            Assert.Equal(migrations.Skip(before + 1), await DatabaseMigrator.MigrateAsync(services));
+
+            await using var copied = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
+            await copied.OpenAsync();
+            await using var last = new SqliteCommand("SELECT max(\"MigrationId\") FROM \"__EFMigrationsHistory\"", copied);
+            Assert.Equal(migrations[before], await last.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await services.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+            File.Delete(copy);
+        }
+    }
+
     private sealed class RecordedLogs : ILoggerProvider
     {
         public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();

@@ -50,13 +50,31 @@ public sealed partial class SqlServerMigrationTests
     {
         var sql = script.Replace("''", "'", StringComparison.Ordinal);
         var facts = new List<string>();
+        // Constraints in script order: a later migration drops some (to replace them) and adds others.
+        var constraints = new List<(int Index, string Fact)>();
         foreach (Match table in CreateTable().Matches(sql))
         {
             foreach (var line in table.Groups["body"].Value.Split('\n').Select(l => l.Trim().TrimEnd(',')).Where(l => l.Length > 0))
             {
-                facts.Add($"{table.Groups["name"].Value}: {line}");
+                var fact = $"{table.Groups["name"].Value}: {line}";
+                if (line.StartsWith("CONSTRAINT ", StringComparison.Ordinal))
+                {
+                    constraints.Add((table.Index, fact));
+                }
+                else
+                {
+                    facts.Add(fact);
+                }
             }
         }
+
+        constraints.AddRange(AddConstraint().Matches(sql).Select(m => (m.Index, $"{m.Groups["table"].Value}: {m.Groups["constraint"].Value.Trim()}")));
+        foreach (Match dropped in DropConstraint().Matches(sql))
+        {
+            constraints.RemoveAll(c => c.Index < dropped.Index && c.Fact.StartsWith($"{dropped.Groups["table"].Value}: CONSTRAINT [{dropped.Groups["name"].Value}] ", StringComparison.Ordinal));
+        }
+
+        facts.AddRange(constraints.Select(c => c.Fact));
 
         foreach (Match added in AddColumn().Matches(sql))
         {
@@ -94,6 +112,12 @@ public sealed partial class SqlServerMigrationTests
 
     [GeneratedRegex(@"ALTER TABLE \[(?<table>\w+)\] ADD (?<column>\[\w+\] [^;]*);")]
     private static partial Regex AddColumn();
+
+    [GeneratedRegex(@"ALTER TABLE \[(?<table>\w+)\] ADD (?<constraint>CONSTRAINT \[\w+\] [^;]*);")]
+    private static partial Regex AddConstraint();
+
+    [GeneratedRegex(@"ALTER TABLE \[(?<table>\w+)\] DROP CONSTRAINT \[(?<name>\w+)\];")]
+    private static partial Regex DropConstraint();
 
     [GeneratedRegex(@"DROP TABLE \[(?<name>\w+)\];")]
     private static partial Regex DropTable();

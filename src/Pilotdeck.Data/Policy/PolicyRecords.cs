@@ -156,7 +156,7 @@ internal sealed class PolicyModel :
         b.Property(a => a.ApproverRole).HasMaxLength(32);
         b.Property(a => a.DecisionId).HasMaxLength(64);
         b.Property(a => a.Reason).HasMaxLength(1000);
-        b.HasMany(a => a.Votes).WithOne().HasForeignKey(v => v.ApprovalId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(a => a.Votes).WithOne().HasForeignKeyWithinTenant(v => v.ApprovalId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.TenantId, a.State, a.CreatedAt });
         b.HasIndex(a => new { a.TenantId, a.CreatedAt });
     }

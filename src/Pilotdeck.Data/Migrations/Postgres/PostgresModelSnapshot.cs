@@ -1995,7 +1995,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
 
                     b.HasKey("ApprovalId", "Approver");
 
-                    b.HasIndex("TenantId");
+                    b.HasIndex("TenantId", "ApprovalId");
 
                     b.ToTable("approval_votes", (string)null);
                 });
@@ -2801,13 +2801,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 {
                     b.HasOne("Pilotdeck.Data.Policy.ApprovalRequestRecord", null)
                         .WithMany("Votes")
-                        .HasForeignKey("ApprovalId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ApprovalId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

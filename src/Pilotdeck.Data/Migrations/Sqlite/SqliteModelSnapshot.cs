@@ -1972,7 +1972,7 @@ namespace Pilotdeck.Data.Migrations.Sqlite
 
                     b.HasKey("ApprovalId", "Approver");
 
-                    b.HasIndex("TenantId");
+                    b.HasIndex("TenantId", "ApprovalId");
 
                     b.ToTable("approval_votes", (string)null);
                 });
@@ -2776,13 +2776,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                 {
                     b.HasOne("Pilotdeck.Data.Policy.ApprovalRequestRecord", null)
                         .WithMany("Votes")
-                        .HasForeignKey("ApprovalId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Pilotdeck.Data.Tenancy.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
+                        .HasForeignKey("TenantId", "ApprovalId")
+                        .HasPrincipalKey("TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Pilotdeck.Data.Migrations.SqlServer
+namespace Pilotdeck.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class TenantScopedKeys : Migration
@@ -39,6 +39,11 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                 name: "AK_backlog_items_tenant_id_id",
                 table: "backlog_items",
                 columns: new[] { "tenant_id", "id" });
+
+            migrationBuilder.AddUniqueConstraint(
+                name: "AK_approval_requests_tenant_id_id",
+                table: "approval_requests",
+                columns: new[] { "tenant_id", "id" });
         }
 
         /// <inheritdoc />
@@ -67,6 +72,10 @@ namespace Pilotdeck.Data.Migrations.SqlServer
             migrationBuilder.DropUniqueConstraint(
                 name: "AK_backlog_items_tenant_id_id",
                 table: "backlog_items");
+
+            migrationBuilder.DropUniqueConstraint(
+                name: "AK_approval_requests_tenant_id_id",
+                table: "approval_requests");
         }
     }
 }

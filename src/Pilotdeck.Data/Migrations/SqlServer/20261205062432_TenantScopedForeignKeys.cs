@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Pilotdeck.Data.Migrations.Postgres
+namespace Pilotdeck.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class TenantScopedForeignKeys : Migration
@@ -10,6 +10,14 @@ namespace Pilotdeck.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_approval_votes_approval_requests_approval_id",
+                table: "approval_votes");
+
+            migrationBuilder.DropForeignKey(
+                name: "FK_approval_votes_tenants_tenant_id",
+                table: "approval_votes");
+
             migrationBuilder.DropForeignKey(
                 name: "FK_attachments_participants_participant_id",
                 table: "attachments");
@@ -230,6 +238,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 name: "IX_attachments_session_id",
                 table: "attachments");
 
+            migrationBuilder.DropIndex(
+                name: "IX_approval_votes_tenant_id",
+                table: "approval_votes");
+
             migrationBuilder.CreateIndex(
                 name: "IX_participants_tenant_id_natural_key_cohort_id",
                 table: "participants",
@@ -245,6 +257,19 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 name: "IX_attachments_tenant_id_session_id",
                 table: "attachments",
                 columns: new[] { "tenant_id", "session_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_approval_votes_tenant_id_approval_id",
+                table: "approval_votes",
+                columns: new[] { "tenant_id", "approval_id" });
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_approval_votes_approval_requests_tenant_id_approval_id",
+                table: "approval_votes",
+                columns: new[] { "tenant_id", "approval_id" },
+                principalTable: "approval_requests",
+                principalColumns: new[] { "tenant_id", "id" },
+                onDelete: ReferentialAction.Cascade);
 
             migrationBuilder.AddForeignKey(
                 name: "FK_attachments_participants_tenant_id_participant_id",
@@ -364,7 +389,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 onDelete: ReferentialAction.Cascade);
 
             migrationBuilder.AddForeignKey(
-                name: "FK_participant_status_changes_participants_tenant_id_participa~",
+                name: "FK_participant_status_changes_participants_tenant_id_participant_id",
                 table: "participant_status_changes",
                 columns: new[] { "tenant_id", "participant_id" },
                 principalTable: "participants",
@@ -399,6 +424,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_approval_votes_approval_requests_tenant_id_approval_id",
+                table: "approval_votes");
+
             migrationBuilder.DropForeignKey(
                 name: "FK_attachments_participants_tenant_id_participant_id",
                 table: "attachments");
@@ -460,7 +489,7 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 table: "participant_notes");
 
             migrationBuilder.DropForeignKey(
-                name: "FK_participant_status_changes_participants_tenant_id_participa~",
+                name: "FK_participant_status_changes_participants_tenant_id_participant_id",
                 table: "participant_status_changes");
 
             migrationBuilder.DropForeignKey(
@@ -486,6 +515,10 @@ namespace Pilotdeck.Data.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_attachments_tenant_id_session_id",
                 table: "attachments");
+
+            migrationBuilder.DropIndex(
+                name: "IX_approval_votes_tenant_id_approval_id",
+                table: "approval_votes");
 
             migrationBuilder.CreateIndex(
                 name: "IX_uat_sessions_participant_id",
@@ -587,6 +620,27 @@ namespace Pilotdeck.Data.Migrations.Postgres
                 name: "IX_attachments_session_id",
                 table: "attachments",
                 column: "session_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_approval_votes_tenant_id",
+                table: "approval_votes",
+                column: "tenant_id");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_approval_votes_approval_requests_approval_id",
+                table: "approval_votes",
+                column: "approval_id",
+                principalTable: "approval_requests",
+                principalColumn: "id",
+                onDelete: ReferentialAction.Cascade);
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_approval_votes_tenants_tenant_id",
+                table: "approval_votes",
+                column: "tenant_id",
+                principalTable: "tenants",
+                principalColumn: "id",
+                onDelete: ReferentialAction.Cascade);
 
             migrationBuilder.AddForeignKey(
                 name: "FK_attachments_participants_participant_id",
