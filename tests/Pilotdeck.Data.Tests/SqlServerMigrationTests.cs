@@ -2,13 +2,15 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 
 namespace Pilotdeck.Data.Tests;
 
 /// <summary>
 /// No SQL Server engine runs here, so SQL Server's migrations are checked without one: the snapshot
 /// matches the model, and the idempotent script a DBA would run creates exactly the tables,
-/// columns, keys and indexes that the model's own create script does.
+/// columns, keys and indexes that the model's own create script does, and no migration lets one
+/// delete cascade to a table by two paths (which SQL Server refuses).
 /// </summary>
 public sealed partial class SqlServerMigrationTests
 {
@@ -43,6 +45,84 @@ public sealed partial class SqlServerMigrationTests
         var withoutColumn = ColumnLine().Replace(model, "", 1);
 
         Assert.NotEqual(Describe(model), Describe(withoutColumn));
+    }
+
+    [Fact]
+    public void Migrations_SqlServer_NeverGiveATableTwoCascadePaths()
+    {
+        // SQL Server refuses a foreign key that would let one delete reach a table by two cascading
+        // paths (error 1785). Each migration's operations are replayed in order, as a fresh install
+        // runs them, and the cascade graph is checked after every migration.
+        using var db = new SqlServerDesignTimeContext().CreateDbContext([]);
+        var assembly = db.GetService<IMigrationsAssembly>();
+        var cascades = new Dictionary<(string Table, string Name), string>();
+        var problems = new List<string>();
+        foreach (var (id, type) in assembly.Migrations)
+        {
+            foreach (var operation in assembly.CreateMigration(type, db.Database.ProviderName!).UpOperations)
+            {
+                switch (operation)
+                {
+                    case CreateTableOperation create:
+                        foreach (var key in create.ForeignKeys.Where(k => k.OnDelete == ReferentialAction.Cascade))
+                        {
+                            cascades[(create.Name, key.Name)] = key.PrincipalTable;
+                        }
+
+                        break;
+                    case AddForeignKeyOperation add when add.OnDelete == ReferentialAction.Cascade:
+                        cascades[(add.Table, add.Name)] = add.PrincipalTable;
+                        break;
+                    case DropForeignKeyOperation drop:
+                        cascades.Remove((drop.Table, drop.Name));
+                        break;
+                    case DropTableOperation dropTable:
+                        foreach (var key in cascades.Keys.Where(k => k.Table == dropTable.Name).ToList())
+                        {
+                            cascades.Remove(key);
+                        }
+
+                        break;
+                }
+            }
+
+            problems.AddRange(TablesReachedTwice([.. cascades.Select(c => (Principal: c.Value, Dependent: c.Key.Table))]).Select(p => $"{id}: {p}"));
+        }
+
+        Assert.True(problems.Count == 0, "SQL Server would refuse these migrations:\n" + string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void TablesReachedTwice_FindsADiamondAndADirectShortcut()
+    {
+        // The check itself can fail: a child of both tenants and a cohort of tenants is reached twice.
+        Assert.Equal(["tenants → participants by 2 paths"], TablesReachedTwice([("tenants", "cohorts"), ("cohorts", "participants"), ("tenants", "participants")]));
+        Assert.Empty(TablesReachedTwice([("tenants", "cohorts"), ("cohorts", "participants")]));
+    }
+
+    /// <summary>Each (ancestor, table) pair that cascading deletes connect by more than one path.</summary>
+    private static List<string> TablesReachedTwice(IReadOnlyList<(string Principal, string Dependent)> cascades)
+    {
+        var found = new List<string>();
+        foreach (var root in cascades.Select(c => c.Principal).Distinct())
+        {
+            var paths = new Dictionary<string, int>();
+            var frontier = new Queue<string>([root]);
+            var steps = 0;
+            // Counts paths breadth-first; a cycle would never end, so it is cut off and reported.
+            while (frontier.TryDequeue(out var table) && steps++ < 10_000)
+            {
+                foreach (var (_, dependent) in cascades.Where(c => c.Principal == table))
+                {
+                    paths[dependent] = paths.GetValueOrDefault(dependent) + 1;
+                    frontier.Enqueue(dependent);
+                }
+            }
+
+            found.AddRange(steps >= 10_000 ? [$"{root}: a cascade cycle"] : paths.Where(p => p.Value > 1).Select(p => $"{root} → {p.Key} by {p.Value} paths"));
+        }
+
+        return found;
     }
 
     /// <summary>Every column (with type and nullability), table constraint and index the script creates, sorted.</summary>

@@ -96,12 +96,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "cohorts",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_participants_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateTable(
@@ -126,12 +128,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "participants",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_participant_notes_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateTable(
@@ -156,12 +160,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "participants",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_participant_status_changes_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateIndex(

@@ -39,12 +39,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "participants",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_feedback_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateTable(
@@ -70,12 +72,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "feedback",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_feedback_items_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateIndex(

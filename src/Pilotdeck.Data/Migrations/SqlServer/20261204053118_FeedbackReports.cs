@@ -34,12 +34,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "cohorts",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_feedback_reports_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateIndex(

@@ -39,12 +39,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "cohorts",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_backlog_items_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateTable(
@@ -67,12 +69,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         principalTable: "backlog_items",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_backlog_links_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateTable(
@@ -102,12 +106,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         column: x => x.cohort_id,
                         principalTable: "cohorts",
                         principalColumn: "id");
+                    // Edited by hand: SQL Server refuses a second cascade path from tenants; deletes
+                    // reach this table through its parent (ADR 0023).
                     table.ForeignKey(
                         name: "FK_changelog_entries_tenants_tenant_id",
                         column: x => x.tenant_id,
                         principalTable: "tenants",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.NoAction);
                 });
 
             migrationBuilder.CreateIndex(
