@@ -23,9 +23,6 @@ public interface IImporter
     /// <summary>Option names the importer reads (defaults for missing values, e.g. "cohort").</summary>
     IReadOnlyList<string> OptionNames { get; }
 
-    /// <summary>The record type looked up by natural key; its table's planner statistics are refreshed before a pass when stale.</summary>
-    Type ExistingType { get; }
-
     /// <summary>The column whose value is the natural key (named in duplicate-row rejections).</summary>
     string KeyColumn { get; }
 

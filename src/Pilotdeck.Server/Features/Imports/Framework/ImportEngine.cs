@@ -64,18 +64,11 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         await db.ImportRows.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
         try
         {
-            await RefreshLookupStatisticsAsync(import.Kind, cancellationToken);
-            // A failed pass leaves this block first, so its transaction is gone before FailAsync writes.
-            await using (var lookups = await db.BeginLookupTransactionAsync(cancellationToken))
-            {
-                using var run = await PassAsync(import, apply: false, cancellationToken);
-                import = await FindAsync(importId, cancellationToken);
-                Finish(import, run, ImportStates.Planned);
-                import.PlanHash = run.PlanHash();
-                await db.SaveChangesAsync(cancellationToken);
-                await (lookups?.CommitAsync(cancellationToken) ?? Task.CompletedTask);
-            }
-
+            using var run = await PassAsync(import, apply: false, cancellationToken);
+            import = await FindAsync(importId, cancellationToken);
+            Finish(import, run, ImportStates.Planned);
+            import.PlanHash = run.PlanHash();
+            await db.SaveChangesAsync(cancellationToken);
             return import;
         }
         catch (Exception ex)
@@ -101,15 +94,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         try
         {
             await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
-            // Before the transaction: an ANALYZE inside it would hold its lock until the commit ends.
-            // (Read untracked: the claim below must see the import as it is then.)
-            if (await db.Imports.Where(i => i.Id == importId).Select(i => i.Kind).SingleOrDefaultAsync(cancellationToken) is { } kind)
-            {
-                await RefreshLookupStatisticsAsync(kind, cancellationToken);
-            }
-
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.PreferIndexProbesAsync(cancellationToken);
             // Claims the import inside the transaction: a second commit of it waits on this row and
             // then finds it committed; a crash rolls the claim back with everything else.
             var claimed = await db.Imports.Where(i => i.Id == importId && (i.State == ImportStates.Planned || i.State == ImportStates.Committing))
@@ -166,11 +151,6 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
             }
         }
     }
-
-    // A pass looks records up by key, batch by batch: on PostgreSQL that needs current planner
-    // statistics of their table, e.g. after the previous import filled a cohort (KeyLookupPlanning).
-    private Task RefreshLookupStatisticsAsync(string kind, CancellationToken cancellationToken) =>
-        db.RefreshStatisticsIfStaleAsync(catalog.Get(kind).ExistingType, cancellationToken);
 
     /// <summary>Moves the import to <paramref name="state"/> and saves.</summary>
     public async Task SetStateAsync(ImportRecord import, string state, CancellationToken cancellationToken)

@@ -24,8 +24,6 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
 
     public abstract string KeyColumn { get; }
 
-    public Type ExistingType => typeof(TExisting);
-
     public abstract MemberRole MinimumRole { get; }
 
     public abstract string ClientScope { get; }
