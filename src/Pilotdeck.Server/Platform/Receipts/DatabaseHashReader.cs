@@ -20,7 +20,9 @@ public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
         var wanted = slots.Where(s => !_known.ContainsKey(s)).Distinct().ToList();
         if (wanted.Count > 0)
         {
-            foreach (var stored in await db.LogHashes.AsNoTracking().Where(h => wanted.Contains(h.Slot)).Select(h => new { h.Slot, h.Hash }).ToListAsync(cancellationToken))
+            // One array parameter (json_each on SQLite, = ANY on PostgreSQL), not a parameter per slot:
+            // a list of its own length would be new SQL, generated again for every proof.
+            foreach (var stored in await db.LogHashes.AsNoTracking().Where(h => EF.Parameter(wanted).Contains(h.Slot)).Select(h => new { h.Slot, h.Hash }).ToListAsync(cancellationToken))
             {
                 _known[stored.Slot] = new LogHash(stored.Hash);
             }
