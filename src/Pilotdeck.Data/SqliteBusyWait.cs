@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Pilotdeck.Data;
@@ -14,7 +16,11 @@ internal sealed class SqliteBusyWait : DbConnectionInterceptor
 {
     public static readonly SqliteBusyWait Instance = new();
 
-    private const int WaitMilliseconds = 5000;
+    public const int WaitMilliseconds = 5000;
+
+    // The timeout belongs to the native connection, which the pool hands out again for query after
+    // query (EF opens and closes around each one): set it once per native connection, not per open.
+    private static readonly ConditionalWeakTable<object, object> Waiting = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -26,8 +32,18 @@ internal sealed class SqliteBusyWait : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
+        var native = (connection as SqliteConnection)?.Handle;
+        if (native is not null && Waiting.TryGetValue(native, out _))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = {WaitMilliseconds}";
         command.ExecuteNonQuery();
+        if (native is not null)
+        {
+            Waiting.AddOrUpdate(native, Waiting);
+        }
     }
 }
