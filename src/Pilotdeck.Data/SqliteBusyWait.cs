@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace Pilotdeck.Data;
 
@@ -16,24 +17,25 @@ internal sealed class SqliteBusyWait : DbConnectionInterceptor
 {
     public static readonly SqliteBusyWait Instance = new();
 
-    public const int WaitMilliseconds = 5000;
+    private const int WaitMilliseconds = 5000;
 
     // The timeout belongs to the native connection, which the pool hands out again for query after
     // query (EF opens and closes around each one): set it once per native connection, not per open.
-    private static readonly ConditionalWeakTable<object, object> Waiting = [];
+    private static readonly ConditionalWeakTable<sqlite3, object> Waiting = [];
+    private static readonly object Set = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply((SqliteConnection)connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Apply(connection);
+        Apply((SqliteConnection)connection);
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    private static void Apply(SqliteConnection connection)
     {
-        var native = (connection as SqliteConnection)?.Handle;
-        if (native is not null && Waiting.TryGetValue(native, out _))
+        var native = connection.Handle!;
+        if (Waiting.TryGetValue(native, out _))
         {
             return;
         }
@@ -41,9 +43,6 @@ internal sealed class SqliteBusyWait : DbConnectionInterceptor
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = {WaitMilliseconds}";
         command.ExecuteNonQuery();
-        if (native is not null)
-        {
-            Waiting.AddOrUpdate(native, Waiting);
-        }
+        Waiting.AddOrUpdate(native, Set);
     }
 }
