@@ -14,7 +14,7 @@
 #   append:        --receipts=N (20,000) --writers=N (8) --batch=N (receipts per transaction, 1)
 #                  --write=each|bulk (each: one SaveChanges per change, as an RPC; bulk: ChangeReceipts.New
 #                  and BulkInserts per transaction, as an import's commit)
-#                  --warm-up=N (receipts appended unmeasured on each arm's host first; default half of --receipts)
+#                  --warm-up=N (receipts appended unmeasured on each arm's host first; default half of --receipts, at least 200,000: the sequencer tiers up per batch)
 #   create-member: --rounds=N (5) --calls=N (400 per round and arm) --callers=N (8)
 #   --markdown=FILE                            also write the result tables to FILE
 # PostgreSQL: the cluster in PILOTDECK_TEST_POSTGRES, or one started with scripts/postgres.sh.

@@ -10,25 +10,45 @@ namespace Pilotdeck.Server.Platform.Receipts;
 
 /// <summary>
 /// Appends the scope's tenant's unsequenced receipts to its Merkle log and signs a checkpoint of
-/// the new tree, all in one transaction under a per-tenant database lock: any number of hosts may
-/// run it, and after a crash the next run starts from what was committed, so the log has no gap,
-/// no duplicate and never forks. The unique (tenant, log index) constraint backs the lock up.
+/// the new tree. A batch is read and hashed first, without a lock, then written and signed in one
+/// transaction under a per-tenant database lock if the log's head is still where the batch was
+/// read from; otherwise it is prepared again from the new head. Any number of hosts may run it;
+/// after a crash the next run starts from what was committed, so the log has no gap, no duplicate
+/// and never forks. The unique (tenant, log index) constraint backs the lock up. Preparing outside
+/// the lock matters most on SQLite, where that lock is the database's one write lock: writers
+/// wait only for the batch's writes and signature, not for its reads and hashing.
 /// </summary>
 public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenant, TenantLogKeys keys, IOptions<ReceiptLogOptions> options, TimeProvider time)
 {
     /// <summary>Appends what is pending; returns the new checkpoint, or null when nothing was pending.</summary>
     public async Task<LogCheckpointRecord?> SequenceAsync(CancellationToken cancellationToken)
     {
-        // Checked outside a transaction first: most periods find nothing, and should not take a write lock.
+        // Most periods find nothing.
         if (!await db.Receipts.AnyAsync(r => r.LogIndex == null, cancellationToken))
         {
             return null;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await LockTenantLogAsync(cancellationToken);
+        while (await PrepareAsync(cancellationToken) is { } batch)
+        {
+            if (await TryCommitAsync(batch, cancellationToken) is { } checkpoint)
+            {
+                return checkpoint;
+            }
+        }
 
-        // Read untracked: the batch's indices are set in one statement below, not entity by entity.
+        return null;
+    }
+
+    /// <summary>
+    /// The next batch of pending receipts appended to the log as it stands: the hashes to store and
+    /// the new tree's size and root. Nothing is written. Null when nothing is pending.
+    /// </summary>
+    internal async Task<PreparedBatch?> PrepareAsync(CancellationToken cancellationToken)
+    {
+        // The head first: a batch sequenced after this read moves it, which TryCommitAsync sees.
+        var first = await HeadAsync(cancellationToken);
+        // Read untracked: the batch's indices are set in one statement, not entity by entity.
         var pending = await db.Receipts.AsNoTracking().Where(r => r.LogIndex == null)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
         if (pending.Count == 0)
@@ -36,12 +56,10 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
             return null;
         }
 
-        // The newest index by a backward index scan: PostgreSQL may plan MAX() as a scan of every indexed receipt.
-        var first = await db.Receipts.Where(r => r.LogIndex != null).OrderByDescending(r => r.LogIndex)
-            .Select(r => r.LogIndex).FirstOrDefaultAsync(cancellationToken) + 1 ?? 0;
         var reader = new DatabaseHashReader(db);
         // Each left sibling a new leaf needs is either hashed in this batch or one of the complete
         // subtrees the current root is made of: reading that root reads them all in one round trip.
+        // Stored hashes never change, so reading them outside the lock is safe.
         await MerkleTree.RootAsync(first, reader, cancellationToken);
         var size = first;
         var stored = new List<LogHashRecord>(2 * pending.Count);
@@ -58,16 +76,33 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
             size++;
         }
 
-        await db.InsertInBulkAsync(stored, cancellationToken);
-        await db.AssignLogIndexesAsync([.. pending.Select(r => r.Id)], first, cancellationToken);
-
         var root = await MerkleTree.RootAsync(size, reader, cancellationToken);
+        return new PreparedBatch(first, [.. pending.Select(r => r.Id)], stored, size, root);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="batch"/> and its signed checkpoint under the tenant's log lock, in one
+    /// transaction; null, with nothing written, when another sequencer extended the log after the
+    /// batch was prepared.
+    /// </summary>
+    internal async Task<LogCheckpointRecord?> TryCommitAsync(PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockTenantLogAsync(cancellationToken);
+        if (await HeadAsync(cancellationToken) != batch.First)
+        {
+            return null;
+        }
+
+        await db.InsertInBulkAsync(batch.Hashes, cancellationToken);
+        await db.AssignLogIndexesAsync(batch.ReceiptIds, batch.First, cancellationToken);
+        // Signed under the lock: a tenant's first checkpoint also creates its key, which must happen once.
         var key = await keys.SigningKeyAsync(cancellationToken);
         var checkpoint = new LogCheckpointRecord
         {
-            TreeSize = size,
-            RootHash = root.Bytes.ToArray(),
-            SignedNote = new Checkpoint(keys.Origin, size, root).Sign(key),
+            TreeSize = batch.Size,
+            RootHash = batch.Root.Bytes.ToArray(),
+            SignedNote = new Checkpoint(keys.Origin, batch.Size, batch.Root).Sign(key),
             CreatedAt = time.GetUtcNow(),
         };
         db.LogCheckpoints.Add(checkpoint);
@@ -76,7 +111,15 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         return checkpoint;
     }
 
+    // The log's size: the next index. A backward index scan: PostgreSQL may plan MAX() as a scan of every indexed receipt.
+    private async Task<long> HeadAsync(CancellationToken cancellationToken) =>
+        await db.Receipts.Where(r => r.LogIndex != null).OrderByDescending(r => r.LogIndex)
+            .Select(r => r.LogIndex).FirstOrDefaultAsync(cancellationToken) + 1 ?? 0;
+
     /// <summary>One sequencer per tenant at a time, across hosts (see <see cref="TransactionLocks"/>).</summary>
     private Task LockTenantLogAsync(CancellationToken cancellationToken) =>
         db.Database.LockForTransactionAsync("pilotdeck-receipt-log:" + tenant.TenantId, cancellationToken);
 }
+
+/// <summary>A batch ready to append at <paramref name="First"/>: its receipts in log order, the hashes to store, and the tree they make.</summary>
+internal sealed record PreparedBatch(long First, IReadOnlyList<string> ReceiptIds, IReadOnlyList<LogHashRecord> Hashes, long Size, LogHash Root);
