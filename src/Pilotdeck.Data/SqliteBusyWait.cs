@@ -19,8 +19,8 @@ internal sealed class SqliteBusyWait : DbConnectionInterceptor
 
     private const int WaitMilliseconds = 5000;
 
-    // The timeout belongs to the native connection, which the pool hands out again for query after
-    // query (EF opens and closes around each one): set it once per native connection, not per open.
+    // The timeout belongs to the native connection, which the pool hands out again to call after
+    // call: set it once per native connection, not per open.
     private static readonly ConditionalWeakTable<sqlite3, object> Waiting = [];
     private static readonly object Set = new();
 
