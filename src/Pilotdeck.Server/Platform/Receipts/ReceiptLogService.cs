@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Server.Platform.Receipts;
@@ -45,22 +46,55 @@ public sealed class ReceiptLogService(IServiceScopeFactory scopes, IOptions<Rece
         {
             try
             {
-                for (var batch = 0; batch < MaxBatchesPerPeriod; batch++)
-                {
-                    // A scope per batch: the context does not keep tracking every receipt of the backlog.
-                    await using var scope = scopes.CreateTenantScope(tenantId);
-                    if (await scope.ServiceProvider.GetRequiredService<ReceiptSequencer>().SequenceAsync(cancellationToken) is not { } checkpoint)
-                    {
-                        break;
-                    }
-
-                    logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
-                }
+                await DrainAsync(tenantId, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // One tenant's failure (e.g. a key this host cannot read) must not hold up the others'.
                 logger.LogError(ex, "Sequencing tenant {Tenant}'s receipts failed; retrying next period.", tenantId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sequences the tenant's backlog batch after batch, each batch read and hashed on a second
+    /// connection while the one before it commits: the commit (writes, signature) and the
+    /// preparation (reads, hashing) overlap instead of alternating.
+    /// </summary>
+    private async Task DrainAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        PreparedBatch? batch = null;
+        for (var count = 0; count < MaxBatchesPerPeriod; count++)
+        {
+            // A scope per batch: the context does not keep tracking every receipt of the backlog.
+            await using var scope = scopes.CreateTenantScope(tenantId);
+            var sequencer = scope.ServiceProvider.GetRequiredService<ReceiptSequencer>();
+            batch ??= await sequencer.HasPendingAsync(cancellationToken) ? await sequencer.PrepareAsync(null, cancellationToken) : null;
+            if (batch is null)
+            {
+                return;
+            }
+
+            await using var ahead = scopes.CreateTenantScope(tenantId);
+            var next = ahead.ServiceProvider.GetRequiredService<ReceiptSequencer>().PrepareAsync(batch, cancellationToken);
+            LogCheckpointRecord? checkpoint;
+            try
+            {
+                checkpoint = await sequencer.TryCommitAsync(batch, cancellationToken);
+            }
+            catch
+            {
+                // Not while the next batch still reads on its scope's connection.
+                await Task.WhenAny(next);
+                throw;
+            }
+
+            // Null: another sequencer extended the log first, so the next batch starts from the log again.
+            var prepared = await next;
+            batch = checkpoint is null ? null : prepared;
+            if (checkpoint is not null)
+            {
+                logger.LogDebug("Tenant {Tenant}: receipt log signed at size {Size}.", tenantId, checkpoint.TreeSize);
             }
         }
     }

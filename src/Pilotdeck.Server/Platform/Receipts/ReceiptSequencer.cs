@@ -23,13 +23,12 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
     /// <summary>Appends what is pending; returns the new checkpoint, or null when nothing was pending.</summary>
     public async Task<LogCheckpointRecord?> SequenceAsync(CancellationToken cancellationToken)
     {
-        // Most periods find nothing.
-        if (!await db.Receipts.AnyAsync(r => r.LogIndex == null, cancellationToken))
+        if (!await HasPendingAsync(cancellationToken))
         {
             return null;
         }
 
-        while (await PrepareAsync(cancellationToken) is { } batch)
+        while (await PrepareAsync(null, cancellationToken) is { } batch)
         {
             if (await TryCommitAsync(batch, cancellationToken) is { } checkpoint)
             {
@@ -40,23 +39,45 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         return null;
     }
 
+    /// <summary>Whether any receipt waits to be sequenced: one indexed probe, as most periods find nothing.</summary>
+    public Task<bool> HasPendingAsync(CancellationToken cancellationToken) => db.Receipts.AnyAsync(r => r.LogIndex == null, cancellationToken);
+
     /// <summary>
-    /// The next batch of pending receipts appended to the log as it stands: the hashes to store and
-    /// the new tree's size and root. Nothing is written. Null when nothing is pending.
+    /// The next batch of pending receipts appended to the log as it stands, or, with
+    /// <paramref name="after"/>, as it will stand once that batch is committed: the hashes to store
+    /// and the new tree's size and root. Nothing is written. Null when nothing is pending.
     /// </summary>
-    internal async Task<PreparedBatch?> PrepareAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// A batch prepared after another continues from that batch's tree and reads only receipts
+    /// that follow its last one in (time, id) order, so it can be read and hashed while that batch
+    /// commits on another connection. A receipt committed late with an earlier time is left to the
+    /// next batch prepared from the log itself. If the earlier batch is never committed, the head
+    /// check in <see cref="TryCommitAsync"/> refuses this one.
+    /// </remarks>
+    internal async Task<PreparedBatch?> PrepareAsync(PreparedBatch? after, CancellationToken cancellationToken)
     {
         // The head first: a batch sequenced after this read moves it, which TryCommitAsync sees.
-        var first = await HeadAsync(cancellationToken);
+        var first = after?.Size ?? await HeadAsync(cancellationToken);
         // Read untracked: the batch's indices are set in one statement, not entity by entity.
-        var pending = await db.Receipts.AsNoTracking().Where(r => r.LogIndex == null)
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+        var query = db.Receipts.AsNoTracking().Where(r => r.LogIndex == null);
+        if (after is not null)
+        {
+            var (created, id) = (after.LastCreatedAt, after.LastId);
+            query = query.Where(r => r.CreatedAt > created || (r.CreatedAt == created && string.Compare(r.Id, id) > 0));
+        }
+
+        var pending = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
         if (pending.Count == 0)
         {
             return null;
         }
 
         var reader = new DatabaseHashReader(db);
+        foreach (var unsaved in after?.Hashes ?? [])
+        {
+            reader.Add(unsaved.Slot, new LogHash(unsaved.Hash));
+        }
+
         // Each left sibling a new leaf needs is either hashed in this batch or one of the complete
         // subtrees the current root is made of: reading that root reads them all in one round trip.
         // Stored hashes never change, so reading them outside the lock is safe.
@@ -77,7 +98,7 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         }
 
         var root = await MerkleTree.RootAsync(size, reader, cancellationToken);
-        return new PreparedBatch(first, [.. pending.Select(r => r.Id)], stored, size, root);
+        return new PreparedBatch(first, [.. pending.Select(r => r.Id)], stored, size, root, pending[^1].CreatedAt, pending[^1].Id);
     }
 
     /// <summary>
@@ -121,5 +142,8 @@ public sealed class ReceiptSequencer(PilotdeckDbContext db, ITenantContext tenan
         db.Database.LockForTransactionAsync("pilotdeck-receipt-log:" + tenant.TenantId, cancellationToken);
 }
 
-/// <summary>A batch ready to append at <paramref name="First"/>: its receipts in log order, the hashes to store, and the tree they make.</summary>
-internal sealed record PreparedBatch(long First, IReadOnlyList<string> ReceiptIds, IReadOnlyList<LogHashRecord> Hashes, long Size, LogHash Root);
+/// <summary>
+/// A batch ready to append at <paramref name="First"/>: its receipts in log order, the hashes to
+/// store, the tree they make, and the (time, id) of its last receipt, where the next batch's read continues.
+/// </summary>
+internal sealed record PreparedBatch(long First, IReadOnlyList<string> ReceiptIds, IReadOnlyList<LogHashRecord> Hashes, long Size, LogHash Root, DateTimeOffset LastCreatedAt, string LastId);

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data;
+using Pilotdeck.Data.Receipts;
 using Pilotdeck.Data.Tenancy;
 using Pilotdeck.Server.Platform.Receipts;
 using Pilotdeck.Server.Tests.Platform.Jobs;
+using Pilotdeck.Transparency.Merkle;
 
 namespace Pilotdeck.Server.Tests.Platform.Receipts;
 
@@ -28,7 +30,7 @@ public sealed class ReceiptSequencerTests : IAsyncLifetime
         await AppendAsync("first");
         await using var slow = Services.CreateTenantScope("demo");
         var slowSequencer = slow.ServiceProvider.GetRequiredService<ReceiptSequencer>();
-        var stale = await slowSequencer.PrepareAsync(CancellationToken.None);
+        var stale = await slowSequencer.PrepareAsync(null, CancellationToken.None);
         Assert.NotNull(stale);
 
         await using (var fast = Services.CreateTenantScope("demo"))
@@ -51,11 +53,56 @@ public sealed class ReceiptSequencerTests : IAsyncLifetime
         Assert.Equal(2, await db.LogCheckpoints.CountAsync(c => c.TreeSize >= stale.Size));
     }
 
-    private async Task AppendAsync(string name)
+    [Fact]
+    public async Task ABatchPreparedAfterAnother_ContinuesItsTree_IsRefusedBeforeIt_AndLeavesALateReceiptToTheNextBatch()
+    {
+        await AppendAsync("a");
+        await AppendAsync("b");
+        await using var firstScope = Services.CreateTenantScope("demo");
+        var firstSequencer = firstScope.ServiceProvider.GetRequiredService<ReceiptSequencer>();
+        var first = await firstSequencer.PrepareAsync(null, CancellationToken.None);
+        Assert.Equal(2, first?.ReceiptIds.Count);
+
+        // Committed after the first batch was read, yet timed before its last receipt.
+        await AppendAsync("late", first!.LastCreatedAt.AddSeconds(-1));
+        await AppendAsync("c");
+        await using var secondScope = Services.CreateTenantScope("demo");
+        var secondSequencer = secondScope.ServiceProvider.GetRequiredService<ReceiptSequencer>();
+        var second = await secondSequencer.PrepareAsync(first, CancellationToken.None);
+        Assert.Equal((first.Size, 1), (second?.First, second?.ReceiptIds.Count));
+
+        Assert.Null(await secondSequencer.TryCommitAsync(second!, CancellationToken.None));
+        Assert.NotNull(await firstSequencer.TryCommitAsync(first, CancellationToken.None));
+        Assert.Equal(3, (await secondSequencer.TryCommitAsync(second!, CancellationToken.None))?.TreeSize);
+        var last = await secondSequencer.SequenceAsync(CancellationToken.None);
+        Assert.Equal(4, last?.TreeSize);
+
+        // The stored tree is the one a log built from scratch in index order has.
+        await using var check = Services.CreateTenantScope("demo");
+        var db = check.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var logged = await db.Receipts.AsNoTracking().OrderBy(r => r.LogIndex).ToListAsync();
+        Assert.Equal([0L, 1, 2, 3], logged.Select(r => r.LogIndex));
+        Assert.Equal(["subjects/a", "subjects/b", "subjects/c", "subjects/late"], logged.Select(r => r.Subject));
+        var expected = new InMemoryHashStore();
+        foreach (var receipt in logged)
+        {
+            await expected.AppendAsync(ReceiptText.Canonical(receipt));
+        }
+
+        Assert.Equal(await MerkleTree.RootAsync(4, expected), new LogHash(last!.RootHash));
+        Assert.Equal(await MerkleTree.RootAsync(4, expected), await MerkleTree.RootAsync(4, new DatabaseHashReader(db)));
+    }
+
+    // A receipt of subject subjects/<name>, timed as given.
+    private async Task AppendAsync(string name, DateTimeOffset? at = null)
     {
         await using var scope = Services.CreateTenantScope("demo");
-        await scope.ServiceProvider.GetRequiredService<ChangeReceipts>().ForJob("probe")
-            .RecordAsync("test.append", _ => "probes/" + name, () => Task.FromResult(name), n => System.Text.Encoding.UTF8.GetBytes(n), CancellationToken.None);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        db.Receipts.Add(ReceiptRecord.Create("demo", "system:test", "test.append", "subjects/" + name, null, null,
+            at ?? DateTimeOffset.UtcNow, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))));
+        await db.SaveChangesAsync();
+        // Distinct times, so the (time, id) order is the order of appending.
+        await Task.Delay(5);
     }
 
     public async Task DisposeAsync()
