@@ -2273,7 +2273,8 @@ namespace Pilotdeck.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "LogIndex")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("log_index IS NOT NULL");
 
                     b.HasIndex("TenantId", "Subject");
 

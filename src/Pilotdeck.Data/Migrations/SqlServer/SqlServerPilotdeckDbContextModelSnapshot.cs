@@ -2279,7 +2279,7 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasIndex("TenantId", "LogIndex")
                         .IsUnique()
-                        .HasFilter("[log_index] IS NOT NULL");
+                        .HasFilter("log_index IS NOT NULL");
 
                     b.HasIndex("TenantId", "Subject");
 

@@ -2250,7 +2250,8 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "LogIndex")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("log_index IS NOT NULL");
 
                     b.HasIndex("TenantId", "Subject");
 
