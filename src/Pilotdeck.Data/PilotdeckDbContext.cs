@@ -196,8 +196,8 @@ public abstract class PilotdeckDbContext : DbContext
             b.HasIndex(r => new { r.TenantId, r.CreatedAt });
             b.HasIndex(r => new { r.TenantId, r.Subject });
             // One receipt per leaf: a second sequencer can never give two receipts one index. Sequenced
-            // receipts only: a pending receipt's write skips it, and a query for the pending ones can
-            // use nothing but the index below, which hands them over in order. (Unfiltered, it was
+            // receipts only: a pending receipt's write skips it, and the one index that answers
+            // "pending" by itself is the one below, which hands them over in order. (Unfiltered, it was
             // PostgreSQL's choice for `log_index IS NULL` whenever the statistics predated a backlog:
             // every pending receipt read and sorted for each batch of a thousand.)
             b.HasIndex(r => new { r.TenantId, r.LogIndex }).IsUnique().HasFilter("log_index IS NOT NULL");
