@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Pilotdeck.Data.Cohorts;
+using static Pilotdeck.Data.Tests.TenantIsolationTests;
+
+namespace Pilotdeck.Data.Tests;
+
+/// <summary>
+/// An import's lookup of existing participants by natural key (<see cref="ParticipantLookups"/>):
+/// it finds exactly the asked keys of one cohort of the scope's tenant, and on SQLite it is one
+/// statement for any number of keys, answered by probing the unique index.
+/// </summary>
+public class ParticipantLookupsTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ByNaturalKeys_FindsTheAskedKeysOfTheCohort_AndNothingOfAnotherCohortOrTenant(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        await AddCohortAsync(database, Beta, "cohort-b", ["ana@example.com", "bo@example.com"]);
+        await AddCohortAsync(database, Alpha, "cohort-a2", ["ana@example.com"]);
+        await AddCohortAsync(database, Alpha, "cohort-a", ["ana@example.com", "bo@example.com", "cy@example.com"]);
+
+        await using var scope = database.TenantScope(Alpha);
+        var found = await scope.Db().ByNaturalKeys("cohort-a", ["ana@example.com", "cy@example.com", "nobody@example.com"])
+            .Select(p => new { p.CohortId, p.NaturalKey, p.TenantId }).OrderBy(p => p.NaturalKey).ToListAsync();
+
+        Assert.Equal(
+            [new { CohortId = "cohort-a", NaturalKey = "ana@example.com", TenantId = Alpha }, new { CohortId = "cohort-a", NaturalKey = "cy@example.com", TenantId = Alpha }],
+            found);
+    }
+
+    [Fact]
+    public async Task ByNaturalKeys_OnSqlite_IsOneStatementForAnyNumberOfKeys_ThatProbesTheUniqueIndex()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Sqlite);
+        await using var scope = database.TenantScope(Alpha);
+        var db = scope.Db();
+
+        var few = db.ByNaturalKeys("cohort-a", ["a@example.com"]).CreateDbCommand();
+        var many = db.ByNaturalKeys("cohort-a", Enumerable.Range(0, 1000).Select(i => $"p{i}@example.com").ToList()).CreateDbCommand();
+        Assert.Equal(few.CommandText, many.CommandText);
+        Assert.Equal(few.Parameters.Count, many.Parameters.Count);
+
+        await db.Database.OpenConnectionAsync();
+        await using var explain = few;
+        explain.CommandText = "EXPLAIN QUERY PLAN " + few.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.StartsWith("SEARCH p USING INDEX IX_participants_tenant_id_natural_key_cohort_id (tenant_id=? AND natural_key=?", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN p", StringComparison.Ordinal));
+    }
+
+    private static async Task AddCohortAsync(TestDatabase database, string tenant, string cohortId, string[] emails)
+    {
+        await using var scope = database.TenantScope(tenant);
+        var db = scope.Db();
+        var now = database.Time.GetUtcNow();
+        db.Cohorts.Add(new CohortRecord { Id = cohortId, Slug = cohortId, Title = cohortId, State = "running", CreatedAt = now, UpdatedAt = now });
+        foreach (var email in emails)
+        {
+            db.Participants.Add(new ParticipantRecord
+            {
+                Id = Guid.NewGuid().ToString(), CohortId = cohortId, NaturalKey = email, Email = email, Status = "invited", CreatedAt = now, UpdatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+}
