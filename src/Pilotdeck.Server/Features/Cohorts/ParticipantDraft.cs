@@ -28,6 +28,9 @@ public sealed record ParticipantDraft
     /// </summary>
     public string? CheckedPhone { get; init; }
 
+    /// <summary>Likewise <see cref="Email"/>, already checked and trimmed (a stored record's, or one an import row checked).</summary>
+    public string? CheckedEmail { get; init; }
+
     /// <summary>
     /// Checks and normalises every field; <paramref name="fieldOf"/> names a field the way the
     /// caller's input does (a proto path, a CSV column). Returns the participant's stored values,
@@ -52,7 +55,7 @@ public sealed record ParticipantDraft
             violations.Add(new FieldViolation(fieldOf("alias"), $"must be at most {ParticipantFields.MaxAliasLength} characters"));
         }
 
-        var email = Take("email", ParticipantFields.Email(Email));
+        var email = CheckedEmail ?? Take("email", ParticipantFields.Email(Email));
         if (email.Length == 0 && alias.Length == 0)
         {
             violations.Add(new FieldViolation(fieldOf("email"), "an email or an alias is required (it identifies the participant in the cohort)"));

@@ -271,6 +271,8 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             // Parsing a number is the dearest check. The stored one is normalised already, and Parse
             // checked the row's: with +country the locale plays no part, so the reading is the same.
             CheckedPhone = given.Phone.Trim().Length == 0 ? existing.Phone : given.Phone.TrimStart().StartsWith('+') ? row.AsNew.Phone : null,
+            // An address reads the same in any locale: the row's was checked by Parse, the stored one when stored.
+            CheckedEmail = given.Email.Trim().Length == 0 ? existing.Email : row.AsNew.Email,
         };
         return draft.Check(row.Cohort, field => field);
     }
