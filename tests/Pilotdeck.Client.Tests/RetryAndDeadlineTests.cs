@@ -241,4 +241,38 @@ public sealed class RetryAndDeadlineTests
         Assert.DoesNotContain(IdentityService.Descriptor.FullName + "/DeleteMember", retryable);
         Assert.DoesNotContain(Pilotdeck.Contracts.Guardian.V1.GuardianService.Descriptor.FullName + "/AnalyzeProject", retryable);
     }
+    [Fact]
+    public async Task SendLimit_MessageOverTheServersLimit_FailsInTheClient_AndOneAtTheLimitIsSent()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) =>
+        {
+            received.Enqueue(ScriptedGrpcServer.LastMessage(http).Length);
+            return ScriptedGrpcServer.Respond(http, new GetMemberResponse { Member = new Member { UserId = "u1" } });
+        });
+        using var client = Client(server.Address);
+        // Field tag and length take 5 bytes of the message.
+        var atTheLimit = new string('u', 4 * 1024 * 1024 - 5);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.Identity.GetMemberAsync(new GetMemberRequest { UserId = atTheLimit + "u" }));
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+
+        var answer = await client.Identity.GetMemberAsync(new GetMemberRequest { UserId = atTheLimit });
+        Assert.Equal("u1", answer.Member.UserId);
+        // The refused call may have opened a stream, but its message never left the client.
+        Assert.Equal([4 * 1024 * 1024], received);
+    }
+
+    [Fact]
+    public async Task SendLimit_Null_LeavesTheLimitToTheServer()
+    {
+        await using var server = await ScriptedGrpcServer.StartAsync((_, http) =>
+            ScriptedGrpcServer.Respond(http, new GetMemberResponse { Member = new Member { UserId = "u1" } }));
+        using var client = Client(server.Address, o => o.MaxSendMessageBytes = null);
+
+        await client.Identity.GetMemberAsync(new GetMemberRequest { UserId = new string('u', 5 * 1024 * 1024) });
+
+        Assert.Equal(1, server.Attempts);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Client(server.Address, o => o.MaxSendMessageBytes = 0));
+    }
 }

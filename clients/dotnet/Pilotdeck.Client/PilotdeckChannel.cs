@@ -7,7 +7,7 @@ namespace Pilotdeck.Client;
 /// <summary>
 /// What makes a channel a Pilotdeck channel, shared by <see cref="PilotdeckClient"/> and
 /// <see cref="PilotdeckServiceCollectionExtensions.AddPilotdeckClient"/>: the retry service config,
-/// the access token as call credentials, and the interceptors, outermost first.
+/// the send limit, the access token as call credentials, and the interceptors, outermost first.
 /// </summary>
 internal static class PilotdeckChannel
 {
@@ -21,6 +21,11 @@ internal static class PilotdeckChannel
             throw new ArgumentOutOfRangeException(nameof(options), "DefaultDeadline must be positive or Timeout.InfiniteTimeSpan.");
         }
 
+        if (options.MaxSendMessageBytes is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxSendMessageBytes must be positive, or null to leave the limit to the server.");
+        }
+
         if (options.InitialBackoff < TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Backoffs must satisfy 0 <= InitialBackoff <= MaxBackoff.");
@@ -31,6 +36,7 @@ internal static class PilotdeckChannel
     {
         channel.ServiceConfig = RetryPolicy.For(options);
         channel.MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1);
+        channel.MaxSendMessageSize = options.MaxSendMessageBytes;
         if (tokens is not null)
         {
             var transport = options.ServerUrl.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;

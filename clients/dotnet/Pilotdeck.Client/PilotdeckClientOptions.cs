@@ -42,4 +42,13 @@ public sealed class PilotdeckClientOptions
     /// A handler given here is not disposed by the client.
     /// </summary>
     public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>
+    /// The largest request message the client sends, in bytes; a larger one fails at once with
+    /// RESOURCE_EXHAUSTED and is never sent. Default 4 MiB, the server's default limit
+    /// (<c>Pilotdeck:Grpc:MaxReceiveMessageBytes</c>): raise the two together. <c>null</c> leaves it
+    /// to the server, which refuses such a message from its length prefix while the rest is still in
+    /// flight, and that can cost the connection, and every call on it, along with the call.
+    /// </summary>
+    public int? MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
 }

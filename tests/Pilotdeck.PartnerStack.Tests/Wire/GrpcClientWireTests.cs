@@ -26,8 +26,8 @@ public sealed class SpoolWatchingHost : PartnerHost
 }
 
 /// <summary>
-/// Wire behaviour through Grpc.Net.Client, each over one counted connection: deadlines,
-/// cancellation, the 4 MiB message limit, gzip requests and unknown methods.
+/// Wire behaviour through Grpc.Net.Client, each over one counted connection (the oversized chunk
+/// aside, see there): deadlines, cancellation, the 4 MiB message limit, gzip requests and unknown methods.
 /// </summary>
 public sealed class GrpcClientWireTests(SpoolWatchingHost host) : IClassFixture<SpoolWatchingHost>
 {
@@ -103,7 +103,7 @@ public sealed class GrpcClientWireTests(SpoolWatchingHost host) : IClassFixture<
     [Fact]
     public async Task AnalyzeProject_ChunkOver4MiB_IsResourceExhausted()
     {
-        using var channel = host.CreateChannel(out var connections);
+        using var channel = host.CreateChannel(out _);
         var guardian = new GuardianService.GuardianServiceClient(channel);
         using var call = guardian.AnalyzeProject(await host.BearerAsync());
 
@@ -115,8 +115,14 @@ public sealed class GrpcClientWireTests(SpoolWatchingHost host) : IClassFixture<
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Patience));
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
-        await AssertIdentityAsync(channel);
-        Assert.Equal(1, connections.Opened);
+
+        // The server goes on serving. Not necessarily on this connection: on the answer the client
+        // resets the stream and now and then still sends one of the chunk's DATA frames after its
+        // reset, which Kestrel treats as a connection error (GOAWAY, STREAM_CLOSED: "The client sent a
+        // DATA frame to closed stream"); 1 in 20 to 150 tries here. The SDK refuses such a message
+        // before sending it (PilotdeckClientOptions.MaxSendMessageBytes), so it never gets there.
+        using var fresh = host.CreateChannel(out _);
+        await AssertIdentityAsync(fresh);
     }
 
     private static async Task UploadOversizedChunkAsync(AsyncClientStreamingCall<AnalyzeProjectRequest, AnalyzeProjectResponse> call)
