@@ -116,11 +116,11 @@ public sealed class GrpcClientWireTests(SpoolWatchingHost host) : IClassFixture<
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Patience));
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
 
-        // The server goes on serving. Not necessarily on this connection: on the answer the client
-        // resets the stream and now and then still sends one of the chunk's DATA frames after its
-        // reset, which Kestrel treats as a connection error (GOAWAY, STREAM_CLOSED: "The client sent a
-        // DATA frame to closed stream"); 1 in 20 to 150 tries here. The SDK refuses such a message
-        // before sending it (PilotdeckClientOptions.MaxSendMessageBytes), so it never gets there.
+        // The server goes on serving. Not necessarily on this connection: now and then one of the
+        // chunk's DATA frames reaches Kestrel after the stream was closed, and Kestrel ends the whole
+        // connection for it (GOAWAY, STREAM_CLOSED, logged as "The client sent a DATA frame to closed
+        // stream ID 1"); 1 in 20 to 150 tries here. The SDK refuses such a message before sending it
+        // (PilotdeckClientOptions.MaxSendMessageBytes), so it never gets there.
         using var fresh = host.CreateChannel(out _);
         await AssertIdentityAsync(fresh);
     }
