@@ -36,7 +36,7 @@ public class ParticipantLookupsTests
         var db = scope.Db();
 
         var few = db.ByNaturalKeys("cohort-a", ["a@example.com"]).CreateDbCommand();
-        var many = db.ByNaturalKeys("cohort-a", Enumerable.Range(0, 1000).Select(i => $"p{i}@example.com").ToList()).CreateDbCommand();
+        using var many = db.ByNaturalKeys("cohort-a", Enumerable.Range(0, 1000).Select(i => $"p{i}@example.com").ToList()).CreateDbCommand();
         Assert.Equal(few.CommandText, many.CommandText);
         Assert.Equal(few.Parameters.Count, many.Parameters.Count);
 
