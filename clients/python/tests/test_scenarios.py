@@ -98,6 +98,15 @@ class ScenarioTests(unittest.TestCase):
         self.assertIn("email", error.fields)
         print("code=%s reason=%s fields=%s" % (error.code.name, error.reason, ",".join(error.fields)))
 
+    def test_message_over_the_servers_limit_fails_in_the_client(self):
+        with self.assertRaises(grpc.RpcError) as refused:
+            self.api.identity.GetMember(pd.identity_pb2.GetMemberRequest(user_id="u" * (4 * 1024 * 1024)))
+
+        self.assertEqual(grpc.StatusCode.RESOURCE_EXHAUSTED, refused.exception.code())
+        # grpcio's wording; the server would say "Received message exceeds the maximum ...".
+        self.assertIn("Sent message larger than max", refused.exception.details())
+        print("code=%s details=%s" % (refused.exception.code().name, refused.exception.details()))
+
     def test_token_renews_across_a_short_expiry(self):
         lifetime = float(env("PILOTDECK_TOKEN_LIFETIME_SECONDS"))
         self.api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())

@@ -26,6 +26,8 @@ from .tokens import TokenEndpoint, TokenManager
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 4
+# The server's default limit on a request message (Pilotdeck:Grpc:MaxReceiveMessageBytes).
+DEFAULT_MAX_SEND_MESSAGE_BYTES = 4 * 1024 * 1024
 CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRIPTOR, jobs_pb2.DESCRIPTOR, receipts_pb2.DESCRIPTOR,
              policy_pb2.DESCRIPTOR, approvals_pb2.DESCRIPTOR, cohorts_pb2.DESCRIPTOR,
              followups_pb2.DESCRIPTOR, feedback_pb2.DESCRIPTOR, backlog_pb2.DESCRIPTOR, notifications_pb2.DESCRIPTOR, imports_pb2.DESCRIPTOR, sessions_pb2.DESCRIPTOR,
@@ -71,7 +73,8 @@ class Pilotdeck:
 
 
 def connect(server_url: str, credentials: Optional[Credentials] = None, default_timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
-            auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, options=()) -> Pilotdeck:
+            auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+            max_send_message_bytes: Optional[int] = DEFAULT_MAX_SEND_MESSAGE_BYTES, options=()) -> Pilotdeck:
     """Connects to the gRPC API at server_url.
 
     server_url: `https://host:port` (TLS), or `http://127.0.0.1:port` (h2c, loopback only: gRPC
@@ -82,6 +85,9 @@ def connect(server_url: str, credentials: Optional[Credentials] = None, default_
       server_url for https. A cleartext server's gRPC port speaks only h2c, so pass its HTTP/1.1
       endpoint (the host's Pilotdeck:RestUrl, http://127.0.0.1:5082 by default).
     max_attempts: total attempts of an idempotent unary call that fails with UNAVAILABLE (4; 1 turns retries off).
+    max_send_message_bytes: the largest request message sent (4 MiB, the server's default limit; raise
+      both together); a larger one fails in the client with RESOURCE_EXHAUSTED and is never sent.
+      None leaves the limit to the server.
     options: further grpc channel options.
     """
     url = urllib.parse.urlsplit(server_url)
@@ -99,7 +105,8 @@ def connect(server_url: str, credentials: Optional[Credentials] = None, default_
                              "tokens cannot be requested over the h2c port of %s" % server_url)
         tokens = TokenManager(credentials, TokenEndpoint(auth_url or server_url, default_timeout or DEFAULT_TIMEOUT_SECONDS))
     channel_options = [("grpc.enable_retries", 1),
-                       ("grpc.service_config", calls.service_config(CONTRACTS, max_attempts))] + list(options)
+                       ("grpc.service_config", calls.service_config(CONTRACTS, max_attempts)),
+                       ("grpc.max_send_message_length", -1 if max_send_message_bytes is None else max_send_message_bytes)] + list(options)
     channel = _channel(target, url.scheme == "https", url.hostname, tokens, channel_options)
     return Pilotdeck(grpc.intercept_channel(channel, calls.CallPolicy(default_timeout, tokens)), tokens)
 

@@ -13,6 +13,10 @@ public abstract class PythonSdkTests<THost>(THost host) : IClassFixture<THost>
         RunScenarioAsync("test_client_credentials_token_identifies_the_api_client", $"tenant={host.TenantId} subject={host.ClientId}");
 
     [Fact]
+    public Task PythonSdk_MessageOverTheServersLimit_FailsInTheClient() =>
+        RunScenarioAsync("test_message_over_the_servers_limit_fails_in_the_client", "code=RESOURCE_EXHAUSTED details=Sent message larger than max");
+
+    [Fact]
     public Task PythonSdk_ListMembers_ReturnsSeededMembers() =>
         RunScenarioAsync("test_list_members_returns_the_seeded_members", "members=");
 
