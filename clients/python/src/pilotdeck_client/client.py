@@ -73,8 +73,8 @@ class Pilotdeck:
 
 
 def connect(server_url: str, credentials: Optional[Credentials] = None, default_timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
-            auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-            max_send_message_bytes: Optional[int] = DEFAULT_MAX_SEND_MESSAGE_BYTES, options=()) -> Pilotdeck:
+            auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, options=(),
+            max_send_message_bytes: Optional[int] = DEFAULT_MAX_SEND_MESSAGE_BYTES) -> Pilotdeck:
     """Connects to the gRPC API at server_url.
 
     server_url: `https://host:port` (TLS), or `http://127.0.0.1:port` (h2c, loopback only: gRPC
@@ -85,10 +85,10 @@ def connect(server_url: str, credentials: Optional[Credentials] = None, default_
       server_url for https. A cleartext server's gRPC port speaks only h2c, so pass its HTTP/1.1
       endpoint (the host's Pilotdeck:RestUrl, http://127.0.0.1:5082 by default).
     max_attempts: total attempts of an idempotent unary call that fails with UNAVAILABLE (4; 1 turns retries off).
+    options: further grpc channel options.
     max_send_message_bytes: the largest request message sent (4 MiB, the server's default limit; raise
       both together); a larger one fails in the client with RESOURCE_EXHAUSTED and is never sent.
       None leaves the limit to the server.
-    options: further grpc channel options.
     """
     url = urllib.parse.urlsplit(server_url)
     if url.scheme not in ("http", "https") or not url.hostname:
