@@ -47,6 +47,12 @@ export interface PilotdeckClientOptions {
   readonly tokenEndpoint?: string;
   /** Called with every new token set; persist it if you store tokens (refresh tokens are single-use). */
   readonly onTokens?: (tokens: TokenSet) => void;
+  /**
+   * Node only: the largest request message sent, default 4 MiB (the server's default receive limit:
+   * raise both together). A larger one fails in the client with RESOURCE_EXHAUSTED instead of being
+   * sent; `null` leaves the limit to the server.
+   */
+  readonly maxSendMessageBytes?: number | null;
   /** Your own interceptors, run outermost (before request ids, retries and tokens). */
   readonly interceptors?: Interceptor[];
 }
@@ -77,6 +83,9 @@ export interface PilotdeckClient {
   getTokens(): Promise<TokenSet | undefined>;
 }
 
+/** The server's default receive limit (Kestrel's gRPC MaxReceiveMessageSize). */
+const DEFAULT_MAX_SEND_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 /** Typed clients for every Pilotdeck service over one transport and one token. */
 export function createPilotdeckClient(options: PilotdeckClientOptions): PilotdeckClient {
   const httpVersion = options.httpVersion ?? '2';
@@ -101,6 +110,7 @@ export function createPilotdeckClient(options: PilotdeckClientOptions): Pilotdec
     httpVersion,
     interceptors,
     defaultTimeoutMs: options.defaultDeadlineMs ?? 30_000,
+    writeMaxBytes: options.maxSendMessageBytes === null ? undefined : options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
   });
   const client = <T extends DescService>(service: T) => createClient(service, transport);
   return {

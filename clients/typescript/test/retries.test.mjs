@@ -1,4 +1,4 @@
-// Retries, request ids and the default deadline against a scripted in-process server (connect-node's
+// Retries, request ids, the default deadline and the send limit against a scripted in-process server (connect-node's
 // own handler over h2c), so failures can be made to order. Needs no Pilotdeck host.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http2';
@@ -7,7 +7,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { createPilotdeckClient, decodeError, IdentityService } from '../dist/index.js';
 
-const calls = { listMembers: 0, updateMember: 0, createApiClient: [], timeouts: [] };
+const calls = { listMembers: 0, updateMember: 0, createApiClient: [], timeouts: [], getMemberIdLengths: [] };
 let failuresLeft = 0;
 let server;
 let serverUrl;
@@ -36,6 +36,7 @@ before(async () => {
       },
       updateMember() { calls.updateMember++; failWhileScripted(); return {}; },
       createApiClient(req) { calls.createApiClient.push(req.requestId); failWhileScripted(); return { apiClient: { name: req.name } }; },
+      getMember(req) { calls.getMemberIdLengths.push(req.userId.length); return { member: { userId: 'u1' } }; },
       async getCallerIdentity() { await new Promise(r => setTimeout(r, 5_000).unref()); return {}; },
     }),
   });
@@ -120,4 +121,28 @@ test('the default deadline ends a call that sets none', async () => {
 
   assert.equal(decodeError(error).code, Code.DeadlineExceeded);
   assert.ok(Date.now() - started < 3_000);
+});
+
+const MiB = 1024 * 1024;
+
+test('a message over the 4 MiB default fails in the client, and one at the limit is sent', async () => {
+  calls.getMemberIdLengths = [];
+  // The field's tag and length take 5 bytes of the message.
+  const atTheLimit = 'u'.repeat(4 * MiB - 5);
+
+  const error = await client().identity.getMember({ userId: atTheLimit + 'u' }).then(() => assert.fail('succeeded'), e => e);
+  const answer = await client().identity.getMember({ userId: atTheLimit });
+
+  assert.equal(decodeError(error).code, Code.ResourceExhausted);
+  assert.match(error.rawMessage, /writeMaxBytes/); // connect-node's wording: the client refused it
+  assert.equal(answer.member.userId, 'u1');
+  assert.deepEqual(calls.getMemberIdLengths, [atTheLimit.length]);
+});
+
+test('maxSendMessageBytes null leaves the limit to the server', async () => {
+  calls.getMemberIdLengths = [];
+
+  await client({ maxSendMessageBytes: null }).identity.getMember({ userId: 'u'.repeat(5 * MiB) });
+
+  assert.deepEqual(calls.getMemberIdLengths, [5 * MiB]);
 });

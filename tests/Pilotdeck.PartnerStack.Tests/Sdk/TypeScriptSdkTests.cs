@@ -34,7 +34,7 @@ public sealed partial class TypeScriptSdkTests(TypeScriptSdkHost host) : IClassF
     public Task TypeScriptSdk_ShortTokenLifetime_RenewsBeforeExpiryAndAfterTokenExpired() => RunScenarioAsync("token-renewal.test.mjs", expectedTests: 3);
 
     [Fact]
-    public Task TypeScriptSdk_ScriptedServer_RetriesOnlyIdempotentCallsAndKeepsRequestId() => RunScenarioAsync("retries.test.mjs", expectedTests: 7);
+    public Task TypeScriptSdk_ScriptedServer_RetriesOnlyIdempotentCallsKeepsRequestIdAndLimitsSends() => RunScenarioAsync("retries.test.mjs", expectedTests: 9);
 
     [Fact]
     public Task TypeScriptSdk_ScriptedTokenEndpoint_DiscoverySingleGrantAndStatusMapping() => RunScenarioAsync("token-handling.test.mjs", expectedTests: 3);

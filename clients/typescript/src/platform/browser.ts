@@ -2,7 +2,10 @@ import type { Transport } from '@connectrpc/connect';
 import { createGrpcWebTransport } from '@connectrpc/connect-web';
 import type { HttpAnswer, HttpRequest, TransportSettings } from './types.js';
 
-/** Browsers: gRPC-Web over fetch; the browser negotiates the HTTP version itself. */
+/**
+ * Browsers: gRPC-Web over fetch; the browser negotiates the HTTP version itself. connect-web has no
+ * send limit (`writeMaxBytes`), so an oversized message is the server's to refuse.
+ */
 export function createTransport(settings: TransportSettings): Transport {
   if (settings.kind === 'grpc') {
     throw new Error("Browsers cannot speak gRPC (it needs HTTP/2 trailers): use transport: 'grpc-web'.");

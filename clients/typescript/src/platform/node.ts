@@ -9,6 +9,7 @@ export function createTransport(settings: TransportSettings): Transport {
     baseUrl: settings.baseUrl,
     interceptors: settings.interceptors,
     defaultTimeoutMs: settings.defaultTimeoutMs,
+    writeMaxBytes: settings.writeMaxBytes,
   };
   return settings.kind === 'grpc'
     ? createGrpcTransport(options) // gRPC needs HTTP/2: connect-node's gRPC transport always uses it.

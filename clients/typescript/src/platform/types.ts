@@ -8,6 +8,8 @@ export interface TransportSettings {
   readonly httpVersion: '1.1' | '2';
   readonly interceptors: Interceptor[];
   readonly defaultTimeoutMs: number;
+  /** Node only: the largest message sent (connect-node's `writeMaxBytes`); undefined for no limit. */
+  readonly writeMaxBytes: number | undefined;
 }
 
 export interface HttpRequest {
