@@ -1,5 +1,5 @@
-// Retries, request ids, the default deadline and the send limit against a scripted in-process server (connect-node's
-// own handler over h2c), so failures can be made to order. Needs no Pilotdeck host.
+// Retries, request ids, the default deadline and the send limit against a scripted in-process
+// server (connect-node's own handler over h2c), so failures can be made to order. Needs no Pilotdeck host.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http2';
 import { after, before, test } from 'node:test';
