@@ -83,7 +83,7 @@ export interface PilotdeckClient {
   getTokens(): Promise<TokenSet | undefined>;
 }
 
-/** The server's default receive limit (Kestrel's gRPC MaxReceiveMessageSize). */
+/** The server's default receive limit (its Pilotdeck:Grpc:MaxReceiveMessageBytes). */
 const DEFAULT_MAX_SEND_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** Typed clients for every Pilotdeck service over one transport and one token. */
