@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -78,6 +79,37 @@ public static class BulkInserts
         {
             var table = Table.Of(db, type);
             await table.WriteAsync(db, [.. byType[type].Select(e => table.ValuesOf(e, db.Tenant.TenantId))], cancellationToken);
+            await AnalyzeIfNewAsync(db, table.Name, cancellationToken);
+        }
+    }
+
+    // The tables each open PostgreSQL transaction has written in bulk.
+    private static readonly ConditionalWeakTable<DbTransaction, HashSet<string>> WrittenInTransaction = new();
+
+    /// <summary>
+    /// The first time a PostgreSQL transaction writes a table in bulk, and the table has no
+    /// statistics yet (never analysed, or analysed while empty): analyses it, own new rows
+    /// included, before any table referring to it is written. Without this, the first import into
+    /// a new database is quadratic: the foreign-key check of every child row (a participant's
+    /// status and note) is planned while the parent looks empty, every index led by the tenant ties
+    /// on cost with the key, and the plan kept reads all the tenant's rows for each check — nothing
+    /// replans it within the transaction (docs/adr/0021-bulk-import-writes.md, "A first import into
+    /// an empty database"). SKIP_LOCKED: a concurrent ANALYZE of the table never makes this wait.
+    /// </summary>
+    private static async Task AnalyzeIfNewAsync(PilotdeckDbContext db, string table, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql() || db.Database.CurrentTransaction?.GetDbTransaction() is not { } transaction
+            || !WrittenInTransaction.GetOrCreateValue(transaction).Add(table))
+        {
+            return;
+        }
+
+        var unanalysed = await db.Database.SqlQuery<bool>($"SELECT reltuples <= 0 AS \"Value\" FROM pg_class WHERE oid = to_regclass({table})").SingleAsync(cancellationToken);
+        if (unanalysed)
+        {
+            // The model's table name, delimited by the provider: not input.
+            var analyze = "ANALYZE (SKIP_LOCKED) " + table;
+            await db.Database.ExecuteSqlRawAsync(analyze, cancellationToken);
         }
     }
 
@@ -114,6 +146,8 @@ public static class BulkInserts
 
     private sealed class Table(string name, Column[] columns)
     {
+        public string Name => name;
+
         public static Table Of(PilotdeckDbContext db, IEntityType type)
         {
             var store = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
