@@ -79,22 +79,26 @@ public static class BulkInserts
         {
             var table = Table.Of(db, type);
             await table.WriteAsync(db, [.. byType[type].Select(e => table.ValuesOf(e, db.Tenant.TenantId))], cancellationToken);
-            await AnalyzeIfNewAsync(db, table.Name, cancellationToken);
+            if (byType.Keys.Any(child => child != type && child.GetForeignKeys().Any(fk => fk.PrincipalEntityType == type)))
+            {
+                await AnalyzeIfNewAsync(db, table.Name, cancellationToken);
+            }
         }
     }
 
-    // The tables each open PostgreSQL transaction has written in bulk.
+    // The parent tables each open PostgreSQL transaction has written in bulk.
     private static readonly ConditionalWeakTable<DbTransaction, HashSet<string>> WrittenInTransaction = new();
 
     /// <summary>
-    /// The first time a PostgreSQL transaction writes a table in bulk, and the table has no
-    /// statistics yet (never analysed, or analysed while empty): analyses it, own new rows
-    /// included, before any table referring to it is written. Without this, the first import into
-    /// a new database is quadratic: the foreign-key check of every child row (a participant's
-    /// status and note) is planned while the parent looks empty, every index led by the tenant ties
-    /// on cost with the key, and the plan kept reads all the tenant's rows for each check — nothing
-    /// replans it within the transaction (docs/adr/0021-bulk-import-writes.md, "A first import into
-    /// an empty database"). SKIP_LOCKED: a concurrent ANALYZE of the table never makes this wait.
+    /// The first time a PostgreSQL transaction writes a table in bulk together with rows that refer
+    /// to it, and the table has no statistics yet (never analysed, or analysed while empty):
+    /// analyses it, its own new rows included, before the rows referring to it are written.
+    /// Without this the first import into a new database is quadratic: the foreign-key check of
+    /// each child row (a participant's status, its note) is planned while the parent looks empty,
+    /// every index led by the tenant ties on cost with the key, and the plan kept reads all the
+    /// tenant's rows for every check — nothing replans it within the transaction
+    /// (docs/adr/0021-bulk-import-writes.md, "A first import into an empty database").
+    /// SKIP_LOCKED: a concurrent ANALYZE of the table never makes this wait.
     /// </summary>
     private static async Task AnalyzeIfNewAsync(PilotdeckDbContext db, string table, CancellationToken cancellationToken)
     {
