@@ -12,6 +12,7 @@
 #   bench/imports.sh --rows=N --markdown=FILE
 #   bench/imports.sh --alloc-profile          also: allocations by type per phase (not for the figures)
 #   bench/imports.sh --warm-up-rows=N         rows imported twice, unmeasured, before the measured import (default 20000; 0: none)
+#   bench/imports.sh --warm-up-rows=0         a first import into a new database, cold (ADR 0021, "A first import into an empty database")
 # PostgreSQL: the cluster in PILOTDECK_TEST_POSTGRES, or one started with scripts/postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
