@@ -40,8 +40,10 @@ if [[ $provider == postgres ]]; then
   database="pd_bench_rehearsal_$$"
   pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$PILOTDECK_TEST_POSTGRES")
   psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE $database"
+  # A PostgreSQL deployment gets no demo tenant unless asked: the rehearsal signs in as its admin.
   server_args+=("--Pilotdeck:Database:Provider=Postgres"
-    "--Pilotdeck:Database:ConnectionString=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$database")
+    "--Pilotdeck:Database:ConnectionString=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$database"
+    "--Pilotdeck:SeedDemo=true")
 fi
 
 (cd src/Pilotdeck.Server/bin/Release/net10.0 && exec dotnet Pilotdeck.Server.dll "${server_args[@]}") >"$work/server.log" 2>&1 &
