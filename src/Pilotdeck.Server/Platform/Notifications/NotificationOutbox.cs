@@ -26,8 +26,9 @@ public sealed class NotificationOutbox(PilotdeckDbContext db, TimeProvider time)
         Validate(notification);
         if (notification.DedupeKey is { } key)
         {
-            var existing = db.OutboxMessages.Local.FirstOrDefault(m => m.DedupeKey == key)
-                ?? await db.OutboxMessages.FirstOrDefaultAsync(m => m.DedupeKey == key, cancellationToken);
+            // Not the context's Local view: reading it detects changes over every tracked entity,
+            // once per message — quadratic for NotifyFixed's thousands of messages in one unit of work.
+            var existing = _added.GetValueOrDefault(key) ?? await db.OutboxMessages.FirstOrDefaultAsync(m => m.DedupeKey == key, cancellationToken);
             if (existing is not null)
             {
                 return existing;
@@ -49,8 +50,16 @@ public sealed class NotificationOutbox(PilotdeckDbContext db, TimeProvider time)
             CreatedAt = now,
         };
         db.OutboxMessages.Add(message);
+        if (message.DedupeKey is { } added)
+        {
+            _added[added] = message;
+        }
+
         return message;
     }
+
+    // The messages this unit of work added, by dedupe key (the scope's context has not saved them yet).
+    private readonly Dictionary<string, OutboxMessageRecord> _added = new(StringComparer.Ordinal);
 
     // Producers are our own code: a bad message is a bug in it, not a caller's input error.
     private static void Validate(Notification n)

@@ -146,6 +146,18 @@ public abstract class NotificationDeliveryTests<TFixture> : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task ADedupeKeyTwiceInOneUnitOfWork_EnqueuesOnce()
+    {
+        var key = "fixed-message/" + Guid.NewGuid();
+        var ids = await _host.EnqueueAllAsync("demo", [Message("Fixed", key), Message("Other"), Message("Fixed again", key)]);
+
+        await _host.RunUntilAsync("demo", ids[0], OutboxStates.Delivered);
+        Assert.Equal(ids[0], ids[2]);
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.Equal("Fixed", (await _host.FindAsync("demo", ids[0]))!.Subject);
+    }
+
+    [Fact]
     public async Task AnotherTenant_CannotSeeRetryOrDeliverTheMessage()
     {
         var acmeReceiver = await WebhookReceiver.StartAsync();

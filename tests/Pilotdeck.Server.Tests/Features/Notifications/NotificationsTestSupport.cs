@@ -44,12 +44,22 @@ public abstract class NotificationsHostFixture : JobsHostFixture
     }
 
     /// <summary>Enqueues as a producer does, inside a transaction it commits or rolls back.</summary>
-    public async Task<string> EnqueueAsync(string tenantId, Notification notification, bool commit = true)
+    public async Task<string> EnqueueAsync(string tenantId, Notification notification, bool commit = true) =>
+        (await EnqueueAllAsync(tenantId, [notification], commit))[0];
+
+    /// <summary>Enqueues several in one unit of work (one save, one transaction); the messages' ids in order.</summary>
+    public async Task<List<string>> EnqueueAllAsync(string tenantId, IReadOnlyList<Notification> notifications, bool commit = true)
     {
         await using var scope = Services.CreateTenantScope(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var message = await scope.ServiceProvider.GetRequiredService<NotificationOutbox>().EnqueueAsync(notification, CancellationToken.None);
+        var outbox = scope.ServiceProvider.GetRequiredService<NotificationOutbox>();
+        var ids = new List<string>();
+        foreach (var notification in notifications)
+        {
+            ids.Add((await outbox.EnqueueAsync(notification, CancellationToken.None)).Id);
+        }
+
         await db.SaveChangesAsync();
         if (commit)
         {
@@ -60,7 +70,7 @@ public abstract class NotificationsHostFixture : JobsHostFixture
             await transaction.RollbackAsync();
         }
 
-        return message.Id;
+        return ids;
     }
 
     /// <summary>One delivery run in the tenant, as the job runs it.</summary>
