@@ -28,7 +28,10 @@ public sealed class NotificationOutbox(PilotdeckDbContext db, TimeProvider time)
         {
             // Not the context's Local view: reading it detects changes over every tracked entity,
             // once per message — quadratic for NotifyFixed's thousands of messages in one unit of work.
-            var existing = _added.GetValueOrDefault(key) ?? await db.OutboxMessages.FirstOrDefaultAsync(m => m.DedupeKey == key, cancellationToken);
+            // One this outbox added counts while the context still tracks it (a cleared tracker may
+            // have dropped it unsaved, with a rolled-back transaction); the database knows the rest.
+            var existing = (_added.TryGetValue(key, out var ours) && db.Entry(ours).State != EntityState.Detached ? ours : null)
+                ?? await db.OutboxMessages.FirstOrDefaultAsync(m => m.DedupeKey == key, cancellationToken);
             if (existing is not null)
             {
                 return existing;
