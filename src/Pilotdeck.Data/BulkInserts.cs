@@ -86,8 +86,9 @@ public static class BulkInserts
         }
     }
 
-    // The parent tables each open PostgreSQL transaction has written in bulk.
-    private static readonly ConditionalWeakTable<DbTransaction, HashSet<string>> WrittenInTransaction = new();
+    // The parent tables each open transaction has written in bulk. Keyed by EF's transaction, made
+    // anew for each one (Npgsql may reuse its own transaction object on a pooled connection).
+    private static readonly ConditionalWeakTable<IDbContextTransaction, HashSet<string>> WrittenInTransaction = new();
 
     /// <summary>
     /// The first time a PostgreSQL transaction writes a table in bulk together with rows that refer
@@ -102,7 +103,7 @@ public static class BulkInserts
     /// </summary>
     private static async Task AnalyzeIfNewAsync(PilotdeckDbContext db, string table, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql() || db.Database.CurrentTransaction?.GetDbTransaction() is not { } transaction
+        if (!db.Database.IsNpgsql() || db.Database.CurrentTransaction is not { } transaction
             || !WrittenInTransaction.GetOrCreateValue(transaction).Add(table))
         {
             return;
