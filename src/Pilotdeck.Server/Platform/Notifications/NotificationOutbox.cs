@@ -61,7 +61,7 @@ public sealed class NotificationOutbox(PilotdeckDbContext db, TimeProvider time)
         return message;
     }
 
-    // The messages this unit of work added, by dedupe key (the scope's context has not saved them yet).
+    // The messages this outbox added in its scope, saved or not, by dedupe key.
     private readonly Dictionary<string, OutboxMessageRecord> _added = new(StringComparer.Ordinal);
 
     // Producers are our own code: a bad message is a bug in it, not a caller's input error.
