@@ -207,22 +207,36 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     protected override Task ApplyAsync(IReadOnlyList<PlannedChange<RosterRow, ParticipantRecord>> planned, ImportRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var change in planned)
+        // A new participant's records (row, first status, note, receipt) come from its row alone,
+        // and building them (the receipt's hashes most of all) is most of a commit's own work: on
+        // every core, while the database waits. Updates track entities, one at a time below.
+        var created = new List<object>?[planned.Count];
+        Parallel.For(0, planned.Count, i =>
         {
-            var row = change.Candidate;
-            if (change.Existing is { } existing)
+            if (planned[i].Existing is null)
             {
-                // Loaded untracked (most rows of a re-import change nothing); tracked from here, so
-                // the update is checked against the UpdatedAt it was planned with.
-                db.Participants.Attach(existing);
-                changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
-                changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
+                var row = planned[i].Candidate;
+                var records = new List<object>(4);
+                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now, records);
+                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, records);
+                created[i] = records;
             }
-            else
+        });
+
+        for (var i = 0; i < planned.Count; i++)
+        {
+            if (created[i] is { } records)
             {
-                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now, run.NewRecords);
-                changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, run.NewRecords);
+                run.NewRecords.AddRange(records);
+                continue;
             }
+
+            // Loaded untracked (most rows of a re-import change nothing); tracked from here, so
+            // the update is checked against the UpdatedAt it was planned with.
+            var (row, existing) = (planned[i].Candidate, planned[i].Existing!);
+            db.Participants.Attach(existing);
+            changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
+            changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
         }
 
         return Task.CompletedTask;
