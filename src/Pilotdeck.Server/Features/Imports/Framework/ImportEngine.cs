@@ -60,6 +60,8 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
     {
         await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
         var import = await FindAsync(importId, cancellationToken);
+        // Progress starts again (the plan-row writer only ever moves it forwards).
+        import.RowsDone = 0;
         await SetStateAsync(import, ImportStates.Planning, cancellationToken);
         await db.ImportRows.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
         try

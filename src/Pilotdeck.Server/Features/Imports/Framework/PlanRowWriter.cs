@@ -8,20 +8,23 @@ using Pilotdeck.Data.Tenancy;
 namespace Pilotdeck.Server.Features.Imports.Framework;
 
 /// <summary>
-/// Stores a dry-run's plan rows on a connection of its own while the pass goes on with the next
+/// Stores a dry-run's plan rows on connections of its own while the pass goes on with the next
 /// batch: writing them was about half of a dry-run's time, spent while the pass's own connection
 /// sat idle. A dry-run is not one transaction (each batch's rows are), so nothing the pass reads
 /// depends on them. Each batch's rows and the planning progress they bring the import to are
 /// written in one transaction here, never from the pass's connection (on SQLite the two would
-/// queue for the one write lock). At most two batches wait, so memory stays bounded by the batch
-/// size; the first failed write fails the pass.
+/// queue for the one write lock). On PostgreSQL two writers take batches in turn, each on its own
+/// connection: the server stores each connection's rows in a process of its own, and storing them
+/// (indexes, foreign-key check) is the slowest part of a dry-run there. Progress is stored only
+/// forwards, so a batch that finishes after a later one never takes the import back. At most two
+/// batches wait, so memory stays bounded by the batch size; the first failed write fails the pass.
 /// </summary>
 internal sealed class PlanRowWriter : IAsyncDisposable
 {
     private readonly Channel<(IReadOnlyList<ImportRowRecord> Rows, ImportProgress Progress)> _batches =
-        Channel.CreateBounded<(IReadOnlyList<ImportRowRecord>, ImportProgress)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        Channel.CreateBounded<(IReadOnlyList<ImportRowRecord>, ImportProgress)>(new BoundedChannelOptions(2) { SingleWriter = true });
     private readonly CancellationTokenSource _stop;
-    private readonly AsyncServiceScope _scope;
+    private readonly List<AsyncServiceScope> _scopes = [];
     private readonly string _importId;
     private readonly Task _writing;
 
@@ -29,8 +32,13 @@ internal sealed class PlanRowWriter : IAsyncDisposable
     {
         _importId = importId;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _scope = scopes.CreateTenantScope(tenantId);
-        _writing = Task.Run(() => WriteAllAsync(_stop.Token));
+        _scopes.Add(scopes.CreateTenantScope(tenantId));
+        if (_scopes[0].ServiceProvider.GetRequiredService<PilotdeckDbContext>().Database.IsNpgsql())
+        {
+            _scopes.Add(scopes.CreateTenantScope(tenantId));
+        }
+
+        _writing = Task.WhenAll(_scopes.Select(scope => Task.Run(() => WriteAllAsync(scope, _stop.Token))));
     }
 
     /// <summary>Starts a writer for the plan of <paramref name="importId"/> in a scope of its own, bound to <paramref name="tenantId"/>.</summary>
@@ -70,21 +78,25 @@ internal sealed class PlanRowWriter : IAsyncDisposable
             _ = _writing.Exception;
         }
 
-        await _scope.DisposeAsync();
+        foreach (var scope in _scopes)
+        {
+            await scope.DisposeAsync();
+        }
+
         _stop.Dispose();
     }
 
-    private async Task WriteAllAsync(CancellationToken cancellationToken)
+    private async Task WriteAllAsync(AsyncServiceScope scope, CancellationToken cancellationToken)
     {
         try
         {
-            var db = _scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
             await using var cache = await BulkWriteCache.EnlargeAsync(db.Database, cancellationToken);
             await foreach (var (rows, progress) in _batches.Reader.ReadAllAsync(cancellationToken))
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.InsertInBulkAsync(rows, cancellationToken);
-                await db.Imports.Where(i => i.Id == _importId).ExecuteUpdateAsync(s => s
+                await db.Imports.Where(i => i.Id == _importId && i.RowsDone <= progress.RowsDone).ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.RowsDone, progress.RowsDone)
                     .SetProperty(i => i.RowsTotal, progress.RowsTotal)
                     .SetProperty(i => i.RowsPerSecond, progress.RowsPerSecond), cancellationToken);
