@@ -1640,7 +1640,11 @@ namespace Pilotdeck.Data.Migrations.SqlServer
 
                     b.HasKey("TenantId", "ImportId", "RowNumber");
 
-                    b.HasIndex("TenantId", "ImportId", "Outcome", "RowNumber");
+                    b.HasIndex(new[] { "TenantId", "ImportId", "RowNumber" }, "IX_import_rows_rejected")
+                        .HasFilter("outcome = 'rejected'");
+
+                    b.HasIndex(new[] { "TenantId", "ImportId", "RowNumber" }, "IX_import_rows_updated")
+                        .HasFilter("outcome = 'updated'");
 
                     b.ToTable("import_rows", (string)null);
                 });

@@ -114,12 +114,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
         var outcome = request.Outcome == RowOutcome.Unspecified ? null : ImportMapping.StoredOutcome(request.Outcome)
             ?? throw ApiErrors.InvalidArgument(new FieldViolation("outcome", "is not a row outcome"));
         var page = pager.Read(request.PageSize, request.PageToken, $"import={import.Id}|outcome={outcome}");
-        var query = db.ImportRows.AsNoTracking().Where(r => r.ImportId == import.Id);
-        if (outcome is not null)
-        {
-            query = query.Where(r => r.Outcome == outcome);
-        }
-
+        var query = db.ImportRows.AsNoTracking().OfImport(import.Id, outcome);
         if (page.After is { } after)
         {
             var last = long.Parse(after, CultureInfo.InvariantCulture);

@@ -176,6 +176,26 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task FirstImportIntoAnEmptyCohort_LooksNothingUp_YetTheCommitSeesAParticipantAddedSince()
+    {
+        // A pass that finds the cohort empty skips its lookups; the commit's own pass must ask again.
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        var csv = "alias,email\nLin,lin@example.com\nJun,jun@example.com\n";
+        var plan = await ImportAsync(caller, csv, new() { ["cohort"] = slug });
+        Assert.Equal((ImportState.Planned, 2L), (plan.State, plan.CreatedCount));
+
+        var added = (await Cohorts.CreateParticipantAsync(new CreateParticipantRequest { Cohort = slug, Participant = new Participant { Email = "jun@example.com", Alias = "Jun W." } }, caller)).Participant;
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller).ResponseAsync);
+
+        Assert.Equal((StatusCode.FailedPrecondition, "IMPORT_PLAN_CHANGED"), (ex.StatusCode, ApiErrors.ReasonOf(ex)));
+        Assert.Equal([added.ParticipantId], (await RosterAsync(caller, slug)).Select(p => p.ParticipantId));
+        var replanned = (await _support.Imports.PlanImportAsync(new PlanImportRequest { ImportId = plan.ImportId }, caller)).Import;
+        Assert.Equal((1L, 1L), (replanned.CreatedCount, replanned.UpdatedCount));
+        await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = replanned.PlanHash }, caller);
+        Assert.Equal(["Jun", "Lin"], (await RosterAsync(caller, slug)).Select(p => p.Alias).Order());
+    }
+
+    [Fact]
     public async Task Cohorts_OfAnotherTenantOrUnknown_AreNotFound_AndARowNamingOneIsRejected()
     {
         var (_, demoSlug) = await CohortAsync(_host.Demo);

@@ -78,7 +78,7 @@ public sealed class ImportRun : IDisposable
             default: throw new ArgumentException("Rejections go through Reject.", nameof(change));
         }
 
-        Add(rowNumber, RowOutcomes.Name(change.Outcome), key, change.Existing, "", "");
+        Add(rowNumber, NameOf(change.Outcome), key, change.Existing, "", "");
     }
 
     /// <summary>Hashes the batch's rows in file order and hands them over (to store, for a dry-run).</summary>
@@ -158,21 +158,12 @@ public sealed class ImportRun : IDisposable
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
-}
 
-/// <summary>The stored spelling of row outcomes.</summary>
-public static class RowOutcomes
-{
-    public const string Created = "created";
-    public const string Updated = "updated";
-    public const string Unchanged = "unchanged";
-    public const string Rejected = "rejected";
-
-    public static string Name(RowOutcomeKind outcome) => outcome switch
+    private static string NameOf(RowOutcomeKind outcome) => outcome switch
     {
-        RowOutcomeKind.Created => Created,
-        RowOutcomeKind.Updated => Updated,
-        RowOutcomeKind.Unchanged => Unchanged,
-        _ => Rejected,
+        RowOutcomeKind.Created => RowOutcomes.Created,
+        RowOutcomeKind.Updated => RowOutcomes.Updated,
+        RowOutcomeKind.Unchanged => RowOutcomes.Unchanged,
+        _ => RowOutcomes.Rejected,
     };
 }

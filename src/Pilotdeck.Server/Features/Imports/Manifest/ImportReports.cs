@@ -27,7 +27,7 @@ public sealed class ImportReports(PilotdeckDbContext db, ITenantContext tenant, 
     {
         EnsureRejections(import);
         var rejected = await db.ImportRows.AsNoTracking()
-            .Where(r => r.ImportId == import.Id && r.Outcome == RowOutcomes.Rejected)
+            .OfImport(import.Id, RowOutcomes.Rejected)
             .OrderBy(r => r.RowNumber)
             .Select(r => new ManifestRow(r.RowNumber, r.Field, r.Reason))
             .ToListAsync(cancellationToken);
@@ -42,7 +42,7 @@ public sealed class ImportReports(PilotdeckDbContext db, ITenantContext tenant, 
     {
         EnsureRejections(import);
         var reasons = await db.ImportRows.AsNoTracking()
-            .Where(r => r.ImportId == import.Id && r.Outcome == RowOutcomes.Rejected)
+            .OfImport(import.Id, RowOutcomes.Rejected)
             .ToDictionaryAsync(r => r.RowNumber, r => r.Reason, cancellationToken);
         await using var source = new StoredSource(db, import.Id);
         using var csv = CsvSource.Open(source, catalog.Get(import.Kind).Columns);

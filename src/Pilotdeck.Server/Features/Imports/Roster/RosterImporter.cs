@@ -30,6 +30,10 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     // Cohorts by slug (null: none in this tenant), for the run; the pass clears EF's tracker per batch.
     private readonly Dictionary<string, CohortRecord?> _cohorts = new(StringComparer.Ordinal);
 
+    // Per cohort id: whether it had no participants when this pass first looked (see LoadExistingAsync).
+    private readonly Dictionary<string, bool> _emptyAtPassStart = new(StringComparer.Ordinal);
+    private ImportRun? _pass;
+
     public override string Kind => "roster";
 
     public override string Description => "A cohort's participants (alias, email, phone, locale, status, source, channel, tags, consent); empty cells default from the options.";
@@ -94,6 +98,13 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
 
     protected override async Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken)
     {
+        if (!ReferenceEquals(run, _pass))
+        {
+            // A new pass (a dry-run, then a commit) asks again what is empty.
+            _pass = run;
+            _emptyAtPassStart.Clear();
+        }
+
         var missing = rows.Where(r => r.Malformed is null).Select(r => SlugOf(r, run.Options)).OfType<string>()
             .Where(s => !_cohorts.ContainsKey(s)).Distinct().ToList();
         if (missing.Count == 0)
@@ -181,6 +192,20 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         foreach (var group in keys.GroupBy(k => k[..k.IndexOf('/')]))
         {
             var cohort = _cohorts[group.Key]!;
+            if (!_emptyAtPassStart.TryGetValue(cohort.Id, out var empty))
+            {
+                empty = !await db.Participants.AnyAsync(p => p.CohortId == cohort.Id, cancellationToken);
+                _emptyAtPassStart[cohort.Id] = empty;
+            }
+
+            // A cohort this pass found empty (the first import into it) holds only what this pass
+            // created since, and those keys cannot come again: a later row with the same key is
+            // rejected as a duplicate before it is looked up. So there is nothing to look up.
+            if (empty)
+            {
+                continue;
+            }
+
             var naturalKeys = group.Select(k => k[(k.IndexOf('/') + 1)..]).ToList();
             foreach (var participant in await db.ByNaturalKeys(cohort.Id, naturalKeys).AsNoTracking().ToListAsync(cancellationToken))
             {
