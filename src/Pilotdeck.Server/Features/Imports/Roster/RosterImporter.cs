@@ -100,7 +100,8 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     {
         if (!ReferenceEquals(run, _pass))
         {
-            // A new pass (a dry-run, then a commit) asks again what is empty.
+            // A new pass asks again what is empty: CreateImport without dry_run plans and commits
+            // with this one instance, and the commit must not trust what its dry-run found.
             _pass = run;
             _emptyAtPassStart.Clear();
         }
