@@ -125,7 +125,7 @@ public class BulkInsertsTests
             {
                 Id = Guid.NewGuid().ToString(), CohortId = "cohort-a", NaturalKey = $"p{batch}-{i}@example.com", Status = "invited", CreatedAt = now, UpdatedAt = now,
             }).ToList();
-            await db.InsertInBulkAsync([.. participants, .. participants.Select(p => new ParticipantStatusChangeRecord { ParticipantId = p.Id, FromStatus = "", ToStatus = "invited", Actor = "test", ChangedAt = now })], CancellationToken.None);
+            await db.InsertInBulkAsync([.. participants, .. participants.Select(p => new ParticipantStatusChangeRecord { ParticipantId = p.Id, FromStatus = "invited", ToStatus = "scheduled", Actor = "test", ChangedAt = now })], CancellationToken.None);
         }
 
         var scans = await IndexScansAsync(db, "participants");

@@ -48,8 +48,13 @@ public class SummaryAggregatesMigrationTests
         var now = database.Time.GetUtcNow();
         var cohortId = Guid.NewGuid().ToString();
         db.Cohorts.Add(new CohortRecord { Id = cohortId, Slug = "fall-2025", Title = "Fall", State = "running", CreatedAt = now, UpdatedAt = now });
-        var participants = feedback.Select(f => f.Alias).Distinct().ToDictionary(a => a, a => Guid.NewGuid().ToString());
-        db.Participants.AddRange(participants.Select(p => new ParticipantRecord { Id = p.Value, CohortId = cohortId, NaturalKey = "alias:" + p.Key, Alias = p.Key, Status = "active", CreatedAt = now, UpdatedAt = now }));
+        await db.SaveChangesAsync();
+        var participants = new Dictionary<string, string>();
+        foreach (var alias in feedback.Select(f => f.Alias).Distinct())
+        {
+            participants[alias] = await ParticipantInitialStatusMigrationTests.StoreParticipantAsync(db, tenantId, cohortId, alias, "active", now);
+        }
+
         foreach (var (alias, rating, day, blocker) in feedback)
         {
             var piece = new FeedbackRecord

@@ -63,7 +63,7 @@ public class TenantScopedForeignKeysTests
             await using var scope = database.TenantScope(tenant);
             var db = scope.Db();
             db.Participants.Add(NewParticipant(tenant + "-p", cohort));
-            db.ParticipantStatusChanges.Add(new ParticipantStatusChangeRecord { ParticipantId = tenant + "-p", FromStatus = "", ToStatus = "invited", Actor = "test" });
+            db.ParticipantStatusChanges.Add(new ParticipantStatusChangeRecord { ParticipantId = tenant + "-p", FromStatus = "invited", ToStatus = "scheduled", Actor = "test" });
             await db.SaveChangesAsync();
         }
 

@@ -69,6 +69,16 @@ public sealed class ParticipantRecord : ITenantOwned
     /// <summary>invited, scheduled, active, completed or dropped.</summary>
     public required string Status { get; set; }
 
+    /// <summary>
+    /// The status the participant was created with, and <see cref="CreatedBy"/> who created them: the first
+    /// entry of the status history, kept on this row rather than as a status change of its own
+    /// (docs/adr/0026-first-status-on-the-participant.md). Empty only for a participant stored without one.
+    /// </summary>
+    public string InitialStatus { get; init; } = "";
+
+    /// <summary>The actor (as receipts name one) who created the participant.</summary>
+    public string CreatedBy { get; init; } = "";
+
     public string Source { get; set; } = "";
 
     public string Channel { get; set; } = "";
@@ -95,7 +105,7 @@ public sealed class ParticipantRecord : ITenantOwned
     public DateTimeOffset? ErasedAt { get; set; }
 }
 
-/// <summary>One status a participant moved to; never changed.</summary>
+/// <summary>One status a participant moved to after the one they were created with; never changed.</summary>
 public sealed class ParticipantStatusChangeRecord : ITenantOwned
 {
     public long Id { get; init; }
@@ -104,7 +114,7 @@ public sealed class ParticipantStatusChangeRecord : ITenantOwned
 
     public required string ParticipantId { get; init; }
 
-    /// <summary>Empty for the first status.</summary>
+    /// <summary>The status before; never empty (the first status is kept on the participant).</summary>
     public required string FromStatus { get; init; }
 
     public required string ToStatus { get; init; }
@@ -198,6 +208,9 @@ internal sealed class CohortsModel :
         b.Property(p => p.Phone).HasMaxLength(20);
         b.Property(p => p.Locale).HasMaxLength(35);
         b.Property(p => p.Status).HasMaxLength(16);
+        // Defaults for the rows stored before these columns (migration ParticipantInitialStatus).
+        b.Property(p => p.InitialStatus).HasMaxLength(16).HasDefaultValue("");
+        b.Property(p => p.CreatedBy).HasMaxLength(200).HasDefaultValue("");
         b.Property(p => p.Source).HasMaxLength(64);
         b.Property(p => p.Channel).HasMaxLength(32);
         b.Property(p => p.Tags).HasMaxLength(1000);

@@ -690,6 +690,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasDefaultValue("")
+                        .HasColumnName("created_by");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -699,6 +707,14 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ErasedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("erased_at");
+
+                    b.Property<string>("InitialStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasDefaultValue("")
+                        .HasColumnName("initial_status");
 
                     b.Property<DateTimeOffset?>("LastContactedAt")
                         .HasColumnType("datetimeoffset")

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
+using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Server.Platform.Errors;
@@ -33,6 +34,20 @@ public static class CohortLookup
         var query = tracked ? db.Participants : db.Participants.AsNoTracking();
         return await query.SingleOrDefaultAsync(p => p.Id == id.Trim(), cancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ParticipantNotFound, "Participant", id);
+    }
+
+    /// <summary>A participant's status history, oldest first: the status they were created with, then every change.</summary>
+    public static async Task<IReadOnlyList<StatusChange>> StatusHistoryAsync(PilotdeckDbContext db, ParticipantRecord participant, CancellationToken cancellationToken)
+    {
+        var changes = await db.ParticipantStatusChanges.AsNoTracking().Where(c => c.ParticipantId == participant.Id).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        var history = new List<StatusChange>(changes.Count + 1);
+        if (participant.InitialStatus.Length > 0)
+        {
+            history.Add(CohortMapping.InitialStatus(participant));
+        }
+
+        history.AddRange(changes.Select(CohortMapping.ToContract));
+        return history;
     }
 
     /// <summary>Refuses a change to a participant whose personal data was erased: nothing new is recorded about them.</summary>

@@ -63,9 +63,18 @@ public static class CohortMapping
         return contract;
     }
 
+    /// <summary>The first entry of a participant's status history, which their own row keeps.</summary>
+    public static StatusChange InitialStatus(ParticipantRecord participant) => new()
+    {
+        FromStatus = ParticipantStatus.Unspecified,
+        ToStatus = Lifecycles.ToContract(participant.InitialStatus),
+        Actor = participant.CreatedBy,
+        ChangeTime = Timestamp.FromDateTimeOffset(participant.CreatedAt),
+    };
+
     public static StatusChange ToContract(ParticipantStatusChangeRecord change) => new()
     {
-        FromStatus = change.FromStatus.Length == 0 ? ParticipantStatus.Unspecified : Lifecycles.ToContract(change.FromStatus),
+        FromStatus = Lifecycles.ToContract(change.FromStatus),
         ToStatus = Lifecycles.ToContract(change.ToStatus),
         Actor = change.Actor,
         ChangeTime = Timestamp.FromDateTimeOffset(change.ChangedAt),

@@ -47,8 +47,7 @@ public sealed partial class CohortsService
         var slug = await db.Cohorts.Where(c => c.Id == participant.CohortId).Select(c => c.Slug).SingleAsync(context.CancellationToken);
         var response = new GetParticipantResponse { Participant = CohortMapping.ToContract(participant, slug) };
         response.NextStatuses.AddRange(Lifecycles.AllowedFrom(participant.Status).Select(Lifecycles.ToContract));
-        response.StatusHistory.AddRange((await db.ParticipantStatusChanges.AsNoTracking().Where(c => c.ParticipantId == participant.Id)
-            .OrderBy(c => c.Id).ToListAsync(context.CancellationToken)).Select(CohortMapping.ToContract));
+        response.StatusHistory.AddRange(await CohortLookup.StatusHistoryAsync(db, participant, context.CancellationToken));
         response.Notes.AddRange((await db.ParticipantNotes.AsNoTracking().Where(n => n.ParticipantId == participant.Id)
             .OrderBy(n => n.Id).ToListAsync(context.CancellationToken)).Select(CohortMapping.ToContract));
         return response;

@@ -54,7 +54,8 @@ public sealed partial class CohortsService
             {
                 Slug = cohort.Slug,
                 Participants = people,
-                StatusChanges = changes,
+                // Each participant's first status was kept on their row.
+                StatusChanges = changes + people,
                 Notes = notes,
                 Sessions = sessions,
                 Attachments = attachments,

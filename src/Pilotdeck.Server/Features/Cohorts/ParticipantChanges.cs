@@ -20,15 +20,14 @@ public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts rec
     public static string NameOf(string participantId) => "participants/" + participantId;
 
     /// <summary>
-    /// Adds a participant with <paramref name="values"/> to <paramref name="cohort"/>, its first status
-    /// and its note (when not empty): to the context, or to <paramref name="newRecords"/> when the
-    /// caller writes new records in bulk (an import's commit).
+    /// Adds a participant with <paramref name="values"/> to <paramref name="cohort"/> and its note (when
+    /// not empty): to the context, or to <paramref name="newRecords"/> when the caller writes new
+    /// records in bulk (an import's commit). The first status is kept on the participant's row.
     /// </summary>
     public ParticipantRecord Create(CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now, List<object>? newRecords = null)
     {
-        var participant = values.NewRecord(cohort, now);
+        var participant = values.NewRecord(cohort, receipts.Actor, now);
         Add(participant, newRecords);
-        RecordStatus(participant.Id, "", participant.Status, now, newRecords);
         AddNote(participant.Id, note, now, newRecords);
         return participant;
     }

@@ -93,8 +93,8 @@ public sealed record CheckedParticipant(
 {
     public string NaturalKey => ParticipantFields.NaturalKey(Email, Alias);
 
-    /// <summary>A new record for these values in <paramref name="cohort"/>.</summary>
-    public ParticipantRecord NewRecord(CohortRecord cohort, DateTimeOffset now) => new()
+    /// <summary>A new record for these values in <paramref name="cohort"/>, created by <paramref name="actor"/>.</summary>
+    public ParticipantRecord NewRecord(CohortRecord cohort, string actor, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now).ToString(),
         CohortId = cohort.Id,
@@ -104,6 +104,8 @@ public sealed record CheckedParticipant(
         Phone = Phone,
         Locale = Locale,
         Status = Status,
+        InitialStatus = Status,
+        CreatedBy = actor,
         Source = Source,
         Channel = Channel,
         Tags = ParticipantFields.StoreTags(Tags),

@@ -72,8 +72,7 @@ public sealed class SubjectExports(PilotdeckDbContext db, IBlobStore blobs, Chan
         var id = participant.Id;
         writer.Text("README.txt", Readme(manifest));
         writer.Json("profile.json", CohortMapping.ToContract(participant, cohortSlug));
-        writer.JsonList("status-history.json", (await db.ParticipantStatusChanges.AsNoTracking().Where(c => c.ParticipantId == id)
-            .OrderBy(c => c.Id).ToListAsync(cancellationToken)).Select(CohortMapping.ToContract));
+        writer.JsonList("status-history.json", await CohortLookup.StatusHistoryAsync(db, participant, cancellationToken));
 
         var notes = await db.ParticipantNotes.AsNoTracking().Where(n => n.ParticipantId == id).OrderBy(n => n.Id).ToListAsync(cancellationToken);
         writer.JsonList("outreach-notes.json", notes.Where(n => n.Kind != ParticipantNoteRecord.NudgeKind).Select(CohortMapping.ToContract));
