@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,18 +16,34 @@ public static class ReceiptText
     public const string Header = "pilotdeck-receipt/v1";
 
     /// <summary>The full canonical form, id line included: the log's leaf data.</summary>
-    public static byte[] Canonical(ReceiptRecord receipt) => Encoding.UTF8.GetBytes(Body(receipt, receipt.Id));
+    public static byte[] Canonical(ReceiptRecord receipt)
+    {
+        var text = new ArrayBufferWriter<byte>(TypicalSize);
+        Write(text, receipt, receipt.Id);
+        return text.WrittenSpan.ToArray();
+    }
 
     /// <summary>
     /// The id: the first 16 bytes of SHA-256 over the canonical form without the id line, in hex.
     /// Deterministic, so a receipt whose fields were altered no longer matches its own id.
     /// </summary>
-    public static string IdOf(ReceiptRecord receipt) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Body(receipt, id: null)))[..16]);
-
-    private static string Body(ReceiptRecord receipt, string? id)
+    public static string IdOf(ReceiptRecord receipt)
     {
-        var text = new StringBuilder(Header).Append('\n');
+        // Written as UTF-8 straight into one buffer: an import's commit computes one per row.
+        var text = new ArrayBufferWriter<byte>(TypicalSize);
+        Write(text, receipt, id: null);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(text.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary>Bytes that hold a receipt of usual field lengths without growing the buffer.</summary>
+    private const int TypicalSize = 512;
+
+    private static void Write(IBufferWriter<byte> text, ReceiptRecord receipt, string? id)
+    {
+        Encoding.UTF8.GetBytes(Header, text);
+        text.Write("\n"u8);
         if (id is not null)
         {
             Line(text, "id", id);
@@ -38,19 +55,25 @@ public static class ReceiptText
         Line(text, "subject", receipt.Subject);
         Line(text, "request", receipt.RequestId);
         Line(text, "decision", receipt.DecisionId);
-        Line(text, "time", receipt.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        Line(text, "content-sha256", Convert.ToHexStringLower(receipt.ContentSha256));
-        return text.ToString();
+        Span<char> time = stackalloc char[32];
+        receipt.CreatedAt.UtcDateTime.TryFormat(time, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        Line(text, "time", time[..written]);
+        var hex = receipt.ContentSha256.Length <= 64 ? stackalloc char[128] : new char[receipt.ContentSha256.Length * 2];
+        Convert.TryToHexStringLower(receipt.ContentSha256, hex, out written);
+        Line(text, "content-sha256", hex[..written]);
     }
 
-    private static void Line(StringBuilder text, string key, string? value)
+    private static void Line(IBufferWriter<byte> text, string key, ReadOnlySpan<char> value)
     {
         // Values are identifiers; a line break inside one would let a field forge the next line.
-        if (value is not null && (value.Contains('\n') || value.Contains('\r')))
+        if (value.ContainsAny('\n', '\r'))
         {
             throw new ArgumentException($"Receipt field '{key}' must not contain a line break.", key);
         }
 
-        text.Append(key).Append(' ').Append(string.IsNullOrEmpty(value) ? "-" : value).Append('\n');
+        Encoding.UTF8.GetBytes(key, text);
+        text.Write(" "u8);
+        Encoding.UTF8.GetBytes(value.IsEmpty ? "-" : value, text);
+        text.Write("\n"u8);
     }
 }

@@ -41,7 +41,8 @@ public sealed class ReceiptTextTests
             "time 2026-12-03T18:30:05.123Z\n" +
             "content-sha256 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
             Encoding.UTF8.GetString(ReceiptText.Canonical(withId)));
-        Assert.Matches("^[0-9a-f]{32}$", withId.Id);
+        // SHA-256 of the same text without the id line, its first 16 bytes (Python's hashlib).
+        Assert.Equal("3bc1d0949597d21395fd272e37273d2f", withId.Id);
     }
 
     [Fact]
@@ -52,6 +53,22 @@ public sealed class ReceiptTextTests
         Assert.Equal(id, ReceiptText.IdOf(Receipt()));
         Assert.NotEqual(id, ReceiptText.IdOf(Receipt(action: "/pilotdeck.identity.v1.IdentityService/DeleteMember")));
         Assert.NotEqual(id, ReceiptText.IdOf(Receipt(requestId: null)));
+    }
+
+    [Fact]
+    public void Canonical_NonAsciiAndLongFields_AreUtf8_AndAbsentValuesADash()
+    {
+        var receipt = Receipt(action: "/x/" + new string('é', 300), requestId: null);
+        var withId = new ReceiptRecord
+        {
+            Id = ReceiptText.IdOf(receipt), TenantId = receipt.TenantId, Actor = receipt.Actor, Action = receipt.Action, Subject = receipt.Subject,
+            RequestId = receipt.RequestId, CreatedAt = receipt.CreatedAt, ContentSha256 = receipt.ContentSha256,
+        };
+
+        var text = Encoding.UTF8.GetString(ReceiptText.Canonical(withId));
+        Assert.Contains("\naction /x/" + new string('é', 300) + "\nsubject members/u2\nrequest -\ndecision -\n", text);
+        var withoutId = text.Replace($"id {withId.Id}\n", "");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(withoutId))[..16]), withId.Id);
     }
 
     [Fact]
