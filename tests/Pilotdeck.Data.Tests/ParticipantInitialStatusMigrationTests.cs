@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Pilotdeck.Data.Cohorts;
 
 namespace Pilotdeck.Data.Tests;
@@ -18,13 +16,7 @@ public class ParticipantInitialStatusMigrationTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Migration_FirstStatusChanges_MoveOntoTheirParticipants(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
-        await using (var scope = database.UnboundScope())
-        {
-            var db = scope.Db();
-            var migrations = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_ParticipantInitialStatus", StringComparison.Ordinal)) - 1]);
-        }
+        await using var database = await TestDatabase.CreateBeforeMigrationAsync(provider, "ParticipantInitialStatus");
 
         await database.AddTenantsAsync(Alpha, Beta);
         var alpha = await StoreAsync(database, Alpha, ("ana", "invited", "user:a1", ["scheduled", "active"]), ("ben", "scheduled", "client:c1", []));

@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Data.Feedback;
 
@@ -18,13 +16,7 @@ public class SummaryAggregatesMigrationTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Migration_FeedbackStoredBefore_IsCountedPerTenantAndCohort(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
-        await using (var scope = database.UnboundScope())
-        {
-            var db = scope.Db();
-            var migrations = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_SummaryAggregates", StringComparison.Ordinal)) - 1]);
-        }
+        await using var database = await TestDatabase.CreateBeforeMigrationAsync(provider, "SummaryAggregates");
 
         await database.AddTenantsAsync(Alpha, Beta);
         await StoreAsync(database, Alpha, ("p1", 2, "2025-11-10", "CSV export fails"), ("p2", 2, "2025-11-10", "Export of CSV fails!"), ("p1", 5, "2025-11-11", "CSV export fails"));

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -61,6 +64,20 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await DatabaseMigrator.MigrateAsync(services);
         }
+        return database;
+    }
+
+    /// <summary>
+    /// A database migrated up to the migration before the one whose name ends with
+    /// <paramref name="migration"/>: a data migration's test stores rows the old way, then upgrades.
+    /// </summary>
+    public static async Task<TestDatabase> CreateBeforeMigrationAsync(DatabaseProvider provider, string migration)
+    {
+        var database = await CreateAsync(provider, migrate: false);
+        await using var scope = database.UnboundScope();
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var migrations = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_" + migration, StringComparison.Ordinal)) - 1]);
         return database;
     }
 
