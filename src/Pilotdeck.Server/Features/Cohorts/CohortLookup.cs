@@ -9,7 +9,10 @@ using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Features.Cohorts;
 
-/// <summary>A cohort (by slug) or a participant (by id) in the caller's tenant, or the answer every RPC gives for one that is not there.</summary>
+/// <summary>
+/// A cohort (by slug) or a participant (by id) in the caller's tenant, or the answer every RPC gives for one
+/// that is not there; and a participant's status history, kept on its row and in its status changes (ADR 0026).
+/// </summary>
 public static class CohortLookup
 {
     public static async Task<CohortRecord> FindAsync(PilotdeckDbContext db, string slug, string field, bool tracked, CancellationToken cancellationToken)
