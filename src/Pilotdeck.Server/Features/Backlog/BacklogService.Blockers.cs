@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Backlog.V1;
+using Pilotdeck.Data;
 using Pilotdeck.Data.Backlog;
 using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Feedback;
@@ -43,8 +44,7 @@ public sealed partial class BacklogService
                 {
                     item = new BacklogItemRecord
                     {
-                        // A millisecond apart: a UUID v7 orders by its millisecond only, and lists should show the groups' order.
-                        Id = Guid.CreateVersion7(now.AddMilliseconds(created.Count)).ToString(), CohortId = cohort.Id, Title = Truncate(group[0].Sample, BacklogItemRecord.MaxTitleLength),
+                        Id = OrderedIds.New(now), CohortId = cohort.Id, Title = Truncate(group[0].Sample, BacklogItemRecord.MaxTitleLength),
                         Description = Truncate("Reported as: " + string.Join(" / ", group.Select(k => k.Sample)), BacklogItemRecord.MaxDescriptionLength),
                         State = Lifecycles.Open, BlockerKey = group[0].Key, CreatedAt = now, UpdatedAt = now,
                     };

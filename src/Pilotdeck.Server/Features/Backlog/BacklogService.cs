@@ -39,7 +39,7 @@ public sealed partial class BacklogService(
 
         var cohort = await CohortLookup.FindAsync(db, input.Cohort, "item.cohort", tracked: false, cancellationToken);
         var now = Now();
-        var item = new BacklogItemRecord { Id = Guid.CreateVersion7(now).ToString(), CohortId = cohort.Id, Title = "", State = Lifecycles.Open, CreatedAt = now, UpdatedAt = now };
+        var item = new BacklogItemRecord { Id = OrderedIds.New(now), CohortId = cohort.Id, Title = "", State = Lifecycles.Open, CreatedAt = now, UpdatedAt = now };
         var violations = Apply(item, input, ["title", "description", "target_release"]);
         await CheckOwnerAsync(item.Owner = input.Owner.Trim(), violations, cancellationToken);
         var links = await BacklogLinks.ResolveAsync(db, cohort.Id, input.ParticipantIds, input.FeedbackIds, "item.", violations, cancellationToken);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Data;
 using Pilotdeck.Data.Cohorts;
 using Pilotdeck.Server.Features.Policy;
 using Pilotdeck.Server.Platform.Errors;
@@ -28,7 +29,7 @@ public sealed partial class CohortsService
         {
             await EnsureKeyIsFreeAsync(cohort.Id, candidate.NaturalKey, exceptId: null, context.CancellationToken);
             var now = time.GetUtcNow();
-            var participant = changes.Create(cohort, candidate, note.Text, now);
+            var participant = changes.Create(OrderedIds.New(now), cohort, candidate, note.Text, now);
             await db.SaveChangesAsync(context.CancellationToken);
             return new CreateParticipantResponse { Participant = CohortMapping.ToContract(participant, cohort.Slug) };
         }, context.CancellationToken), context.CancellationToken,

@@ -40,7 +40,7 @@ public sealed partial class CohortsService(
         var now = time.GetUtcNow();
         var cohort = new CohortRecord
         {
-            Id = Guid.CreateVersion7(now).ToString(), Slug = slug, Title = "", State = Lifecycles.Planning, Rehearsal = input.Rehearsal, CreatedAt = now, UpdatedAt = now,
+            Id = OrderedIds.New(now), Slug = slug, Title = "", State = Lifecycles.Planning, Rehearsal = input.Rehearsal, CreatedAt = now, UpdatedAt = now,
         };
         violations.AddRange(Apply(cohort, input, ["title", "start_date", "end_date", "target_size", "default_channel", "default_locale"]));
         if (violations.Count > 0)

@@ -20,13 +20,14 @@ public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts rec
     public static string NameOf(string participantId) => "participants/" + participantId;
 
     /// <summary>
-    /// Adds a participant with <paramref name="values"/> to <paramref name="cohort"/> and its note (when
-    /// not empty): to the context, or to <paramref name="newRecords"/> when the caller writes new
-    /// records in bulk (an import's commit). The first status is kept on the participant's row.
+    /// Adds participant <paramref name="id"/> (from <see cref="OrderedIds"/>) with <paramref name="values"/>
+    /// to <paramref name="cohort"/> and its note (when not empty): to the context, or to
+    /// <paramref name="newRecords"/> when the caller writes new records in bulk (an import's commit).
+    /// The first status is kept on the participant's row.
     /// </summary>
-    public ParticipantRecord Create(CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now, List<object>? newRecords = null)
+    public ParticipantRecord Create(string id, CohortRecord cohort, CheckedParticipant values, string note, DateTimeOffset now, List<object>? newRecords = null)
     {
-        var participant = values.NewRecord(cohort, receipts.Actor, now);
+        var participant = values.NewRecord(id, cohort, receipts.Actor, now);
         Add(participant, newRecords);
         AddNote(participant.Id, note, now, newRecords);
         return participant;

@@ -93,10 +93,10 @@ public sealed record CheckedParticipant(
 {
     public string NaturalKey => ParticipantFields.NaturalKey(Email, Alias);
 
-    /// <summary>A new record for these values in <paramref name="cohort"/>, created by <paramref name="actor"/>.</summary>
-    public ParticipantRecord NewRecord(CohortRecord cohort, string actor, DateTimeOffset now) => new()
+    /// <summary>A new record <paramref name="id"/> for these values in <paramref name="cohort"/>, created by <paramref name="actor"/>.</summary>
+    public ParticipantRecord NewRecord(string id, CohortRecord cohort, string actor, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now).ToString(),
+        Id = id,
         CohortId = cohort.Id,
         NaturalKey = NaturalKey,
         Alias = Alias,

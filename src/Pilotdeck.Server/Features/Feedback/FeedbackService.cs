@@ -66,7 +66,7 @@ public sealed class FeedbackService(
             var now = time.GetUtcNow();
             var feedback = new FeedbackRecord
             {
-                Id = Guid.CreateVersion7(now).ToString(),
+                Id = OrderedIds.New(now),
                 ParticipantId = participant.Id,
                 CohortId = participant.CohortId,
                 Rating = request.Rating,

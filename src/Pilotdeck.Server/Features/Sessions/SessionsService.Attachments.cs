@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Sessions.V1;
+using Pilotdeck.Data;
 using Pilotdeck.Data.Sessions;
 using Pilotdeck.Server.Features.Cohorts;
 using Pilotdeck.Server.Features.Policy;
@@ -51,7 +52,7 @@ public sealed partial class SessionsService
         var now = Now();
         var attachment = new AttachmentRecord
         {
-            Id = Guid.CreateVersion7(now).ToString(), ParticipantId = participant.Id, SessionId = sessionId, FileName = fileName, ContentType = contentType,
+            Id = OrderedIds.New(now), ParticipantId = participant.Id, SessionId = sessionId, FileName = fileName, ContentType = contentType,
             SizeBytes = blob.SizeBytes, Sha256 = blob.Sha256, BlobKey = blob.Key, UploadedBy = receipts.Actor, CreatedAt = now,
         };
         try

@@ -33,7 +33,7 @@ public sealed partial class SessionsService(
     {
         var input = request.Session ?? new Session();
         var now = Now();
-        var session = new SessionRecord { Id = Guid.CreateVersion7(now).ToString(), ParticipantId = input.ParticipantId.Trim(), Facilitator = receipts.Actor, CreatedAt = now, UpdatedAt = now };
+        var session = new SessionRecord { Id = OrderedIds.New(now), ParticipantId = input.ParticipantId.Trim(), Facilitator = receipts.Actor, CreatedAt = now, UpdatedAt = now };
         var violations = Apply(session, input, SessionFields);
         if (session.ParticipantId.Length == 0)
         {

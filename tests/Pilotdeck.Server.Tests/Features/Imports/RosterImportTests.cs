@@ -130,8 +130,11 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
         var committed = (await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller)).Import;
 
         Assert.Equal((ImportState.Committed, 128L), (committed.State, committed.CreatedCount));
-        Assert.Equal(60, (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = first, PageSize = 100 }, caller)).Participants.Count);
-        Assert.Equal(68, (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = later, PageSize = 100 }, caller)).Participants.Count);
+        // Listed in creation order, which is the file's: ids taken in row order (OrderedIds).
+        async Task<IEnumerable<string>> AliasesAsync(string cohort) =>
+            (await Cohorts.ListParticipantsAsync(new ListParticipantsRequest { Cohort = cohort, PageSize = 100 }, caller)).Participants.Select(p => p.Alias);
+        Assert.Equal(Enumerable.Range(1, 60).Select(n => $"P{n}"), await AliasesAsync(first));
+        Assert.Equal(Enumerable.Range(61, 70).Where(n => n is not (100 or 120)).Select(n => $"P{n}"), await AliasesAsync(later));
     }
 
     [Fact]

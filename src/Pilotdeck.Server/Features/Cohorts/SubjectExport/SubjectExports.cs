@@ -37,7 +37,7 @@ public sealed class SubjectExports(PilotdeckDbContext db, IBlobStore blobs, Chan
         var now = time.GetUtcNow();
         var manifest = new SubjectExportManifest
         {
-            Export = NameOf(Guid.CreateVersion7(now).ToString()),
+            Export = NameOf(OrderedIds.New(now)),
             ParticipantId = participant.Id,
             ExportedAt = now,
             ExportedBy = receipts.Actor,

@@ -235,7 +235,9 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         var now = time.GetUtcNow();
         // A new participant's records (row, first status, note, receipt) come from its row alone,
         // and building them (the receipt's hashes most of all) is most of a commit's own work: on
-        // every core, while the database waits. Updates track entities, one at a time below.
+        // every core, while the database waits. Updates track entities, one at a time below. Ids
+        // are taken in row order, so the new participants list in the file's order.
+        var ids = OrderedIds.Reserve(now, planned.Count);
         var created = new List<object>?[planned.Count];
         Parallel.For(0, planned.Count, i =>
         {
@@ -243,7 +245,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             {
                 var row = planned[i].Candidate;
                 var records = new List<object>(4);
-                var participant = changes.Create(row.Cohort, row.AsNew, row.Note, now, records);
+                var participant = changes.Create(ids[i], row.Cohort, row.AsNew, row.Note, now, records);
                 changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, records);
                 created[i] = records;
             }
