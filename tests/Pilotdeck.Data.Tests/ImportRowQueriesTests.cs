@@ -61,6 +61,69 @@ public class ImportRowQueriesTests
         }
     }
 
+    [Fact]
+    public void ToRuns_StoresConsecutiveCreatedOrUnchangedRowsAsOne_AndExpandGivesEveryRowBack()
+    {
+        var outcomes = "ccccuuxcc" + "r" + "c";
+        var rows = outcomes.Select((o, i) => Row(i + 1, o switch
+        {
+            'c' => RowOutcomes.Created, 'u' => RowOutcomes.Unchanged, 'x' => RowOutcomes.Updated, _ => RowOutcomes.Rejected,
+        }, $"cohort/email:p{i + 1}@example.com")).ToList();
+        // Row 13 follows a gap (row 12 is missing): a run takes consecutive rows only.
+        rows.Add(Row(13, RowOutcomes.Created, "cohort/alias:\"Zhang, Wei\" 张伟"));
+
+        var stored = ImportRowQueries.ToRuns(rows);
+
+        Assert.Equal([(1L, 4L), (5L, 6L), (7L, 0L), (8L, 9L), (10L, 0L), (11L, 0L), (13L, 0L)], stored.Select(r => (r.RowNumber, r.LastRowNumber)));
+        Assert.Equal(rows.Select(r => (r.RowNumber, r.Outcome, r.Key)), stored.SelectMany(r => r.Expand()).Select(r => (r.RowNumber, r.Outcome, r.Key)));
+        var longRun = ImportRowQueries.ToRuns(Enumerable.Range(1, ImportRowRecord.MaxRunLength + 1).Select(i => Row(i, RowOutcomes.Created, "k")).ToList());
+        Assert.Equal([(1L, (long)ImportRowRecord.MaxRunLength), (ImportRowRecord.MaxRunLength + 1L, 0L)], longRun.Select(r => (r.RowNumber, r.LastRowNumber)));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RowsAfter_PagesThroughRunsFromInsideOne_AndErasingAKeyBlanksItAloneWhereverItIs(DatabaseProvider provider)
+    {
+        await using var database = await SeedAsync(provider);
+        await AddImportAsync(database, Alpha, "imp-a");
+        await AddImportAsync(database, Beta, "imp-b");
+        // Keys a careless text search would confuse: a separator, a quote, a prefix of another key.
+        string[] keys = ["c/,", "c/\"q\"", "c/a", "c/ab", "c/张伟", "c/a"];
+        await using (var scope = database.TenantScope(Alpha))
+        {
+            var db = scope.Db();
+            await db.InsertInBulkAsync(ImportRowQueries.ToRuns([.. keys.Select((k, i) => Row(101 + i, RowOutcomes.Created, k)), Row(107, RowOutcomes.Updated, "c/a")]), CancellationToken.None);
+        }
+
+        await using var reader = database.TenantScope(Alpha);
+        var read = reader.Db();
+        var all = read.ImportRows.AsNoTracking().OfImport("imp-a");
+        var pages = new List<long>();
+        for (long? after = null; ;)
+        {
+            var page = await all.RowsAfterAsync(after, 3, CancellationToken.None);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages.AddRange(page.Select(r => r.RowNumber));
+            after = page[^1].RowNumber;
+        }
+
+        Assert.Equal([.. Enumerable.Range(1, 8).Select(n => (long)n), .. Enumerable.Range(101, 7).Select(n => (long)n)], pages);
+        Assert.Equal([103L, 104L], (await read.ImportRows.AsNoTracking().OfImport("imp-a", RowOutcomes.Created).RowsAfterAsync(102, 2, CancellationToken.None)).Select(r => r.RowNumber));
+
+        Assert.Equal(2, await read.ImportRows.HoldingKey("c/a").CountAsync());
+        Assert.Equal(2, await read.ImportRows.EraseKeyAsync("c/a", CancellationToken.None));
+        Assert.Equal(1, await read.ImportRows.EraseKeyAsync("c/,", CancellationToken.None));
+        Assert.Equal(0, await read.ImportRows.EraseKeyAsync("c/", CancellationToken.None));
+
+        var keysLeft = (await all.RowsAfterAsync(100, 10, CancellationToken.None)).Select(r => r.Key);
+        Assert.Equal(["", "c/\"q\"", "", "c/ab", "c/张伟", "", ""], keysLeft);
+    }
+
+    private static ImportRowRecord Row(long number, string outcome, string key) => new() { ImportId = "imp-a", RowNumber = number, Outcome = outcome, Key = key };
+
     // The query prepared by name and explained as executed with a generic plan: its parameters as
     // $1, $2… (longest names replaced first, so no name is cut by a shorter one) and their values.
     private static async Task<List<string>> GenericPlanAsync(PilotdeckDbContext db, DbCommand query)

@@ -73,19 +73,35 @@ public sealed class ImportChunkRecord : ITenantOwned
     public required byte[] Data { get; init; }
 }
 
-/// <summary>One row of an import's plan.</summary>
+/// <summary>
+/// One row of an import's plan, or a run of rows: consecutive created or unchanged rows with no
+/// field or reason are stored as one record (ADR 0028), so the database checks the record's
+/// foreign key once per run rather than once per row. <see cref="ImportRowQueries.ToRuns"/> makes
+/// them, <see cref="ImportRowQueries.Expand"/> gives a record's rows back.
+/// </summary>
 public sealed class ImportRowRecord : ITenantOwned
 {
+    /// <summary>The most rows one record holds; a reader looks this far back for the run that holds a row.</summary>
+    public const int MaxRunLength = 1024;
+
     public string TenantId { get; init; } = "";
 
     public required string ImportId { get; init; }
 
+    /// <summary>The row's number; a run's first row.</summary>
     public long RowNumber { get; init; }
+
+    /// <summary>A run's last row; 0 for a record of one row.</summary>
+    public long LastRowNumber { get; init; }
 
     /// <summary>One of <see cref="RowOutcomes"/>.</summary>
     public required string Outcome { get; init; }
 
+    /// <summary>A one-row record's natural key (empty once erased; empty for a run).</summary>
     public string Key { get; init; } = "";
+
+    /// <summary>A run's keys in row order, a JSON array of strings; empty for a one-row record, and for a run whose keys were all erased.</summary>
+    public string Keys { get; init; } = "";
 
     public string Field { get; init; } = "";
 
@@ -166,6 +182,9 @@ internal sealed class ImportsModel :
         b.Property(r => r.Key).HasMaxLength(400);
         b.Property(r => r.Field).HasMaxLength(100);
         b.Property(r => r.Reason).HasMaxLength(500);
+        // Defaults for the rows stored before runs (migration ImportRowRuns).
+        b.Property(r => r.LastRowNumber).HasDefaultValue(0L);
+        b.Property(r => r.Keys).HasDefaultValue("");
         b.HasOne<ImportRecord>().WithMany().HasForeignKeyWithinTenant(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
         foreach (var outcome in RowOutcomes.Indexed)
         {

@@ -1638,6 +1638,19 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnType("character varying(400)")
                         .HasColumnName("key");
 
+                    b.Property<string>("Keys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("keys");
+
+                    b.Property<long>("LastRowNumber")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_row_number");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)

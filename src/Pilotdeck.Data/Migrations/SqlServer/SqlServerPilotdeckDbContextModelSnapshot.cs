@@ -1642,6 +1642,19 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(400)")
                         .HasColumnName("key");
 
+                    b.Property<string>("Keys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("nvarchar(max)")
+                        .HasDefaultValue("")
+                        .HasColumnName("keys");
+
+                    b.Property<long>("LastRowNumber")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_row_number");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)

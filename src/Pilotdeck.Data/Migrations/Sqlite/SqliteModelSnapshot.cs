@@ -1615,6 +1615,19 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<string>("Keys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("")
+                        .HasColumnName("keys");
+
+                    b.Property<long>("LastRowNumber")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_row_number");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -114,14 +114,8 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
         var outcome = request.Outcome == RowOutcome.Unspecified ? null : ImportMapping.StoredOutcome(request.Outcome)
             ?? throw ApiErrors.InvalidArgument(new FieldViolation("outcome", "is not a row outcome"));
         var page = pager.Read(request.PageSize, request.PageToken, $"import={import.Id}|outcome={outcome}");
-        var query = db.ImportRows.AsNoTracking().OfImport(import.Id, outcome);
-        if (page.After is { } after)
-        {
-            var last = long.Parse(after, CultureInfo.InvariantCulture);
-            query = query.Where(r => r.RowNumber > last);
-        }
-
-        var rows = await query.OrderBy(r => r.RowNumber).Take(page.FetchCount).ToListAsync(context.CancellationToken);
+        long? after = page.After is { } token ? long.Parse(token, CultureInfo.InvariantCulture) : null;
+        var rows = await db.ImportRows.AsNoTracking().OfImport(import.Id, outcome).RowsAfterAsync(after, page.FetchCount, context.CancellationToken);
         var (items, next) = pager.Page(page, rows, r => r.RowNumber.ToString(CultureInfo.InvariantCulture));
         var response = new ListImportRowsResponse { NextPageToken = next };
         response.Rows.AddRange(items.Select(ImportMapping.ToContract));

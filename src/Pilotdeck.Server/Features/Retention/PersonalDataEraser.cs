@@ -140,19 +140,22 @@ public sealed class PersonalDataEraser(PilotdeckDbContext db, FeedbackAggregates
     {
         IQueryable<ImportRecord> imports;
         IQueryable<ImportRowRecord> rows;
+        Func<IQueryable<ImportRowRecord>, Task<int>> eraseKeys;
         if (scope.ParticipantId is { } id)
         {
             var key = await db.Participants.Where(p => p.Id == id)
                 .Join(db.Cohorts, p => p.CohortId, c => c.Id, (p, c) => c.Slug + "/" + p.NaturalKey)
                 .SingleAsync(cancellationToken);
-            imports = db.Imports.Where(i => db.ImportRows.Any(r => r.ImportId == i.Id && r.Key == key));
-            rows = db.ImportRows.Where(r => r.Key == key);
+            imports = db.Imports.Where(i => db.ImportRows.HoldingKey(key).Any(r => r.ImportId == i.Id));
+            rows = db.ImportRows.HoldingKey(key);
+            eraseKeys = q => q.EraseKeyAsync(key, cancellationToken);
         }
         else
         {
             var cutoff = scope.CutoffOf(DataClass.ImportFiles)!.Value;
             imports = db.Imports.Where(i => i.CreatedAt < cutoff && i.State != ImportStates.Planning && i.State != ImportStates.Committing);
-            rows = db.ImportRows.Where(r => r.Key != "" && imports.Select(i => i.Id).Contains(r.ImportId));
+            rows = db.ImportRows.Where(r => (r.Key != "" || r.Keys != "") && imports.Select(i => i.Id).Contains(r.ImportId));
+            eraseKeys = q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Key, "").SetProperty(r => r.Keys, ""), cancellationToken);
         }
 
         var chunks = db.ImportChunks.Where(c => imports.Select(i => i.Id).Contains(c.ImportId));
@@ -170,7 +173,7 @@ public sealed class PersonalDataEraser(PilotdeckDbContext db, FeedbackAggregates
         }, cancellationToken);
         run.Add(DataClass.ImportFiles, "import_files", Treatment.Deleted, count);
         run.Add(DataClass.ImportFiles, "import_rows", Treatment.Anonymised,
-            await run.ApplyAsync(rows, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Key, ""), cancellationToken), cancellationToken));
+            await run.ApplyAsync(rows, eraseKeys, cancellationToken));
     }
 
     /// <summary>Why an import can no longer be planned or committed; also what PlanImport answers for it.</summary>

@@ -249,7 +249,11 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
         await using (var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId))
         {
             var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-            Assert.Equal([1, 1001, 1002, 1003], await db.ImportRows.Where(r => r.ImportId == plan.ImportId).OrderBy(r => r.RowNumber).Select(r => r.RowNumber).ToListAsync());
+            var records = await db.ImportRows.Where(r => r.ImportId == plan.ImportId).OrderBy(r => r.RowNumber).ToListAsync();
+            // Rows 1001 and 1002, created one after the other, are stored as one run.
+            Assert.Equal([(1L, 0L), (1001L, 1002L), (1003L, 0L)], records.Select(r => (r.RowNumber, r.LastRowNumber)));
+            Assert.Equal([1, 1001, 1002, 1003], records.SelectMany(r => r.Expand()).Select(r => r.RowNumber));
+            Assert.Equal("row1002@example.com", records[1].Expand().Last().Key);
             var stored = await db.Imports.SingleAsync(i => i.Id == plan.ImportId);
             Assert.Equal((1003L, 1500L, 43.0), (stored.RowsDone, stored.RowsTotal, stored.RowsPerSecond));
         }

@@ -7,6 +7,7 @@ using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Contracts.Retention.V1;
+using Pilotdeck.Data.Imports;
 using Pilotdeck.Data.Notifications;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Tests.Features.Policy;
@@ -111,7 +112,7 @@ public abstract class ErasureApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal([("import_files", 1L), ("import_rows", 1L)], RetentionTestSupport.Counts(erased.Counts.Where(c => c.DataClass == DataClass.ImportFiles)));
         var (chunks, keys) = await _support.Sessions.InDatabaseAsync(_host.Demo.TenantId, async db => (
             await db.ImportChunks.CountAsync(c => c.ImportId == import.ImportId),
-            await db.ImportRows.Where(r => r.ImportId == import.ImportId).OrderBy(r => r.RowNumber).Select(r => r.Key).ToListAsync()));
+            (await db.ImportRows.Where(r => r.ImportId == import.ImportId).OrderBy(r => r.RowNumber).ToListAsync()).SelectMany(r => r.Expand()).Select(r => r.Key).ToList()));
         Assert.Equal(0, chunks);
         Assert.Equal(["", slug + "/email:jun@example.com"], keys);
     }

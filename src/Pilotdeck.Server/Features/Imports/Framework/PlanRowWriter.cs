@@ -95,7 +95,7 @@ internal sealed class PlanRowWriter : IAsyncDisposable
             await foreach (var (rows, progress) in _batches.Reader.ReadAllAsync(cancellationToken))
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await db.InsertInBulkAsync(rows, cancellationToken);
+                await db.InsertInBulkAsync(ImportRowQueries.ToRuns(rows), cancellationToken);
                 await db.Imports.Where(i => i.Id == _importId && i.RowsDone <= progress.RowsDone).ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.RowsDone, progress.RowsDone)
                     .SetProperty(i => i.RowsTotal, progress.RowsTotal)

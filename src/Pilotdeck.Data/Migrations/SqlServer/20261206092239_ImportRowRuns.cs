@@ -1,0 +1,45 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Pilotdeck.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class ImportRowRuns : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "keys",
+                table: "import_rows",
+                type: "nvarchar(max)",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<long>(
+                name: "last_row_number",
+                table: "import_rows",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            foreach (var sql in ImportRowRunsExpansion.SqlServerDown)
+            {
+                migrationBuilder.Sql(sql);
+            }
+
+            migrationBuilder.DropColumn(
+                name: "keys",
+                table: "import_rows");
+
+            migrationBuilder.DropColumn(
+                name: "last_row_number",
+                table: "import_rows");
+        }
+    }
+}
