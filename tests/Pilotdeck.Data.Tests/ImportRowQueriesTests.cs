@@ -9,7 +9,8 @@ namespace Pilotdeck.Data.Tests;
 /// Reading an import's plan rows (<see cref="ImportRowQueries.OfImport"/>): exactly the rows of the
 /// import and outcome asked for, of the scope's tenant; the outcomes with an index of their own are
 /// read through it, also in the plan PostgreSQL reuses, and the others through the primary key, in
-/// row order either way.
+/// row order either way. And runs of plan rows (ADR 0028): how they are made, paged through and
+/// how one key in them is erased.
 /// </summary>
 public class ImportRowQueriesTests
 {
