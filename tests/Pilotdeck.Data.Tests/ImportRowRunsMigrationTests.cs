@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Data.Imports;
 
@@ -41,11 +39,10 @@ public class ImportRowRunsMigrationTests
             await db.ImportRows.Where(r => r.RowNumber == 5).ExecuteUpdateAsync(s => s.SetProperty(r => r.Keys, ""));
         }
 
+        await database.MigrateToBeforeAsync("ImportRowRuns");
         await using (var scope = database.UnboundScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-            var migrations = db.Database.GetMigrations().ToList();
-            await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_ImportRowRuns", StringComparison.Ordinal)) - 1]);
             var rows = await db.Database.SqlQueryRaw<StoredRow>("SELECT row_number AS \"RowNumber\", outcome AS \"Outcome\", key AS \"Key\" FROM import_rows")
                 .OrderBy(r => r.RowNumber).ToListAsync();
 

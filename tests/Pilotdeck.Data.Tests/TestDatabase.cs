@@ -74,11 +74,20 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateBeforeMigrationAsync(DatabaseProvider provider, string migration)
     {
         var database = await CreateAsync(provider, migrate: false);
-        await using var scope = database.UnboundScope();
+        await database.MigrateToBeforeAsync(migration);
+        return database;
+    }
+
+    /// <summary>
+    /// Migrates up or down to the migration before the one whose name ends with <paramref name="migration"/>:
+    /// up for a data migration's test, down for its way back.
+    /// </summary>
+    public async Task MigrateToBeforeAsync(string migration)
+    {
+        await using var scope = UnboundScope();
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         var migrations = db.Database.GetMigrations().ToList();
         await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_" + migration, StringComparison.Ordinal)) - 1]);
-        return database;
     }
 
     /// <summary>Another host's services over the same database, as after a restart; the caller disposes them.</summary>
