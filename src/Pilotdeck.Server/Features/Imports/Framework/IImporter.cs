@@ -44,10 +44,15 @@ public interface IImporter
     /// <summary>
     /// Loads what one batch of rows refers to (on the pass's connection), then starts checking the
     /// rows on the thread pool and returns: the pass reads the next rows and finishes the previous
-    /// batch meanwhile. Called in file order, once the previous batch's parse has ended.
+    /// batch meanwhile. Called in file order, once the previous batch's parse has ended. With
+    /// <paramref name="lookUpWith"/> (another instance of this importer, in a scope and on a
+    /// connection of its own), the batch's existing records are looked up there as soon as its
+    /// rows are parsed, while the pass finishes earlier batches: a dry-run, which writes nothing
+    /// that a later batch reads. Without it (a commit, whose reads must follow its writes in its
+    /// transaction) <see cref="FinishBatchAsync"/> looks them up on the pass's connection.
     /// Framework-owned: importers implement the typed steps.
     /// </summary>
-    Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken);
+    Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, IImporter? lookUpWith, CancellationToken cancellationToken);
 
     /// <summary>
     /// Plans (and when <paramref name="apply"/> is true, applies) a batch from
@@ -57,12 +62,15 @@ public interface IImporter
 }
 
 /// <summary>A batch of rows whose checks run on the thread pool (<see cref="IImporter.StartBatchAsync"/>).</summary>
-public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> parsing)
+public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> parsing, Task<object>? existing)
 {
     public IReadOnlyList<SourceRow> Rows => rows;
 
     /// <summary>The rows' parse results, in row order; the importer knows their type.</summary>
     internal Task<Array> Parsing => parsing;
+
+    /// <summary>The existing records of the batch's keys, when another instance looks them up; the importer knows their type.</summary>
+    internal Task<object>? Existing => existing;
 }
 
 /// <param name="Name">Canonical name, as shown in docs and the failed-rows file.</param>

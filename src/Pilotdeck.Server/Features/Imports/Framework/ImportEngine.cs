@@ -178,9 +178,11 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         await using var stream = new StoredSource(db, import.Id);
         using var csv = CsvSource.Open(stream, importer.Columns);
         await using var planRows = apply ? null : PlanRowWriter.Start(scopes, import.TenantId, import.Id, cancellationToken);
-        // Batch N + 1 is parsed on the thread pool while batch N is planned and written, and a
-        // dry-run's plan rows are stored by the writer while the pass goes on. Every lookup and
-        // every write a commit makes stays on this connection, one after another, in file order.
+        await using var lookups = apply ? null : new LookupLanes(scopes, import.TenantId, import.Kind);
+        // Batch N + 1 is parsed on the thread pool while batch N is planned and written; a
+        // dry-run looks each batch up on a lane of its own as soon as it is parsed, and its plan
+        // rows are stored by the writer while the pass goes on. Every lookup and every write a
+        // commit makes stays on this connection, one after another, in file order.
         (StartedBatch Batch, long BytesRead)? previous = null;
         try
         {
@@ -198,7 +200,7 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                     var earlier = previous;
                     // Preparing the next batch never changes what a running parse reads (e.g. the cohorts found so far).
                     await (earlier?.Batch.Parsing ?? Task.CompletedTask);
-                    previous = (await importer.StartBatchAsync(batch, run, cancellationToken), stream.BytesRead);
+                    previous = (await importer.StartBatchAsync(batch, run, lookups?.Next(), cancellationToken), stream.BytesRead);
                     batch = new List<SourceRow>(Options.BatchSize);
                     if (earlier is { } finishing)
                     {
@@ -221,10 +223,10 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         }
         finally
         {
-            // A pass that failed does not leave the next batch's parse running in its scope.
+            // A pass that failed does not leave the next batch's parse or lookup running in its scopes.
             if (previous is { } unfinished)
             {
-                await Task.WhenAny(unfinished.Batch.Parsing);
+                await Task.WhenAll(Task.WhenAny(unfinished.Batch.Parsing), Task.WhenAny(unfinished.Batch.Existing ?? Task.CompletedTask));
             }
         }
 

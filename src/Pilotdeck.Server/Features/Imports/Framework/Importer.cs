@@ -14,6 +14,10 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     where TCandidate : class
     where TExisting : class
 {
+    // This instance's lookups for another's batches (see LookUpInTurn), one after another.
+    private readonly Lock _lookupsLock = new();
+    private Task _lookups = Task.CompletedTask;
+
     public abstract string Kind { get; }
 
     public abstract string Description { get; }
@@ -65,18 +69,20 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// </summary>
     protected abstract Task ApplyAsync(IReadOnlyList<PlannedChange<TCandidate, TExisting>> changes, ImportRun run, CancellationToken cancellationToken);
 
-    public async Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken)
+    public async Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, IImporter? lookUpWith, CancellationToken cancellationToken)
     {
         await PrepareBatchAsync(rows, run, cancellationToken);
         // Checking the cells is most of a row's cost and each row's own: on every core, while the
         // pass finishes the previous batch. Everything that depends on other rows or on order
         // (duplicates, the plan, the hash) waits for FinishBatchAsync, in file order.
-        return new StartedBatch(rows, Task.Run<Array>(() =>
+        var parsing = Task.Run<Array>(() =>
         {
             var parses = new RowParse<TCandidate>[rows.Count];
             Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
             return parses;
-        }, cancellationToken));
+        }, cancellationToken);
+        var existing = lookUpWith is null ? null : ((Importer<TCandidate, TExisting>)lookUpWith).LookUpInTurn(rows, parsing, cancellationToken);
+        return new StartedBatch(rows, parsing, existing);
     }
 
     public async Task FinishBatchAsync(StartedBatch batch, ImportRun run, bool apply, CancellationToken cancellationToken)
@@ -110,7 +116,8 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
             valid.Add((row, parsed.Candidate, key));
         }
 
-        var existing = valid.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(valid.Select(v => v.Key).ToList(), cancellationToken);
+        var existing = batch.Existing is { } lookingUp ? (IReadOnlyDictionary<string, TExisting>)await lookingUp
+            : valid.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(valid.Select(v => v.Key).ToList(), cancellationToken);
         var classified = new RowChange[valid.Count];
         Parallel.For(0, valid.Count, i => classified[i] = Classify(valid[i].Candidate, existing.GetValueOrDefault(valid[i].Key)));
         var changes = new List<PlannedChange<TCandidate, TExisting>>();
@@ -135,6 +142,38 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         if (apply && changes.Count > 0)
         {
             await ApplyAsync(changes, run, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Looks up the existing records of a batch another instance parses, on this instance's
+    /// connection, as soon as its rows are parsed and this instance's previous lookup has ended.
+    /// Every valid row's key is looked up, a duplicate's too (FinishBatchAsync rejects it).
+    /// </summary>
+    private Task<object> LookUpInTurn(IReadOnlyList<SourceRow> rows, Task<Array> parsing, CancellationToken cancellationToken)
+    {
+        lock (_lookupsLock)
+        {
+            var lookup = LookUpAsync(_lookups);
+            _lookups = lookup;
+            return lookup;
+        }
+
+        async Task<object> LookUpAsync(Task previous)
+        {
+            var parses = (RowParse<TCandidate>[])await parsing;
+            // A failed lookup fails its own batch, and with it the pass; this one need not fail too.
+            await Task.WhenAny(previous);
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Malformed is null && parses[i].Candidate is { } candidate)
+                {
+                    keys.Add(NaturalKey(candidate));
+                }
+            }
+
+            return keys.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(keys, cancellationToken);
         }
     }
 }

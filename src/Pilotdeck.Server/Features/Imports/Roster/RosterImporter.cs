@@ -106,8 +106,13 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             _emptyAtPassStart.Clear();
         }
 
-        var missing = rows.Where(r => r.Malformed is null).Select(r => SlugOf(r, run.Options)).OfType<string>()
-            .Where(s => !_cohorts.ContainsKey(s)).Distinct().ToList();
+        await LoadCohortsAsync(rows.Where(r => r.Malformed is null).Select(r => SlugOf(r, run.Options)).OfType<string>(), cancellationToken);
+    }
+
+    /// <summary>Finds the cohorts of these slugs that this instance has not looked for yet.</summary>
+    private async Task LoadCohortsAsync(IEnumerable<string> slugs, CancellationToken cancellationToken)
+    {
+        var missing = slugs.Where(s => !_cohorts.ContainsKey(s)).Distinct().ToList();
         if (missing.Count == 0)
         {
             return;
@@ -190,9 +195,17 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     protected override async Task<IReadOnlyDictionary<string, ParticipantRecord>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var existing = new Dictionary<string, ParticipantRecord>(StringComparer.Ordinal);
-        foreach (var group in keys.GroupBy(k => k[..k.IndexOf('/')]))
+        var byCohort = keys.GroupBy(k => k[..k.IndexOf('/')]).ToList();
+        // Another instance's batches (a dry-run's lookups) name cohorts this one has not seen.
+        await LoadCohortsAsync(byCohort.Select(g => g.Key), cancellationToken);
+        foreach (var group in byCohort)
         {
-            var cohort = _cohorts[group.Key]!;
+            if (_cohorts[group.Key] is not { } cohort)
+            {
+                // Deleted since the batch was parsed (only a dry-run's lookups come this late).
+                continue;
+            }
+
             if (!_emptyAtPassStart.TryGetValue(cohort.Id, out var empty))
             {
                 empty = !await db.Participants.AnyAsync(p => p.CohortId == cohort.Id, cancellationToken);
