@@ -137,7 +137,7 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(Enumerable.Range(61, 70).Where(n => n is not (100 or 120)).Select(n => $"P{n}"), await AliasesAsync(later));
 
         // The file again with two aliases changed, in different batches and cohorts: a dry-run looks
-        // each batch up on a connection of its own (LookupLanes), and each must meet its own rows.
+        // each batch up on one of two connections of its own (LookupLanes); each must meet its own rows.
         var again = await ImportAsync(caller, csv.Replace("P55,", "Q55,").Replace("P125,", "Q125,"), new Dictionary<string, string> { ["cohort"] = first });
 
         Assert.Equal((ImportState.Planned, 0L, 2L, 126L, 2L), (again.State, again.CreatedCount, again.UpdatedCount, again.UnchangedCount, again.RejectedCount));

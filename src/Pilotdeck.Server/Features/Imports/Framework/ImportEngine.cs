@@ -180,9 +180,9 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
         await using var planRows = apply ? null : PlanRowWriter.Start(scopes, import.TenantId, import.Id, cancellationToken);
         await using var lookups = apply ? null : new LookupLanes(scopes, import.TenantId, import.Kind);
         // Batch N + 1 is parsed on the thread pool while batch N is planned and written; a
-        // dry-run looks each batch up on a lane of its own as soon as it is parsed, and its plan
-        // rows are stored by the writer while the pass goes on. Every lookup and every write a
-        // commit makes stays on this connection, one after another, in file order.
+        // dry-run looks each batch up as soon as it is parsed, on one of the lanes' connections,
+        // and its plan rows are stored by the writer while the pass goes on. Every lookup and
+        // every write a commit makes stays on this connection, one after another, in file order.
         (StartedBatch Batch, long BytesRead)? previous = null;
         try
         {
