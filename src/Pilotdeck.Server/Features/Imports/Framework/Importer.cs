@@ -79,7 +79,8 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         throw new NotSupportedException($"The {Kind} importer recognises no rows it applied before.");
 
     /// <summary>The digest of a row as this importer, with this import's options, reads it; what ApplyAsync binds to the records it writes.</summary>
-    protected string DigestOf(SourceRow row, ImportRun run) => ImportDigests.OfRow(row, run.Import.OptionsJson, Kind, RowRulesVersion);
+    protected UInt128 DigestOf(SourceRow row, ImportRun run) =>
+        ImportDigests.OfRow(row, run.RowDigestHeader ??= ImportDigests.Header(Kind, RowRulesVersion, run.Import.OptionsJson));
 
     /// <summary>
     /// How the candidate compares with the existing record; <see cref="RowChange.Reject"/> when the
@@ -243,15 +244,13 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     private Task<RecognisedRows> Recognise(IReadOnlyList<SourceRow> rows, ImportRun run, Importer<TCandidate, TExisting> lane, CancellationToken cancellationToken)
     {
         var keys = new string?[rows.Count];
-        var digests = new string?[rows.Count];
-        var reading = Task.Run(() => Parallel.For(0, rows.Count, i =>
+        var reading = Task.Run(() =>
         {
-            if (rows[i].Malformed is null && KeyOfCells(rows[i], run.Options) is { } key)
+            for (var i = 0; i < rows.Count; i++)
             {
-                keys[i] = key;
-                digests[i] = DigestOf(rows[i], run);
+                keys[i] = rows[i].Malformed is null ? KeyOfCells(rows[i], run.Options) : null;
             }
-        }), cancellationToken);
+        }, cancellationToken);
         var applied = lane.InTurn(async () =>
         {
             await reading;
@@ -265,13 +264,17 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         {
             var found = await applied;
             var fingerprints = new string?[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            if (found.Count > 0)
             {
-                if (keys[i] is { } key && found.TryGetValue(key, out var record) && record.ImportDigest is { } stored
-                    && stored == ImportDigests.Bind(digests[i]!, record.UpdatedAt))
+                // Only rows whose record carries a digest are hashed: a first import hashes none.
+                await Task.Run(() => Parallel.For(0, rows.Count, i =>
                 {
-                    fingerprints[i] = record.Fingerprint;
-                }
+                    if (keys[i] is { } key && found.TryGetValue(key, out var record) && record.ImportDigest is { } stored
+                        && stored == ImportDigests.Bind(DigestOf(rows[i], run), record.UpdatedAt))
+                    {
+                        fingerprints[i] = record.Fingerprint;
+                    }
+                }), cancellationToken);
             }
 
             return new RecognisedRows(keys, fingerprints);
