@@ -150,7 +150,7 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
     {
         var (caller, slug) = await CohortAsync(_host.Acme);
         var csv = "email,alias,phone,status\n" +
-                  "one@example.com,One,+447700900001,scheduled\n" +
+                  "one@example.com,One,+8613800138000,scheduled\n" +
                   "two@example.com,Two,,\n" +
                   "one@example.com,Again,,\n";
         async Task<Import> CommitAsync(Import plan) =>

@@ -51,14 +51,15 @@ public static class ImportDigests
     }
 
     /// <summary>
-    /// The row digest bound to the time the record was last changed, to the microsecond (the
-    /// precision every provider stores: PostgreSQL's timestamptz holds no more), as stored.
+    /// The row digest bound to the time the record was last changed, to the millisecond: what every
+    /// provider gives back (SQLite's binary DateTimeOffset drops the last three digits of the ticks,
+    /// PostgreSQL's timestamptz the last one), as stored.
     /// </summary>
     public static string Bind(UInt128 rowDigest, DateTimeOffset updatedAt)
     {
         Span<byte> input = stackalloc byte[24];
         BinaryPrimitives.WriteUInt128LittleEndian(input, rowDigest);
-        BinaryPrimitives.WriteInt64LittleEndian(input[16..], updatedAt.UtcTicks / 10);
+        BinaryPrimitives.WriteInt64LittleEndian(input[16..], updatedAt.UtcTicks / TimeSpan.TicksPerMillisecond);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input, hash);
         return Convert.ToHexStringLower(hash[..16]);

@@ -254,7 +254,6 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         var applied = lane.InTurn(async () =>
         {
             await reading;
-
             var distinct = keys.OfType<string>().ToHashSet(StringComparer.Ordinal);
             return distinct.Count == 0 ? new Dictionary<string, AppliedRow>() : await lane.LoadAppliedAsync(distinct, cancellationToken);
         });

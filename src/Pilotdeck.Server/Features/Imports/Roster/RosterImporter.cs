@@ -204,13 +204,9 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).AsNoTracking(), p => (p.NaturalKey, p), cancellationToken);
 
     // Four columns, not the whole record: most rows of a re-import are recognised by these alone.
-    // (SQLite, asked for fewer columns, plans a walk of the cohort's index instead of a probe per key: it reads the records.)
     protected override Task<IReadOnlyDictionary<string, AppliedRow>> LoadAppliedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
-        db.Database.IsNpgsql()
-            ? LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).Select(p => new { p.NaturalKey, p.Id, p.UpdatedAt, p.ImportDigest }),
-                p => (p.NaturalKey, new AppliedRow(FingerprintOf(p.Id, p.UpdatedAt), p.UpdatedAt, p.ImportDigest)), cancellationToken)
-            : LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).AsNoTracking(),
-                p => (p.NaturalKey, new AppliedRow(FingerprintOf(p.Id, p.UpdatedAt), p.UpdatedAt, p.ImportDigest)), cancellationToken);
+        LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).Select(p => new { p.NaturalKey, p.Id, p.UpdatedAt, p.ImportDigest }),
+            p => (p.NaturalKey, new AppliedRow(FingerprintOf(p.Id, p.UpdatedAt), p.UpdatedAt, p.ImportDigest)), cancellationToken);
 
     /// <summary>
     /// Records by key ("slug/natural key") from <paramref name="query"/>, one query per cohort the
