@@ -101,6 +101,14 @@ public sealed class ParticipantRecord : ITenantOwned
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// The import row the participant's fields last came from, bound to <see cref="UpdatedAt"/>
+    /// (see <c>ImportDigests</c> in the server): set when an import creates or updates the
+    /// participant. Any later change moves UpdatedAt, the binding no longer holds, and a re-import
+    /// checks the row in full again (docs/adr/0029-rows-recognised-by-their-digest.md). Null when no import set it.
+    /// </summary>
+    public string? ImportDigest { get; set; }
+
     /// <summary>When the participant's personal data was erased on request; null while it was not. An erased participant is never changed again.</summary>
     public DateTimeOffset? ErasedAt { get; set; }
 }
@@ -217,6 +225,7 @@ internal sealed class CohortsModel :
         b.Property(p => p.ConsentMethod).HasMaxLength(200);
         // Every change sets it: of two concurrent updates of one participant, the second is refused, not lost.
         b.Property(p => p.UpdatedAt).IsConcurrencyToken();
+        b.Property(p => p.ImportDigest).HasMaxLength(32);
         b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
         // Natural key before cohort: an import finds a batch's participants by key alone through
         // this index, whatever the planner believes about the cohort's size (ParticipantLookups).

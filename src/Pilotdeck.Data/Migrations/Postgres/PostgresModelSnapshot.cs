@@ -704,6 +704,11 @@ namespace Pilotdeck.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("erased_at");
 
+                    b.Property<string>("ImportDigest")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("import_digest");
+
                     b.Property<string>("InitialStatus")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

@@ -708,6 +708,11 @@ namespace Pilotdeck.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("erased_at");
 
+                    b.Property<string>("ImportDigest")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("import_digest");
+
                     b.Property<string>("InitialStatus")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

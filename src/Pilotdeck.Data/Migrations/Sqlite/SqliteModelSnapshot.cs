@@ -693,6 +693,11 @@ namespace Pilotdeck.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("erased_at");
 
+                    b.Property<string>("ImportDigest")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("import_digest");
+
                     b.Property<string>("InitialStatus")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

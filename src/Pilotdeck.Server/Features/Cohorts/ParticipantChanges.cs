@@ -50,6 +50,8 @@ public sealed class ParticipantChanges(PilotdeckDbContext db, ChangeReceipts rec
         participant.ConsentAt = values.Consent is null ? null : values.ConsentAt ?? now;
         participant.ConsentMethod = values.Consent is null ? "" : values.ConsentMethod;
         participant.UpdatedAt = now;
+        // Whatever an import stored no longer describes the participant; an import sets its own afresh.
+        participant.ImportDigest = null;
         if (values.Status != previousStatus)
         {
             RecordStatus(participant.Id, previousStatus, values.Status, now, newRecords);

@@ -120,6 +120,7 @@ public sealed class RetentionService(
             // The key held the email or alias; an erased participant keeps a key no one else can have.
             participant.NaturalKey = "erased:" + participant.Id;
             participant.ErasedAt = now;
+            participant.ImportDigest = null;
             participant.UpdatedAt = now;
             await db.SaveChangesAsync(context.CancellationToken);
             var erased = new EraseParticipantResponse { ParticipantId = participant.Id, EraseTime = Timestamp.FromDateTimeOffset(now) };

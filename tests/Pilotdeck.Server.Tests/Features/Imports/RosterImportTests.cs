@@ -146,6 +146,50 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task ARowAppliedBefore_IsRecognised_UntilTheParticipantChangesAnotherWay()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        var csv = "email,alias,phone,status\n" +
+                  "one@example.com,One,+8613800138000,scheduled\n" +
+                  "two@example.com,Two,,\n" +
+                  "one@example.com,Again,,\n";
+        async Task<Import> CommitAsync(Import plan) =>
+            (await _support.Imports.CommitImportAsync(new CommitImportRequest { ImportId = plan.ImportId, PlanHash = plan.PlanHash }, caller)).Import;
+        async Task<Dictionary<string, string?>> DigestsAsync()
+        {
+            await using var scope = _host.Services.CreateTenantScope(_host.Acme.TenantId);
+            var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+            return await db.Participants.Where(p => p.Email.EndsWith("@example.com") && db.Cohorts.Any(c => c.Id == p.CohortId && c.Slug == slug))
+                .ToDictionaryAsync(p => p.Email, p => p.ImportDigest);
+        }
+
+        await CommitAsync(await ImportAsync(caller, csv, new() { ["cohort"] = slug }));
+        var stored = await DigestsAsync();
+        Assert.All(stored.Values, Assert.NotNull);
+
+        // The same file again: recognised, unchanged, the duplicate still rejected; and the commit,
+        // which checks every row in full, reaches the same plan (the hashes match).
+        var again = await ImportAsync(caller, csv, new() { ["cohort"] = slug });
+        Assert.Equal((0L, 0L, 2L, 1L), (again.CreatedCount, again.UpdatedCount, again.UnchangedCount, again.RejectedCount));
+        Assert.Equal(ImportState.Committed, (await CommitAsync(again)).State);
+        Assert.Equal(stored, await DigestsAsync());
+
+        // Changed through the API, the participant no longer matches what the import stored: the row
+        // is compared in full again, and restores the alias.
+        var one = (await RosterAsync(caller, slug)).Single(p => p.Email == "one@example.com");
+        await Cohorts.UpdateParticipantAsync(new UpdateParticipantRequest { Participant = new Participant { ParticipantId = one.ParticipantId, Alias = "Renamed" }, UpdateMask = new() { Paths = { "alias" } } }, caller);
+        Assert.Null((await DigestsAsync())["one@example.com"]);
+        var afterEdit = await ImportAsync(caller, csv, new() { ["cohort"] = slug });
+        Assert.Equal((0L, 1L, 1L, 1L), (afterEdit.CreatedCount, afterEdit.UpdatedCount, afterEdit.UnchangedCount, afterEdit.RejectedCount));
+        await CommitAsync(afterEdit);
+        Assert.Equal("One", (await RosterAsync(caller, slug)).Single(p => p.Email == "one@example.com").Alias);
+
+        // The same file under other options is not taken as applied before, and changes nothing either.
+        var otherOptions = await ImportAsync(caller, csv, new() { ["cohort"] = slug, ["channel"] = "sms" });
+        Assert.Equal((0L, 0L, 2L, 1L), (otherOptions.CreatedCount, otherOptions.UpdatedCount, otherOptions.UnchangedCount, otherOptions.RejectedCount));
+    }
+
+    [Fact]
     public async Task ExistingParticipants_TakeTheRowsValues_KeepWhatARowLeavesEmpty_AndFollowTheLifecycle()
     {
         var (caller, slug) = await CohortAsync(_host.Acme);

@@ -182,6 +182,9 @@ public sealed class SourceRow(long rowNumber, IReadOnlyList<ImportColumn> column
     /// <summary>The file's cells as read, for the failed-rows file.</summary>
     public IReadOnlyList<string> Cells { get; } = cells;
 
+    /// <summary>The trimmed values of the importer's columns, in their order (null: not in the file).</summary>
+    public IReadOnlyList<string?> Values => values;
+
     /// <summary>The trimmed value of a column (by canonical name); null when the file lacks the column or the cell is empty.</summary>
     public string? this[string column]
     {

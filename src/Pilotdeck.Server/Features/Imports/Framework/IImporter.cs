@@ -44,7 +44,7 @@ public interface IImporter
     /// <summary>
     /// Loads what one batch of rows refers to (on the pass's connection), then starts checking the
     /// rows on the thread pool and returns: the pass reads the next rows and finishes the previous
-    /// batch meanwhile. Called in file order, once the previous batch's parse has ended. With
+    /// batch meanwhile. Called in file order, while the previous batch may still be being parsed. With
     /// <paramref name="lookUpWith"/> (another instance of this importer, in a scope and on a
     /// connection of its own), the batch's existing records are looked up there as soon as its
     /// rows are parsed, while the pass finishes earlier batches: a dry-run, which writes nothing
@@ -62,7 +62,7 @@ public interface IImporter
 }
 
 /// <summary>A batch of rows whose checks run on the thread pool (<see cref="IImporter.StartBatchAsync"/>).</summary>
-public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> parsing, Task<object>? existing)
+public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> parsing, Task<object>? existing, Task<RecognisedRows>? recognising)
 {
     public IReadOnlyList<SourceRow> Rows => rows;
 
@@ -71,7 +71,16 @@ public sealed class StartedBatch(IReadOnlyList<SourceRow> rows, Task<Array> pars
 
     /// <summary>The existing records of the batch's keys, when another instance looks them up; the importer knows their type.</summary>
     internal Task<object>? Existing => existing;
+
+    /// <summary>The rows recognised as applied before and unchanged since (a dry-run's; see Importer.RowRulesVersion); the parse waits for it.</summary>
+    internal Task<RecognisedRows>? Recognising => recognising;
 }
+
+/// <summary>Per row of a batch: its key read from the cells, and the existing record's fingerprint when the row is recognised (null otherwise).</summary>
+public sealed record RecognisedRows(string?[] Keys, string?[] Fingerprints);
+
+/// <summary>What recognising a row needs of the record an import applied it to (<see cref="ImportDigests"/>).</summary>
+public readonly record struct AppliedRow(string Fingerprint, DateTimeOffset UpdatedAt, string? ImportDigest);
 
 /// <param name="Name">Canonical name, as shown in docs and the failed-rows file.</param>
 /// <param name="Aliases">Other header names accepted for the column (case-insensitive).</param>

@@ -198,8 +198,6 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
                 if (batch.Count > 0 && (row is null || batch.Count >= Options.BatchSize))
                 {
                     var earlier = previous;
-                    // Preparing the next batch never changes what a running parse reads (e.g. the cohorts found so far).
-                    await (earlier?.Batch.Parsing ?? Task.CompletedTask);
                     previous = (await importer.StartBatchAsync(batch, run, lookups?.Next(), cancellationToken), stream.BytesRead);
                     batch = new List<SourceRow>(Options.BatchSize);
                     if (earlier is { } finishing)

@@ -41,6 +41,9 @@ public sealed class ImportRun : IDisposable
     /// </summary>
     public List<object> NewRecords { get; } = [];
 
+    /// <summary>What every row digest of this import starts with (<see cref="ImportDigests.Header"/>), once computed.</summary>
+    internal byte[]? RowDigestHeader { get; set; }
+
     public long Created { get; private set; }
     public long Updated { get; private set; }
     public long Unchanged { get; private set; }

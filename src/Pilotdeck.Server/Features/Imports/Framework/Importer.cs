@@ -40,7 +40,9 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
 
     /// <summary>
     /// Loads what this batch's rows refer to (e.g. the cohorts they name) before they are parsed;
-    /// called before every batch, in the pass's scope, never while a parse runs.
+    /// called before every batch, in the pass's scope. The previous batch's rows may still be being
+    /// parsed meanwhile: add to what earlier batches loaded (in a map safe for concurrent reads),
+    /// never change or remove it.
     /// </summary>
     protected virtual Task PrepareBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -58,6 +60,29 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     protected abstract Task<IReadOnlyDictionary<string, TExisting>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The version of the rules by which this importer reads, compares and applies a row, when it
+    /// recognises rows it applied before (docs/adr/0029-rows-recognised-by-their-digest.md); 0 when
+    /// it does not. Raise it whenever Parse, Classify or ApplyAsync changes what a row means, so that
+    /// digests stored under the older rules stop matching.
+    /// </summary>
+    protected virtual int RowRulesVersion => 0;
+
+    /// <summary>With <see cref="RowRulesVersion"/>: the key a row has if it is valid, read from its cells without checking them; null when it names none.</summary>
+    protected virtual string? KeyOfCells(SourceRow row, IReadOnlyDictionary<string, string> options) => null;
+
+    /// <summary>
+    /// With <see cref="RowRulesVersion"/>: for these keys (at most one batch), only what recognising
+    /// a row needs — the record's fingerprint (as <see cref="Classify"/> gives it), when it last
+    /// changed, and the digest an import stored on it.
+    /// </summary>
+    protected virtual Task<IReadOnlyDictionary<string, AppliedRow>> LoadAppliedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The {Kind} importer recognises no rows it applied before.");
+
+    /// <summary>The digest of a row as this importer, with this import's options, reads it; what ApplyAsync binds to the records it writes.</summary>
+    protected UInt128 DigestOf(SourceRow row, ImportRun run) =>
+        ImportDigests.OfRow(row, run.RowDigestHeader ??= ImportDigests.Header(Kind, RowRulesVersion, run.Import.OptionsJson));
+
+    /// <summary>
     /// How the candidate compares with the existing record; <see cref="RowChange.Reject"/> when the
     /// change is not allowed (e.g. a lifecycle). Like <see cref="Parse"/>, runs on several threads at once.
     /// </summary>
@@ -72,23 +97,29 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     public async Task<StartedBatch> StartBatchAsync(IReadOnlyList<SourceRow> rows, ImportRun run, IImporter? lookUpWith, CancellationToken cancellationToken)
     {
         await PrepareBatchAsync(rows, run, cancellationToken);
+        var lane = (Importer<TCandidate, TExisting>?)lookUpWith;
+        // A dry-run first recognises, on its lane, the rows applied before and unchanged since; it
+        // checks only the others. (A commit checks every row: what it applies is never taken on trust.)
+        var recognising = lane is not null && RowRulesVersion > 0 ? Recognise(rows, run, lane, cancellationToken) : null;
         // Checking the cells is most of a row's cost and each row's own: on every core, while the
         // pass finishes the previous batch. Everything that depends on other rows or on order
         // (duplicates, the plan, the hash) waits for FinishBatchAsync, in file order.
-        var parsing = Task.Run<Array>(() =>
+        var parsing = Task.Run<Array>(async () =>
         {
+            var recognised = recognising is null ? null : await recognising;
             var parses = new RowParse<TCandidate>[rows.Count];
-            Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null ? Parse(rows[i], run.Options) : default);
+            Parallel.For(0, rows.Count, i => parses[i] = rows[i].Malformed is null && recognised?.Fingerprints[i] is null ? Parse(rows[i], run.Options) : default);
             return parses;
         }, cancellationToken);
-        var existing = lookUpWith is null ? null : ((Importer<TCandidate, TExisting>)lookUpWith).LookUpInTurn(rows, parsing, cancellationToken);
-        return new StartedBatch(rows, parsing, existing);
+        var existing = lane?.LookUpInTurn(rows, parsing, cancellationToken);
+        return new StartedBatch(rows, parsing, existing, recognising);
     }
 
     public async Task FinishBatchAsync(StartedBatch batch, ImportRun run, bool apply, CancellationToken cancellationToken)
     {
         var rows = batch.Rows;
         var parses = (RowParse<TCandidate>[])await batch.Parsing;
+        var recognised = batch.Recognising is { } recognising ? await recognising : null;
         var valid = new List<(SourceRow Row, TCandidate Candidate, string Key)>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -96,6 +127,22 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
             if (row.Malformed is { } malformed)
             {
                 run.Reject(row.RowNumber, "", new RowProblem("", malformed));
+                continue;
+            }
+
+            if (recognised?.Fingerprints[i] is { } fingerprint)
+            {
+                // Applied before from these very cells and unchanged since: unchanged again (ADR 0029).
+                var recognisedKey = recognised.Keys[i]!;
+                if (run.FirstRowOf(recognisedKey, row.RowNumber) is { } earlier)
+                {
+                    run.Reject(row.RowNumber, recognisedKey, new RowProblem(KeyColumn, $"duplicate of row {earlier} in this file"));
+                }
+                else
+                {
+                    run.Record(row.RowNumber, recognisedKey, new RowChange(RowOutcomeKind.Unchanged, fingerprint));
+                }
+
                 continue;
             }
 
@@ -150,20 +197,10 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     /// connection, as soon as its rows are parsed and this instance's previous lookup has ended.
     /// Every valid row's key is looked up, a duplicate's too (FinishBatchAsync rejects it).
     /// </summary>
-    private Task<object> LookUpInTurn(IReadOnlyList<SourceRow> rows, Task<Array> parsing, CancellationToken cancellationToken)
-    {
-        lock (_lookupsLock)
-        {
-            var lookup = LookUpAsync(_lookups);
-            _lookups = lookup;
-            return lookup;
-        }
-
-        async Task<object> LookUpAsync(Task previous)
+    private Task<object> LookUpInTurn(IReadOnlyList<SourceRow> rows, Task<Array> parsing, CancellationToken cancellationToken) =>
+        InTurn<object>(async () =>
         {
             var parses = (RowParse<TCandidate>[])await parsing;
-            // A failed lookup fails its own batch, and with it the pass; this one need not fail too.
-            await Task.WhenAny(previous);
             var keys = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < rows.Count; i++)
             {
@@ -174,6 +211,73 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
             }
 
             return keys.Count == 0 ? new Dictionary<string, TExisting>() : await LoadExistingAsync(keys, cancellationToken);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="lookUp"/> on this instance's connection once its previous lookup has
+    /// ended: lookups join the queue in the order they are asked for, and wait there for what they
+    /// need (a batch's parse) before they start.
+    /// </summary>
+    private Task<T> InTurn<T>(Func<Task<T>> lookUp)
+    {
+        lock (_lookupsLock)
+        {
+            var turn = AfterAsync(_lookups);
+            _lookups = turn;
+            return turn;
+        }
+
+        async Task<T> AfterAsync(Task previous)
+        {
+            // A failed lookup fails its own batch, and with it the pass; this one need not fail too.
+            await Task.WhenAny(previous);
+            return await lookUp();
+        }
+    }
+
+    /// <summary>
+    /// The rows of a batch that an import applied before from the same cells and options, and
+    /// that nothing changed since (the digest stored on the record still binds to its update time):
+    /// their keys and fingerprints, looked up on <paramref name="lane"/>'s connection. Joins the
+    /// lane's queue at once, ahead of the batch's own lookup, which waits for it through the parse.
+    /// </summary>
+    private Task<RecognisedRows> Recognise(IReadOnlyList<SourceRow> rows, ImportRun run, Importer<TCandidate, TExisting> lane, CancellationToken cancellationToken)
+    {
+        var keys = new string?[rows.Count];
+        var reading = Task.Run(() =>
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                keys[i] = rows[i].Malformed is null ? KeyOfCells(rows[i], run.Options) : null;
+            }
+        }, cancellationToken);
+        var applied = lane.InTurn(async () =>
+        {
+            await reading;
+            var distinct = keys.OfType<string>().ToHashSet(StringComparer.Ordinal);
+            return distinct.Count == 0 ? new Dictionary<string, AppliedRow>() : await lane.LoadAppliedAsync(distinct, cancellationToken);
+        });
+        return MatchAsync();
+
+        async Task<RecognisedRows> MatchAsync()
+        {
+            var found = await applied;
+            var fingerprints = new string?[rows.Count];
+            if (found.Count > 0)
+            {
+                // Only rows whose record carries a digest are hashed: a first import hashes none.
+                await Task.Run(() => Parallel.For(0, rows.Count, i =>
+                {
+                    if (keys[i] is { } key && found.TryGetValue(key, out var record) && record.ImportDigest is { } stored
+                        && stored == ImportDigests.Bind(DigestOf(rows[i], run), record.UpdatedAt))
+                    {
+                        fingerprints[i] = record.Fingerprint;
+                    }
+                }), cancellationToken);
+            }
+
+            return new RecognisedRows(keys, fingerprints);
         }
     }
 }
+

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data;
@@ -28,7 +29,8 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     public const string DefaultSource = "import";
 
     // Cohorts by slug (null: none in this tenant), for the run; the pass clears EF's tracker per batch.
-    private readonly Dictionary<string, CohortRecord?> _cohorts = new(StringComparer.Ordinal);
+    // Read by the rows' parse while the next batch's cohorts are added (PrepareBatchAsync).
+    private readonly ConcurrentDictionary<string, CohortRecord?> _cohorts = new(StringComparer.Ordinal);
 
     // Per cohort id: whether it had no participants when this pass first looked (see LoadExistingAsync).
     private readonly Dictionary<string, bool> _emptyAtPassStart = new(StringComparer.Ordinal);
@@ -129,7 +131,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     {
         var problems = new List<RowProblem>();
         var slug = SlugOf(row, options);
-        var cohort = slug is null ? null : _cohorts.GetValueOrDefault(slug);
+        var cohort = slug is not null && _cohorts.TryGetValue(slug, out var found) ? found : null;
         if (slug is null)
         {
             problems.Add(new("cohort", "is required: a cohort column or the cohort option"));
@@ -187,14 +189,33 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         var (values, violations) = asNew.Check(cohort, field => field);
         return values is null
             ? RowParse<RosterRow>.Rejected([.. violations.Select(v => new RowProblem(v.Field, v.Description))])
-            : RowParse<RosterRow>.Valid(new RosterRow(cohort, given, values, note));
+            : RowParse<RosterRow>.Valid(new RosterRow(cohort, given, values, note, row));
     }
 
     protected override string NaturalKey(RosterRow candidate) => candidate.Cohort.Slug + "/" + candidate.AsNew.NaturalKey;
 
-    protected override async Task<IReadOnlyDictionary<string, ParticipantRecord>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    // Raise when Parse, Classify or ApplyAsync changes what a row means (see the base class).
+    protected override int RowRulesVersion => 1;
+
+    protected override string? KeyOfCells(SourceRow row, IReadOnlyDictionary<string, string> options) =>
+        SlugOf(row, options) is { } slug ? slug + "/" + ParticipantFields.NaturalKey(row["email"] ?? "", row["alias"] ?? "") : null;
+
+    protected override Task<IReadOnlyDictionary<string, ParticipantRecord>> LoadExistingAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).AsNoTracking(), p => (p.NaturalKey, p), cancellationToken);
+
+    // Four columns, not the whole record: most rows of a re-import are recognised by these alone.
+    protected override Task<IReadOnlyDictionary<string, AppliedRow>> LoadAppliedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        LoadByKeysAsync(keys, (cohortId, naturalKeys) => db.ByNaturalKeys(cohortId, naturalKeys).Select(p => new { p.NaturalKey, p.Id, p.UpdatedAt, p.ImportDigest }),
+            p => (p.NaturalKey, new AppliedRow(FingerprintOf(p.Id, p.UpdatedAt), p.UpdatedAt, p.ImportDigest)), cancellationToken);
+
+    /// <summary>
+    /// Records by key ("slug/natural key") from <paramref name="query"/>, one query per cohort the
+    /// keys name. A cohort this pass found empty is not asked (see below).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, T>> LoadByKeysAsync<TRow, T>(IReadOnlyCollection<string> keys,
+        Func<string, List<string>, IQueryable<TRow>> query, Func<TRow, (string NaturalKey, T Value)> read, CancellationToken cancellationToken)
     {
-        var existing = new Dictionary<string, ParticipantRecord>(StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
         var byCohort = keys.GroupBy(k => k[..k.IndexOf('/')]).ToList();
         // Another instance's batches (a dry-run's lookups) name cohorts this one has not seen.
         await LoadCohortsAsync(byCohort.Select(g => g.Key), cancellationToken);
@@ -221,13 +242,14 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             }
 
             var naturalKeys = group.Select(k => k[(k.IndexOf('/') + 1)..]).ToList();
-            foreach (var participant in await db.ByNaturalKeys(cohort.Id, naturalKeys).AsNoTracking().ToListAsync(cancellationToken))
+            foreach (var row in await query(cohort.Id, naturalKeys).ToListAsync(cancellationToken))
             {
-                existing[cohort.Slug + "/" + participant.NaturalKey] = participant;
+                var (naturalKey, value) = read(row);
+                found[cohort.Slug + "/" + naturalKey] = value;
             }
         }
 
-        return existing;
+        return found;
     }
 
     protected override RowChange Classify(RosterRow candidate, ParticipantRecord? existing)
@@ -237,11 +259,12 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             return new RowChange(RowOutcomeKind.Created, "");
         }
 
-        var fingerprint = existing.Id + "@" + existing.UpdatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
         var (values, problems) = Resolve(candidate, existing);
         return values is null ? RowChange.Reject([.. problems])
-            : new RowChange(Differs(values, existing) ? RowOutcomeKind.Updated : RowOutcomeKind.Unchanged, fingerprint);
+            : new RowChange(Differs(values, existing) ? RowOutcomeKind.Updated : RowOutcomeKind.Unchanged, FingerprintOf(existing.Id, existing.UpdatedAt));
     }
+
+    private static string FingerprintOf(string id, DateTimeOffset updatedAt) => id + "@" + updatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
 
     protected override Task ApplyAsync(IReadOnlyList<PlannedChange<RosterRow, ParticipantRecord>> planned, ImportRun run, CancellationToken cancellationToken)
     {
@@ -259,6 +282,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
                 var row = planned[i].Candidate;
                 var records = new List<object>(4);
                 var participant = changes.Create(ids[i], row.Cohort, row.AsNew, row.Note, now, records);
+                participant.ImportDigest = ImportDigests.Bind(DigestOf(row.Source, run), participant.UpdatedAt);
                 changes.AddReceipt(ParticipantChanges.CreateAction, participant, row.Cohort.Slug, records);
                 created[i] = records;
             }
@@ -277,6 +301,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             var (row, existing) = (planned[i].Candidate, planned[i].Existing!);
             db.Participants.Attach(existing);
             changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
+            existing.ImportDigest = ImportDigests.Bind(DigestOf(row.Source, run), existing.UpdatedAt);
             changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
         }
 
@@ -364,5 +389,5 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         text.IndexOfAny(['T', 't', ' ']) is var t and > 0 && text.IndexOfAny(['Z', 'z', '+', '-'], t) > 0;
 }
 
-/// <summary>One valid roster row: its cohort, what the row itself says, the values a new participant would get, and its note.</summary>
-public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, CheckedParticipant AsNew, string Note);
+/// <summary>One valid roster row: its cohort, what the row itself says, the values a new participant would get, its note, and the row as read.</summary>
+public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, CheckedParticipant AsNew, string Note, SourceRow Source);
