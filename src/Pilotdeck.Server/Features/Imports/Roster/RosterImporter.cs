@@ -32,7 +32,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     // Read by the rows' parse while the next batch's cohorts are added (PrepareBatchAsync).
     private readonly ConcurrentDictionary<string, CohortRecord?> _cohorts = new(StringComparer.Ordinal);
 
-    // Per cohort id: whether it had no participants when this pass first looked (see LoadExistingAsync).
+    // Per cohort id: whether it had no participants when this pass first looked (see LoadByKeysAsync).
     private readonly Dictionary<string, bool> _emptyAtPassStart = new(StringComparer.Ordinal);
     private ImportRun? _pass;
 
