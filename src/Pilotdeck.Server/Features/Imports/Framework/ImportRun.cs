@@ -41,7 +41,7 @@ public sealed class ImportRun : IDisposable
     /// </summary>
     public List<object> NewRecords { get; } = [];
 
-    /// <summary>What every row digest of this import starts with (<see cref="ImportDigests.Header"/>), once computed.</summary>
+    /// <summary>What every row digest of this import starts with (<see cref="ImportDigests.Header"/>), once computed (threads that race compute the same bytes).</summary>
     internal byte[]? RowDigestHeader { get; set; }
 
     public long Created { get; private set; }

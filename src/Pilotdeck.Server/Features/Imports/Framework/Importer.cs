@@ -14,7 +14,7 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
     where TCandidate : class
     where TExisting : class
 {
-    // This instance's lookups for another's batches (see LookUpInTurn), one after another.
+    // This instance's lookups for another's batches (see InTurn), one after another.
     private readonly Lock _lookupsLock = new();
     private Task _lookups = Task.CompletedTask;
 
