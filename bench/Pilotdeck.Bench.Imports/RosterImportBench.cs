@@ -13,7 +13,7 @@ using Pilotdeck.TestSupport;
 namespace Pilotdeck.Bench.Imports;
 
 /// <summary>One timed phase: wall time, and what the whole bench process (host included) spent in it.</summary>
-internal sealed record Phase(string Name, long Rows, TimeSpan Elapsed, ProcessCost Cost, long EfCommands, long PeakWorkingSet, long PeakManagedHeap)
+internal sealed record Phase(string Name, int Round, long Rows, TimeSpan Elapsed, ProcessCost Cost, long EfCommands, long PeakWorkingSet, long PeakManagedHeap)
 {
     public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
 }
@@ -22,11 +22,13 @@ internal sealed record Phase(string Name, long Rows, TimeSpan Elapsed, ProcessCo
 /// The roster import on one provider, through the real host's gRPC API the way
 /// `pilotdeck cohort import` runs it (the CLI's <see cref="ImportRunner"/>: streamed upload, then
 /// WatchImport until the dry-run's job has planned, then CommitImport and WatchImport until the
-/// commit's job is done), twice over the same file. Every phase is checked against the file before
-/// its time counts: an import that did something else throws <see cref="CheckFailedException"/>.
+/// commit's job is done), twice over the same file; that once per round, each round into a cohort
+/// of its own (so later rounds run against a database already holding the earlier rounds' rows).
+/// Every phase is checked against the file before its time counts: an import that did something
+/// else throws <see cref="CheckFailedException"/>.
 /// With an <see cref="AllocationSampler"/>, each phase also prints the types that took most of its allocations.
 /// </summary>
-internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient client, string csvPath, int rows, int warmUpRows, AllocationSampler? allocations) : IDisposable
+internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient client, string csvPath, int rows, int rounds, int warmUpRows, AllocationSampler? allocations) : IDisposable
 {
     public const string Slug = "bench-roster";
     public const string WarmUpSlug = "bench-warm-up";
@@ -36,14 +38,12 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
     private const int SettledJitMethods = 1000;
     private const int MaxWarmUpPasses = 6;
 
-    // CreateParticipant receipts of the warm-up, which the checks of the measured import leave out.
-    private long _warmUpReceipts;
-
     private readonly EfCommandCounter _commands = new();
     private readonly ImportRunner _runner = new(client, TextWriter.Null, TextWriter.Null, terminal: false, CancellationToken.None);
-    private readonly Dictionary<string, string> _options = new()
+
+    private static Dictionary<string, string> OptionsFor(string slug) => new()
     {
-        ["cohort"] = Slug, ["channel"] = RosterCsv.ChannelOption, ["locale"] = RosterCsv.LocaleOption,
+        ["cohort"] = slug, ["channel"] = RosterCsv.ChannelOption, ["locale"] = RosterCsv.LocaleOption,
     };
 
     public List<Phase> Phases { get; } = [];
@@ -55,20 +55,27 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
             await WarmUpAsync();
         }
 
-        await client.Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = Slug, Title = "Bench roster", DefaultChannel = "email", DefaultLocale = "en-GB" } });
+        for (var round = 1; round <= rounds; round++)
+        {
+            var slug = $"{Slug}-{round}";
+            Console.WriteLine($"round {round} of {rounds}: cohort {slug}");
+            await client.Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = slug, Title = "Bench roster", DefaultChannel = "email", DefaultLocale = "en-GB" } });
+            var options = OptionsFor(slug);
+            var receiptsBefore = await CountCreateReceiptsAsync();
 
-        var planned = await DryRunAsync("upload", "dry-run");
-        Expect(planned, created: rows, unchanged: 0);
-        var committed = await MeasureAsync("commit", () => _runner.CommitAsync(planned.ImportId, planned.PlanHash, approval: null));
-        Expect(committed, created: rows, unchanged: 0, ImportState.Committed);
-        await CheckRosterAsync();
-        await WaitForReceiptLogAsync();
+            var planned = await DryRunAsync(round, options, "upload", "dry-run");
+            Expect(planned, created: rows, unchanged: 0);
+            var committed = await MeasureAsync("commit", round, () => _runner.CommitAsync(planned.ImportId, planned.PlanHash, approval: null));
+            Expect(committed, created: rows, unchanged: 0, ImportState.Committed);
+            await CheckRosterAsync(slug, receiptsBefore);
+            await WaitForReceiptLogAsync();
 
-        var again = await DryRunAsync("upload again", "dry-run again (all unchanged)");
-        Expect(again, created: 0, unchanged: rows);
-        var recommitted = await MeasureAsync("re-commit (all unchanged)", () => _runner.CommitAsync(again.ImportId, again.PlanHash, approval: null));
-        Expect(recommitted, created: 0, unchanged: rows, ImportState.Committed);
-        await CheckRosterAsync();
+            var again = await DryRunAsync(round, options, "upload again", "dry-run again (all unchanged)");
+            Expect(again, created: 0, unchanged: rows);
+            var recommitted = await MeasureAsync("re-commit (all unchanged)", round, () => _runner.CommitAsync(again.ImportId, again.PlanHash, approval: null));
+            Expect(recommitted, created: 0, unchanged: rows, ImportState.Committed);
+            await CheckRosterAsync(slug, receiptsBefore);
+        }
     }
 
     public void Dispose() => _commands.Dispose();
@@ -94,7 +101,7 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
                 var before = ProcessCost.Now();
                 var slug = $"{WarmUpSlug}-{pass}";
                 await client.Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = slug, Title = "Bench warm-up", DefaultChannel = "email", DefaultLocale = "en-GB" } });
-                var options = new Dictionary<string, string>(_options) { ["cohort"] = slug };
+                var options = OptionsFor(slug);
                 for (var import = 0; import < 2; import++)
                 {
                     var planned = await _runner.WatchAsync(await _runner.UploadAsync("roster", path, options));
@@ -122,23 +129,21 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
             File.Delete(path);
         }
 
-        await using var scope = host.Services.CreateTenantScope(host.TenantId);
-        _warmUpReceipts = await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts.CountAsync(r => r.Action == ParticipantChanges.CreateAction);
         Console.WriteLine($"warm-up: {warmUpRows:N0} rows imported twice per pass into other cohorts in {clock.Elapsed.TotalSeconds:F1} s (not measured)");
     }
 
-    private async Task<Import> DryRunAsync(string upload, string dryRun)
+    private async Task<Import> DryRunAsync(int round, Dictionary<string, string> options, string upload, string dryRun)
     {
-        var uploaded = await MeasureAsync(upload, () => _runner.UploadAsync("roster", csvPath, _options));
+        var uploaded = await MeasureAsync(upload, round, () => _runner.UploadAsync("roster", csvPath, options));
         if (uploaded.State != ImportState.Planning)
         {
             throw new CheckFailedException($"the upload came back {uploaded.State}, expected planning by a job");
         }
 
-        return await MeasureAsync(dryRun, () => _runner.WatchAsync(uploaded));
+        return await MeasureAsync(dryRun, round, () => _runner.WatchAsync(uploaded));
     }
 
-    private async Task<T> MeasureAsync<T>(string name, Func<Task<T>> body)
+    private async Task<T> MeasureAsync<T>(string name, int round, Func<Task<T>> body)
     {
         // Each phase starts from a collected heap, so its peak is its own.
         GC.Collect();
@@ -152,7 +157,7 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         clock.Stop();
         var byType = allocations?.Stop() ?? [];
         var (workingSet, heap) = memory.Stop();
-        var phase = new Phase(name, rows, clock.Elapsed, ProcessCost.Now() - before, _commands.Count - commands, workingSet, heap);
+        var phase = new Phase(name, round, rows, clock.Elapsed, ProcessCost.Now() - before, _commands.Count - commands, workingSet, heap);
         Phases.Add(phase);
         Console.WriteLine(Report.Line(phase));
         var sampled = Math.Max(1, byType.Sum(t => t.Bytes));
@@ -176,17 +181,24 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
         Console.WriteLine($"  check: import {import.ImportId} {import.State.ToString().ToLowerInvariant()}, {import.CreatedCount} created, {import.UnchangedCount} unchanged, 0 updated, 0 rejected");
     }
 
+    private async Task<long> CountCreateReceiptsAsync()
+    {
+        await using var scope = host.Services.CreateTenantScope(host.TenantId);
+        return await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts.LongCountAsync(r => r.Action == ParticipantChanges.CreateAction);
+    }
+
     /// <summary>
-    /// The cohort holds exactly the file's participants, the tenant as many CreateParticipant
-    /// receipts and no UpdateParticipant receipt, and sampled rows hold the file's values.
+    /// The round's cohort holds exactly the file's participants, the tenant as many more
+    /// CreateParticipant receipts than before the round and no UpdateParticipant receipt, and
+    /// sampled rows hold the file's values.
     /// </summary>
-    private async Task CheckRosterAsync()
+    private async Task CheckRosterAsync(string slug, long receiptsBefore)
     {
         await using var scope = host.Services.CreateTenantScope(host.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
-        var cohortId = await db.Cohorts.Where(c => c.Slug == Slug).Select(c => c.Id).SingleAsync();
+        var cohortId = await db.Cohorts.Where(c => c.Slug == slug).Select(c => c.Id).SingleAsync();
         var participants = await db.Participants.CountAsync(p => p.CohortId == cohortId);
-        var created = await db.Receipts.CountAsync(r => r.Action == ParticipantChanges.CreateAction) - _warmUpReceipts;
+        var created = await db.Receipts.LongCountAsync(r => r.Action == ParticipantChanges.CreateAction) - receiptsBefore;
         var updated = await db.Receipts.CountAsync(r => r.Action == ParticipantChanges.UpdateAction);
         if ((participants, created, updated) != (rows, rows, 0))
         {
