@@ -30,7 +30,7 @@ internal sealed record Phase(string Name, int Round, long Rows, TimeSpan Elapsed
 /// </summary>
 internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient client, string csvPath, int rows, int rounds, int warmUpRows, AllocationSampler? allocations) : IDisposable
 {
-    public const string Slug = "bench-roster";
+    public const string SlugPrefix = "bench-roster";
     public const string WarmUpSlug = "bench-warm-up";
 
     // Warm-up passes end once one compiles fewer methods than this; the measured re-import phases,
@@ -57,7 +57,7 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
 
         for (var round = 1; round <= rounds; round++)
         {
-            var slug = $"{Slug}-{round}";
+            var slug = $"{SlugPrefix}-{round}";
             Console.WriteLine($"round {round} of {rounds}: cohort {slug}");
             await client.Cohorts.CreateCohortAsync(new CreateCohortRequest { Cohort = new Cohort { Slug = slug, Title = "Bench roster", DefaultChannel = "email", DefaultLocale = "en-GB" } });
             var options = OptionsFor(slug);
