@@ -94,7 +94,7 @@ static async Task<double[]> MeasureAsync<T>(int count, Func<Task<T>> call, Func<
     var micros = new double[count];
     var collections = GC.CollectionCount(0);
     var paused = GC.GetTotalPauseDuration();
-    var allocated = GC.GetTotalAllocatedBytes();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
     for (var i = 0; i < count; i++)
     {
         var start = Stopwatch.GetTimestamp();
@@ -106,7 +106,7 @@ static async Task<double[]> MeasureAsync<T>(int count, Func<Task<T>> call, Func<
         }
     }
 
-    Console.WriteLine($"  {what}: {GC.CollectionCount(0) - collections} garbage collections in this process while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, {(GC.GetTotalAllocatedBytes() - allocated) / count:N0} bytes allocated per call");
+    Console.WriteLine($"  {what}: {GC.CollectionCount(0) - collections} garbage collections in this process while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / count:N0} bytes allocated per call");
     Array.Sort(micros);
     return micros;
 }

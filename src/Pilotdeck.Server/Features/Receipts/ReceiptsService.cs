@@ -37,9 +37,21 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
             throw ApiErrors.InvalidArgument(new FieldViolation("receipt_id", "is required"));
         }
 
-        var receipt = await db.Receipts.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.ReceiptId, context.CancellationToken)
+        // The receipt and the checkpoint it is proven against in one query: one round trip less per proof.
+        var size = request.TreeSize;
+        var checkpoints = size == 0 ? db.LogCheckpoints.OrderByDescending(c => c.TreeSize) : db.LogCheckpoints.Where(c => c.TreeSize == size);
+        var found = await (
+                from r in db.Receipts.AsNoTracking().Where(r => r.Id == request.ReceiptId)
+                from c in checkpoints.Take(1).DefaultIfEmpty()
+                select new { Receipt = r, Checkpoint = c })
+            .SingleOrDefaultAsync(context.CancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ReceiptNotFound, "Receipt", request.ReceiptId);
-        var checkpoint = await CheckpointAsync(request.TreeSize, "tree_size", context.CancellationToken);
+        var (receipt, checkpoint) = (found.Receipt, found.Checkpoint);
+        if (checkpoint is null && size != 0)
+        {
+            throw await TreeSizeNotACheckpointAsync("tree_size", context.CancellationToken);
+        }
+
         if (receipt.LogIndex is not { } index || checkpoint is null || index >= checkpoint.TreeSize)
         {
             throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ReceiptPending,
@@ -176,8 +188,11 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
 
         return await db.LogCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.TreeSize == size, cancellationToken)
-            ?? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0);
+            ?? throw await TreeSizeNotACheckpointAsync(field, cancellationToken);
     }
+
+    private async Task<RpcException> TreeSizeNotACheckpointAsync(string field, CancellationToken cancellationToken) =>
+        TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0);
 
     private static RpcException TreeSizeInvalid(string field, string problem, long latest) =>
         ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.TreeSizeInvalid, $"{field} {problem}.",
