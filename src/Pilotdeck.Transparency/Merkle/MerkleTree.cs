@@ -50,24 +50,38 @@ public static class MerkleTree
         {
             return LogHash.EmptyTree;
         }
-        var hashes = await ReadRangesAsync([new LeafRange(0, treeSize)], reader, cancellationToken);
-        return hashes[0];
+        var hashes = await ReadRangesAsync([[new LeafRange(0, treeSize)]], reader, cancellationToken);
+        return hashes[0][0];
     }
 
     /// <summary>
     /// RFC 9162 §2.1.3.1 inclusion proof (audit path) that leaf <paramref name="leafIndex"/> is in the
     /// tree of <paramref name="treeSize"/> leaves; ordered from the leaf's sibling up to the root's child.
     /// </summary>
-    public static ValueTask<IReadOnlyList<LogHash>> ProveInclusionAsync(
-        long leafIndex, long treeSize, IHashReader reader, CancellationToken cancellationToken = default)
+    public static async ValueTask<IReadOnlyList<LogHash>> ProveInclusionAsync(
+        long leafIndex, long treeSize, IHashReader reader, CancellationToken cancellationToken = default) =>
+        (await ProveInclusionsAsync([leafIndex], treeSize, reader, cancellationToken))[0];
+
+    /// <summary>
+    /// The inclusion proofs of several leaves in the same tree, in the order of
+    /// <paramref name="leafIndexes"/>, from one <see cref="IHashReader"/> call for all of them: a page
+    /// of receipts costs one read, not one per receipt.
+    /// </summary>
+    public static ValueTask<IReadOnlyList<IReadOnlyList<LogHash>>> ProveInclusionsAsync(
+        IReadOnlyList<long> leafIndexes, long treeSize, IHashReader reader, CancellationToken cancellationToken = default)
     {
-        if (leafIndex < 0 || leafIndex >= treeSize)
+        var proofs = new List<LeafRange>[leafIndexes.Count];
+        for (var i = 0; i < proofs.Length; i++)
         {
-            throw new ArgumentOutOfRangeException(nameof(leafIndex), $"Leaf {leafIndex} is not in a tree of {treeSize} leaves.");
+            var leafIndex = leafIndexes[i];
+            if (leafIndex < 0 || leafIndex >= treeSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(leafIndexes), $"Leaf {leafIndex} is not in a tree of {treeSize} leaves.");
+            }
+            proofs[i] = [];
+            AddInclusionRanges(leafIndex, 0, treeSize, proofs[i]);
         }
-        var ranges = new List<LeafRange>();
-        AddInclusionRanges(leafIndex, 0, treeSize, ranges);
-        return ReadRangesAsync(ranges, reader, cancellationToken);
+        return ReadRangesAsync(proofs, reader, cancellationToken);
     }
 
     /// <summary>
@@ -75,7 +89,7 @@ public static class MerkleTree
     /// prefix of the tree of <paramref name="newSize"/> leaves. Empty when the sizes are equal.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Unless 1 ≤ oldSize ≤ newSize; every tree extends the empty one, so there is nothing to prove from 0.</exception>
-    public static ValueTask<IReadOnlyList<LogHash>> ProveConsistencyAsync(
+    public static async ValueTask<IReadOnlyList<LogHash>> ProveConsistencyAsync(
         long oldSize, long newSize, IHashReader reader, CancellationToken cancellationToken = default)
     {
         if (oldSize < 1 || oldSize > newSize)
@@ -84,7 +98,7 @@ public static class MerkleTree
         }
         var ranges = new List<LeafRange>();
         AddConsistencyRanges(oldSize, 0, newSize, oldIsWholeSubtree: true, ranges);
-        return ReadRangesAsync(ranges, reader, cancellationToken);
+        return (await ReadRangesAsync([ranges], reader, cancellationToken))[0];
     }
 
     // RFC 9162's PATH(m, D[lo:hi]): descend towards the leaf; the subtree not taken at each split is a
@@ -133,32 +147,34 @@ public static class MerkleTree
         }
     }
 
-    private static async ValueTask<IReadOnlyList<LogHash>> ReadRangesAsync(
-        List<LeafRange> ranges, IHashReader reader, CancellationToken cancellationToken)
+    /// <summary>Each list of ranges folded into one hash per range, every slot they need read in one call.</summary>
+    private static async ValueTask<IReadOnlyList<IReadOnlyList<LogHash>>> ReadRangesAsync(
+        IReadOnlyList<List<LeafRange>> rangeLists, IHashReader reader, CancellationToken cancellationToken)
     {
-        if (ranges.Count == 0)
-        {
-            return [];
-        }
         var slots = new List<long>();
-        foreach (var range in ranges)
+        foreach (var range in rangeLists.SelectMany(ranges => ranges))
         {
             range.AddSubtreeSlots(slots);
         }
-        var hashes = await reader.ReadHashesAsync(slots, cancellationToken);
+        var hashes = slots.Count == 0 ? [] : await reader.ReadHashesAsync(slots, cancellationToken);
         if (hashes.Count != slots.Count)
         {
             throw new InvalidOperationException($"The hash reader returned {hashes.Count} hashes for {slots.Count} slots.");
         }
-        var result = new LogHash[ranges.Count];
+        var results = new LogHash[rangeLists.Count][];
         var next = 0;
-        for (var i = 0; i < ranges.Count; i++)
+        for (var list = 0; list < rangeLists.Count; list++)
         {
-            var count = ranges[i].SubtreeCount;
-            result[i] = LeafRange.Fold(hashes, next, count);
-            next += count;
+            var ranges = rangeLists[list];
+            results[list] = new LogHash[ranges.Count];
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                var count = ranges[i].SubtreeCount;
+                results[list][i] = LeafRange.Fold(hashes, next, count);
+                next += count;
+            }
         }
-        return result;
+        return results;
     }
 
     /// <summary>Largest power of two strictly below <paramref name="n"/> (n ≥ 2): RFC 9162's split point k.</summary>

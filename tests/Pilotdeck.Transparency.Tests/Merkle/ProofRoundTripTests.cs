@@ -124,6 +124,27 @@ public sealed class ProofRoundTripTests
         Assert.All(counting.SlotsPerCall, slots => Assert.InRange(slots, 1, 2 * 10));
     }
 
+    [Fact]
+    public async Task InclusionProofs_OfSeveralLeaves_AreEachLeafsOwnProof_FromOneRead()
+    {
+        var store = await TestTrees.BuildAsync(1000);
+        var counting = new CountingReader(store);
+        long[] leaves = [998, 0, 517, 517, 256];
+
+        var proofs = await MerkleTree.ProveInclusionsAsync(leaves, 999, counting);
+
+        Assert.Equal(1, counting.Calls);
+        Assert.Equal(leaves.Length, proofs.Count);
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            Assert.Equal(await MerkleTree.ProveInclusionAsync(leaves[i], 999, store), proofs[i]);
+        }
+
+        Assert.Empty(await MerkleTree.ProveInclusionsAsync([], 999, counting));
+        Assert.Equal(1, counting.Calls);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await MerkleTree.ProveInclusionsAsync([3, 999], 999, counting));
+    }
+
     private static async IAsyncEnumerable<(long Index, long Size, LogHash Leaf, IReadOnlyList<LogHash> Proof, LogHash Root)> EveryInclusionProofAsync()
     {
         var store = await TestTrees.BuildAsync(MaxSize);

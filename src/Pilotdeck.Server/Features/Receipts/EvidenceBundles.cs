@@ -75,12 +75,12 @@ public sealed class EvidenceBundles(PilotdeckDbContext db, TenantLogKeys keys, I
             (EvidenceBundleFormat.ReadmeFile, Utf8(Readme(keys.Origin, checkpoint.TreeSize))),
         };
         var hashes = new DatabaseHashReader(db);
-        foreach (var receipt in receipts)
+        var proofs = await MerkleTree.ProveInclusionsAsync([.. receipts.Select(r => r.LogIndex!.Value)], checkpoint.TreeSize, hashes, cancellationToken);
+        for (var i = 0; i < receipts.Count; i++)
         {
-            var index = receipt.LogIndex!.Value;
-            var proof = await MerkleTree.ProveInclusionAsync(index, checkpoint.TreeSize, hashes, cancellationToken);
+            var receipt = receipts[i];
             files.Add((EvidenceBundleFormat.ReceiptFile(receipt.Id), ReceiptText.Canonical(receipt)));
-            files.Add((EvidenceBundleFormat.ProofFile(receipt.Id), Utf8(EvidenceBundleFormat.FormatInclusionProof(index, checkpoint.TreeSize, proof))));
+            files.Add((EvidenceBundleFormat.ProofFile(receipt.Id), Utf8(EvidenceBundleFormat.FormatInclusionProof(receipt.LogIndex!.Value, checkpoint.TreeSize, proofs[i]))));
         }
 
         if (manifest.ConsistencyFromSize is { } from)

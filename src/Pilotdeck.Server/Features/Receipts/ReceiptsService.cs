@@ -130,14 +130,16 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         var (items, next) = pager.Page(page, rows, r => new NewestFirstKey(r.CreatedAt, r.Id).ToString());
         var checkpoint = await LatestCheckpointAsync(context.CancellationToken);
         var response = new GetReceiptTimelineResponse { NextPageToken = next, SignedCheckpoint = checkpoint?.SignedNote ?? "", TreeSize = checkpoint?.TreeSize ?? 0 };
-        var hashes = new DatabaseHashReader(db);
+        // Receipts the checkpoint covers get their proofs, all read at once; the rest are pending.
+        var covered = items.Where(r => r.LogIndex < response.TreeSize).Select(r => r.LogIndex!.Value).ToList();
+        var proofs = await MerkleTree.ProveInclusionsAsync(covered, response.TreeSize, new DatabaseHashReader(db), context.CancellationToken);
+        var proved = 0;
         foreach (var receipt in items)
         {
             var entry = new TimelineEntry { Receipt = ReceiptQueries.ToContract(receipt), Canonical = ByteString.CopyFrom(ReceiptText.Canonical(receipt)) };
-            if (receipt.LogIndex is { } index && index < response.TreeSize)
+            if (receipt.LogIndex < response.TreeSize)
             {
-                var proof = await MerkleTree.ProveInclusionAsync(index, response.TreeSize, hashes, context.CancellationToken);
-                entry.InclusionProof.AddRange(proof.Select(h => ByteString.CopyFrom(h.Bytes)));
+                entry.InclusionProof.AddRange(proofs[proved++].Select(h => ByteString.CopyFrom(h.Bytes)));
             }
             else
             {

@@ -18,10 +18,10 @@ public abstract class EvidenceHostFixture : HostFixture
 
     public ReceiptsService.ReceiptsServiceClient Receipts => new(CreateChannel());
 
-    /// <summary>Records <paramref name="count"/> receipts for a fresh subject through the real <see cref="ChangeReceipts"/>, as a job would.</summary>
-    public async Task<string> RecordReceiptsAsync(string tenantId, int count)
+    /// <summary>Records <paramref name="count"/> receipts for <paramref name="subject"/> (a fresh one by default) through the real <see cref="ChangeReceipts"/>, as a job would.</summary>
+    public async Task<string> RecordReceiptsAsync(string tenantId, int count, string? subject = null)
     {
-        var subject = "probes/" + Guid.NewGuid().ToString("N");
+        subject ??= "probes/" + Guid.NewGuid().ToString("N");
         for (var i = 0; i < count; i++)
         {
             await using var scope = Services.CreateTenantScope(tenantId);

@@ -43,6 +43,40 @@ public abstract class TimelineTests<TFixture>(TFixture host) : IClassFixture<TFi
     }
 
     [Fact]
+    public async Task Timeline_WithLoggedAndPendingEntries_ProvesEachLoggedEntryAndMarksTheRestPending()
+    {
+        var owner = await OwnerOfAsync(host.Acme);
+        var subject = await host.RecordReceiptsAsync("acme", 3);
+        await host.LoggedTimelineAsync(subject, owner);
+        var key = (await host.Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey;
+
+        // The sequencer signs a second after a change: read right after one, its receipt is pending
+        // while the subject's earlier ones are proven (tried until that mix shows, at most five times).
+        GetReceiptTimelineResponse timeline;
+        var attempts = 0;
+        do
+        {
+            await host.RecordReceiptsAsync("acme", 1, subject);
+            timeline = await host.Receipts.GetReceiptTimelineAsync(new GetReceiptTimelineRequest { Subject = subject, PageSize = 50 }, owner);
+        }
+        while (timeline.Entries.All(e => !e.Pending) && ++attempts < 5);
+
+        Assert.Contains(timeline.Entries, e => e.Pending);
+        Assert.True(timeline.Entries.Count(e => !e.Pending) >= 3);
+        foreach (var entry in timeline.Entries)
+        {
+            if (entry.Pending)
+            {
+                Assert.Empty(entry.InclusionProof);
+                continue;
+            }
+
+            var verification = ReceiptProof.Verify(entry, timeline.SignedCheckpoint, key);
+            Assert.True(verification.Verified, verification.Problem);
+        }
+    }
+
+    [Fact]
     public async Task Timeline_AnEntryWhoseBytesWereAltered_DoesNotVerify()
     {
         var owner = await OwnerOfAsync(host.Acme);
