@@ -106,7 +106,10 @@ static async Task<double[]> MeasureAsync<T>(int count, Func<Task<T>> call, Func<
         }
     }
 
-    Console.WriteLine($"  {what}: {GC.CollectionCount(0) - collections} garbage collections in this process while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / count:N0} bytes allocated per call");
+    // Under server GC's heap-count adaptation (DATAS) this runtime's total can go backwards when a heap
+    // is retired (dotnet/runtime#131069), so a negative difference is reported as unknown.
+    var perCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / count;
+    Console.WriteLine($"  {what}: {GC.CollectionCount(0) - collections} garbage collections in this process while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, {(perCall < 0 ? "bytes allocated per call unknown (the runtime's count went back)" : $"{perCall:N0} bytes allocated per call")}");
     Array.Sort(micros);
     return micros;
 }
