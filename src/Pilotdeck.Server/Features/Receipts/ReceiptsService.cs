@@ -38,20 +38,15 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
 
         // The receipt and the checkpoint it is proven against in one query: one round trip less per proof.
-        var size = request.TreeSize;
-        var checkpoints = size == 0 ? db.LogCheckpoints.OrderByDescending(c => c.TreeSize) : db.LogCheckpoints.Where(c => c.TreeSize == size);
+        var checkpoints = Checkpoint(request.TreeSize);
         var found = await (
                 from r in db.Receipts.AsNoTracking().Where(r => r.Id == request.ReceiptId)
-                from c in checkpoints.Take(1).DefaultIfEmpty()
+                from c in checkpoints.DefaultIfEmpty()
                 select new { Receipt = r, Checkpoint = c })
             .SingleOrDefaultAsync(context.CancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ReceiptNotFound, "Receipt", request.ReceiptId);
-        var (receipt, checkpoint) = (found.Receipt, found.Checkpoint);
-        if (checkpoint is null && size != 0)
-        {
-            throw await TreeSizeNotACheckpointAsync("tree_size", context.CancellationToken);
-        }
-
+        var receipt = found.Receipt;
+        var checkpoint = await RequireCheckpointAsync(found.Checkpoint, request.TreeSize, "tree_size", context.CancellationToken);
         if (receipt.LogIndex is not { } index || checkpoint is null || index >= checkpoint.TreeSize)
         {
             throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ReceiptPending,
@@ -178,23 +173,23 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
     }
 
+    /// <summary>The checkpoint of <paramref name="size"/>, or the latest for 0: a query of at most one row.</summary>
+    private IQueryable<LogCheckpointRecord> Checkpoint(long size) => size == 0
+        ? db.LogCheckpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).Take(1)
+        : db.LogCheckpoints.AsNoTracking().Where(c => c.TreeSize == size);
+
     private Task<LogCheckpointRecord?> LatestCheckpointAsync(CancellationToken cancellationToken) =>
-        db.LogCheckpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(cancellationToken);
+        Checkpoint(0).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The checkpoint of <paramref name="size"/>, or the latest for 0 (null while none exists).</summary>
-    private async Task<LogCheckpointRecord?> CheckpointAsync(long size, string field, CancellationToken cancellationToken)
-    {
-        if (size == 0)
-        {
-            return await LatestCheckpointAsync(cancellationToken);
-        }
+    private async Task<LogCheckpointRecord?> CheckpointAsync(long size, string field, CancellationToken cancellationToken) =>
+        await RequireCheckpointAsync(await Checkpoint(size).SingleOrDefaultAsync(cancellationToken), size, field, cancellationToken);
 
-        return await db.LogCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.TreeSize == size, cancellationToken)
-            ?? throw await TreeSizeNotACheckpointAsync(field, cancellationToken);
-    }
-
-    private async Task<RpcException> TreeSizeNotACheckpointAsync(string field, CancellationToken cancellationToken) =>
-        TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0);
+    /// <summary>What <see cref="Checkpoint"/> found; none for a size asked for by number is the caller's mistake.</summary>
+    private async Task<LogCheckpointRecord?> RequireCheckpointAsync(LogCheckpointRecord? found, long size, string field, CancellationToken cancellationToken) =>
+        found is null && size != 0
+            ? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0)
+            : found;
 
     private static RpcException TreeSizeInvalid(string field, string problem, long latest) =>
         ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.TreeSizeInvalid, $"{field} {problem}.",
