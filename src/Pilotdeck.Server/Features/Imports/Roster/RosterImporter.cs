@@ -141,55 +141,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             problems.Add(new("cohort", "names no cohort of this tenant"));
         }
 
-        var (consent, consentError) = ParticipantFields.Consent(row["consent"] ?? "");
-        if (consentError is not null)
-        {
-            problems.Add(new("consent", consentError));
-        }
-
-        var consentAt = ParseTime(row["consent_at"]);
-        if (row["consent_at"] is not null && consentAt is null)
-        {
-            problems.Add(new("consent_at", "must be YYYY-MM-DD or an ISO 8601 time with an offset"));
-        }
-
-        var note = row["note"] ?? "";
-        if (note.Length > ParticipantNoteRecord.MaxTextLength)
-        {
-            problems.Add(new("note", $"must be at most {ParticipantNoteRecord.MaxTextLength} characters"));
-        }
-
-        // What the row itself says; empty cells stay empty here (an existing participant keeps its value).
-        var given = new ParticipantDraft
-        {
-            Alias = row["alias"] ?? "",
-            Email = row["email"] ?? "",
-            Phone = row["phone"] ?? "",
-            Locale = row["locale"] ?? "",
-            Status = row["status"] ?? "",
-            Source = row["source"] ?? "",
-            Channel = row["channel"] ?? "",
-            Tags = row["tags"] is { } tags ? [tags] : [],
-            Consent = consent,
-            ConsentMethod = row["consent_method"] ?? "",
-            ConsentAt = consentAt,
-        };
-        if (cohort is null || problems.Count > 0)
-        {
-            return RowParse<RosterRow>.Rejected(problems);
-        }
-
-        var asNew = given with
-        {
-            Locale = Or(given.Locale, options.GetValueOrDefault(LocaleOption)),
-            Status = Or(given.Status, options.GetValueOrDefault(StatusOption)),
-            Source = Or(given.Source, options.GetValueOrDefault(SourceOption) ?? DefaultSource),
-            Channel = Or(given.Channel, options.GetValueOrDefault(ChannelOption)),
-        };
-        var (values, violations) = asNew.Check(cohort, field => field);
-        return values is null
-            ? RowParse<RosterRow>.Rejected([.. violations.Select(v => new RowProblem(v.Field, v.Description))])
-            : RowParse<RosterRow>.Valid(new RosterRow(cohort, given, values, note, row));
+        return RosterRow.Read(row, options, cohort, problems);
     }
 
     protected override string NaturalKey(RosterRow candidate) => candidate.Cohort.Slug + "/" + candidate.AsNew.NaturalKey;
@@ -259,9 +211,9 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             return new RowChange(RowOutcomeKind.Created, "");
         }
 
-        var (values, problems) = Resolve(candidate, existing);
+        var (values, problems) = candidate.ResolveAgainst(existing);
         return values is null ? RowChange.Reject([.. problems])
-            : new RowChange(Differs(values, existing) ? RowOutcomeKind.Updated : RowOutcomeKind.Unchanged, FingerprintOf(existing.Id, existing.UpdatedAt));
+            : new RowChange(RosterRow.Differs(values, existing) ? RowOutcomeKind.Updated : RowOutcomeKind.Unchanged, FingerprintOf(existing.Id, existing.UpdatedAt));
     }
 
     private static string FingerprintOf(string id, DateTimeOffset updatedAt) => id + "@" + updatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
@@ -300,7 +252,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
             // the update is checked against the UpdatedAt it was planned with.
             var (row, existing) = (planned[i].Candidate, planned[i].Existing!);
             db.Participants.Attach(existing);
-            changes.Update(existing, Resolve(row, existing).Values!, "", now, run.NewRecords);
+            changes.Update(existing, row.ResolveAgainst(existing).Values!, "", now, run.NewRecords);
             existing.ImportDigest = ImportDigests.Bind(DigestOf(row.Source, run), existing.UpdatedAt);
             changes.AddReceipt(ParticipantChanges.UpdateAction, existing, row.Cohort.Slug, run.NewRecords);
         }
@@ -308,86 +260,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// The existing participant with the row's non-empty cells laid over it, checked; a status the
-    /// participant has already passed leaves its status as it is, one it cannot reach rejects the row.
-    /// </summary>
-    private static (CheckedParticipant? Values, IReadOnlyList<RowProblem> Problems) Resolve(RosterRow row, ParticipantRecord existing)
-    {
-        var (values, violations) = Merge(row, existing);
-        if (values is null)
-        {
-            return (null, [.. violations.Select(v => new RowProblem(v.Field, v.Description))]);
-        }
-
-        if (values.Status == existing.Status || Lifecycles.AllowedFrom(existing.Status).Contains(values.Status))
-        {
-            return (values, []);
-        }
-
-        return Lifecycles.HasPassed(existing.Status, values.Status)
-            ? (values with { Status = existing.Status }, [])
-            : (null, [new RowProblem("status", $"the participant is {existing.Status}; it can move only to {string.Join(", ", Lifecycles.AllowedFrom(existing.Status))}")]);
-    }
-
-    private static (CheckedParticipant? Values, IReadOnlyList<FieldViolation> Violations) Merge(RosterRow row, ParticipantRecord existing)
-    {
-        var given = row.Given;
-        var consentChanged = given.Consent is not null && given.Consent != existing.ConsentGiven;
-        var draft = new ParticipantDraft
-        {
-            Alias = Or(given.Alias, existing.Alias),
-            Email = Or(given.Email, existing.Email),
-            Phone = Or(given.Phone, existing.Phone),
-            Locale = Or(given.Locale, existing.Locale),
-            Status = Or(given.Status, existing.Status),
-            Source = Or(given.Source, existing.Source),
-            Channel = Or(given.Channel, existing.Channel),
-            Tags = given.Tags.Count > 0 ? given.Tags : ParticipantFields.ReadTags(existing.Tags),
-            Consent = given.Consent ?? existing.ConsentGiven,
-            ConsentMethod = Or(given.ConsentMethod, existing.ConsentMethod),
-            // A new consent answer is dated now unless the row says when it was given.
-            ConsentAt = given.ConsentAt ?? (consentChanged ? null : existing.ConsentAt),
-            // Parsing a number is the dearest check. The stored one is normalised already, and Parse
-            // checked the row's: with +country the locale plays no part, so the reading is the same.
-            CheckedPhone = given.Phone.Trim().Length == 0 ? existing.Phone : given.Phone.TrimStart().StartsWith('+') ? row.AsNew.Phone : null,
-            // An address reads the same in any locale: the row's was checked by Parse, the stored one when stored.
-            CheckedEmail = given.Email.Trim().Length == 0 ? existing.Email : row.AsNew.Email,
-        };
-        return draft.Check(row.Cohort, field => field);
-    }
-
-    private static bool Differs(CheckedParticipant values, ParticipantRecord existing) =>
-        values.Alias != existing.Alias || values.Email != existing.Email || values.Phone != existing.Phone
-        || values.Locale != existing.Locale || values.Status != existing.Status || values.Source != existing.Source
-        || values.Channel != existing.Channel || ParticipantFields.StoreTags(values.Tags) != existing.Tags
-        || values.Consent != existing.ConsentGiven || (values.Consent is not null && values.ConsentMethod != existing.ConsentMethod)
-        || (values.Consent is not null && values.ConsentAt is { } at && at != existing.ConsentAt);
-
     private static string? SlugOf(SourceRow row, IReadOnlyDictionary<string, string> options) =>
         (row["cohort"] ?? options.GetValueOrDefault(CohortOption))?.Trim() is { Length: > 0 } slug ? slug : null;
-
-    private static string Or(string value, string? fallback) => value.Trim().Length > 0 ? value : fallback ?? "";
-
-    private static DateTimeOffset? ParseTime(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        }
-
-        // An offset is required: a bare local time would mean a different instant on every server.
-        return HasOffset(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
-    }
-
-    private static bool HasOffset(string text) =>
-        text.IndexOfAny(['T', 't', ' ']) is var t and > 0 && text.IndexOfAny(['Z', 'z', '+', '-'], t) > 0;
 }
 
-/// <summary>One valid roster row: its cohort, what the row itself says, the values a new participant would get, its note, and the row as read.</summary>
-public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, CheckedParticipant AsNew, string Note, SourceRow Source);
