@@ -97,51 +97,12 @@ public abstract class PilotdeckDbContext : DbContext
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<Tenant>(b =>
-        {
-            b.ToTable("tenants");
-            b.Property(t => t.Id).HasMaxLength(64);
-            b.Property(t => t.Name).HasMaxLength(200);
-        });
-
-        modelBuilder.Entity<User>(b =>
-        {
-            b.ToTable("users");
-            b.Property(u => u.Id).HasMaxLength(64);
-            b.Property(u => u.Email).HasMaxLength(320);
-            b.Property(u => u.NormalizedEmail).HasMaxLength(320);
-            b.HasIndex(u => u.NormalizedEmail).IsUnique();
-            // A store default so the column could be added to existing users (migration InstallationOperators).
-            b.Property(u => u.InstallationOperator).HasDefaultValue(false);
-        });
-
-        modelBuilder.Entity<Membership>(b =>
-        {
-            b.ToTable("memberships");
-            b.HasKey(m => new { m.TenantId, m.UserId });
-            b.Property(m => m.UserId).HasMaxLength(64);
-            b.Property(m => m.Role).HasMaxLength(32).HasConversion(r => r.ToClaimValue(), s => MemberRoles.Parse(s));
-            b.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
-            b.HasIndex(m => m.UserId);
-        });
-
-        modelBuilder.Entity<ApiClientRecord>(b =>
-        {
-            b.ToTable("api_clients");
-            b.HasKey(c => c.ClientId);
-            b.Property(c => c.ClientId).HasMaxLength(64);
-            b.Property(c => c.Name).HasMaxLength(200);
-            b.Property(c => c.Scopes).HasMaxLength(2000);
-            b.Ignore(c => c.ScopeList);
-            b.HasIndex(c => c.TenantId);
-        });
-
-        modelBuilder.Entity<SigningKey>(b =>
-        {
-            b.ToTable("signing_keys");
-            b.Property(k => k.Id).HasMaxLength(64);
-            b.Property(k => k.Algorithm).HasMaxLength(16);
-        });
+        var identity = new IdentityModel();
+        modelBuilder.ApplyConfiguration<Tenant>(identity);
+        modelBuilder.ApplyConfiguration<User>(identity);
+        modelBuilder.ApplyConfiguration<Membership>(identity);
+        modelBuilder.ApplyConfiguration<ApiClientRecord>(identity);
+        modelBuilder.ApplyConfiguration<SigningKey>(identity);
 
         // OpenIddict's applications, authorizations, scopes and tokens (ADR 0012), under our naming.
         modelBuilder.UseOpenIddict();
@@ -182,51 +143,11 @@ public abstract class PilotdeckDbContext : DbContext
             b.HasIndex(r => new { r.TenantId, r.CreatedAt });
         });
 
-        modelBuilder.Entity<ReceiptRecord>(b =>
-        {
-            b.ToTable("receipts");
-            b.Property(r => r.Id).HasMaxLength(64);
-            b.Property(r => r.Actor).HasMaxLength(200);
-            b.Property(r => r.Action).HasMaxLength(200);
-            b.Property(r => r.Subject).HasMaxLength(300);
-            b.Property(r => r.RequestId).HasMaxLength(64);
-            b.Property(r => r.DecisionId).HasMaxLength(64);
-            b.Property(r => r.ContentSha256).HasMaxLength(32);
-            // Listed and sequenced in order of writing, per tenant; timelines read one subject's.
-            b.HasIndex(r => new { r.TenantId, r.CreatedAt });
-            b.HasIndex(r => new { r.TenantId, r.Subject });
-            // One receipt per leaf: a second sequencer can never give two receipts one index. Sequenced
-            // receipts only: a pending receipt's write skips it, and the one index that answers
-            // "pending" by itself is the one below, which hands them over in order. (Unfiltered, it was
-            // PostgreSQL's choice for `log_index IS NULL` whenever the statistics predated a backlog:
-            // every pending receipt read and sorted for each batch of a thousand.)
-            b.HasIndex(r => new { r.TenantId, r.LogIndex }).IsUnique().HasFilter("log_index IS NOT NULL");
-            // The sequencer's next batch in its order, found without sorting the whole backlog;
-            // it holds only the pending receipts (the same filter text suits all three providers).
-            b.HasIndex(r => new { r.TenantId, r.CreatedAt, r.Id }).HasFilter("log_index IS NULL");
-        });
-
-        modelBuilder.Entity<LogHashRecord>(b =>
-        {
-            b.ToTable("log_hashes");
-            b.HasKey(h => new { h.TenantId, h.Slot });
-            b.Property(h => h.Hash).HasMaxLength(32);
-        });
-
-        modelBuilder.Entity<LogCheckpointRecord>(b =>
-        {
-            b.ToTable("log_checkpoints");
-            b.HasKey(c => new { c.TenantId, c.TreeSize });
-            b.Property(c => c.RootHash).HasMaxLength(32);
-        });
-
-        modelBuilder.Entity<LogKeyRecord>(b =>
-        {
-            b.ToTable("log_keys");
-            b.HasKey(k => k.TenantId);
-            b.Property(k => k.Origin).HasMaxLength(200);
-            b.Property(k => k.VerifierKey).HasMaxLength(400);
-        });
+        var receipts = new ReceiptsModel();
+        modelBuilder.ApplyConfiguration<ReceiptRecord>(receipts);
+        modelBuilder.ApplyConfiguration<LogHashRecord>(receipts);
+        modelBuilder.ApplyConfiguration<LogCheckpointRecord>(receipts);
+        modelBuilder.ApplyConfiguration<LogKeyRecord>(receipts);
 
         var policy = new PolicyModel();
         modelBuilder.ApplyConfiguration<PolicyBundleRecord>(policy);
