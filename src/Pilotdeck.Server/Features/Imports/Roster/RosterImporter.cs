@@ -146,7 +146,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
 
     protected override string NaturalKey(RosterRow candidate) => candidate.Cohort.Slug + "/" + candidate.AsNew.NaturalKey;
 
-    // Raise when Parse, Classify or ApplyAsync changes what a row means (see the base class).
+    // Raise when Parse, Classify or ApplyAsync, or RosterRow they call, changes what a row means (see the base class).
     protected override int RowRulesVersion => 1;
 
     protected override string? KeyOfCells(SourceRow row, IReadOnlyDictionary<string, string> options) =>

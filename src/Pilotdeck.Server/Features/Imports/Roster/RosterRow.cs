@@ -10,7 +10,8 @@ namespace Pilotdeck.Server.Features.Imports.Roster;
 /// One valid roster row: its cohort, what the row itself says (<see cref="Given"/>; empty cells
 /// stay empty), the values a new participant would get (<see cref="AsNew"/>; empty cells defaulted
 /// from the options), its note, and the row as read. Also what the row makes of a participant that
-/// exists already (<see cref="ResolveAgainst"/>).
+/// exists already (<see cref="ResolveAgainst"/>). A change here that changes what a row means must
+/// raise the importer's <c>RowRulesVersion</c> (ADR 0029), or a re-import trusts digests of the old rules.
 /// </summary>
 public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, CheckedParticipant AsNew, string Note, SourceRow Source)
 {
