@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Data.Identity;
-using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Features.Policy;
+using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Features.Identity;
