@@ -10,11 +10,15 @@ using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Data;
 using Pilotdeck.TestSupport;
 using Pilotdeck.Transparency.Merkle;
+using ServerInfoRequest = Pilotdeck.Contracts.System.V1.GetServerInfoRequest;
+using SystemClient = Pilotdeck.Contracts.System.V1.SystemService.SystemServiceClient;
 
 // Receipt proofs at scale (issue 11's benchmark; results in docs/performance.md). Per provider, on
 // the real host: the demo tenant's log is grown to --leaves receipts (stored directly, in the
 // sequencer's layout; the last one is appended and signed by the real sequencer), then, over gRPC
 // with an owner's token:
+//   floor:       GetServerInfo, anonymous and without the database: what any call over this channel,
+//                through the host's interceptors, costs on this machine;
 //   baseline:    GetCheckpoint, the same authenticated path reading one row;
 //   inclusion:   GetReceipt of a random receipt, with its inclusion proof against the latest checkpoint;
 //   consistency: GetConsistencyProof from a random earlier size to the latest.
@@ -40,26 +44,42 @@ foreach (var provider in providers)
     var log = await ProofLogSeeder.GrowAsync(host, leaves);
     Console.WriteLine($"{provider}: log grown to {log.Size:N0} receipts in {clock.Elapsed.TotalSeconds:F0} s");
 
-    var receipts = new ReceiptsService.ReceiptsServiceClient(GrpcChannel.ForAddress(host.Address));
+    // One channel (one HTTP/2 connection) for every kind of call, the floor's included.
+    using var channel = GrpcChannel.ForAddress(host.Address);
+    var receipts = new ReceiptsService.ReceiptsServiceClient(channel);
     var auth = new Metadata { { "authorization", "Bearer " + await OwnerTokenAsync(host) } };
     var random = new Random(7);
-    var baseline = await MeasureAsync(requests,
+    var system = new SystemClient(channel);
+    var baselineArm = Arm.Of("checkpoint", "GetCheckpoint (baseline)", goal: false,
         () => receipts.GetCheckpointAsync(new GetCheckpointRequest(), auth).ResponseAsync,
-        checkpoint => Task.FromResult(checkpoint.TreeSize == log.Size && checkpoint.RootHash.Span.SequenceEqual(log.Root.Bytes)), "checkpoint");
-    var inclusion = await MeasureAsync(requests, async () =>
+        checkpoint => Task.FromResult(checkpoint.TreeSize == log.Size && checkpoint.RootHash.Span.SequenceEqual(log.Root.Bytes)));
+    Arm[] arms =
+    [
+        Arm.Of("server info", "GetServerInfo (floor: no token, no database)", goal: false,
+            () => system.GetServerInfoAsync(new ServerInfoRequest()).ResponseAsync, info => Task.FromResult(info.Services.Count > 0)),
+        baselineArm,
+        Arm.Of("inclusion proof", "GetReceipt + inclusion proof", goal: true, async () =>
+        {
+            var (index, id) = log.Sampled[random.Next(log.Sampled.Count)];
+            return (index, await receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = id }, auth));
+        }, sample => Task.FromResult(sample.Item2.TreeSize == log.Size && MerkleProof.VerifyInclusion(LogHash.OfLeaf(sample.Item2.Canonical.Span), sample.index, log.Size,
+            [.. sample.Item2.InclusionProof.Select(h => new LogHash(h.Span))], log.Root))),
+        Arm.Of("consistency proof", "GetConsistencyProof", goal: true, async () =>
+        {
+            var first = random.NextInt64(1, log.Size);
+            return (first, await receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = first, SecondSize = log.Size }, auth));
+        }, async sample => MerkleProof.VerifyConsistency(sample.first, await log.RootAtAsync(sample.first), log.Size, log.Root,
+            [.. sample.Item2.Proof.Select(h => new LogHash(h.Span))])),
+    ];
+    await WarmUpAsync(arms, Math.Max(50, requests / 10));
+    var measured = new List<(Arm Arm, double[] Sorted)>();
+    foreach (var arm in arms)
     {
-        var (index, id) = log.Sampled[random.Next(log.Sampled.Count)];
-        return (index, await receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = id }, auth));
-    }, sample => Task.FromResult(sample.Item2.TreeSize == log.Size && MerkleProof.VerifyInclusion(LogHash.OfLeaf(sample.Item2.Canonical.Span), sample.index, log.Size,
-        [.. sample.Item2.InclusionProof.Select(h => new LogHash(h.Span))], log.Root)), "inclusion proof");
-    var consistency = await MeasureAsync(requests, async () =>
-    {
-        var first = random.NextInt64(1, log.Size);
-        return (first, await receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = first, SecondSize = log.Size }, auth));
-    }, async sample => MerkleProof.VerifyConsistency(sample.first, await log.RootAtAsync(sample.first), log.Size, log.Root,
-        [.. sample.Item2.Proof.Select(h => new LogHash(h.Span))]), "consistency proof");
+        measured.Add((arm, await MeasureAsync(requests, arm)));
+    }
 
-    foreach (var (call, sorted, goal) in new[] { ("GetCheckpoint (baseline)", baseline, false), ("GetReceipt + inclusion proof", inclusion, true), ("GetConsistencyProof", consistency, true) })
+    var baseline = measured.Single(m => m.Arm == baselineArm).Sorted;
+    foreach (var ((_, call, goal, _), sorted) in measured)
     {
         var p50 = Stats.Percentile(sorted, 50);
         var p99 = Stats.Percentile(sorted, 99);
@@ -80,36 +100,53 @@ if (markdown is not null)
 
 return failed ? 1 : 0;
 
-// Latencies in microseconds, sorted, after a warm-up of a tenth of the count. Only the call is
-// timed; each answer is verified right after its timing, so the client's own hashing stays out of
-// the figure and no answer is kept: 10,000 kept answers were enough garbage-collected objects to
-// show up in the calls' own tail.
-static async Task<double[]> MeasureAsync<T>(int count, Func<Task<T>> call, Func<T, Task<bool>> verify, string what)
+// Every kind of call, in rounds, until a round compiles next to nothing: the tiered JIT otherwise
+// keeps compiling the host's code (thousands of methods, seconds of CPU) into the first arms measured,
+// on the same two cores as the calls. The measured calls then run code as a host that has been up a
+// while does.
+static async Task WarmUpAsync(IReadOnlyList<Arm> arms, int perRound)
 {
-    for (var i = 0; i < Math.Max(50, count / 10); i++)
+    const int QuietRound = 10, MaxWarmUpRounds = 20;
+    for (var round = 1; ; round++)
     {
-        await call();
-    }
+        var cost = ProcessCost.Now();
+        foreach (var arm in arms)
+        {
+            for (var i = 0; i < perRound; i++)
+            {
+                await arm.CallAsync();
+            }
+        }
 
+        var compiled = (ProcessCost.Now() - cost).JitMethods;
+        if (compiled <= QuietRound || round == MaxWarmUpRounds)
+        {
+            Console.WriteLine($"  warm-up: {round} round(s) of {perRound:N0} calls per kind; the last compiled {compiled:N0} methods");
+            return;
+        }
+    }
+}
+
+// Latencies in microseconds, sorted. Only the call is timed; each answer is verified right after its
+// timing, so the client's own hashing stays out of the figure and no answer is kept: 10,000 kept
+// answers were enough garbage-collected objects to show up in the calls' own tail.
+static async Task<double[]> MeasureAsync(int count, Arm arm)
+{
     var micros = new double[count];
-    var collections = GC.CollectionCount(0);
     var paused = GC.GetTotalPauseDuration();
-    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var cost = ProcessCost.Now();
     for (var i = 0; i < count; i++)
     {
-        var start = Stopwatch.GetTimestamp();
-        var answer = await call();
-        micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        if (!await verify(answer))
-        {
-            throw new InvalidOperationException($"The server's {what} did not verify.");
-        }
+        micros[i] = await arm.CallAsync();
     }
 
     // Under server GC's heap-count adaptation (DATAS) this runtime's total can go backwards when a heap
     // is retired (dotnet/runtime#131069), so a negative difference is reported as unknown.
-    var perCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / count;
-    Console.WriteLine($"  {what}: {GC.CollectionCount(0) - collections} garbage collections in this process while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, {(perCall < 0 ? "bytes allocated per call unknown (the runtime's count went back)" : $"{perCall:N0} bytes allocated per call")}");
+    // The process's CPU per call (host and client both live here) against its latency says how much
+    // of a call is work on this machine's cores and how much is waiting (for the database, a wake-up).
+    var spent = ProcessCost.Now() - cost;
+    var perCall = spent.AllocatedBytes / count;
+    Console.WriteLine($"  {arm.What}: {spent.Cpu.TotalMicroseconds / count:F0} µs CPU per call in this process, {spent.Gen0} garbage collections while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, JIT {spent.JitMethods:N0} methods in {spent.JitTime.TotalSeconds:F2} s, {(perCall < 0 ? "bytes allocated per call unknown (the runtime's count went back)" : $"{perCall:N0} bytes allocated per call")}");
     Array.Sort(micros);
     return micros;
 }
@@ -131,4 +168,29 @@ static async Task<string> OwnerTokenAsync(PilotdeckTestHost host)
     return response.IsSuccessStatusCode
         ? JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!
         : throw new InvalidOperationException($"POST /oauth2/token answered {(int)response.StatusCode}: {body}");
+}
+
+/// <summary>One kind of call: <see cref="Run"/> makes the call and returns how to verify its answer.</summary>
+internal sealed record Arm(string What, string Call, bool Goal, Func<Task<Func<Task<bool>>>> Run)
+{
+    public static Arm Of<T>(string what, string call, bool goal, Func<Task<T>> run, Func<T, Task<bool>> verify) =>
+        new(what, call, goal, async () =>
+        {
+            var answer = await run();
+            return () => verify(answer);
+        });
+
+    /// <summary>Makes the call and verifies its answer; returns the call's latency in microseconds, verification not included.</summary>
+    public async Task<double> CallAsync()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var verify = await Run();
+        var micros = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        if (!await verify())
+        {
+            throw new InvalidOperationException($"The server's {What} did not verify.");
+        }
+
+        return micros;
+    }
 }
