@@ -11,8 +11,37 @@ namespace Pilotdeck.Cli.Guardian;
 /// </summary>
 internal static class GitHandOff
 {
+    /// <summary>
+    /// Writes the patch and/or commits the branch asked for, with the generated files whose originals
+    /// could be read, and says what it did (or why a file was left out) on <paramref name="output"/>.
+    /// </summary>
+    public static async Task HandOffAsync(TextWriter output, GenerationResult result, ProjectLocation location, int priority, string? patch, string? branch, CancellationToken ct)
+    {
+        // A preview's "original" is not the project's file, so a diff or commit of it would replace that file.
+        var changes = result.Files.Where(f => !f.OriginalUnread).ToArray();
+        foreach (var skipped in result.Files.Where(f => f.OriginalUnread))
+        {
+            output.WriteLine($"skipped {skipped.Path}: your file exists but is not under {location.ProjectRoot}; merge by hand (shown without --patch/--branch)");
+        }
+        if (changes.Length == 0)
+        {
+            output.WriteLine("No tests to add.");
+            return;
+        }
+        if (patch is not null)
+        {
+            var files = await WritePatchAsync(changes, location, patch, ct);
+            output.WriteLine($"wrote {Path.GetFullPath(patch)}: {changes.Sum(c => c.TestsAdded)} tests in {files} files. Apply with `git apply {patch}` at the top of the repository.");
+        }
+        if (branch is not null)
+        {
+            var commit = await CommitBranchAsync(changes, location, branch, CommitMessage(changes, priority), ct);
+            output.WriteLine($"committed {changes.Sum(c => c.TestsAdded)} tests in {changes.Length} files on branch {branch} ({commit[..12]}); your checkout is unchanged. Review with `git show {branch}`, then merge or push it.");
+        }
+    }
+
     /// <summary>Writes the diff of every change to <paramref name="patchPath"/>; returns the number of files in it.</summary>
-    public static async Task<int> WritePatchAsync(IReadOnlyList<FileChange> changes, ProjectLocation location, string patchPath, CancellationToken ct)
+    private static async Task<int> WritePatchAsync(IReadOnlyList<FileChange> changes, ProjectLocation location, string patchPath, CancellationToken ct)
     {
         // Paths in the patch are relative to the repository's top, where `git apply` reads them.
         var prefix = await Git.PrefixAsync(location.ProjectRoot, ct) ?? "";
@@ -54,7 +83,7 @@ internal static class GitHandOff
     /// Commits <paramref name="changes"/> on top of HEAD as the new branch <paramref name="branch"/>,
     /// built in a private index so the user's checkout, staged changes and current branch stay as they were.
     /// </summary>
-    public static async Task<string> CommitBranchAsync(IReadOnlyList<FileChange> changes, ProjectLocation location, string branch, string message, CancellationToken ct)
+    private static async Task<string> CommitBranchAsync(IReadOnlyList<FileChange> changes, ProjectLocation location, string branch, string message, CancellationToken ct)
     {
         var root = location.ProjectRoot;
         var prefix = await Git.PrefixAsync(root, ct)
@@ -112,7 +141,7 @@ internal static class GitHandOff
     }
 
     /// <summary>The commit message: a subject, then every test added per file with the reason Guardian gives for it.</summary>
-    public static string CommitMessage(IReadOnlyList<FileChange> changes, int priority)
+    private static string CommitMessage(IReadOnlyList<FileChange> changes, int priority)
     {
         var added = changes.Sum(c => c.TestsAdded);
         var message = new StringBuilder(string.Create(CultureInfo.InvariantCulture,

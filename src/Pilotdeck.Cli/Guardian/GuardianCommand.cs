@@ -182,7 +182,7 @@ public sealed class GuardianCommand
             var (patch, branch) = (parse.GetValue(PatchOption), parse.GetValue(BranchOption));
             if (patch is not null || branch is not null)
             {
-                await HandOffAsync(output, result, location, options.Priority, patch, branch, ct);
+                await GitHandOff.HandOffAsync(output, result, location, options.Priority, patch, branch, ct);
             }
             else if (parse.GetValue(MergeOption) || outputDirectory is not null)
             {
@@ -195,31 +195,6 @@ public sealed class GuardianCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static async Task HandOffAsync(TextWriter output, GenerationResult result, ProjectLocation location, int priority, string? patch, string? branch, CancellationToken ct)
-    {
-        // A preview's "original" is not the project's file, so a diff or commit of it would replace that file.
-        var changes = result.Files.Where(f => !f.OriginalUnread).ToArray();
-        foreach (var skipped in result.Files.Where(f => f.OriginalUnread))
-        {
-            output.WriteLine($"skipped {skipped.Path}: your file exists but is not under {location.ProjectRoot}; merge by hand (shown without --patch/--branch)");
-        }
-        if (changes.Length == 0)
-        {
-            output.WriteLine("No tests to add.");
-            return;
-        }
-        if (patch is not null)
-        {
-            var files = await GitHandOff.WritePatchAsync(changes, location, patch, ct);
-            output.WriteLine($"wrote {Path.GetFullPath(patch)}: {changes.Sum(c => c.TestsAdded)} tests in {files} files. Apply with `git apply {patch}` at the top of the repository.");
-        }
-        if (branch is not null)
-        {
-            var commit = await GitHandOff.CommitBranchAsync(changes, location, branch, GitHandOff.CommitMessage(changes, priority), ct);
-            output.WriteLine($"committed {changes.Sum(c => c.TestsAdded)} tests in {changes.Length} files on branch {branch} ({commit[..12]}); your checkout is unchanged. Review with `git show {branch}`, then merge or push it.");
-        }
     }
 
     private static async Task<int> Run(ParseResult parse, Func<TextWriter, Task<int>> body)
