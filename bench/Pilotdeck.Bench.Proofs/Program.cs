@@ -140,11 +140,11 @@ static async Task<double[]> MeasureAsync(int count, Arm arm)
         micros[i] = await arm.CallAsync();
     }
 
-    // Under server GC's heap-count adaptation (DATAS) this runtime's total can go backwards when a heap
-    // is retired (dotnet/runtime#131069), so a negative difference is reported as unknown.
     // The process's CPU per call (host and client both live here) against its latency says how much
     // of a call is work on this machine's cores and how much is waiting (for the database, a wake-up).
     var spent = ProcessCost.Now() - cost;
+    // Under server GC's heap-count adaptation (DATAS) this runtime's total can go backwards when a heap
+    // is retired (dotnet/runtime#131069), so a negative difference is reported as unknown.
     var perCall = spent.AllocatedBytes / count;
     Console.WriteLine($"  {arm.What}: {spent.Cpu.TotalMicroseconds / count:F0} µs CPU per call in this process, {spent.Gen0} garbage collections while measured, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, JIT {spent.JitMethods:N0} methods in {spent.JitTime.TotalSeconds:F2} s, {(perCall < 0 ? "bytes allocated per call unknown (the runtime's count went back)" : $"{perCall:N0} bytes allocated per call")}");
     Array.Sort(micros);
