@@ -10,6 +10,7 @@
 #   bench/proofs.sh                          both providers, 1,000,000 receipts, 2,000 requests per call
 #   bench/proofs.sh --providers=sqlite       one provider (sqlite, postgres, or both comma-separated)
 #   bench/proofs.sh --leaves=N --requests=N --markdown=FILE
+#   bench/proofs.sh --alloc-profile          also: allocations by type per call kind (not for the figures)
 # PostgreSQL: the cluster in PILOTDECK_TEST_POSTGRES, or one started with scripts/postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
