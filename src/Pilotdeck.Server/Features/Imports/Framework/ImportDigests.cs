@@ -11,10 +11,10 @@ namespace Pilotdeck.Server.Features.Imports.Framework;
 /// (docs/adr/0029-rows-recognised-by-their-digest.md). A row's digest covers the importer's kind
 /// and rules version, the import's options and the row's values; an importer stores it on the
 /// record it creates or updates bound to the record's update time, so any later change to the
-/// record, by any path, breaks the binding. The row hashes are XXH128, not SHA-256: a recognition
-/// is only ever trusted by a dry-run, whose plan hash the commit (which checks every row in full)
-/// must reproduce, so a colliding row can fail a commit but never change what it writes; and each
-/// SHA-256 through OpenSSL costs about a microsecond a call, and a row took two.
+/// record, by any path, breaks the binding. The row hashes are XXH128, not SHA-256, for speed (each
+/// SHA-256 call into OpenSSL costs about a microsecond, and a row made two), and that is safe: a
+/// recognition is only ever trusted by a dry-run, whose plan hash the commit (which checks every row
+/// in full) must reproduce, so a colliding row can fail a commit but never change what it writes.
 /// </summary>
 public static class ImportDigests
 {
