@@ -5,12 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Pilotdeck.Bench.Common;
 using Pilotdeck.Contracts.Receipts.V1;
 using Pilotdeck.Data;
-using Pilotdeck.Server.Platform.Notifications;
 using Pilotdeck.TestSupport;
 using Pilotdeck.Transparency.Merkle;
 using ServerInfoRequest = Pilotdeck.Contracts.System.V1.GetServerInfoRequest;
@@ -108,14 +105,11 @@ return failed ? 1 : 0;
 // Every kind of call, in rounds, until a round compiles next to nothing: the tiered JIT otherwise
 // keeps compiling the host's code (thousands of methods, seconds of CPU) into the first arms measured,
 // on the same two cores as the calls. The measured calls then run code as a host that has been up a
-// while does. That includes the host's every-minute job (notification delivery): its first run
-// compiles Hangfire's, Dapper's and Json.NET's paths too, about 1,300 methods, so it is triggered
-// now and the warm-up also waits until the job server has nothing left to run.
+// while does, the first run of its every-minute job included (EveryMinuteJobWarmUp).
 static async Task WarmUpAsync(PilotdeckTestHost host, IReadOnlyList<Arm> arms, int perRound)
 {
     const int QuietRound = 10, MaxWarmUpRounds = 20, OverlappingCalls = 4;
-    var jobs = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-    host.Services.GetRequiredService<IRecurringJobManager>().Trigger(NotificationDelivery.JobId);
+    host.StartEveryMinuteJob();
     var jobsWait = Stopwatch.StartNew();
     for (var round = 1; ; round++)
     {
@@ -135,11 +129,10 @@ static async Task WarmUpAsync(PilotdeckTestHost host, IReadOnlyList<Arm> arms, i
         }
 
         var compiled = (ProcessCost.Now() - cost).JitMethods;
-        var statistics = jobs.GetStatistics();
-        var jobsDone = statistics.Succeeded > 0 && statistics.Enqueued == 0 && statistics.Processing == 0;
-        if ((compiled <= QuietRound || round >= MaxWarmUpRounds) && (jobsDone || jobsWait.Elapsed > TimeSpan.FromMinutes(2)))
+        var jobsSettled = host.BackgroundJobsSettled();
+        if ((compiled <= QuietRound || round >= MaxWarmUpRounds) && (jobsSettled || jobsWait.Elapsed > TimeSpan.FromMinutes(2)))
         {
-            Console.WriteLine($"  warm-up: {round} round(s) of {perRound:N0} calls per kind; the last compiled {compiled:N0} methods; {statistics.Succeeded:N0} background job(s) run");
+            Console.WriteLine($"  warm-up: {round} round(s) of {perRound:N0} calls per kind; the last compiled {compiled:N0} methods; background jobs {(jobsSettled ? "settled" : "still running after 2 minutes")}");
             return;
         }
     }

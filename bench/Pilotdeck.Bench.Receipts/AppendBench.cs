@@ -37,11 +37,14 @@ internal static class AppendBench
         // tiered-up code (writers and sequencer alike), as a host that has been up a while does.
         if (warmUp > 0)
         {
+            host.StartEveryMinuteJob();
             await AppendAsync(host, count, warmUp, writers, batch, mode, withLog);
             if (withLog)
             {
                 await WaitForLogAsync(host);
             }
+
+            await host.SettleBackgroundJobsAsync(TimeSpan.FromMinutes(2));
         }
 
         var cost = ProcessCost.Now();
