@@ -3,7 +3,8 @@
 # receipts, then times GetReceipt (with its inclusion proof) and GetConsistencyProof over gRPC
 # against GetCheckpoint on the same authenticated path (and GetServerInfo, anonymous and without the
 # database, as the floor), on SQLite and PostgreSQL, after a warm-up that lasts until the JIT is
-# quiet; every answer is verified. Prints p50/p99, the ratio to the baseline and the goal (p99 <= 2 ms).
+# quiet and the host's every-minute job has run once; every answer is verified. Prints p50/p99,
+# the ratio to the baseline and the goal (p99 <= 2 ms).
 # Results: docs/performance.md.
 #
 # Usage:

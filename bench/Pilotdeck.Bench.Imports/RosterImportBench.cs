@@ -130,7 +130,7 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
             File.Delete(path);
         }
 
-        await host.SettleBackgroundJobsAsync(TimeSpan.FromMinutes(2));
+        await host.SettleBackgroundJobsAsync();
         Console.WriteLine($"warm-up: {warmUpRows:N0} rows imported twice per pass into other cohorts in {clock.Elapsed.TotalSeconds:F1} s (not measured)");
     }
 

@@ -130,9 +130,9 @@ static async Task WarmUpAsync(PilotdeckTestHost host, IReadOnlyList<Arm> arms, i
 
         var compiled = (ProcessCost.Now() - cost).JitMethods;
         var jobsSettled = host.BackgroundJobsSettled();
-        if ((compiled <= QuietRound || round >= MaxWarmUpRounds) && (jobsSettled || jobsWait.Elapsed > TimeSpan.FromMinutes(2)))
+        if ((compiled <= QuietRound || round >= MaxWarmUpRounds) && (jobsSettled || jobsWait.Elapsed > EveryMinuteJobWarmUp.SettleTimeout))
         {
-            Console.WriteLine($"  warm-up: {round} round(s) of {perRound:N0} calls per kind; the last compiled {compiled:N0} methods; background jobs {(jobsSettled ? "settled" : "still running after 2 minutes")}");
+            Console.WriteLine($"  warm-up: {round} round(s) of {perRound:N0} calls per kind; the last compiled {compiled:N0} methods; background jobs {(jobsSettled ? "settled" : "still running")}");
             return;
         }
     }

@@ -44,7 +44,7 @@ internal static class AppendBench
                 await WaitForLogAsync(host);
             }
 
-            await host.SettleBackgroundJobsAsync(TimeSpan.FromMinutes(2));
+            await host.SettleBackgroundJobsAsync();
         }
 
         var cost = ProcessCost.Now();

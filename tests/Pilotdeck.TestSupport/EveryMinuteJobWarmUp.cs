@@ -13,6 +13,9 @@ namespace Pilotdeck.TestSupport;
 /// </summary>
 public static class EveryMinuteJobWarmUp
 {
+    /// <summary>How long a warm-up waits for the job server at most: the job is picked up within one poll interval (15 s by default).</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(2);
+
     public static void StartEveryMinuteJob(this PilotdeckTestHost host) =>
         host.Services.GetRequiredService<IRecurringJobManager>().Trigger(NotificationDelivery.JobId);
 
@@ -23,10 +26,10 @@ public static class EveryMinuteJobWarmUp
         return statistics.Succeeded > 0 && statistics.Enqueued == 0 && statistics.Processing == 0;
     }
 
-    /// <summary>Waits until <see cref="BackgroundJobsSettled"/> or <paramref name="timeout"/>; says which.</summary>
-    public static async Task<bool> SettleBackgroundJobsAsync(this PilotdeckTestHost host, TimeSpan timeout)
+    /// <summary>Waits until <see cref="BackgroundJobsSettled"/> or <see cref="SettleTimeout"/>; says which.</summary>
+    public static async Task<bool> SettleBackgroundJobsAsync(this PilotdeckTestHost host)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + SettleTimeout;
         while (!host.BackgroundJobsSettled())
         {
             if (DateTime.UtcNow > deadline)
