@@ -87,7 +87,7 @@ public static class DataServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyWait.Instance, SqliteConnectionPerLease.Instance)
+                AddProvider<SqlitePilotdeckDbContext>(services, () => SqliteFactory.Instance.CreateDataSource(connectionString), o => o.UseSqlite(connectionString, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).AddInterceptors(SqliteBusyWait.Instance, SqliteConnectionPerLease.Instance)
                     // SQLite changes a table's keys by rebuilding it, which EF runs outside the migration's
                     // transaction; DatabaseMigrator copies the file before such an upgrade, so this is routine.
                     .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Information))));
@@ -95,7 +95,7 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.Postgres:
             {
                 var tuned = TunePostgres(connectionString);
-                AddProvider<PostgresPilotdeckDbContext>(services, () => NpgsqlDataSource.Create(tuned), o => o.UseNpgsql(tuned));
+                AddProvider<PostgresPilotdeckDbContext>(services, () => NpgsqlDataSource.Create(tuned), o => o.UseNpgsql(tuned, n => n.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
                 break;
             }
             case DatabaseProvider.SqlServer:

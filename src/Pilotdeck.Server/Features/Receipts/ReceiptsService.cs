@@ -26,7 +26,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
 
     public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
-        var latest = await LatestCheckpointAsync(context.CancellationToken);
+        var latest = await db.CheckpointAsync(0, context.CancellationToken);
         return latest is null ? new GetCheckpointResponse() : ToResponse(latest);
     }
 
@@ -37,13 +37,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
             throw ApiErrors.InvalidArgument(new FieldViolation("receipt_id", "is required"));
         }
 
-        // The receipt and the checkpoint it is proven against in one query: one round trip less per proof.
-        var checkpoints = Checkpoint(request.TreeSize);
-        var found = await (
-                from r in db.Receipts.AsNoTracking().Where(r => r.Id == request.ReceiptId)
-                from c in checkpoints.DefaultIfEmpty()
-                select new { Receipt = r, Checkpoint = c })
-            .SingleOrDefaultAsync(context.CancellationToken)
+        var found = await db.ReceiptWithCheckpointAsync(request.ReceiptId, request.TreeSize, context.CancellationToken)
             ?? throw ApiErrors.NotFound(ErrorReason.ReceiptNotFound, "Receipt", request.ReceiptId);
         var receipt = found.Receipt;
         var checkpoint = await RequireCheckpointAsync(found.Checkpoint, request.TreeSize, "tree_size", context.CancellationToken);
@@ -68,7 +62,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
 
     public override async Task<GetConsistencyProofResponse> GetConsistencyProof(GetConsistencyProofRequest request, ServerCallContext context)
     {
-        var second = await CheckpointAsync(request.SecondSize, "second_size", context.CancellationToken);
+        var second = await FindCheckpointAsync(request.SecondSize, "second_size", context.CancellationToken);
         if (second is null || request.FirstSize < 0 || request.FirstSize > second.TreeSize)
         {
             throw TreeSizeInvalid("first_size", $"must be between 0 and second_size ({second?.TreeSize ?? 0})", second?.TreeSize ?? 0);
@@ -123,7 +117,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
 
         var (items, next) = pager.Page(page, rows, r => new NewestFirstKey(r.CreatedAt, r.Id).ToString());
-        var checkpoint = await LatestCheckpointAsync(context.CancellationToken);
+        var checkpoint = await db.CheckpointAsync(0, context.CancellationToken);
         var response = new GetReceiptTimelineResponse { NextPageToken = next, SignedCheckpoint = checkpoint?.SignedNote ?? "", TreeSize = checkpoint?.TreeSize ?? 0 };
         // Receipts the checkpoint covers get their proofs, all read at once; the rest are pending.
         var covered = items.Where(r => r.LogIndex < response.TreeSize).Select(r => r.LogIndex!.Value).ToList();
@@ -173,22 +167,14 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
     }
 
-    /// <summary>The checkpoint of <paramref name="size"/>, or the latest for 0: a query of at most one row.</summary>
-    private IQueryable<LogCheckpointRecord> Checkpoint(long size) => size == 0
-        ? db.LogCheckpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).Take(1)
-        : db.LogCheckpoints.AsNoTracking().Where(c => c.TreeSize == size);
-
-    private Task<LogCheckpointRecord?> LatestCheckpointAsync(CancellationToken cancellationToken) =>
-        Checkpoint(0).FirstOrDefaultAsync(cancellationToken);
-
     /// <summary>The checkpoint of <paramref name="size"/>, or the latest for 0 (null while none exists).</summary>
-    private async Task<LogCheckpointRecord?> CheckpointAsync(long size, string field, CancellationToken cancellationToken) =>
-        await RequireCheckpointAsync(await Checkpoint(size).SingleOrDefaultAsync(cancellationToken), size, field, cancellationToken);
+    private async Task<LogCheckpointRecord?> FindCheckpointAsync(long size, string field, CancellationToken cancellationToken) =>
+        await RequireCheckpointAsync(await db.CheckpointAsync(size, cancellationToken), size, field, cancellationToken);
 
-    /// <summary>What <see cref="Checkpoint"/> found; none for a size asked for by number is the caller's mistake.</summary>
+    /// <summary>What <see cref="CheckpointReads.CheckpointAsync"/> found; none for a size asked for by number is the caller's mistake.</summary>
     private async Task<LogCheckpointRecord?> RequireCheckpointAsync(LogCheckpointRecord? found, long size, string field, CancellationToken cancellationToken) =>
         found is null && size != 0
-            ? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0)
+            ? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await db.CheckpointAsync(0, cancellationToken))?.TreeSize ?? 0)
             : found;
 
     private static RpcException TreeSizeInvalid(string field, string problem, long latest) =>

@@ -11,6 +11,10 @@ namespace Pilotdeck.Server.Platform.Receipts;
 /// </summary>
 public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
 {
+    private static readonly CompiledPerModel<Func<PilotdeckDbContext, long[], IAsyncEnumerable<StoredHash>>> StoredHashes = new(() =>
+        EF.CompileAsyncQuery((PilotdeckDbContext db, long[] slots) =>
+            db.LogHashes.AsNoTracking().Where(h => slots.Contains(h.Slot)).Select(h => new StoredHash(h.Slot, h.Hash))));
+
     private readonly Dictionary<long, LogHash> _known = [];
 
     public void Add(long slot, LogHash hash) => _known[slot] = hash;
@@ -20,9 +24,9 @@ public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
         var wanted = slots.Where(s => !_known.ContainsKey(s)).Distinct().ToList();
         if (wanted.Count > 0)
         {
-            // One array parameter (json_each on SQLite, = ANY on PostgreSQL), not a parameter per slot:
-            // a list of its own length would be new SQL, generated again for every proof.
-            foreach (var stored in await db.LogHashes.AsNoTracking().Where(h => EF.Parameter(wanted).Contains(h.Slot)).Select(h => new { h.Slot, h.Hash }).ToListAsync(cancellationToken))
+            // Compiled, and the slots one array parameter (json_each on SQLite, = ANY on PostgreSQL; the
+            // data layer's setting) rather than a parameter per slot: the SQL is made once, not per count.
+            await foreach (var stored in StoredHashes.For(db)(db, wanted.ToArray()).WithCancellation(cancellationToken))
             {
                 _known[stored.Slot] = new LogHash(stored.Hash);
             }
@@ -36,4 +40,6 @@ public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
 
         return result;
     }
+
+    private sealed record StoredHash(long Slot, byte[] Hash);
 }

@@ -151,6 +151,41 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal("pilotdeck.local/tenants/demo", (await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), demoOwner)).Origin);
     }
 
+    /// <summary>
+    /// The checkpoint and hash reads are compiled queries run on pooled contexts: each call must see
+    /// the tenant of its own scope, whichever tenant the context or the query served before.
+    /// </summary>
+    [Fact]
+    public async Task CheckpointsAndProofs_AskedByTenantsInTurn_AreEachTheirOwnLogs()
+    {
+        var logs = new List<(Metadata Owner, NoteVerifierKey Key, string ReceiptId, Checkpoint First, Checkpoint Second)>();
+        foreach (var tenant in new[] { _host.Acme, _host.Demo })
+        {
+            var owner = await OwnerOfAsync(tenant);
+            var receiptId = await CreateMemberReceiptAsync(owner);
+            var firstNote = (await ProvenAsync(receiptId, owner)).SignedCheckpoint;
+            var key = NoteVerifierKey.Parse((await Receipts.GetLogInfoAsync(new GetLogInfoRequest(), owner)).VerifierKey);
+            var first = Checkpoint.Open(firstNote, key);
+            var second = Checkpoint.Open((await ProvenAsync(await CreateMemberReceiptAsync(owner), owner)).SignedCheckpoint, key);
+            logs.Add((owner, key, receiptId, first, second));
+        }
+
+        foreach (var (owner, key, receiptId, first, second) in logs.Concat(logs))
+        {
+            var latest = Checkpoint.Open((await Receipts.GetCheckpointAsync(new GetCheckpointRequest(), owner)).SignedCheckpoint, key);
+            var proven = await Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId, TreeSize = second.TreeSize }, owner);
+            var consistency = await Receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = first.TreeSize, SecondSize = second.TreeSize }, owner);
+
+            Assert.Equal(first.Origin, latest.Origin);
+            Assert.True(latest.TreeSize >= second.TreeSize);
+            Assert.True(MerkleProof.VerifyInclusion(LogHash.OfLeaf(proven.Canonical.Span), proven.Receipt.LogIndex, second.TreeSize,
+                [.. proven.InclusionProof.Select(h => new LogHash(h.Span))], second.RootHash));
+            Assert.True(MerkleProof.VerifyConsistency(first.TreeSize, first.RootHash, second.TreeSize, second.RootHash, [.. consistency.Proof.Select(h => new LogHash(h.Span))]));
+        }
+
+        Assert.NotEqual(logs[0].First.Origin, logs[1].First.Origin);
+    }
+
     [Fact]
     public async Task GetReceipt_TreeSizeThatIsNoCheckpoint_IsInvalidArgument()
     {
