@@ -39,9 +39,13 @@ public static class CheckpointReads
                 select new ReceiptAndCheckpoint(r, c))
             .SingleOrDefault()));
 
+    /// <summary>The latest checkpoint; null while the log has none.</summary>
+    public static Task<LogCheckpointRecord?> LatestCheckpointAsync(this PilotdeckDbContext db, CancellationToken cancellationToken) =>
+        LatestQuery.For(db)(db, cancellationToken);
+
     /// <summary>The checkpoint of <paramref name="size"/>, or the latest for 0; null when there is none.</summary>
     public static Task<LogCheckpointRecord?> CheckpointAsync(this PilotdeckDbContext db, long size, CancellationToken cancellationToken) => size == 0
-        ? LatestQuery.For(db)(db, cancellationToken)
+        ? db.LatestCheckpointAsync(cancellationToken)
         : OfSizeQuery.For(db)(db, size, cancellationToken);
 
     /// <summary>The receipt with the checkpoint of <paramref name="size"/> (the latest for 0); null when there is no such receipt.</summary>

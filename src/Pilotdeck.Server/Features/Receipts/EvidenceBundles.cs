@@ -29,7 +29,7 @@ public sealed class EvidenceBundles(PilotdeckDbContext db, TenantLogKeys keys, I
     public async Task<EvidenceBundle> BuildAsync(ExportEvidenceBundleRequest request, CancellationToken cancellationToken)
     {
         var (start, end) = TimeRange(request);
-        var checkpoint = await db.CheckpointAsync(0, cancellationToken)
+        var checkpoint = await db.LatestCheckpointAsync(cancellationToken)
             ?? throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ReceiptPending, "The log has no signed checkpoint yet; export again in a moment.",
                 new Dictionary<string, string> { ["checkpoint_delay_ms"] = ((long)options.Value.CheckpointDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
         if (request.TrustedTreeSize < 0 || request.TrustedTreeSize > checkpoint.TreeSize)

@@ -26,7 +26,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
 
     public override async Task<GetCheckpointResponse> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
-        var latest = await db.CheckpointAsync(0, context.CancellationToken);
+        var latest = await db.LatestCheckpointAsync(context.CancellationToken);
         return latest is null ? new GetCheckpointResponse() : ToResponse(latest);
     }
 
@@ -117,7 +117,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
         }
 
         var (items, next) = pager.Page(page, rows, r => new NewestFirstKey(r.CreatedAt, r.Id).ToString());
-        var checkpoint = await db.CheckpointAsync(0, context.CancellationToken);
+        var checkpoint = await db.LatestCheckpointAsync(context.CancellationToken);
         var response = new GetReceiptTimelineResponse { NextPageToken = next, SignedCheckpoint = checkpoint?.SignedNote ?? "", TreeSize = checkpoint?.TreeSize ?? 0 };
         // Receipts the checkpoint covers get their proofs, all read at once; the rest are pending.
         var covered = items.Where(r => r.LogIndex < response.TreeSize).Select(r => r.LogIndex!.Value).ToList();
@@ -174,7 +174,7 @@ public sealed class ReceiptsService(PilotdeckDbContext db, TenantLogKeys keys, P
     /// <summary>What <see cref="CheckpointReads.CheckpointAsync"/> found; none for a size asked for by number is the caller's mistake.</summary>
     private async Task<LogCheckpointRecord?> RequireCheckpointAsync(LogCheckpointRecord? found, long size, string field, CancellationToken cancellationToken) =>
         found is null && size != 0
-            ? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await db.CheckpointAsync(0, cancellationToken))?.TreeSize ?? 0)
+            ? throw TreeSizeInvalid(field, "is not the size of one of the log's checkpoints", (await db.LatestCheckpointAsync(cancellationToken))?.TreeSize ?? 0)
             : found;
 
     private static RpcException TreeSizeInvalid(string field, string problem, long latest) =>

@@ -173,11 +173,13 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
         foreach (var (owner, key, receiptId, first, second) in logs.Concat(logs))
         {
             var latest = Checkpoint.Open((await Receipts.GetCheckpointAsync(new GetCheckpointRequest(), owner)).SignedCheckpoint, key);
+            var againstLatest = await Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId }, owner);
             var proven = await Receipts.GetReceiptAsync(new GetReceiptRequest { ReceiptId = receiptId, TreeSize = second.TreeSize }, owner);
             var consistency = await Receipts.GetConsistencyProofAsync(new GetConsistencyProofRequest { FirstSize = first.TreeSize, SecondSize = second.TreeSize }, owner);
 
             Assert.Equal(first.Origin, latest.Origin);
             Assert.True(latest.TreeSize >= second.TreeSize);
+            Assert.True(Checkpoint.Open(againstLatest.SignedCheckpoint, key).TreeSize >= latest.TreeSize);
             Assert.True(MerkleProof.VerifyInclusion(LogHash.OfLeaf(proven.Canonical.Span), proven.Receipt.LogIndex, second.TreeSize,
                 [.. proven.InclusionProof.Select(h => new LogHash(h.Span))], second.RootHash));
             Assert.True(MerkleProof.VerifyConsistency(first.TreeSize, first.RootHash, second.TreeSize, second.RootHash, [.. consistency.Proof.Select(h => new LogHash(h.Span))]));
