@@ -130,8 +130,8 @@ internal sealed class RosterImportBench(PilotdeckTestHost host, PilotdeckClient 
             File.Delete(path);
         }
 
-        await host.SettleBackgroundJobsAsync();
-        Console.WriteLine($"warm-up: {warmUpRows:N0} rows imported twice per pass into other cohorts in {clock.Elapsed.TotalSeconds:F1} s (not measured)");
+        var jobsSettled = await host.SettleBackgroundJobsAsync();
+        Console.WriteLine($"warm-up: {warmUpRows:N0} rows imported twice per pass into other cohorts in {clock.Elapsed.TotalSeconds:F1} s (not measured); background jobs {(jobsSettled ? "settled" : "still running")}");
     }
 
     private async Task<Import> DryRunAsync(int round, Dictionary<string, string> options, string upload, string dryRun)

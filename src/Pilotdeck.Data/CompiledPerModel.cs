@@ -16,5 +16,9 @@ public sealed class CompiledPerModel<TQuery>(Func<TQuery> compile)
 {
     private readonly ConditionalWeakTable<IModel, TQuery> _byModel = [];
 
-    public TQuery For(DbContext context) => _byModel.GetValue(context.Model, _ => compile());
+    public TQuery For(DbContext context)
+    {
+        var model = context.Model;
+        return _byModel.TryGetValue(model, out var compiled) ? compiled : _byModel.GetValue(model, _ => compile());
+    }
 }

@@ -20,15 +20,15 @@ public static class ParticipantLookups
     /// estimate is wrong exactly when it matters: a commit fills a new cohort inside its own
     /// transaction, where no statistics see it, so every batch read every row inserted before it
     /// (ADR 0021, "one key per probe"). Without the cohort in the probe there is
-    /// one plan. SQLite gets the keys as one parameter (<c>json_each</c>), so the query's SQL is
-    /// generated once rather than for every batch with its thousand literals (a fifth of a dry-run's
-    /// allocations), and probes the unique index once per key.
+    /// one plan. SQLite gets the keys as one parameter (<c>json_each</c>, as the data layer sends every
+    /// list: ADR 0031), so the query's SQL is generated once rather than for every batch with its
+    /// thousand literals (a fifth of a dry-run's allocations), and probes the unique index once per key.
     /// </remarks>
     public static IQueryable<ParticipantRecord> ByNaturalKeys(this PilotdeckDbContext db, string cohortId, IReadOnlyCollection<string> naturalKeys)
     {
         if (!db.Database.IsNpgsql())
         {
-            return db.Participants.Where(p => p.CohortId == cohortId && EF.Parameter(naturalKeys).Contains(p.NaturalKey));
+            return db.Participants.Where(p => p.CohortId == cohortId && naturalKeys.Contains(p.NaturalKey));
         }
 
         var tenantId = db.Tenant.TenantId ?? "";

@@ -21,12 +21,12 @@ public sealed class DatabaseHashReader(PilotdeckDbContext db) : IHashReader
 
     public async ValueTask<IReadOnlyList<LogHash>> ReadHashesAsync(IReadOnlyList<long> slots, CancellationToken cancellationToken = default)
     {
-        var wanted = slots.Where(s => !_known.ContainsKey(s)).Distinct().ToList();
-        if (wanted.Count > 0)
+        var wanted = slots.Where(s => !_known.ContainsKey(s)).Distinct().ToArray();
+        if (wanted.Length > 0)
         {
             // Compiled, and the slots one array parameter (json_each on SQLite, = ANY on PostgreSQL; the
             // data layer's setting) rather than a parameter per slot: the SQL is made once, not per count.
-            await foreach (var stored in StoredHashes.For(db)(db, wanted.ToArray()).WithCancellation(cancellationToken))
+            await foreach (var stored in StoredHashes.For(db)(db, wanted).WithCancellation(cancellationToken))
             {
                 _known[stored.Slot] = new LogHash(stored.Hash);
             }
