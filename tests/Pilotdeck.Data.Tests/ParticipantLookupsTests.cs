@@ -7,7 +7,8 @@ namespace Pilotdeck.Data.Tests;
 /// <summary>
 /// An import's lookup of existing participants by natural key (<see cref="ParticipantLookups"/>):
 /// it finds exactly the asked keys of one cohort of the scope's tenant, and on SQLite it is one
-/// statement for any number of keys, answered by probing the unique index.
+/// statement for any number of keys, answered by probing the unique index; on PostgreSQL each key's
+/// probe reads the asked cohort's row alone, also in a cohort no statistics know yet.
 /// </summary>
 public class ParticipantLookupsTests
 {
@@ -56,11 +57,50 @@ public class ParticipantLookupsTests
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN p", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ByNaturalKeys_OnPostgres_ReadsOnlyTheCohortsRowPerKey_AlsoInACohortItsTransactionIsFilling()
+    {
+        await using var database = await SeedAsync(DatabaseProvider.Postgres);
+        var emails = Enumerable.Range(0, 300).Select(i => $"p{i}@example.com").ToArray();
+        await AddCohortAsync(database, Alpha, "cohort-a", emails);
+        await AddCohortAsync(database, Alpha, "cohort-a2", emails);
+        await using var scope = database.TenantScope(Alpha);
+        var db = scope.Db();
+        await db.Database.ExecuteSqlRawAsync("ANALYZE participants");
+
+        // As an import's commit: the new cohort's rows are visible to this transaction only, and the
+        // statistics put the cohort at a row at most.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        AddParticipants(db, database.Time.GetUtcNow(), "cohort-new", emails);
+        await db.SaveChangesAsync();
+        await using var explain = db.ByNaturalKeys("cohort-new", emails[..100]).CreateDbCommand();
+        explain.CommandText = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + explain.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0).Trim());
+            }
+        }
+
+        var probe = Assert.Single(plan, line => line.Contains("on participants", StringComparison.Ordinal));
+        Assert.Contains("Index Scan using \"IX_participants_tenant_id_natural_key_cohort_id\"", probe, StringComparison.Ordinal);
+        Assert.Contains("rows=1 loops=100", probe, StringComparison.Ordinal);
+        Assert.Contains(plan, line => line.StartsWith("Index Cond:", StringComparison.Ordinal) && line.Contains("cohort_id", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("Rows Removed by Filter", StringComparison.Ordinal));
+    }
+
     private static async Task AddCohortAsync(TestDatabase database, string tenant, string cohortId, string[] emails)
     {
         await using var scope = database.TenantScope(tenant);
         var db = scope.Db();
-        var now = database.Time.GetUtcNow();
+        AddParticipants(db, database.Time.GetUtcNow(), cohortId, emails);
+        await db.SaveChangesAsync();
+    }
+
+    private static void AddParticipants(PilotdeckDbContext db, DateTimeOffset now, string cohortId, string[] emails)
+    {
         db.Cohorts.Add(new CohortRecord { Id = cohortId, Slug = cohortId, Title = cohortId, State = "running", CreatedAt = now, UpdatedAt = now });
         foreach (var email in emails)
         {
@@ -69,7 +109,5 @@ public class ParticipantLookupsTests
                 Id = Guid.NewGuid().ToString(), CohortId = cohortId, NaturalKey = email, Email = email, Status = "invited", CreatedAt = now, UpdatedAt = now,
             });
         }
-
-        await db.SaveChangesAsync();
     }
 }

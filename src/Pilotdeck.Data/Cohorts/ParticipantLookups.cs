@@ -12,17 +12,19 @@ public static class ParticipantLookups
     /// <paramref name="naturalKeys"/> (of the scope's tenant, like every query).
     /// </summary>
     /// <remarks>
-    /// On PostgreSQL each key is looked up on its own, by (tenant, natural key) on the unique index
-    /// that leads with them, and the cohort is compared after that, behind an <c>OFFSET 0</c> the
-    /// planner does not push conditions through. Asked as one <c>cohort_id = … AND natural_key IN
-    /// (…)</c>, the planner weighs probing for every key against reading the cohort's whole range
-    /// of the index that leads with (tenant, cohort), by its estimate of the cohort's size; and that
-    /// estimate is wrong exactly when it matters: a commit fills a new cohort inside its own
-    /// transaction, where no statistics see it, so every batch read every row inserted before it
-    /// (ADR 0021, "one key per probe"). Without the cohort in the probe there is
-    /// one plan. SQLite gets the keys as one parameter (<c>json_each</c>, as the data layer sends every
-    /// list: ADR 0031), so the query's SQL is generated once rather than for every batch with its
-    /// thousand literals (a fifth of a dry-run's allocations), and probes the unique index once per key.
+    /// On PostgreSQL each key is probed on its own (a <c>LATERAL</c> subquery per key, kept one by
+    /// <c>OFFSET 0</c>) on the unique index (tenant, natural key, cohort), with the cohort stated as a
+    /// row comparison: <c>(natural_key, cohort_id)</c> between (key, cohort) and (key, cohort). Only
+    /// an index holding natural_key and cohort_id side by side can use that, so the probe lands on
+    /// this cohort's row alone, whatever the planner believes about the cohort's size. A plain
+    /// <c>cohort_id = …</c> would let it read the cohort's range of the index that leads with (tenant,
+    /// cohort) instead, chosen by an estimate that is wrong exactly when it matters: a commit fills a
+    /// new cohort inside its own transaction, where no statistics see it (ADR 0021, "one key per
+    /// probe"). The <c>natural_key =</c> beside it keeps the estimate at a row per key; the row
+    /// comparison alone is estimated at a third of the table. SQLite gets the keys as one parameter
+    /// (<c>json_each</c>, as the data layer sends every list: ADR 0031), so the query's SQL is
+    /// generated once rather than for every batch with its thousand literals, and probes the unique
+    /// index once per key.
     /// </remarks>
     public static IQueryable<ParticipantRecord> ByNaturalKeys(this PilotdeckDbContext db, string cohortId, IReadOnlyCollection<string> naturalKeys)
     {
@@ -38,8 +40,9 @@ public static class ParticipantLookups
             CROSS JOIN LATERAL (
                 SELECT * FROM participants
                 WHERE tenant_id = {tenantId} AND natural_key = k.natural_key
+                  AND (natural_key, cohort_id) >= (k.natural_key, {cohortId})
+                  AND (natural_key, cohort_id) <= (k.natural_key, {cohortId})
                 OFFSET 0) AS p
-            WHERE p.cohort_id = {cohortId}
             """);
     }
 }
