@@ -13,7 +13,7 @@
 #   bench/api.sh --alloc-profile     also sample allocations by type for each endpoint
 #   bench/api.sh --no-breakdown      skip timing the authenticated path's pieces
 #   bench/api.sh --markdown=FILE     also write the result tables to FILE
-# Tuning (defaults in bench/Pilotdeck.Bench.Api/BenchOptions.cs):
+# Tuning (defaults in bench/Pilotdeck.Bench.Api/BenchOptions.cs; h2load's in bench/Pilotdeck.Bench.Common/H2LoadOptions.cs):
 #   --requests=50000 --warmup=100000 --connections=16 --streams=32 --threads=1 --rounds=3
 #   --breakdown-ops=20000 --h2load=PATH --host-arg=--Some:Host:Setting=value
 # PostgreSQL: uses the cluster in PILOTDECK_TEST_POSTGRES if set; otherwise starts a private one

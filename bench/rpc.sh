@@ -17,7 +17,7 @@
 #   bench/rpc.sh --markdown=FILE  also write the result tables to FILE
 #   bench/rpc.sh --no-logging-off skip phase B (the host with request logging off)
 #   bench/rpc.sh --host-console=FILE  keep the host's console lines in FILE (default /dev/null)
-# Tuning (defaults in bench/Pilotdeck.Bench.Rpc/BenchOptions.cs):
+# Tuning (defaults in bench/Pilotdeck.Bench.Rpc/BenchOptions.cs; h2load's in bench/Pilotdeck.Bench.Common/H2LoadOptions.cs):
 #   --requests=100000 --warmup=100000 --warmup-passes=6 --connections=16 --streams=32 --threads=1
 #   --rounds=5 --handler-ops=50000 --h2load=PATH --host-arg=--Some:Host:Setting=value
 # Needs h2load (Debian: apt-get install -y nghttp2-client); exits 2 without it, 1 if any check fails.

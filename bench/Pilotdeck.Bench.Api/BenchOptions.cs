@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace Pilotdeck.Bench.Api;
 
 /// <summary>Command-line settings (--name=value). Usage: bench/api.sh.</summary>
 internal sealed record BenchOptions
 {
-    /// <summary>h2load requests per measured run (-n), the same for both endpoints.</summary>
-    public int Requests { get; init; } = 50_000;
+    /// <summary>h2load's load per measured run, the same for both endpoints.</summary>
+    public H2LoadOptions Load { get; init; } = new(Requests: 50_000);
 
     /// <summary>
     /// h2load requests per warm-up pass and endpoint (JIT tiering, connection pools, caches). Passes
@@ -14,15 +12,6 @@ internal sealed record BenchOptions
     /// up, and the first measured rounds then ran at two thirds of the later ones.
     /// </summary>
     public int WarmupRequests { get; init; } = 100_000;
-
-    /// <summary>h2load client connections (-c).</summary>
-    public int Connections { get; init; } = 16;
-
-    /// <summary>h2load concurrent streams per connection (-m).</summary>
-    public int Streams { get; init; } = 32;
-
-    /// <summary>h2load threads (-t); one keeps h2load to one core of two.</summary>
-    public int Threads { get; init; } = 1;
 
     /// <summary>Measured runs per endpoint, alternating which goes first; the median is reported.</summary>
     public int Rounds { get; init; } = 3;
@@ -42,8 +31,6 @@ internal sealed record BenchOptions
     /// <summary>Operations per breakdown step.</summary>
     public int BreakdownOperations { get; init; } = 20_000;
 
-    public string? H2LoadPath { get; init; }
-
     /// <summary>Also write the result tables as markdown to this file.</summary>
     public string? MarkdownFile { get; init; }
 
@@ -53,27 +40,21 @@ internal sealed record BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
-        foreach (var arg in args)
+        foreach (var (name, value) in CommandLine.Options(args))
         {
-            var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, "");
-            int Int() => int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-            options = name switch
+            int Int() => CommandLine.Count(value);
+            options = options.Load.TryApply(name, value, out var load) ? options with { Load = load } : name switch
             {
-                "--quick" => options with { Requests = 10_000, WarmupRequests = 5_000, Rounds = 1, BreakdownOperations = 5_000 },
-                "--requests" => options with { Requests = Int() },
+                "--quick" => options with { Load = options.Load with { Requests = 10_000 }, WarmupRequests = 5_000, Rounds = 1, BreakdownOperations = 5_000 },
                 "--warmup" => options with { WarmupRequests = Int() },
-                "--connections" => options with { Connections = Int() },
-                "--streams" => options with { Streams = Int() },
-                "--threads" => options with { Threads = Int() },
                 "--rounds" => options with { Rounds = Int() },
                 "--providers" => options with { Providers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant()).ToList() },
                 "--alloc-profile" => options with { AllocationProfile = true },
                 "--no-breakdown" => options with { Breakdown = false },
                 "--breakdown-ops" => options with { BreakdownOperations = Int() },
-                "--h2load" => options with { H2LoadPath = value },
                 "--markdown" => options with { MarkdownFile = value },
                 "--host-arg" => options with { HostArgs = [.. options.HostArgs, value] },
-                _ => throw new ArgumentException($"Unknown option '{arg}'. See bench/api.sh for usage."),
+                _ => throw new ArgumentException($"Unknown option '{name}'. See bench/api.sh for usage."),
             };
         }
 

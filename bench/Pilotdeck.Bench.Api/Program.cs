@@ -7,10 +7,9 @@ using static Pilotdeck.Bench.Common.Machine;
 // Exit codes: 0 ok (whether or not the 0.6 goal is met), 1 a check failed, 2 h2load missing.
 const double Goal = 0.6;
 var options = BenchOptions.Parse(args);
-var h2load = H2Load.Find(options.H2LoadPath);
-if (h2load is null)
+var bodyFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-api-{Environment.ProcessId}.bin");
+if (options.Load.Settings(bodyFile) is not { } settings)
 {
-    Console.Error.WriteLine("h2load not found. Install it with: sudo apt-get install -y nghttp2-client");
     return 2;
 }
 
@@ -18,16 +17,14 @@ if (h2load is null)
 Console.Error.WriteLine("warning: Debug build; numbers are meaningless. Use bench/api.sh (Release).");
 #endif
 
-var bodyFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-api-{Environment.ProcessId}.bin");
 await File.WriteAllBytesAsync(bodyFile, BenchTarget.EmptyMessageFrame);
-var settings = new H2LoadSettings(h2load, options.Requests, options.Connections, options.Streams, options.Threads, bodyFile);
-var command = $"{h2load} -n {settings.Requests} -c {settings.Connections} -m {settings.Streams} -t {settings.Threads} -d <empty-frame.bin> -H 'content-type: application/grpc' -H 'te: trailers' [-H 'authorization: Bearer <token>'] --log-file=<log> http://127.0.0.1:<port><path>";
+var command = $"{settings.Executable} {options.Load.Flags} -d <empty-frame.bin> -H 'content-type: application/grpc' -H 'te: trailers' [-H 'authorization: Bearer <token>'] --log-file=<log> http://127.0.0.1:<port><path>";
 var report = new StringBuilder();
 var problems = new List<string>();
 Console.WriteLine($"load average at start: {LoadAverage()}");
 Console.WriteLine($"host: {Describe()}");
 Console.WriteLine($"h2load: {command}");
-report.AppendLine(CultureInfo.InvariantCulture, $"h2load per run: `-n {options.Requests} -c {options.Connections} -m {options.Streams} -t {options.Threads}`, request body the 5-byte empty-message frame, median of {options.Rounds} rounds (order alternating); server CPU and allocations per request measured in the server process{(options.Providers.Contains("postgres") ? ", PostgreSQL CPU from /proc (postmaster + backends)" : "")}.");
+report.AppendLine(CultureInfo.InvariantCulture, $"h2load per run: `{options.Load.Flags}`, request body the 5-byte empty-message frame, median of {options.Rounds} rounds (order alternating); server CPU and allocations per request measured in the server process{(options.Providers.Contains("postgres") ? ", PostgreSQL CPU from /proc (postmaster + backends)" : "")}.");
 report.AppendLine();
 
 try

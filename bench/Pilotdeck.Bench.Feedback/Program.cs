@@ -27,16 +27,16 @@ var summaryCalls = Option("--summary-calls", 25);
 var requests = Option("--requests", 3_000);
 var warmup = Option("--warmup", 1_000);
 var rounds = Option("--rounds", 3);
-var h2load = H2Load.Find(options.GetValueOrDefault("--h2load"));
-if (h2load is null)
+var load = new H2LoadOptions(requests) { Connections = Option("--connections", 4), Streams = Option("--streams", 8), Executable = options.GetValueOrDefault("--h2load") };
+// Each target's run names its own body file.
+if (load.Settings(bodyFile: "") is not { } h2load)
 {
-    Console.Error.WriteLine("h2load not found. Install it with: sudo apt-get install -y nghttp2-client");
     return 2;
 }
 
 var report = new StringBuilder();
 var problems = new List<string>();
-Console.WriteLine($"feedback bench: {feedbackCount:N0} seeded for the summary, {requests:N0} submits per h2load run (-c {Option("--connections", 4)} -m {Option("--streams", 8)}), {rounds} rounds; {Describe()}; load average {LoadAverage()}");
+Console.WriteLine($"feedback bench: {feedbackCount:N0} seeded for the summary, {requests:N0} submits per h2load run (-c {load.Connections} -m {load.Streams}), {rounds} rounds; {Describe()}; load average {LoadAverage()}");
 foreach (var provider in providers)
 {
     var label = provider == "postgres" ? "PostgreSQL" : "SQLite";
@@ -73,8 +73,7 @@ foreach (var provider in providers)
     {
         async Task<H2LoadResult> RunAsync(SubmitTarget target, int count)
         {
-            var settings = new H2LoadSettings(h2load, count, Option("--connections", 4), Option("--streams", 8), 1, bodies[target]);
-            var result = await H2Load.RunAsync(settings, target.Name, new Uri(server.Address, target.Path).ToString(), target.OkCalls, count, target.Headers, contentType: target.ContentType);
+            var result = await H2Load.RunAsync(h2load with { BodyFile = bodies[target] }, target.Name, new Uri(server.Address, target.Path).ToString(), target.OkCalls, count, target.Headers, contentType: target.ContentType);
             if (!result.AllSucceeded)
             {
                 problems.Add($"{label} {target.Name}: {result.Succeeded}/{result.Total} succeeded, {result.Status2xx} 2xx, {result.HandlerCalls} completed OK in the server");

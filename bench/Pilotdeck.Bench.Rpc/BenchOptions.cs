@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace Pilotdeck.Bench.Rpc;
 
 /// <summary>Command-line settings (--name=value). Usage: bench/rpc.sh.</summary>
 internal sealed record BenchOptions
 {
-    /// <summary>h2load requests per measured run (-n), the same for every target.</summary>
-    public int Requests { get; init; } = 100_000;
+    /// <summary>h2load's load per measured run, the same for every target.</summary>
+    public H2LoadOptions Load { get; init; } = new(Requests: 100_000);
 
     /// <summary>
     /// h2load requests per warm-up pass and target. Tiered JIT needs several passes (longer on a busy
@@ -17,15 +15,6 @@ internal sealed record BenchOptions
 
     /// <summary>Warm-up passes per target at most; warming stops early once two passes agree within 10%.</summary>
     public int WarmupPasses { get; init; } = 6;
-
-    /// <summary>h2load client connections (-c).</summary>
-    public int Connections { get; init; } = 16;
-
-    /// <summary>h2load concurrent streams per connection (-m).</summary>
-    public int Streams { get; init; } = 32;
-
-    /// <summary>h2load threads (-t); one keeps h2load to one core of two.</summary>
-    public int Threads { get; init; } = 1;
 
     /// <summary>
     /// Measured runs per target, alternating the order; the median is reported. Five, not three: on
@@ -42,8 +31,6 @@ internal sealed record BenchOptions
     /// <summary>Where the host's console sink writes (HostConsole.cs); /dev/null unless a file is wanted to read the lines.</summary>
     public string HostConsolePath { get; init; } = "/dev/null";
 
-    public string? H2LoadPath { get; init; }
-
     /// <summary>Also write the result tables as markdown to this file.</summary>
     public string? MarkdownFile { get; init; }
 
@@ -53,27 +40,21 @@ internal sealed record BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
-        foreach (var arg in args)
+        foreach (var (name, value) in CommandLine.Options(args))
         {
-            var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, "");
-            int Int() => int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-            options = name switch
+            int Int() => CommandLine.Count(value);
+            options = options.Load.TryApply(name, value, out var load) ? options with { Load = load } : name switch
             {
-                "--quick" => options with { Requests = 20_000, WarmupRequests = 20_000, WarmupPasses = 2, Rounds = 1, HandlerOperations = 10_000 },
-                "--requests" => options with { Requests = Int() },
+                "--quick" => options with { Load = options.Load with { Requests = 20_000 }, WarmupRequests = 20_000, WarmupPasses = 2, Rounds = 1, HandlerOperations = 10_000 },
                 "--warmup" => options with { WarmupRequests = Int() },
                 "--warmup-passes" => options with { WarmupPasses = Math.Max(1, Int()) },
-                "--connections" => options with { Connections = Int() },
-                "--streams" => options with { Streams = Int() },
-                "--threads" => options with { Threads = Int() },
                 "--rounds" => options with { Rounds = Math.Max(1, Int()) },
                 "--no-logging-off" => options with { LoggingOffPhase = false },
                 "--handler-ops" => options with { HandlerOperations = Int() },
                 "--host-console" => options with { HostConsolePath = value },
-                "--h2load" => options with { H2LoadPath = value },
                 "--markdown" => options with { MarkdownFile = value },
                 "--host-arg" => options with { HostArgs = [.. options.HostArgs, value] },
-                _ => throw new ArgumentException($"Unknown option '{arg}'. See bench/rpc.sh for usage."),
+                _ => throw new ArgumentException($"Unknown option '{name}'. See bench/rpc.sh for usage."),
             };
         }
 

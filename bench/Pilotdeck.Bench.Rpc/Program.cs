@@ -4,10 +4,9 @@ using static Pilotdeck.Bench.Common.Machine;
 // gRPC transport benchmark on grpc-dotnet. Usage and defaults: bench/rpc.sh and BenchOptions.cs.
 // Exit codes: 0 ok (whether or not a goal is met), 1 a check or a run failed, 2 h2load missing.
 var options = BenchOptions.Parse(args);
-var h2load = H2Load.Find(options.H2LoadPath);
-if (h2load is null)
+// Each target's run names its own body file.
+if (options.Load.Settings(bodyFile: "") is not { } settings)
 {
-    Console.Error.WriteLine("h2load not found. Install it with: sudo apt-get install -y nghttp2-client");
     return 2;
 }
 
@@ -21,12 +20,11 @@ var echoBody = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-rpc-echo-{Envi
 var emptyBody = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-rpc-empty-{Environment.ProcessId}.bin");
 await File.WriteAllBytesAsync(echoBody, Payloads.EchoRequestFrame);
 await File.WriteAllBytesAsync(emptyBody, Payloads.EmptyMessageFrame);
-var settings = new H2LoadSettings(h2load, options.Requests, options.Connections, options.Streams, options.Threads, BodyFile: "");
 var runner = new Runner(options, settings, problems);
 var loadAtStart = LoadAverage();
 Out.Line($"load average at start: {loadAtStart}");
 Out.Line($"host: {Describe()}");
-Out.Line($"h2load: {h2load} -n {options.Requests} -c {options.Connections} -m {options.Streams} -t {options.Threads} --log-file=<log> "
+Out.Line($"h2load: {settings.Executable} {options.Load.Flags} --log-file=<log> "
     + "{ -d <frame.bin> -H 'content-type: application/grpc' -H 'te: trailers' | (GET, no body) } http://127.0.0.1:<port><path>");
 
 try

@@ -25,7 +25,7 @@ internal static class Report
         void Line(string line = "") => text.AppendLine(line);
         string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
-        Line($"h2load per run: `-n {options.Requests} -c {options.Connections} -m {options.Streams} -t {options.Threads}`, prior-knowledge h2c; "
+        Line($"h2load per run: `{options.Load.Flags}`, prior-knowledge h2c; "
             + $"median of {options.Rounds} round(s), order reversing each round (req/s, p50 and p99 from the median run; server CPU and allocations per request, "
             + "measured in the server process — bench and hosts; h2load is its own process — are medians of their own).");
         Line();
