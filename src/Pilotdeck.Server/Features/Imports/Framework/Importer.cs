@@ -201,7 +201,7 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         InTurn<object>(async () =>
         {
             var parses = (RowParse<TCandidate>[])await parsing;
-            var keys = new HashSet<string>(StringComparer.Ordinal);
+            var keys = new HashSet<string>(rows.Count, StringComparer.Ordinal);
             for (var i = 0; i < rows.Count; i++)
             {
                 if (rows[i].Malformed is null && parses[i].Candidate is { } candidate)
@@ -254,7 +254,8 @@ public abstract class Importer<TCandidate, TExisting> : IImporter
         var applied = lane.InTurn(async () =>
         {
             await reading;
-            var distinct = keys.OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var distinct = new HashSet<string>(keys.Length, StringComparer.Ordinal);
+            distinct.UnionWith(keys.OfType<string>());
             return distinct.Count == 0 ? new Dictionary<string, AppliedRow>() : await lane.LoadAppliedAsync(distinct, cancellationToken);
         });
         return MatchAsync();

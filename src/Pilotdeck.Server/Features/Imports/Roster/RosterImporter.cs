@@ -167,7 +167,7 @@ public sealed class RosterImporter(PilotdeckDbContext db, ParticipantChanges cha
     private async Task<IReadOnlyDictionary<string, T>> LoadByKeysAsync<TRow, T>(IReadOnlyCollection<string> keys,
         Func<string, List<string>, IQueryable<TRow>> query, Func<TRow, (string NaturalKey, T Value)> read, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, T>(StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(keys.Count, StringComparer.Ordinal);
         var byCohort = keys.GroupBy(k => k[..k.IndexOf('/')]).ToList();
         // Another instance's batches (a dry-run's lookups) name cohorts this one has not seen.
         await LoadCohortsAsync(byCohort.Select(g => g.Key), cancellationToken);
