@@ -227,8 +227,9 @@ internal sealed class CohortsModel :
         b.Property(p => p.UpdatedAt).IsConcurrencyToken();
         b.Property(p => p.ImportDigest).HasMaxLength(32);
         b.HasOne<CohortRecord>().WithMany().HasForeignKeyWithinTenant(p => p.CohortId).OnDelete(DeleteBehavior.Cascade);
-        // Natural key before cohort: an import finds a batch's participants by key alone through
-        // this index, whatever the planner believes about the cohort's size (ParticipantLookups).
+        // Natural key before cohort: an import probes this index by (natural key, cohort) as a row
+        // comparison, which no index led by the cohort can answer, whatever the planner believes
+        // about the cohort's size (ParticipantLookups).
         b.HasIndex(p => new { p.TenantId, p.NaturalKey, p.CohortId }).IsUnique();
         // Rosters are listed per cohort and status in creation (id) order.
         b.HasIndex(p => new { p.TenantId, p.CohortId, p.Status, p.Id });

@@ -127,6 +127,24 @@ public sealed class PortalFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>
+    /// Follows a list's "Next page" link and waits until the next page has loaded; false when there
+    /// is none. It waits for the address to change, not for an element: the page before has the same ones.
+    /// </summary>
+    public static async Task<bool> NextPageAsync(IPage page)
+    {
+        var next = page.GetByRole(AriaRole.Link, new() { Name = "Next page" });
+        if (await next.CountAsync() == 0)
+        {
+            return false;
+        }
+
+        var before = page.Url;
+        await next.ClickAsync();
+        await page.WaitForURLAsync(url => url != before);
+        return true;
+    }
+
     /// <summary>The server's second endpoint is the portal if it answers a plain HTTP/1.1 GET of /signin.</summary>
     private static async Task<Uri?> FindPortalEndpointAsync(IReadOnlyList<Uri> addresses)
     {

@@ -112,18 +112,11 @@ public sealed class ApiClientsTests
 
         await page.GotoAsync("/admin/api-clients?size=2");
         var seen = new List<string>();
-        while (true)
+        do
         {
             seen.AddRange(await page.Locator("tbody th[scope=row]").AllTextContentsAsync());
-            var next = page.GetByRole(AriaRole.Link, new() { Name = "Next page" });
-            if (await next.CountAsync() == 0)
-            {
-                break;
-            }
-
-            await next.ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "First page" })).ToBeVisibleAsync();
         }
+        while (await PortalFixture.NextPageAsync(page));
 
         Assert.Equal(3, seen.Count(n => n.StartsWith(prefix, StringComparison.Ordinal)));
         Assert.Equal(seen.Count, seen.Distinct().Count());
