@@ -75,12 +75,12 @@ return failed ? 1 : 0;
 
 async Task<List<Phase>> RunProviderAsync(DatabaseProvider provider)
 {
-    // Jobs are picked up within 0.2 s (as in the tests) instead of the product's 15 s poll, so the
+    // Jobs are picked up within 0.2 s (as in the tests) instead of the product's 1 s queue poll, so the
     // dry-run and commit times are the import's, not the queue's. Every import runs as a job, as a
     // 100,000-row file does anyway under the default thresholds (2 MiB, 20,000 rows), so a smaller
     // --rows takes the same path.
     await using var host = await PilotdeckTestHost.StartAsync(
-        ["Pilotdeck:Jobs:PollInterval=00:00:00.200", "Pilotdeck:Imports:JobThresholdBytes=0", "Pilotdeck:Imports:JobThresholdRows=0"], provider: provider);
+        ["Pilotdeck:Jobs:PollInterval=00:00:00.200", "Pilotdeck:Jobs:QueuePollInterval=00:00:00.200", "Pilotdeck:Imports:JobThresholdBytes=0", "Pilotdeck:Imports:JobThresholdRows=0"], provider: provider);
     using var client = PilotdeckClient.Create(new PilotdeckClientOptions
     {
         ServerUrl = host.Address,

@@ -73,8 +73,9 @@ public sealed class PortalFixture : IAsyncLifetime
             $"--Pilotdeck:Accounts:MaxFailedAccessAttempts={MaxFailedAccessAttempts}",
             $"--Pilotdeck:Tokens:AccessTokenLifetime={AccessTokenLifetime}",
             "--Serilog:MinimumLevel=Warning",
-            // The job runs page's tests wait for real jobs; poll in fractions of a second, not 15 s.
+            // The job runs page's tests wait for real jobs; poll in fractions of a second, not 1 or 15 s.
             "--Pilotdeck:Jobs:PollInterval=00:00:00.200",
+            "--Pilotdeck:Jobs:QueuePollInterval=00:00:00.200",
         ]);
         await _server.StartAsync();
         var addresses = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();

@@ -38,7 +38,7 @@ internal static class JobStorageFactory
         {
             SchemaName = Schema,
             PrepareSchemaIfNecessary = true,
-            QueuePollInterval = jobs.PollInterval,
+            QueuePollInterval = jobs.QueuePollInterval,
         });
 
     private static PostgreSqlStorage CreatePostgres(DatabaseOptions database, JobsOptions jobs)
@@ -48,7 +48,7 @@ internal static class JobStorageFactory
             SchemaName = Schema,
             // Creates or upgrades the hangfire schema at start, as the host's migrator does for its own.
             PrepareSchemaIfNecessary = true,
-            QueuePollInterval = jobs.PollInterval,
+            QueuePollInterval = jobs.QueuePollInterval,
         };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ResolveConnectionString(), options), options);
     }
@@ -61,7 +61,7 @@ internal static class JobStorageFactory
         Directory.CreateDirectory(directory);
         return new SQLiteStorage(Path.Combine(directory, SqliteFileName), new SQLiteStorageOptions
         {
-            QueuePollInterval = jobs.PollInterval,
+            QueuePollInterval = jobs.QueuePollInterval,
         });
     }
 }

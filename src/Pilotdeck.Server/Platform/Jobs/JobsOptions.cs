@@ -9,10 +9,18 @@ public sealed class JobsOptions
     public int Workers { get; set; } = 2;
 
     /// <summary>
-    /// How often idle workers look for new jobs, and how often the schedulers look for due delayed and
-    /// recurring jobs. Both storages poll; 15 s keeps an idle installation quiet. Tests set it low.
+    /// How often the schedulers look for due delayed and recurring jobs. 15 s keeps an idle
+    /// installation quiet; recurring jobs fire on the minute at the finest. Tests set it low.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often idle workers look for newly queued jobs that no enqueue in this process woke them
+    /// for: on the embedded SQLite storage every queued job, since it cannot wake a worker. Someone
+    /// waits for these jobs — a large import's dry-run or commit, a notification sent again — so the
+    /// default is 1 s (with 15 s a 0.3 s dry-run waited up to 14 s; ADR 0010, amendment). Tests set it low.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Stored Guardian analyses older than this are deleted, per tenant. Default 180 days.</summary>
     public TimeSpan GuardianRetention { get; set; } = TimeSpan.FromDays(180);

@@ -18,7 +18,7 @@ public abstract class ImportsHostFixture : JobsHostFixture
 
     protected override IEnumerable<string> ExtraArgs =>
     [
-        FastPolling,
+        .. FastPolling,
         $"--Pilotdeck:Imports:MaxUploadBytes={MaxUploadBytes}",
         "--Pilotdeck:Imports:JobThresholdBytes=32768",
         "--Pilotdeck:Imports:JobThresholdRows=300",

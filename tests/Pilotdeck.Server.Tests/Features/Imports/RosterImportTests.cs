@@ -103,6 +103,23 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task ARowWithSeveralBadCells_IsRejectedWithEveryProblem()
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+        var csv = "alias,email,phone,status,consent\nMany,many@,12,paused,maybe\nFine,fine@example.com,,,yes\n";
+
+        var plan = await ImportAsync(caller, csv, new Dictionary<string, string> { ["cohort"] = slug });
+
+        Assert.Equal((1L, 1L), (plan.CreatedCount, plan.RejectedCount));
+        var rejected = Assert.Single(await _support.RowsAsync(caller, plan.ImportId, RowOutcome.Rejected));
+        Assert.Equal(["consent", "email", "phone", "status"], rejected.Field.Split(',').Order());
+        foreach (var problem in new[] { "consent: is not a consent value", "email: is not a valid email", "phone: is not a valid phone", "status: is not a status" })
+        {
+            Assert.Contains(problem, rejected.Reason);
+        }
+    }
+
+    [Fact]
     public async Task ManyBatches_PlanInFileOrder_WithCohortsFirstNamedLater_AndDuplicatesAcrossBatches()
     {
         // Batches of 50 here (ImportsHostFixture): a batch is parsed while the one before it is

@@ -1,13 +1,14 @@
 using Pilotdeck.Data;
 using Pilotdeck.Server.Tests.Features.Receipts;
 using Pilotdeck.Server.Tests.Hosting;
+using Pilotdeck.Server.Tests.Platform.Jobs;
 
 namespace Pilotdeck.Server.Tests.Features.Retention;
 
 /// <summary>The evidence host (receipt timelines to verify) with a job server that polls in fractions of a second, so the retention job's runs are waited for, not slept through.</summary>
 public abstract class RetentionHostFixture : EvidenceHostFixture
 {
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--Pilotdeck:Jobs:PollInterval=00:00:00.200"];
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, .. JobsHostFixture.FastPolling];
 }
 
 public sealed class SqliteRetentionHostFixture : RetentionHostFixture

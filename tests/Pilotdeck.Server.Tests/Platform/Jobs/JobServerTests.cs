@@ -27,7 +27,7 @@ public sealed class JobServerTests : IAsyncLifetime
             $"--Pilotdeck:Database:DataDirectory={dataDirectory}",
             "--Pilotdeck:SeedDemo=true",
             "--Serilog:MinimumLevel=Warning",
-            JobsHostFixture.FastPolling,
+            .. JobsHostFixture.FastPolling,
             .. extra,
         ]);
         await app.StartAsync();

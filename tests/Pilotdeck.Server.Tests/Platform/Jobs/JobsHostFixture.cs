@@ -5,12 +5,12 @@ using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Server.Tests.Platform.Jobs;
 
-/// <summary>The real host with its job server polling often, so tests wait fractions of a second, not 15 s.</summary>
+/// <summary>The real host with its job server polling often, so tests wait fractions of a second, not 1 or 15 s.</summary>
 public abstract class JobsHostFixture : HostFixture
 {
-    public const string FastPolling = "--Pilotdeck:Jobs:PollInterval=00:00:00.200";
+    public static readonly string[] FastPolling = ["--Pilotdeck:Jobs:PollInterval=00:00:00.200", "--Pilotdeck:Jobs:QueuePollInterval=00:00:00.200"];
 
-    protected override IEnumerable<string> ExtraArgs => [FastPolling];
+    protected override IEnumerable<string> ExtraArgs => FastPolling;
 
     public JobStorage Storage => Services.GetRequiredService<JobStorage>();
 

@@ -54,11 +54,13 @@ public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, Chec
             ConsentMethod = row["consent_method"] ?? "",
             ConsentAt = consentAt,
         };
-        if (cohort is null || problems.Count > 0)
+        if (cohort is null)
         {
             return RowParse<RosterRow>.Rejected(problems);
         }
 
+        // Checked even when the cells above have problems: a rejected row lists all of them, so one
+        // fix of the failed-rows file is enough.
         var asNew = given with
         {
             Locale = Or(given.Locale, options.GetValueOrDefault(RosterImporter.LocaleOption)),
@@ -67,8 +69,9 @@ public sealed record RosterRow(CohortRecord Cohort, ParticipantDraft Given, Chec
             Channel = Or(given.Channel, options.GetValueOrDefault(RosterImporter.ChannelOption)),
         };
         var (values, violations) = asNew.Check(cohort, field => field);
-        return values is null
-            ? RowParse<RosterRow>.Rejected([.. violations.Select(v => new RowProblem(v.Field, v.Description))])
+        problems.AddRange(violations.Select(v => new RowProblem(v.Field, v.Description)));
+        return values is null || problems.Count > 0
+            ? RowParse<RosterRow>.Rejected(problems)
             : RowParse<RosterRow>.Valid(new RosterRow(cohort, given, values, note, row));
     }
 
