@@ -129,8 +129,10 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Follows a list's "Next page" link and waits until the next page has loaded; false when there
-    /// is none. It waits for the address to change, not for an element: the page before has the same ones.
+    /// Follows a list's "Next page" link and waits until the next page's document is parsed; false
+    /// when there is none. It waits for the address to change, not for an element (the page before
+    /// has the same ones), and asks the document itself: <c>WaitForURLAsync</c>, which then waits for
+    /// Playwright's record of the load event, once timed out after 15 s in CI with the page loaded.
     /// </summary>
     public static async Task<bool> NextPageAsync(IPage page)
     {
@@ -142,7 +144,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
         var before = page.Url;
         await next.ClickAsync();
-        await page.WaitForURLAsync(url => url != before);
+        await page.WaitForFunctionAsync("before => location.href !== before && document.readyState !== 'loading'", before);
         return true;
     }
 
