@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 
 namespace Pilotdeck.Bench.Common;
 
-/// <summary>h2load settings shared by every run, so both targets see identical load.</summary>
-public sealed record H2LoadSettings(string Executable, int Requests, int Connections, int Streams, int Threads, string BodyFile);
+/// <summary>h2load settings shared by every run, so both targets see identical load: the load, the installed h2load, the body to send.</summary>
+public sealed record H2LoadSettings(string Executable, H2LoadOptions Load, string BodyFile);
 
 /// <summary>One h2load run, parsed, plus what it cost the server process.</summary>
 public sealed record H2LoadResult(
@@ -64,15 +64,15 @@ public static partial class H2Load
     public static async Task<H2LoadResult> RunAsync(H2LoadSettings settings, string target, string url, Func<long> handlerCalls, int? requestsOverride = null, IReadOnlyList<string>? extraHeaders = null, bool plainGet = false,
         string contentType = "application/grpc")
     {
-        var requests = requestsOverride ?? settings.Requests;
+        var requests = requestsOverride ?? settings.Load.Requests;
         var logFile = Path.Combine(Path.GetTempPath(), $"pilotdeck-bench-h2load-{Environment.ProcessId}.log");
         File.Delete(logFile);
         var arguments = new List<string>
         {
             "-n", requests.ToString(CultureInfo.InvariantCulture),
-            "-c", settings.Connections.ToString(CultureInfo.InvariantCulture),
-            "-m", settings.Streams.ToString(CultureInfo.InvariantCulture),
-            "-t", settings.Threads.ToString(CultureInfo.InvariantCulture),
+            "-c", settings.Load.Connections.ToString(CultureInfo.InvariantCulture),
+            "-m", settings.Load.Streams.ToString(CultureInfo.InvariantCulture),
+            "-t", settings.Load.Threads.ToString(CultureInfo.InvariantCulture),
         };
         if (!plainGet)
         {

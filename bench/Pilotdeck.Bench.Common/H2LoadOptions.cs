@@ -42,7 +42,7 @@ public sealed record H2LoadOptions(int Requests)
     {
         if (H2Load.Find(Executable) is { } executable)
         {
-            return new H2LoadSettings(executable, Requests, Connections, Streams, Threads, bodyFile);
+            return new H2LoadSettings(executable, this, bodyFile);
         }
 
         Console.Error.WriteLine("h2load not found. Install it with: sudo apt-get install -y nghttp2-client");

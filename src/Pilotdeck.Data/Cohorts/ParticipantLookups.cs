@@ -20,11 +20,11 @@ public static class ParticipantLookups
     /// <c>cohort_id = …</c> would let it read the cohort's range of the index that leads with (tenant,
     /// cohort) instead, chosen by an estimate that is wrong exactly when it matters: a commit fills a
     /// new cohort inside its own transaction, where no statistics see it (ADR 0021, "one key per
-    /// probe" and the last amendment). The <c>natural_key =</c> beside it keeps the estimate at a row per key; the row
-    /// comparison alone is estimated at a third of the table. SQLite gets the keys as one parameter
-    /// (<c>json_each</c>, as the data layer sends every list: ADR 0031), so the query's SQL is
-    /// generated once rather than for every batch with its thousand literals, and probes the unique
-    /// index once per key.
+    /// probe" and the last amendment). The <c>natural_key =</c> beside it keeps the estimate at a
+    /// row per key; the row comparison alone is estimated at a third of the table. SQLite gets the
+    /// keys as one parameter (<c>json_each</c>, as the data layer sends every list: ADR 0031), so
+    /// the query's SQL is generated once rather than for every batch with its thousand literals, and
+    /// probes the unique index once per key.
     /// </remarks>
     public static IQueryable<ParticipantRecord> ByNaturalKeys(this PilotdeckDbContext db, string cohortId, IReadOnlyCollection<string> naturalKeys)
     {
