@@ -18,6 +18,9 @@ public static class PortalRegistration
 {
     public const string AssetsPath = "/portal/assets";
 
+    /// <summary>Where the host re-executes a browser's bodiless error response; <c>{0}</c> is the status code.</summary>
+    public const string StatusPagePath = "/status/{0}";
+
     public static IServiceCollection AddPilotdeckPortal(this IServiceCollection services, IConfiguration configuration)
     {
         var options = PortalOptions.From(configuration);
@@ -67,6 +70,7 @@ public static class PortalRegistration
                 pages.Conventions.AuthorizeFolder("/", PortalAuthentication.Policy);
                 pages.Conventions.AllowAnonymousToFolder("/SignIn");
                 pages.Conventions.AllowAnonymousToFolder("/SignOut");
+                pages.Conventions.AllowAnonymousToFolder("/Status");
             })
             .AddMvcOptions(mvc => mvc.Filters.Add<PortalPageFilter>())
             .ConfigureApplicationPartManager(parts =>

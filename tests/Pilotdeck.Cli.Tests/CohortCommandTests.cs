@@ -44,6 +44,12 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var shown = await cli.RunAsync("cohort", "show", linId);
         Ok(shown);
         Assert.Contains("booked for Tuesday", shown.Out);
+        Assert.Matches(@"consent_time\s+\d{4}-\d{2}-\d{2}T", shown.Out);
+        // The first status came from nowhere: an empty cell, not the enum's "unspecified".
+        Assert.DoesNotContain("unspecified", shown.Out, StringComparison.OrdinalIgnoreCase);
+        var shownJson = await cli.RunAsync("cohort", "show", linId, "-o", "json");
+        Ok(shownJson);
+        Assert.Contains("\"from\": null", shownJson.Out);
 
         var skip = await cli.RunAsync("cohort", "update", linId, "--status", "completed");
         Assert.NotEqual(0, skip.Exit);

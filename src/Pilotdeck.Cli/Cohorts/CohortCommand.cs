@@ -32,6 +32,14 @@ public static class CohortCommand
         new("erase_time", p => p.EraseTime?.ToDateTimeOffset()),
     ];
 
+    // One participant at a time has room for how and when consent was recorded.
+    internal static readonly Column<Participant>[] ParticipantDetailColumns =
+    [
+        .. ParticipantColumns,
+        new("consent_method", p => p.Consent?.Method),
+        new("consent_time", p => p.Consent?.RecordTime?.ToDateTimeOffset()),
+    ];
+
     private static readonly Column<Cohort>[] CohortColumns =
     [
         new("slug", c => c.Slug),
@@ -156,7 +164,7 @@ public static class CohortCommand
             {
                 RequestId = Guid.NewGuid().ToString(), Cohort = parse.GetValue(cohort)!, Participant = participant, Note = parse.GetValue(note) ?? "",
             }, ApprovalHeader.Of(parse, approval), cancellationToken: token);
-            Renderer.Record(writer, Renderer.FormatOf(parse, output), created.Participant, ParticipantColumns);
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), created.Participant, ParticipantDetailColumns);
             parse.InvocationConfiguration.Error.WriteLine($"Added {created.Participant.ParticipantId} to {created.Participant.Cohort}.");
             return ExitCodes.Ok;
         }, ct));
@@ -201,7 +209,7 @@ public static class CohortCommand
         {
             var found = await client.Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = parse.GetValue(id)! }, cancellationToken: token);
             var format = Renderer.FormatOf(parse, output);
-            Renderer.Record(writer, format, found.Participant, ParticipantColumns);
+            Renderer.Record(writer, format, found.Participant, ParticipantDetailColumns);
             writer.WriteLine();
             Renderer.List(writer, format, found.StatusHistory, [new("status", h => h.ToStatus), new("from", h => h.FromStatus), new("actor", h => h.Actor), new("time", h => h.ChangeTime?.ToDateTimeOffset())]);
             writer.WriteLine();

@@ -104,7 +104,7 @@ internal static class ParticipantUpdate
             var updated = await client.Cohorts.UpdateParticipantAsync(
                 new UpdateParticipantRequest { Participant = participant, UpdateMask = mask, Note = parse.GetValue(note) ?? "" },
                 ApprovalHeader.Of(parse, approval), cancellationToken: token);
-            Renderer.Record(writer, Renderer.FormatOf(parse, output), updated.Participant, CohortCommand.ParticipantColumns);
+            Renderer.Record(writer, Renderer.FormatOf(parse, output), updated.Participant, CohortCommand.ParticipantDetailColumns);
             var changed = mask.Paths.Count == 0 ? "added a note" : "changed " + string.Join(", ", mask.Paths) + (parse.GetValue(note) is { Length: > 0 } ? " and added a note" : "");
             parse.InvocationConfiguration.Error.WriteLine($"Updated {updated.Participant.ParticipantId}: {changed}.");
             return ExitCodes.Ok;

@@ -142,6 +142,7 @@ public static class Renderer
         switch (value)
         {
             case null:
+            case Enum e when IsUnset(e):
                 writer.WriteNullValue();
                 break;
             case string s:
@@ -174,9 +175,13 @@ public static class Renderer
         }
     }
 
+    // A proto enum's zero is its UNSPECIFIED value: nothing was set, so nothing is shown.
+    private static bool IsUnset(Enum value) => Convert.ToInt64(value, CultureInfo.InvariantCulture) == 0;
+
     private static string Text(object? value) => value switch
     {
         null => "",
+        Enum e when IsUnset(e) => "",
         string s => s,
         bool b => b ? "yes" : "no",
         DateTimeOffset t => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Database;
+using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Hosting;
 
@@ -26,6 +27,7 @@ public static class PilotdeckHost
             await DeviceVerification.EnsureCliClientAsync(app.Services, CancellationToken.None);
         }
 
+        app.UsePilotdeckErrorPages();
         app.UsePilotdeckAuthentication();
         app.UsePilotdeckRequestLogging();
         app.MapPilotdeckServices();

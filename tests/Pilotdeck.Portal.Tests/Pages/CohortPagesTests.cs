@@ -58,6 +58,7 @@ public sealed class CohortPagesTests
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Outreach note" }).FillAsync("joined the first session");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
         await Expect(page.GetByTestId("participant-status")).ToHaveTextAsync("active");
+        await Expect(page.GetByTestId("profile")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"given \(portal, \d{4}-\d{2}-\d{2}\)"));
         await Expect(page.GetByTestId("notes")).ToContainTextAsync("joined the first session");
         await Expect(page.GetByTestId("status-history").Locator("li")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("receipts").Locator("tbody tr")).ToHaveCountAsync(3);

@@ -43,6 +43,19 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
 
     public ReceiptTable ReceiptsTable => new(Receipts, $"Receipts of {Subject}, oldest first");
 
+    /// <summary>"given (signed form, 2025-09-01)", leaving out whichever of how and when was not recorded.</summary>
+    public static string ConsentText(Consent? consent)
+    {
+        if (consent is null)
+        {
+            return "not recorded";
+        }
+
+        string[] details = [consent.Method, consent.RecordTime?.ToDateTimeOffset().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""];
+        var known = string.Join(", ", details.Where(detail => detail.Length > 0));
+        return (consent.Given ? "given" : "withdrawn") + (known.Length > 0 ? $" ({known})" : "");
+    }
+
     public async Task OnGetAsync()
     {
         try

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Pilotdeck.Server.Platform.Grpc;
 
 namespace Pilotdeck.Server.Platform.Auth;
 
@@ -26,7 +27,7 @@ public static class AuthenticationPipeline
         var registered = app.Services.GetRequiredService<IServiceProviderIsService>();
         if (registered.IsService(typeof(IAuthenticationSchemeProvider)))
         {
-            app.UseWhen(http => !IsGrpc(http.Request), branch => branch.UseAuthentication());
+            app.UseWhen(http => !GrpcRequests.IsGrpc(http.Request), branch => branch.UseAuthentication());
             ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         }
 
@@ -37,7 +38,4 @@ public static class AuthenticationPipeline
 
         return app;
     }
-
-    private static bool IsGrpc(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 }

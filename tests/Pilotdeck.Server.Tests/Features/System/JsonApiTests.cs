@@ -115,5 +115,42 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/no-such-route")]
+    [InlineData("POST", "/v1/members/not/a/route")]
+    public async Task UnknownRoute_Is404WithTheStatusAndReason(string method, string path)
+    {
+        using var http = Http11();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(_host.RestAddress, path));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(5, json.RootElement.GetProperty("code").GetInt32());
+        Assert.Contains("/openapi/v1.json", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        Assert.Equal("ROUTE_NOT_FOUND", info.GetProperty("reason").GetString());
+        Assert.Equal(method, info.GetProperty("metadata").GetProperty("method").GetString());
+        Assert.Equal(path, info.GetProperty("metadata").GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownRoute_AskedByABrowser_IsThePortalsNotFoundPage()
+    {
+        using var http = Http11();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.RestAddress, "/no-such-page"));
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Page not found", page, StringComparison.Ordinal);
+        Assert.Contains("/no-such-page", page, StringComparison.Ordinal);
+    }
+
     private static HttpClient Http11() => new() { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 }
