@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using nietras.SeparatedValues;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Imports.V1;
@@ -252,6 +253,44 @@ public abstract class ImportsApiTests<TFixture> : IClassFixture<TFixture>
         Assert.StartsWith("\"'=HYPERLINK(\"\"x\"\")\"", lines[1]);
         Assert.EndsWith(",\"active: must be true/false, yes/no, 1/0 or y/n\"", lines[2]);
         Assert.Equal("members.failed-rows.csv", failed.FileName);
+    }
+
+    [Fact]
+    public async Task FailedRows_OfWrongWidthOrBrokenQuotes_KeepEveryCellAndTheReasonsInOneColumn()
+    {
+        var owner = await _support.OwnerAsync(_host.Acme);
+        var plan = await _support.DryRunAsync(owner, ImportsTestSupport.Csv(
+            "short@example.com,Short",
+            "long@example.com,,Smith, Jo,,true,VIEWER,spill",
+            "\"broken@example.com,,,,true,VIEWER"));
+        Assert.Equal(3, plan.RejectedCount);
+
+        var failed = await _support.Imports.GetFailedRowsAsync(new GetFailedRowsRequest { ImportId = plan.ImportId }, owner);
+
+        var rows = new List<string[]>();
+        using (var reader = Sep.New(',').Reader(o => o with { HasHeader = false, Unescape = true }).FromText(failed.Csv.ToStringUtf8()))
+        {
+            foreach (var row in reader)
+            {
+                var cells = new string[row.ColCount];
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    cells[i] = row[i].ToString();
+                }
+
+                rows.Add(cells);
+            }
+        }
+
+        Assert.Equal([.. ImportsTestSupport.Header.Split(','), "extra_1", "extra_2", "reason"], rows[0]);
+        Assert.All(rows, row => Assert.Equal(9, row.Length));
+        Assert.Equal(["short@example.com", "Short", "", "", "", "", "", ""], rows[1][..8]);
+        Assert.Equal(["Smith", " Jo"], rows[2][2..4]);
+        Assert.Equal("spill", rows[2][7]);
+        Assert.StartsWith("\"broken@example.com", rows[3][0]);
+        Assert.Contains("has 2 columns, the header has 6", rows[1][8]);
+        Assert.Contains("has 8 columns, the header has 6", rows[2][8]);
+        Assert.Contains("opens a quote that is not closed", rows[3][8]);
     }
 
     private Metadata OwnerSync() => _support.OwnerAsync(_host.Acme).GetAwaiter().GetResult();

@@ -37,7 +37,12 @@ public sealed class ImportReports(PilotdeckDbContext db, ITenantContext tenant, 
         return DsseEnvelope.Sign(PayloadType, payload, await keys.SigningKeyAsync(InstallationKeys.ImportManifestPurpose, cancellationToken));
     }
 
-    /// <summary>The rejected rows as read from the stored file, with a <c>reason</c> column; formula-like cells escaped.</summary>
+    /// <summary>
+    /// The rejected rows as read from the stored file, with a <c>reason</c> column; formula-like
+    /// cells escaped. A row rejected for its column count keeps every cell it had: a short one is
+    /// padded, and the cells of a long one past the header go under <c>extra_1</c>, <c>extra_2</c>…
+    /// (which an import ignores), so the reasons stay in one column.
+    /// </summary>
     public async Task<byte[]> FailedRowsCsvAsync(ImportRecord import, CancellationToken cancellationToken)
     {
         EnsureRejections(import);
@@ -46,16 +51,23 @@ public sealed class ImportReports(PilotdeckDbContext db, ITenantContext tenant, 
             .ToDictionaryAsync(r => r.RowNumber, r => r.Reason, cancellationToken);
         await using var source = new StoredSource(db, import.Id);
         using var csv = CsvSource.Open(source, catalog.Get(import.Kind).Columns);
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var writer = Sep.New(',').Writer(o => o with { Escape = true, WriteHeader = false, DisableColCountCheck = true }).To(text))
+        var rejected = new List<(IReadOnlyList<string> Cells, string Reason)>(reasons.Count);
+        while (csv.Next() is { } row)
         {
-            WriteRow(writer, [.. csv.Header, "reason"]);
-            while (csv.Next() is { } row)
+            if (reasons.TryGetValue(row.RowNumber, out var reason))
             {
-                if (reasons.TryGetValue(row.RowNumber, out var reason))
-                {
-                    WriteRow(writer, [.. row.Cells, reason]);
-                }
+                rejected.Add((row.Cells, reason));
+            }
+        }
+
+        var width = rejected.Select(r => r.Cells.Count).Append(csv.Header.Count).Max();
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var writer = Sep.New(',').Writer(o => o with { Escape = true, WriteHeader = false }).To(text))
+        {
+            WriteRow(writer, [.. csv.Header, .. Enumerable.Range(1, width - csv.Header.Count).Select(i => $"extra_{i}"), "reason"]);
+            foreach (var (cells, reason) in rejected)
+            {
+                WriteRow(writer, [.. cells, .. Enumerable.Repeat("", width - cells.Count), reason]);
             }
         }
 
