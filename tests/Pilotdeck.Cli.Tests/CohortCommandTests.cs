@@ -112,6 +112,10 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var again = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--out-dir", outDir);
         Ok(again);
         Assert.Contains("0 created, 0 updated, 2 unchanged, 1 rejected", again.Out);
+        var againDryRun = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--dry-run", "--out-dir", outDir);
+        Ok(againDryRun);
+        Assert.Contains("committing this plan would change nothing either", againDryRun.Out);
+        Assert.DoesNotContain("pilotdeck imports commit", againDryRun.Out);
 
         var unknown = await cli.RunAsync("cohort", "import", file, "--cohort", "no-such-cohort");
         Assert.NotEqual(0, unknown.Exit);

@@ -34,7 +34,9 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
 
         if (dryRun)
         {
-            output.WriteLine($"Dry run: nothing was changed. Commit this plan with `pilotdeck imports commit {planned.ImportId} --plan-hash {planned.PlanHash}`.");
+            output.WriteLine(planned.CreatedCount + planned.UpdatedCount == 0
+                ? "Dry run: nothing was changed, and committing this plan would change nothing either: no row would be created or updated."
+                : $"Dry run: nothing was changed. Commit this plan with `pilotdeck imports commit {planned.ImportId} --plan-hash {planned.PlanHash}`.");
             return planned;
         }
 
