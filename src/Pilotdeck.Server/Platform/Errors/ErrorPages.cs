@@ -14,9 +14,9 @@ namespace Pilotdeck.Server.Platform.Errors;
 /// <summary>
 /// Error responses that would otherwise go out with no body. A browser (it asks for text/html)
 /// gets the portal's status page, rendered in place as UseStatusCodePagesWithReExecute would;
-/// anything else that asked for a path no route answers (curl on the JSON port, a typo in a
-/// script) gets the google.rpc.Status JSON every JSON route answers errors with, reason
-/// ROUTE_NOT_FOUND, pointing at the OpenAPI document. gRPC calls skip all of this: they answer
+/// anything else that asked for a path no route answers, or a route with a method it does not
+/// take (curl on the JSON port, a typo in a script), gets the google.rpc.Status JSON every JSON
+/// route answers errors with, reason ROUTE_NOT_FOUND, pointing at the OpenAPI document. gRPC calls skip all of this: they answer
 /// errors in trailers, and an unknown method is grpc-dotnet's UNIMPLEMENTED.
 /// </summary>
 public static class ErrorPages
@@ -81,17 +81,26 @@ public static class ErrorPages
 
     private static async Task WriteRouteNotFoundAsync(HttpContext http)
     {
-        if (http.Response.StatusCode != StatusCodes.Status404NotFound || http.GetEndpoint() is not null)
+        // Routing answers 404 with no endpoint for an unknown path, and 405 (with Allow) for a
+        // known path asked with another method; any other bodiless error is left as it is.
+        var (method, path, allow) = (http.Request.Method, http.Request.Path.Value ?? "/", http.Response.Headers.Allow.ToString());
+        var status = http.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound when http.GetEndpoint() is null => ApiErrors.Create(StatusCode.NotFound, ErrorReason.RouteNotFound,
+                $"No route answers {method} {path}. The HTTP/JSON routes are listed in {JsonApi.DocumentPath} (browsable at /{JsonApi.ReferencePath}).",
+                new Dictionary<string, string> { ["method"] = method, ["path"] = path }),
+            StatusCodes.Status405MethodNotAllowed => ApiErrors.Create(StatusCode.Unimplemented, ErrorReason.RouteNotFound,
+                $"{path} answers {allow} only, not {method}. The HTTP/JSON routes are listed in {JsonApi.DocumentPath}.",
+                new Dictionary<string, string> { ["method"] = method, ["path"] = path, ["allow"] = allow }),
+            _ => null,
+        };
+        if (status is null)
         {
             return;
         }
 
-        var (method, path) = (http.Request.Method, http.Request.Path.Value ?? "/");
-        var status = ApiErrors.Create(StatusCode.NotFound, ErrorReason.RouteNotFound,
-            $"No route answers {method} {path}. The HTTP/JSON routes are listed in {JsonApi.DocumentPath} (browsable at /{JsonApi.ReferencePath}).",
-            new Dictionary<string, string> { ["method"] = method, ["path"] = path }).GetRpcStatus()!;
         http.Response.ContentType = "application/json; charset=utf-8";
-        await http.Response.WriteAsync(StatusJson.Format(status), http.RequestAborted);
+        await http.Response.WriteAsync(StatusJson.Format(status.GetRpcStatus()!), http.RequestAborted);
     }
 
     private static bool AcceptsHtml(HttpRequest request) =>

@@ -137,6 +137,21 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
     }
 
     [Fact]
+    public async Task KnownRoute_OtherMethod_Is405WithTheAllowedMethods()
+    {
+        using var http = Http11();
+
+        using var response = await http.GetAsync(new Uri(_host.RestAddress, "/v1/cohorts/fall-2025/participants"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(12, json.RootElement.GetProperty("code").GetInt32());
+        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        Assert.Equal("ROUTE_NOT_FOUND", info.GetProperty("reason").GetString());
+        Assert.Equal("POST", info.GetProperty("metadata").GetProperty("allow").GetString());
+    }
+
+    [Fact]
     public async Task UnknownRoute_AskedByABrowser_IsThePortalsNotFoundPage()
     {
         using var http = Http11();

@@ -338,7 +338,8 @@ export enum ErrorReason {
 
   /**
    * NOT_FOUND: no HTTP/JSON route answers this method and path (metadata `method`, `path`); the
-   * routes are listed in /openapi/v1.json.
+   * routes are listed in /openapi/v1.json. UNIMPLEMENTED (HTTP 405) when the path is a route for
+   * other methods (metadata `allow`).
    *
    * @generated from enum value: ERROR_REASON_ROUTE_NOT_FOUND = 43;
    */
