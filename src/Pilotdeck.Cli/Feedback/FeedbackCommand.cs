@@ -23,6 +23,7 @@ public static class FeedbackCommand
         new("sentiment", f => f.Sentiment),
         new("highlights", f => f.Highlights.ToList()),
         new("blockers", f => f.Blockers.ToList()),
+        new("given_date", f => f.GivenDate),
         new("submitted_by", f => f.SubmittedBy),
         new("create_time", f => f.CreateTime?.ToDateTimeOffset()),
     ];

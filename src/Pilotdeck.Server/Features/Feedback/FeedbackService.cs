@@ -268,6 +268,7 @@ public sealed class FeedbackService(
             Sentiment = f.Sentiment,
             SubmittedBy = f.SubmittedBy,
             CreateTime = Timestamp.FromDateTimeOffset(f.CreatedAt),
+            GivenDate = f.CreatedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         contract.Highlights.AddRange(items.Where(i => i.Kind == FeedbackItemRecord.Highlight).Select(i => i.Text));
         contract.Blockers.AddRange(items.Where(i => i.Kind == FeedbackItemRecord.Blocker).Select(i => i.Text));

@@ -2,18 +2,19 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Policy;
+using Pilotdeck.Data.Tenancy;
 
 namespace Pilotdeck.Server.Features.Policy;
 
 /// <summary>A bundle version as stored, with its parsed rules.</summary>
-public sealed record PolicyVersionInForce(int Version, string Author, DateTimeOffset CreatedAt, PolicyBundle Bundle);
+public sealed record PolicyVersionInForce(int Version, string Author, PolicyBundle Bundle);
 
 /// <summary>
 /// The tenant's bundle versions. Until a tenant applies its own, the seeded default is in force as
 /// version 1; applying the first bundle stores that default as version 1 and the new one as 2, so
 /// the history always starts with what the tenant had.
 /// </summary>
-public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, TimeProvider time)
+public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, ITenantContext tenant, TimeProvider time)
 {
     public const string DefaultAuthor = "system:default";
 
@@ -23,21 +24,21 @@ public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, 
     {
         // Every governed call asks: read the hash, and the text (up to 256 KiB) only when no scope parsed it yet.
         var latest = await db.PolicyBundles.AsNoTracking().OrderByDescending(b => b.Version)
-            .Select(b => new { b.Version, b.Author, b.CreatedAt, b.Sha256 }).FirstOrDefaultAsync(cancellationToken);
+            .Select(b => new { b.Version, b.Author, b.Sha256 }).FirstOrDefaultAsync(cancellationToken);
         if (latest is null)
         {
-            return new PolicyVersionInForce(1, DefaultAuthor, DateTimeOffset.UnixEpoch, cache.Get(DefaultText));
+            return new PolicyVersionInForce(1, DefaultAuthor, cache.Get(DefaultText));
         }
 
         var bundle = cache.Find(latest.Sha256)
             ?? cache.Get(await db.PolicyBundles.AsNoTracking().Where(b => b.Version == latest.Version).Select(b => b.Text).SingleAsync(cancellationToken));
-        return new PolicyVersionInForce(latest.Version, latest.Author, latest.CreatedAt, bundle);
+        return new PolicyVersionInForce(latest.Version, latest.Author, bundle);
     }
 
     /// <summary>A stored version, or the seeded default as version 1 before any was stored; null if there is none.</summary>
     public async Task<PolicyBundleRecord?> FindAsync(int version, CancellationToken cancellationToken) =>
         await db.PolicyBundles.AsNoTracking().SingleOrDefaultAsync(b => b.Version == version, cancellationToken)
-        ?? (version == 1 && !await db.PolicyBundles.AnyAsync(cancellationToken) ? DefaultRecord() : null);
+        ?? (version == 1 && !await db.PolicyBundles.AnyAsync(cancellationToken) ? await DefaultRecordAsync(cancellationToken) : null);
 
     /// <summary>Every version, newest first (the default alone until the tenant applies one).</summary>
     public IQueryable<PolicyBundleRecord> Versions() => db.PolicyBundles.AsNoTracking().OrderByDescending(b => b.Version);
@@ -48,7 +49,7 @@ public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, 
         var current = await db.PolicyBundles.MaxAsync(b => (int?)b.Version, cancellationToken);
         if (current is null)
         {
-            db.PolicyBundles.Add(DefaultRecord());
+            db.PolicyBundles.Add(await DefaultRecordAsync(cancellationToken));
         }
 
         var record = new PolicyBundleRecord
@@ -64,7 +65,8 @@ public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, 
         return record;
     }
 
-    private PolicyBundleRecord DefaultRecord()
+    // The default has been in force since the tenant was created: that is when it was "applied".
+    private async Task<PolicyBundleRecord> DefaultRecordAsync(CancellationToken cancellationToken)
     {
         var bundle = cache.Get(DefaultText);
         return new PolicyBundleRecord
@@ -74,7 +76,7 @@ public sealed class PolicyStore(PilotdeckDbContext db, PolicyBundleCache cache, 
             Sha256 = bundle.Sha256,
             Author = DefaultAuthor,
             RuleCount = bundle.Rules.Count,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = await db.Tenants.Where(t => t.Id == tenant.TenantId).Select(t => t.CreatedAt).SingleAsync(cancellationToken),
         };
     }
 

@@ -120,7 +120,7 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
         {
             ParticipantId = p[0], Rating = 2, Sentiment = "negative", GivenTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 3, 4, 23, 30, 0, TimeSpan.Zero)),
         };
-        await Feedback.SubmitFeedbackAsync(given, caller);
+        var submitted = await Feedback.SubmitFeedbackAsync(given, caller);
         given.GivenTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1));
         var future = await Assert.ThrowsAsync<RpcException>(() => Feedback.SubmitFeedbackAsync(given, caller).ResponseAsync);
 
@@ -129,6 +129,9 @@ public abstract class FeedbackApiTests<TFixture> : IClassFixture<TFixture>
         var day = Assert.Single(summary.Daily);
         Assert.Equal(("2025-03-04", 1), (day.Period, day.Negative));
         Assert.Equal("2025-W10", Assert.Single(summary.Weekly).Period);
+        Assert.Equal("2025-03-04", submitted.Feedback.GivenDate);
+        var listed = await Feedback.ListFeedbackAsync(new ListFeedbackRequest { Cohort = slug }, caller);
+        Assert.Equal("2025-03-04", Assert.Single(listed.Feedback).GivenDate);
     }
 
     [Fact]

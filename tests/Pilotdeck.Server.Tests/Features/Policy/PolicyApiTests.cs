@@ -163,9 +163,12 @@ public abstract class PolicyApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(PolicyStore.DefaultText, original.Policy.Text);
 
         await using var scope = _host.Services.CreateTenantScope("acme");
-        var receipt = await scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>().Receipts
-            .SingleAsync(r => r.Subject == "policy/versions/" + applied.Version);
+        var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
+        var receipt = await db.Receipts.SingleAsync(r => r.Subject == "policy/versions/" + applied.Version);
         Assert.NotNull(receipt.DecisionId);
+        // The default was in force from the tenant's creation, not from the first change.
+        var tenantCreated = await db.Tenants.Where(t => t.Id == "acme").Select(t => t.CreatedAt).SingleAsync();
+        Assert.Equal(tenantCreated.ToUnixTimeMilliseconds(), versions.Versions.Last().CreateTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
     }
 
     [Fact]
