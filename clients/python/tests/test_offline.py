@@ -3,6 +3,7 @@ endpoint on loopback. No Pilotdeck host needed: `python -m unittest test_offline
 
 import base64
 import http.server
+import io
 import json
 import threading
 import time
@@ -224,6 +225,30 @@ class OfflineTests(unittest.TestCase):
 
         self.assertEqual([""], self.identity.seen_tokens)
         self.assertIsNone(api.tokens)
+
+
+class UploadRequestTests(unittest.TestCase):
+    def test_import_file_is_read_a_chunk_at_a_time_after_the_metadata(self):
+        content = b"userName,roles\n" + b"".join(b"user%d@example.com,VIEWER\n" % i for i in range(100))
+        reads = []
+
+        class File(io.BytesIO):
+            name = "/somewhere/people.csv"
+
+            def read(self, size=-1):
+                reads.append(size)
+                return super().read(size)
+
+        requests = pd.upload_import_requests("roster", File(content), options={"cohort": "fall-2025"}, chunk_bytes=256)
+        first = next(requests)
+        self.assertEqual([], reads, "nothing is read before grpcio asks for a chunk")
+        chunks = [r.chunk for r in requests]
+
+        self.assertEqual(("roster", "people.csv", {"cohort": "fall-2025"}),
+                         (first.metadata.kind, first.metadata.source_file_name, dict(first.metadata.options)))
+        self.assertEqual(content, b"".join(chunks))
+        self.assertTrue(all(len(c) <= 256 for c in chunks))
+        self.assertEqual(len(chunks) + 1, len(reads), "one read per chunk, and one that finds the end")
 
 
 if __name__ == "__main__":

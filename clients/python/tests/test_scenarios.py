@@ -5,6 +5,7 @@ Configuration comes from the environment (the .NET test Sdk/Python/PythonSdkTest
   PILOTDECK_AUTH_URL       the HTTP/1.1 endpoint serving discovery, e.g. http://127.0.0.1:5082
   PILOTDECK_CLIENT_ID / PILOTDECK_CLIENT_SECRET
                            an API client with identity.read identity.admin guardian.read guardian.write
+                           imports.read imports.write
   PILOTDECK_MANIFEST       a dbt manifest.json to upload
   PILOTDECK_TOKEN_LIFETIME_SECONDS
                            the host's access-token lifetime when shortened; the renewal test needs it
@@ -12,6 +13,7 @@ Run one: python -m unittest test_scenarios.ScenarioTests.test_list_members -v
 """
 
 import os
+import tempfile
 import time
 import unittest
 import uuid
@@ -84,6 +86,26 @@ class ScenarioTests(unittest.TestCase):
         stored = self.api.guardian.GetAnalysis(pd.guardian_pb2.GetAnalysisRequest(analysis_id=analysis.analysis_id))
         self.assertEqual(project, stored.analysis.project_name)
         print("chunks=%d analysis_id=%s models=%d" % (len(requests) - 1, analysis.analysis_id, analysis.coverage.models.total))
+
+    def test_import_streams_a_csv_file_in_chunks_and_plans_it(self):
+        name = "python-sdk-%s" % uuid.uuid4().hex[:8]
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "people.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("userName,roles\n%s@example.com,ANALYST\nnot-an-email,ANALYST\n" % name)
+            with open(path, "rb") as f:
+                requests = pd.upload_import_requests("identities", f, chunk_bytes=16)
+                # `import` is a Python keyword: protobuf leaves the field reachable through getattr.
+                planned = getattr(self.api.imports.UploadImport(requests), "import")
+
+        self.assertEqual("people.csv", planned.source_file_name)
+        self.assertEqual(pd.imports_pb2.IMPORT_STATE_PLANNED, planned.state)
+        self.assertEqual((1, 1), (planned.created_count, planned.rejected_count))
+        rows = self.api.imports.ListImportRows(pd.imports_pb2.ListImportRowsRequest(import_id=planned.import_id))
+        rejected = [r for r in rows.rows if r.outcome == pd.imports_pb2.ROW_OUTCOME_REJECTED]
+        self.assertEqual([2], [r.row_number for r in rejected])
+        print("import_id=%s created=%d rejected=%d plan_hash=%s" % (planned.import_id, planned.created_count,
+                                                                    planned.rejected_count, planned.plan_hash))
 
     def test_rejected_request_has_a_field_violation_decode_error_reads(self):
         request = pd.identity_pb2.CreateMemberRequest(email="not-an-email", role=pd.access_pb2.TENANT_ROLE_VIEWER,

@@ -17,7 +17,7 @@ namespace Pilotdeck.PartnerStack.Tests.Hosting;
 /// </summary>
 public class PartnerHost : IAsyncLifetime
 {
-    public static readonly string[] PartnerScopes = ["identity.read", "identity.admin", "guardian.read", "guardian.write"];
+    public static readonly string[] PartnerScopes = ["identity.read", "identity.admin", "guardian.read", "guardian.write", "imports.read", "imports.write"];
 
     private readonly HttpClient _http = new(new SocketsHttpHandler());
     private PilotdeckTestHost? _host;

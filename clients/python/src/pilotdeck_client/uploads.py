@@ -1,9 +1,12 @@
-"""Uploads as request streams: a dbt manifest (and catalog) for AnalyzeProject, a file for UploadAttachment."""
+"""Uploads as request streams: a dbt manifest (and catalog) for AnalyzeProject, a file for
+UploadAttachment, a CSV file for UploadImport."""
 
+import os
 import uuid
-from typing import Iterator, Optional
+from typing import BinaryIO, Iterator, Mapping, Optional, Union
 
 from .protos.pilotdeck.guardian.v1 import guardian_pb2
+from .protos.pilotdeck.imports.v1 import imports_pb2
 from .protos.pilotdeck.sessions.v1 import sessions_pb2
 
 # Well under the server's 4 MiB message limit and its recommended 1 MiB per message.
@@ -42,3 +45,28 @@ def upload_attachment_requests(participant_id: str, file_name: str, content_type
         file_name=file_name, content_type=content_type))
     for start in range(0, len(content), chunk_bytes):
         yield sessions_pb2.UploadAttachmentRequest(chunk=content[start:start + chunk_bytes])
+
+
+def upload_import_requests(kind: str, source: Union[bytes, BinaryIO], file_name: str = "",
+                           options: Optional[Mapping[str, str]] = None,
+                           chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[imports_pb2.UploadImportRequest]:
+    """Metadata first, then the file in chunks: pass to `api.imports.UploadImport(...)`.
+
+    source is the file's bytes or a file opened in binary mode; a file is read one chunk at a time
+    as grpcio sends, so a large roster never sits whole in memory. kind is the importer
+    ("roster", "identities"); options are its options (for a roster: cohort, channel, locale...).
+    file_name defaults to the open file's own name. The server plans the file (a dry run); commit
+    the plan with CommitImport and the plan hash it returns.
+    """
+    name = file_name or getattr(source, "name", "")
+    yield imports_pb2.UploadImportRequest(metadata=imports_pb2.UploadImportMetadata(
+        kind=kind, source_file_name=os.path.basename(str(name)), options=dict(options or {})))
+    if isinstance(source, (bytes, bytearray)):
+        for start in range(0, len(source), chunk_bytes):
+            yield imports_pb2.UploadImportRequest(chunk=bytes(source[start:start + chunk_bytes]))
+        return
+    while True:
+        chunk = source.read(chunk_bytes)
+        if not chunk:
+            return
+        yield imports_pb2.UploadImportRequest(chunk=chunk)

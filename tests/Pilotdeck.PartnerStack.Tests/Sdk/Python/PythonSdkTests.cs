@@ -29,6 +29,10 @@ public abstract class PythonSdkTests<THost>(THost host) : IClassFixture<THost>
         RunScenarioAsync("test_guardian_upload_streams_the_manifest_in_chunks", "analysis_id=");
 
     [Fact]
+    public Task PythonSdk_Import_StreamsACsvFileInChunksAndPlansIt() =>
+        RunScenarioAsync("test_import_streams_a_csv_file_in_chunks_and_plans_it", "created=1 rejected=1");
+
+    [Fact]
     public Task PythonSdk_RejectedRequest_DecodeErrorReadsFieldViolation() =>
         RunScenarioAsync("test_rejected_request_has_a_field_violation_decode_error_reads", "code=INVALID_ARGUMENT reason=FIELD_INVALID fields=email");
 
