@@ -34,6 +34,12 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var invited = await cli.RunAsync("cohort", "list", "--cohort", slug, "--status", "invited", "--limit", "20", "-o", "json");
         Ok(invited);
         Assert.Equal(2, JsonDocument.Parse(invited.Out).RootElement.GetArrayLength());
+        var all = await cli.RunAsync("cohort", "list", "--cohort", slug, "--limit", "0", "-o", "json");
+        Ok(all);
+        Assert.Equal(2, JsonDocument.Parse(all.Out).RootElement.GetArrayLength());
+        var negative = await cli.RunAsync("cohort", "list", "--cohort", slug, "--limit", "-1");
+        Assert.NotEqual(0, negative.Exit);
+        Assert.Contains("--limit must be 0 (all) or more", negative.Err);
 
         var update = await cli.RunAsync("cohort", "update", linId, "--status", "scheduled", "--consent", "true", "--tags", "wechat|vip", "--note", "booked for Tuesday");
         Ok(update);

@@ -64,7 +64,7 @@ public static class BacklogCommand
         var owner = new Option<string?>("--owner") { Description = "Only items of this owner (user id)." };
         var release = new Option<string?>("--release") { Description = "Only items for this target release." };
         var merged = new Option<bool>("--include-merged") { Description = "Also list items merged into others." };
-        var limit = new Option<int>("--limit") { Description = "At most this many, oldest first.", DefaultValueFactory = _ => 200 };
+        var limit = Paging.LimitOption("oldest first", 200);
         var output = FormatOption();
         var command = new Command("list", "List a cohort's backlog items, oldest first.") { cohort, state, owner, release, merged, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

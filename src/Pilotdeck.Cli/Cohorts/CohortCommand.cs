@@ -101,7 +101,7 @@ public static class CohortCommand
 
     private static Command ListCohorts(ApiContext api)
     {
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption(withCsv: true);
         var command = new Command("cohorts", "List the tenant's cohorts with their funnel (participants per status).") { limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
@@ -180,7 +180,7 @@ public static class CohortCommand
         var consent = new Option<string?>("--consent") { Description = "Only given, withdrawn or unknown consent." };
         consent.AcceptOnlyFromAmong("given", "withdrawn", "unknown");
         var text = new Option<string?>("--search") { Description = "Text in alias, email or phone." };
-        var limit = new Option<int>("--limit") { Description = "At most this many, in the order they were added.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("in the order they were added", 50);
         var output = Renderer.CreateOption(withCsv: true);
         var command = new Command("list", "List participants, filtered.") { cohort, status, tag, consent, text, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

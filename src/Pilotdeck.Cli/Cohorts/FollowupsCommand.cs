@@ -58,7 +58,7 @@ public static class FollowupsCommand
         var cohort = CohortCommand.CohortOption(required: true);
         var status = new Option<string[]>("--status") { Description = "Statuses to chase (repeatable); default invited.", AllowMultipleArgumentsPerToken = true };
         status.AcceptOnlyFromAmong("invited", "scheduled", "active");
-        var limit = new Option<int>("--limit") { Description = "At most this many, most urgent first.", DefaultValueFactory = _ => 200 };
+        var limit = Paging.LimitOption("most urgent first", 200);
         var notify = new Option<bool>("--notify") { Description = "Instead of listing: tell each participant who reported a shipped backlog item, once, that it is fixed." };
         var release = new Option<string?>("--release") { Description = "With --notify: only items shipped in this release." };
         var dryRun = new Option<bool>("--dry-run") { Description = "With --notify: show who would be told; send nothing." };

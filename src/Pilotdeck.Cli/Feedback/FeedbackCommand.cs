@@ -107,7 +107,7 @@ public static class FeedbackCommand
         var cohort = CohortCommand.CohortOption(required: false);
         var participant = new Option<string?>("--participant") { Description = "Only this participant's feedback." };
         var sentiment = new Option<string?>("--sentiment") { Description = "Only positive, neutral or negative feedback." };
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption(withCsv: true);
         var command = new Command("list", "List feedback, newest first.") { cohort, participant, sentiment, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
@@ -158,7 +158,7 @@ public static class FeedbackCommand
     private static Command Reports(ApiContext api)
     {
         var cohort = CohortCommand.CohortOption(required: true);
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 30 };
+        var limit = Paging.LimitOption("newest first", 30);
         var output = Renderer.CreateOption();
         var command = new Command("reports", "The days a cohort has a stored daily report for (read one with `feedback report --date`).") { cohort, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
@@ -180,7 +180,7 @@ public static class FeedbackCommand
     private static Command Alerts(ApiContext api)
     {
         var cohort = CohortCommand.CohortOption(required: false);
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("alerts", "Sentiment alerts: when a cohort's share of negative feedback crossed the alert level, and when it cleared.") { cohort, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

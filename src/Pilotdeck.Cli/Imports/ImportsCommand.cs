@@ -87,7 +87,7 @@ public static class ImportsCommand
         var kind = new Option<string?>("--kind") { Description = "Only imports of this kind." };
         var state = new Option<string?>("--state") { Description = "Only imports in this state." };
         state.AcceptOnlyFromAmong("uploaded", "planning", "planned", "committing", "committed", "failed");
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("list", "List the tenant's imports, newest first.") { kind, state, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
@@ -124,7 +124,7 @@ public static class ImportsCommand
         var id = new Argument<string>("import-id");
         var outcome = new Option<string?>("--outcome") { Description = "Only rows with this outcome." };
         outcome.AcceptOnlyFromAmong("created", "updated", "unchanged", "rejected");
-        var limit = new Option<int>("--limit") { Description = "At most this many rows, in file order.", DefaultValueFactory = _ => 100 };
+        var limit = Paging.LimitOption("in file order", 100, " rows");
         var output = Renderer.CreateOption();
         var command = new Command("rows", "List the plan's rows: what each row of the file does.") { id, outcome, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

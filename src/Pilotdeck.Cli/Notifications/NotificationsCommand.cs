@@ -131,7 +131,7 @@ public static class NotificationsCommand
         state.AcceptOnlyFromAmong("pending", "delivered", "dead");
         var channel = new Option<string?>("--channel") { Description = "Only webhook or smtp messages." };
         channel.AcceptOnlyFromAmong("webhook", "smtp");
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("list", "List the outbox, newest first, with the count per state.") { state, channel, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

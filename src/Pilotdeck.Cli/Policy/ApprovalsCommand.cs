@@ -46,7 +46,7 @@ public static class ApprovalsCommand
         var mine = new Option<bool>("--awaiting-me") { Description = "Only pending requests you may decide." };
         var state = new Option<string?>("--state") { Description = "Only pending, approved, denied, expired or executed." };
         state.AcceptOnlyFromAmong("pending", "approved", "denied", "expired", "executed");
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("list", "List approval requests, newest first.") { mine, state, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

@@ -150,7 +150,7 @@ public static class PolicyCommand
         var action = new Option<string?>("--action") { Description = "Only this governed action." };
         var effect = new Option<string?>("--effect") { Description = "Only allow, deny or require_approval." };
         effect.AcceptOnlyFromAmong("allow", "deny", "require_approval");
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("decisions", "List the policy decisions taken, newest first.") { action, effect, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>

@@ -45,7 +45,7 @@ public static class ReceiptsCommand
         var subject = new Option<string?>("--subject") { Description = "Only this resource, e.g. members/<user id>: its timeline." };
         var action = new Option<string?>("--action") { Description = "Only this action (the RPC's full name, or a job's verb)." };
         var actor = new Option<string?>("--actor") { Description = "Only this actor, e.g. user:<id> or client:<client id>." };
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
+        var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("list", "List the tenant's receipts, newest first.") { subject, action, actor, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
