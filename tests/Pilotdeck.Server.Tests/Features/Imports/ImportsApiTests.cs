@@ -171,6 +171,17 @@ public abstract class ImportsApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Contains("userName", ex.Status.Detail);
     }
 
+    [Theory]
+    [InlineData("userName;roles\na@b.example.com;VIEWER\n", "looks separated by semicolons")]
+    [InlineData("userName\troles\na@b.example.com\tVIEWER\n", "looks separated by tabs")]
+    public async Task HeaderOfAnotherShape_IsHeaderInvalid_AndSaysWhy(string csv, string says)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _support.DryRunAsync(OwnerSync(), Encoding.UTF8.GetBytes(csv)));
+
+        Assert.Equal((StatusCode.InvalidArgument, "IMPORT_HEADER_INVALID"), (ex.StatusCode, ApiErrors.ReasonOf(ex)));
+        Assert.Contains(says, ex.Status.Detail);
+    }
+
     [Fact]
     public async Task OversizedUpload_IsRefused_AndTheServerKeepsServing()
     {

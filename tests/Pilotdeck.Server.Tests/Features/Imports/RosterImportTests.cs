@@ -298,6 +298,19 @@ public abstract class RosterImportTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal(["options[colour]", "options[locale]", "options[status]"], ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(v => v.Field).Order());
     }
 
+    [Theory]
+    [InlineData("alias;email;phone\r\nAnna;anna@example.com;+4915112345678\r\n", "looks separated by semicolons")]
+    [InlineData("first,last\nAnna,Berg\n", "names none of the importer's columns (email, alias, phone")]
+    public async Task AHeaderNamingNoRosterColumn_IsRefusedAsAWhole_NotRowByRow(string csv, string says)
+    {
+        var (caller, slug) = await CohortAsync(_host.Acme);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(caller, csv, new() { ["cohort"] = slug }));
+
+        Assert.Equal((StatusCode.InvalidArgument, "IMPORT_HEADER_INVALID"), (ex.StatusCode, ApiErrors.ReasonOf(ex)));
+        Assert.Contains(says, ex.Status.Detail);
+    }
+
     [Fact]
     public async Task PlanRowWriter_StoresEachBatchAndTheFurthestProgress_AndAFailedWriteFailsTheWriter()
     {

@@ -111,6 +111,18 @@ public sealed class CsvSource : IDisposable
             }
         }
 
+        if (violations.Count == 0 && index.All(at => at < 0))
+        {
+            violations.Add(new FieldViolation("header", $"names none of the importer's columns ({string.Join(", ", columns.Select(c => c.Name))})"));
+        }
+
+        // Spreadsheets in many locales save "CSV" with semicolons (or tabs): the header is then one cell.
+        if (header.Count == 1 && header[0].IndexOfAny([';', '\t']) is var at and >= 0)
+        {
+            var separator = header[0][at] == ';' ? "semicolons" : "tabs";
+            violations.Add(new FieldViolation("header", $"is one column with {separator} in it: the file looks separated by {separator}; save it as comma-separated CSV (in Excel: CSV UTF-8)"));
+        }
+
         return violations.Count > 0 ? throw HeaderInvalid([.. violations]) : index;
     }
 

@@ -384,8 +384,9 @@ export enum ErrorReason {
   IMPORT_STATE_INVALID = 49,
 
   /**
-   * INVALID_ARGUMENT: the header lacks a required column, names a column twice, or names one the
-   * importer does not know (one field violation per problem).
+   * INVALID_ARGUMENT: the header lacks a required column, names a column twice, names none of the
+   * importer's columns, or is one cell holding semicolons or tabs (a file separated by them); one
+   * field violation per problem.
    *
    * @generated from enum value: ERROR_REASON_IMPORT_HEADER_INVALID = 50;
    */
