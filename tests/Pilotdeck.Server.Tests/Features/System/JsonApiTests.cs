@@ -59,7 +59,7 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(16, json.RootElement.GetProperty("code").GetInt32());
-        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        var info = ErrorInfoOf(json);
         Assert.Equal("TOKEN_MISSING", info.GetProperty("reason").GetString());
     }
 
@@ -130,7 +130,7 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(5, json.RootElement.GetProperty("code").GetInt32());
         Assert.Contains("/openapi/v1.json", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
-        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        var info = ErrorInfoOf(json);
         Assert.Equal("ROUTE_NOT_FOUND", info.GetProperty("reason").GetString());
         Assert.Equal(method, info.GetProperty("metadata").GetProperty("method").GetString());
         Assert.Equal(path, info.GetProperty("metadata").GetProperty("path").GetString());
@@ -146,7 +146,7 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(12, json.RootElement.GetProperty("code").GetInt32());
-        var info = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        var info = ErrorInfoOf(json);
         Assert.Equal("ROUTE_NOT_FOUND", info.GetProperty("reason").GetString());
         Assert.Equal("POST", info.GetProperty("metadata").GetProperty("allow").GetString());
     }
@@ -166,6 +166,9 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Contains("Page not found", page, StringComparison.Ordinal);
         Assert.Contains("/no-such-page", page, StringComparison.Ordinal);
     }
+
+    private static JsonElement ErrorInfoOf(JsonDocument status) =>
+        status.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
 
     private static HttpClient Http11() => new() { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 }
