@@ -2,6 +2,10 @@ export { createPilotdeckClient, type PilotdeckClient, type PilotdeckClientOption
 export { clientCredentials, password, token, PilotdeckAuthError, type Credentials, type TokenSet } from './credentials.js';
 export { decodeError, reasonOf, PILOTDECK_ERROR_DOMAIN, type FieldViolation, type PilotdeckError } from './errors.js';
 export { isRetryable } from './calls/idempotency.js';
+export {
+  analyzeProjectRequests, uploadAttachmentRequests, uploadImportRequests, chunksOf, DEFAULT_CHUNK_BYTES,
+  type UploadSource, type UploadImportOptions, type AnalyzeProjectUpload, type AttachmentUpload,
+} from './uploads.js';
 export { Code, ConnectError } from '@connectrpc/connect';
 export * from './gen/pilotdeck/api/v1/access_pb.js';
 export * from './gen/pilotdeck/api/v1/error_reason_pb.js';

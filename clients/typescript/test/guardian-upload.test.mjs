@@ -1,28 +1,23 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { test } from 'node:test';
-import { create } from '@bufbuild/protobuf';
-import { AnalysisView, AnalyzeProjectRequestSchema } from '../dist/index.js';
+import { AnalysisView, analyzeProjectRequests } from '../dist/index.js';
 import { env, partnerClient, unique } from './support.mjs';
 
-const CHUNK_BYTES = 64 * 1024;
-
-// Client streaming: the metadata first, then the manifest in chunks; the SDK half-closes when the generator ends.
-async function* upload(manifest, projectName, sent) {
-  yield create(AnalyzeProjectRequestSchema, { payload: { case: 'metadata', value: { projectName } } });
-  for (let offset = 0; offset < manifest.length; offset += CHUNK_BYTES) {
-    sent.chunks++;
-    yield create(AnalyzeProjectRequestSchema, { payload: { case: 'manifestChunk', value: manifest.subarray(offset, offset + CHUNK_BYTES) } });
-  }
-}
-
-test('stream a dbt manifest to Guardian in chunks and read the stored analysis back', async () => {
+test('stream a dbt manifest from disk to Guardian in chunks and read the stored analysis back', async () => {
   const client = partnerClient();
-  const manifest = readFileSync(env('PILOTDECK_MANIFEST'));
   const projectName = unique('ts-sdk-upload');
   const sent = { chunks: 0 };
+  // Client streaming: the SDK sends the metadata first, then the manifest in chunks, and half-closes when the generator ends.
+  async function* counted(requests) {
+    for await (const request of requests) {
+      if (request.payload.case === 'manifestChunk') sent.chunks++;
+      yield request;
+    }
+  }
 
-  const response = await client.guardian.analyzeProject(upload(manifest, projectName, sent));
+  const requests = analyzeProjectRequests({ manifest: createReadStream(env('PILOTDECK_MANIFEST')), projectName, chunkBytes: 64 * 1024 });
+  const response = await client.guardian.analyzeProject(counted(requests));
 
   assert.ok(sent.chunks > 1, `the manifest went in ${sent.chunks} chunk(s); the scenario must stream several`);
   const analysis = response.analysis;

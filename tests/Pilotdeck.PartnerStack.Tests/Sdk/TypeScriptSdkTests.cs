@@ -28,6 +28,9 @@ public sealed partial class TypeScriptSdkTests(TypeScriptSdkHost host) : IClassF
     public Task TypeScriptSdk_GuardianUpload_StreamsManifestInChunks() => RunScenarioAsync("guardian-upload.test.mjs", expectedTests: 1);
 
     [Fact]
+    public Task TypeScriptSdk_UploadHelpers_ChunkFilesAndStreamsAndACsvImportIsPlanned() => RunScenarioAsync("uploads.test.mjs", expectedTests: 4);
+
+    [Fact]
     public Task TypeScriptSdk_RejectedRequest_DecodeErrorReadsFieldViolation() => RunScenarioAsync("field-violation.test.mjs", expectedTests: 2);
 
     [Fact]
