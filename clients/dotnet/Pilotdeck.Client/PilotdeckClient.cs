@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Contracts.Identity.V1;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
@@ -56,6 +57,7 @@ public sealed class PilotdeckClient : IDisposable
         CallInvoker = _channel.Intercept([.. PilotdeckChannel.Interceptors(options, _tokens)]);
         Identity = new IdentityService.IdentityServiceClient(CallInvoker);
         System = new SystemService.SystemServiceClient(CallInvoker);
+        Guardian = new GuardianService.GuardianServiceClient(CallInvoker);
         Jobs = new JobsService.JobsServiceClient(CallInvoker);
         Receipts = new ReceiptsService.ReceiptsServiceClient(CallInvoker);
         Policy = new PolicyService.PolicyServiceClient(CallInvoker);
@@ -91,6 +93,9 @@ public sealed class PilotdeckClient : IDisposable
 
     /// <summary>pilotdeck.system.v1: the server's version, build and contract digests.</summary>
     public SystemService.SystemServiceClient System { get; }
+
+    /// <summary>pilotdeck.guardian.v1: dbt Guardian analyses (upload with <see cref="PilotdeckUploads.AnalyzeProjectAsync"/>), their gaps and generated schema.yml.</summary>
+    public GuardianService.GuardianServiceClient Guardian { get; }
 
     /// <summary>pilotdeck.jobs.v1: the tenant's background job runs (list, retry, delete).</summary>
     public JobsService.JobsServiceClient Jobs { get; }

@@ -3,8 +3,18 @@ using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Pilotdeck.Contracts.Backlog.V1;
+using Pilotdeck.Contracts.Cohorts.V1;
+using Pilotdeck.Contracts.Feedback.V1;
 using Pilotdeck.Contracts.Guardian.V1;
 using Pilotdeck.Contracts.Identity.V1;
+using Pilotdeck.Contracts.Imports.V1;
+using Pilotdeck.Contracts.Jobs.V1;
+using Pilotdeck.Contracts.Notifications.V1;
+using Pilotdeck.Contracts.Policy.V1;
+using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Contracts.Retention.V1;
+using Pilotdeck.Contracts.Sessions.V1;
 using Pilotdeck.Contracts.System.V1;
 
 namespace Pilotdeck.Client;
@@ -17,7 +27,7 @@ namespace Pilotdeck.Client;
 public static class PilotdeckServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Pilotdeck clients (identity, system, Guardian) configured by <paramref name="configure"/>;
+    /// Adds every Pilotdeck service's client (the ones <see cref="PilotdeckClient"/> has) configured by <paramref name="configure"/>;
     /// every default is stated on <see cref="PilotdeckClientOptions"/>. One access token is shared by all
     /// of them (a singleton), obtained on first use and renewed ahead of expiry.
     /// <see cref="PilotdeckClientOptions.HttpHandler"/> is ignored here: HttpClientFactory owns the handlers
@@ -30,6 +40,18 @@ public static class PilotdeckServiceCollectionExtensions
         services.AddPilotdeckGrpcClient<IdentityService.IdentityServiceClient>();
         services.AddPilotdeckGrpcClient<SystemService.SystemServiceClient>();
         services.AddPilotdeckGrpcClient<GuardianService.GuardianServiceClient>();
+        services.AddPilotdeckGrpcClient<JobsService.JobsServiceClient>();
+        services.AddPilotdeckGrpcClient<ReceiptsService.ReceiptsServiceClient>();
+        services.AddPilotdeckGrpcClient<PolicyService.PolicyServiceClient>();
+        services.AddPilotdeckGrpcClient<ApprovalsService.ApprovalsServiceClient>();
+        services.AddPilotdeckGrpcClient<CohortsService.CohortsServiceClient>();
+        services.AddPilotdeckGrpcClient<FollowupsService.FollowupsServiceClient>();
+        services.AddPilotdeckGrpcClient<FeedbackService.FeedbackServiceClient>();
+        services.AddPilotdeckGrpcClient<BacklogService.BacklogServiceClient>();
+        services.AddPilotdeckGrpcClient<NotificationsService.NotificationsServiceClient>();
+        services.AddPilotdeckGrpcClient<ImportsService.ImportsServiceClient>();
+        services.AddPilotdeckGrpcClient<SessionsService.SessionsServiceClient>();
+        services.AddPilotdeckGrpcClient<RetentionService.RetentionServiceClient>();
         return services;
     }
 

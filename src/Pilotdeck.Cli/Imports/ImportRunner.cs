@@ -104,11 +104,9 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
     public async Task<Import> UploadAsync(string kind, string path, IReadOnlyDictionary<string, string> options)
     {
         await using var file = File.OpenRead(path);
-        using var call = client.Imports.UploadImport(deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken);
         var metadata = new UploadImportMetadata { Kind = kind, SourceFileName = Path.GetFileName(path) };
         metadata.Options.Add(options.ToDictionary());
-        await ClientStreams.SendAsync(call.RequestStream, new UploadImportRequest { Metadata = metadata }, chunk => new UploadImportRequest { Chunk = chunk }, file, cancellationToken);
-        return (await call).Import;
+        return await client.Imports.UploadImportAsync(metadata, file, deadline: DateTime.UtcNow.Add(LongCall), cancellationToken: cancellationToken);
     }
 
     private void Summarize(Import import, string what)

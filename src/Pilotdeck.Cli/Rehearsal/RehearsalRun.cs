@@ -166,14 +166,12 @@ public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner im
 
     private async Task AttachAsync(Session session, string transcript)
     {
-        using var call = client.Sessions.UploadAttachment(cancellationToken: cancellationToken);
         var metadata = new UploadAttachmentMetadata
         {
             RequestId = Guid.NewGuid().ToString(), ParticipantId = session.ParticipantId, SessionId = session.SessionId, FileName = "transcript.vtt", ContentType = "text/vtt",
         };
         await using var content = new MemoryStream(Encoding.UTF8.GetBytes(transcript));
-        await AttachmentCommands.SendAsync(call, metadata, content, cancellationToken);
-        await call.ResponseAsync;
+        await client.Sessions.UploadAttachmentAsync(metadata, content, cancellationToken: cancellationToken);
     }
 
     private async Task<IReadOnlyList<string>> RejectedRowsAsync(Import planned)

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
 using Pilotdeck.Cli.Policy;
+using Pilotdeck.Client;
 using Pilotdeck.Client.Sessions;
 using Pilotdeck.Contracts.Sessions.V1;
 
@@ -48,13 +49,11 @@ internal static class AttachmentCommands
             var type = parse.GetValue(contentType) ?? AttachmentTypes.FromFileName(path.Name)
                 ?? throw new CliException(ExitCodes.Usage, $"cannot tell the type of '{path.Name}' from its extension.", "Pass --content-type, e.g. --content-type video/mp4.");
             await using var content = path.OpenRead();
-            using var call = client.Sessions.UploadAttachment(ApprovalHeader.Of(parse, approval), cancellationToken: token);
             var metadata = new UploadAttachmentMetadata
             {
                 RequestId = Guid.NewGuid().ToString(), ParticipantId = parse.GetValue(participant)!, SessionId = parse.GetValue(session) ?? "", FileName = path.Name, ContentType = type,
             };
-            await SendAsync(call, metadata, content, token);
-            var stored = (await call.ResponseAsync).Attachment;
+            var stored = await client.Sessions.UploadAttachmentAsync(metadata, content, ApprovalHeader.Of(parse, approval), cancellationToken: token);
             Renderer.Record(writer, Renderer.FormatOf(parse, output), stored, AttachmentColumns);
             parse.InvocationConfiguration.Error.WriteLine($"Stored {stored.FileName} ({stored.SizeBytes} bytes, sha256 {stored.Sha256}) as {stored.AttachmentId}.");
             return ExitCodes.Ok;
@@ -138,7 +137,4 @@ internal static class AttachmentCommands
         }, ct));
         return command;
     }
-
-    internal static Task SendAsync(AsyncClientStreamingCall<UploadAttachmentRequest, UploadAttachmentResponse> call, UploadAttachmentMetadata metadata, Stream content, CancellationToken token) =>
-        ClientStreams.SendAsync(call.RequestStream, new UploadAttachmentRequest { Metadata = metadata }, chunk => new UploadAttachmentRequest { Chunk = chunk }, content, token);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.Net.Http.Headers;
+using Pilotdeck.Client;
 using Pilotdeck.Client.Sessions;
 using Pilotdeck.Contracts.Sessions.V1;
 using Pilotdeck.Portal.Infrastructure;
@@ -117,13 +118,8 @@ public sealed partial class ParticipantModel
         var sent = file.ContentType ?? "";
         var type = sent.Length > 0 && sent != "application/octet-stream" ? sent : AttachmentTypes.FromFileName(file.FileName) ?? sent;
         var metadata = new UploadAttachmentMetadata { RequestId = Guid.NewGuid().ToString(), ParticipantId = Id, SessionId = sessionId, FileName = file.FileName, ContentType = type };
-        using var call = Api.Sessions.UploadAttachment(deadline: DateTime.UtcNow + SessionForm.UploadDeadline, cancellationToken: Aborted);
-        await ChunkedUpload.RunAsync(call, async (requests, token) =>
-        {
-            await requests.WriteAsync(new UploadAttachmentRequest { Metadata = metadata }, token);
-            await ChunkedUpload.SendFileAsync(requests, file, chunk => new UploadAttachmentRequest { Chunk = chunk }, token);
-            await requests.CompleteAsync();
-        }, Aborted);
+        await using var content = file.OpenReadStream();
+        await Api.Sessions.UploadAttachmentAsync(metadata, content, deadline: DateTime.UtcNow + SessionForm.UploadDeadline, cancellationToken: Aborted);
     }
 }
 

@@ -58,7 +58,7 @@ public sealed class AnalysisModel : PortalPageModel
         return Page();
     }
 
-    private GuardianService.GuardianServiceClient Guardian => Api.CreateClient<GuardianService.GuardianServiceClient>();
+    private GuardianService.GuardianServiceClient Guardian => Api.Guardian;
 
     private async Task LoadAsync()
     {

@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Http;
+using Pilotdeck.Client;
 using Pilotdeck.Contracts.Guardian.V1;
-using Grpc.Core;
-using Pilotdeck.Portal.Infrastructure;
 
 namespace Pilotdeck.Portal.Pages.Guardian;
 
 /// <summary>
-/// Sends uploaded artifacts to <c>AnalyzeProject</c> as the contract asks: metadata first, then
-/// chunks of at most 1 MiB read straight from the uploaded file's stream, so a manifest of
-/// hundreds of megabytes never sits in the portal's memory as a whole.
+/// Sends uploaded artifacts to <c>AnalyzeProject</c> straight from the uploaded files' streams
+/// (<see cref="PilotdeckUploads"/>), so a manifest of hundreds of megabytes never sits in the
+/// portal's memory as a whole.
 /// </summary>
 internal static class ArtifactStreamer
 {
@@ -28,27 +27,12 @@ internal static class ArtifactStreamer
     /// </summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
 
+    /// <summary>A form without a manifest is sent without one: the API's field violation says what is missing.</summary>
     public static async Task<AnalyzeProjectResponse> UploadAsync(
         GuardianService.GuardianServiceClient client, AnalyzeProjectMetadata metadata, IFormFile? manifest, IFormFile? catalog, CancellationToken cancellationToken)
     {
-        using var call = client.AnalyzeProject(deadline: DateTime.UtcNow + Deadline, cancellationToken: cancellationToken);
-        return await ChunkedUpload.RunAsync(call, (requests, token) => SendAllAsync(requests, metadata, manifest, catalog, token), cancellationToken);
-    }
-
-    private static async Task SendAllAsync(
-        IClientStreamWriter<AnalyzeProjectRequest> requests, AnalyzeProjectMetadata metadata, IFormFile? manifest, IFormFile? catalog, CancellationToken cancellationToken)
-    {
-        await requests.WriteAsync(new AnalyzeProjectRequest { Metadata = metadata }, cancellationToken);
-        if (manifest is not null)
-        {
-            await ChunkedUpload.SendFileAsync(requests, manifest, chunk => new AnalyzeProjectRequest { ManifestChunk = chunk }, cancellationToken);
-        }
-
-        if (catalog is not null)
-        {
-            await ChunkedUpload.SendFileAsync(requests, catalog, chunk => new AnalyzeProjectRequest { CatalogChunk = chunk }, cancellationToken);
-        }
-
-        await requests.CompleteAsync();
+        await using var manifestContent = manifest?.OpenReadStream() ?? Stream.Null;
+        await using var catalogContent = catalog?.OpenReadStream();
+        return await client.AnalyzeProjectAsync(metadata, manifestContent, catalogContent, deadline: DateTime.UtcNow + Deadline, cancellationToken: cancellationToken);
     }
 }

@@ -81,7 +81,7 @@ public sealed class IndexModel : PortalPageModel
         }
     }
 
-    private GuardianService.GuardianServiceClient Guardian => Api.CreateClient<GuardianService.GuardianServiceClient>();
+    private GuardianService.GuardianServiceClient Guardian => Api.Guardian;
 
     private async Task LoadHistoryAsync()
     {

@@ -25,7 +25,7 @@ public sealed class ResourceModel : PortalPageModel
     {
         try
         {
-            var guardian = Api.CreateClient<GuardianService.GuardianServiceClient>();
+            var guardian = Api.Guardian;
             // Every stored gap: the drill-down answers "what is missing here", not the analysis page's filter.
             var response = await guardian.GetAnalysisAsync(new GetAnalysisRequest { AnalysisId = AnalysisId, View = AnalysisView.Full }, cancellationToken: Aborted);
             var resource = response.Resources.FirstOrDefault(r => r.UniqueId == UniqueId);

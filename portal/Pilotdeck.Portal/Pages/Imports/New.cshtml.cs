@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Pilotdeck.Client;
 using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Portal.Infrastructure;
 
@@ -66,13 +67,8 @@ public sealed class NewModel : PortalPageModel
                 metadata.Options[cut > 0 ? line[..cut].Trim() : line] = cut > 0 ? line[(cut + 1)..].Trim() : "";
             }
 
-            using var call = Api.Imports.UploadImport(deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: Aborted);
-            var import = (await ChunkedUpload.RunAsync(call, async (requests, token) =>
-            {
-                await requests.WriteAsync(new UploadImportRequest { Metadata = metadata }, token);
-                await ChunkedUpload.SendFileAsync(requests, Upload, chunk => new UploadImportRequest { Chunk = chunk }, token);
-                await requests.CompleteAsync();
-            }, Aborted)).Import;
+            await using var file = Upload.OpenReadStream();
+            var import = await Api.Imports.UploadImportAsync(metadata, file, deadline: DateTime.UtcNow.AddMinutes(10), cancellationToken: Aborted);
             return RedirectToPage("/Imports/Detail", new { importId = import.ImportId });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
