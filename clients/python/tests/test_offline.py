@@ -250,6 +250,21 @@ class UploadRequestTests(unittest.TestCase):
         self.assertTrue(all(len(c) <= 256 for c in chunks))
         self.assertEqual(len(chunks) + 1, len(reads), "one read per chunk, and one that finds the end")
 
+    def test_manifest_and_catalog_files_are_sent_whole_in_order(self):
+        manifest, catalog = b"m" * 1000, b"c" * 300
+
+        requests = list(pd.analyze_project_requests(io.BytesIO(manifest), io.BytesIO(catalog), project_name="p", chunk_bytes=256))
+
+        self.assertEqual("p", requests[0].metadata.project_name)
+        kinds = [r.WhichOneof("payload") for r in requests[1:]]
+        self.assertEqual(["manifest_chunk"] * 4 + ["catalog_chunk"] * 2, kinds)
+        self.assertEqual(manifest, b"".join(r.manifest_chunk for r in requests[1:5]))
+        self.assertEqual(catalog, b"".join(r.catalog_chunk for r in requests[5:]))
+
+    def test_a_chunk_size_below_one_is_refused(self):
+        with self.assertRaises(ValueError):
+            list(pd.upload_attachment_requests("p", "a.vtt", "text/vtt", b"WEBVTT", chunk_bytes=0))
+
 
 if __name__ == "__main__":
     unittest.main()
