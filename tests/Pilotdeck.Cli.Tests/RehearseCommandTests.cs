@@ -47,6 +47,7 @@ public abstract class RehearseCommandTests : IAsyncLifetime
         var first = await cli.RunAsync(Rehearse(42, "first.md"));
         Ok(first);
         Assert.Contains("roster: imported", first.Out);
+        Assert.DoesNotContain("Dry run: nothing was changed", first.Out); // the rehearsal commits the roster: no advice to commit it
         Assert.Contains("feedback: 36 piece(s) submitted", first.Out);
         var again = await cli.RunAsync(Rehearse(42, "again.md"));
         Assert.NotEqual(0, again.Exit);

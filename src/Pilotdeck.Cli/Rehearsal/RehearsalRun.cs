@@ -64,9 +64,7 @@ public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner im
         var roster = Path.Combine(workDirectory, $"{slug}-roster.csv");
         await File.WriteAllTextAsync(roster, plan.RosterCsv(), new UTF8Encoding(false), cancellationToken);
         var options = new Dictionary<string, string> { ["cohort"] = slug };
-        var planned = await imports.RunAsync("roster", roster, options, dryRun: true, approval: null, workDirectory);
-        var rejected = await RejectedRowsAsync(planned);
-        var committed = planned.State == ImportState.Planned ? await imports.CommitAsync(planned.ImportId, planned.PlanHash, approval: null) : planned;
+        var committed = await imports.RunAsync("roster", roster, options, dryRun: false, approval: null, workDirectory);
         if (committed.State != ImportState.Committed)
         {
             throw new CliException(ExitCodes.For(StatusCode.Aborted), $"the roster import {committed.ImportId} ended {committed.State}: {committed.Failure}",
@@ -74,6 +72,7 @@ public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner im
         }
 
         Say($"roster: imported {roster} ({committed.CreatedCount} created, {committed.RejectedCount} rejected)");
+        var rejected = await RejectedRowsAsync(committed);
 
         var ids = await ParticipantIdsAsync(slug);
         var changes = 0;
@@ -174,14 +173,14 @@ public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner im
         await client.Sessions.UploadAttachmentAsync(metadata, content, cancellationToken: cancellationToken);
     }
 
-    private async Task<IReadOnlyList<string>> RejectedRowsAsync(Import planned)
+    private async Task<IReadOnlyList<string>> RejectedRowsAsync(Import import)
     {
-        if (planned.RejectedCount == 0)
+        if (import.RejectedCount == 0)
         {
             return [];
         }
 
-        var rows = await client.Imports.ListImportRowsAsync(new ListImportRowsRequest { ImportId = planned.ImportId, Outcome = RowOutcome.Rejected, PageSize = 50 }, cancellationToken: cancellationToken);
+        var rows = await client.Imports.ListImportRowsAsync(new ListImportRowsRequest { ImportId = import.ImportId, Outcome = RowOutcome.Rejected, PageSize = 50 }, cancellationToken: cancellationToken);
         return rows.Rows.Select(r => $"row {r.RowNumber}: {r.Reason}").ToList();
     }
 
