@@ -1,6 +1,6 @@
 namespace Pilotdeck.Portal.Infrastructure;
 
-/// <summary>The portal's menu: one entry per capability, so a page added later only has to replace its placeholder.</summary>
+/// <summary>The portal's menu: one entry per capability the portal has.</summary>
 public static class Navigation
 {
     public static IReadOnlyList<NavItem> Workspace { get; } =
@@ -12,7 +12,6 @@ public static class Navigation
         new("/Imports/Index", "Imports"),
         new("/Receipts/Index", "Receipts"),
         new("/Approvals/Index", "Approvals"),
-        new("/Parity/Index", "Parity"),
         new("/Guardian/Index", "dbt Guardian"),
     ];
 

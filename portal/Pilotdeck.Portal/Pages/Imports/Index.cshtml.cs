@@ -8,8 +8,15 @@ namespace Pilotdeck.Portal.Pages.Imports;
 /// <summary>The tenant's imports, newest first, and the way into the import wizard.</summary>
 public sealed class IndexModel(PortalOptions options) : PortalPageModel
 {
+    /// <summary>Unspecified lists every state.</summary>
+    [BindProperty(SupportsGet = true)]
+    public ImportState State { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public string? PageToken { get; set; }
+
+    public static IReadOnlyList<ImportState> States { get; } =
+        [ImportState.Planning, ImportState.Planned, ImportState.Committing, ImportState.Committed, ImportState.Failed];
 
     public IReadOnlyList<Import> Recent { get; private set; } = [];
 
@@ -19,9 +26,10 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
     {
         try
         {
-            var page = await Api.Imports.ListImportsAsync(new ListImportsRequest { PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
+            var page = await Api.Imports.ListImportsAsync(new ListImportsRequest { State = State, PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
             Recent = page.Imports;
-            Pager = new PagerViewModel("/Imports/Index", PageToken, page.NextPageToken, new Dictionary<string, string?>());
+            Pager = new PagerViewModel("/Imports/Index", PageToken, page.NextPageToken,
+                new Dictionary<string, string?> { ["state"] = State == ImportState.Unspecified ? null : State.ToString() });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
