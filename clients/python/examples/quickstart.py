@@ -37,9 +37,8 @@ def main():
             print("refused: %s %s %s" % (error.code.name, error.reason, error.field_violations))
 
         if len(sys.argv) > 1:
-            with open(sys.argv[1], "rb") as f:
-                manifest = f.read()
-            result = api.guardian.AnalyzeProject(pd.analyze_project_requests(manifest, project_name="quickstart"))
+            with open(sys.argv[1], "rb") as manifest:  # read a chunk at a time as grpcio sends
+                result = api.guardian.AnalyzeProject(pd.analyze_project_requests(manifest, project_name="quickstart"))
             coverage = result.analysis.coverage
             print("analysis %s: %d models, %d gaps" % (result.analysis.analysis_id, coverage.models.total, result.analysis.gap_count))
 
