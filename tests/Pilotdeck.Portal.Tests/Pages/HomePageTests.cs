@@ -61,4 +61,26 @@ public sealed class HomePageTests(PortalFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex($"/cohorts/{slug}$"));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Home_DeadNotification_IsListedForAdminsOnly()
+    {
+        await NotificationsPageTests.AddDeadLetterAsync(fixture, "Home page dead letter");
+        var deadLetters = new Regex(@"^\d+ notifications? (was|were) not delivered \(dead letters?\)$");
+
+        var viewer = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(viewer, PortalFixture.ViewerEmail);
+        await viewer.GotoAsync("/");
+        await Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "Needs attention" })).ToBeVisibleAsync();
+        await Expect(viewer.GetByRole(AriaRole.Link, new() { NameRegex = deadLetters })).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
+
+        var admin = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(admin, PortalFixture.AdminEmail);
+        await admin.GotoAsync("/");
+        await admin.GetByTestId("attention").GetByRole(AriaRole.Link, new() { NameRegex = deadLetters }).ClickAsync();
+        await Expect(admin).ToHaveURLAsync(new Regex(@"/admin/notifications\?state=Dead$"));
+        await Expect(admin.GetByTestId("outbox")).ToContainTextAsync("Home page dead letter");
+        await admin.Context.CloseAsync();
+    }
 }

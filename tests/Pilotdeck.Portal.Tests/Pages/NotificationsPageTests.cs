@@ -23,9 +23,10 @@ public sealed class NotificationsPageTests
 
     public NotificationsPageTests(PortalFixture fixture) => _fixture = fixture;
 
-    private async Task<string> AddDeadLetterAsync(string subject)
+    /// <summary>A webhook message that used up its attempts, straight in the database (the home page's tests use it too).</summary>
+    internal static async Task<string> AddDeadLetterAsync(PortalFixture fixture, string subject)
     {
-        await using var scope = _fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId);
+        await using var scope = fixture.ServerServices.CreateTenantScope(DemoSeeder.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<PilotdeckDbContext>();
         var id = Guid.NewGuid().ToString("N");
         db.OutboxMessages.Add(new OutboxMessageRecord
@@ -43,7 +44,7 @@ public sealed class NotificationsPageTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var subject = "Fixed: export " + Guid.NewGuid().ToString("N")[..8];
-        var id = await AddDeadLetterAsync(subject);
+        var id = await AddDeadLetterAsync(_fixture, subject);
         var page = await _fixture.NewPageAsync();
         await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
 

@@ -2,6 +2,8 @@ using Grpc.Core;
 using Pilotdeck.Client;
 using Pilotdeck.Contracts.Cohorts.V1;
 using Pilotdeck.Contracts.Imports.V1;
+using Pilotdeck.Contracts.Jobs.V1;
+using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
 using Pilotdeck.Portal.Pages.Cohorts;
 
@@ -13,8 +15,9 @@ public sealed record AttentionItem(int Count, bool More, string What, string Pag
 
 /// <summary>
 /// What the home page shows a member: what is waiting (approvals they may decide, planned imports
-/// nobody committed) and the cohorts under way (recruiting or running) with their funnels. A section the member's role may
-/// not read is left out rather than shown as an error.
+/// nobody committed, follow-ups due; for admins also dead notifications and failed job runs) and
+/// the cohorts under way (recruiting or running) with their funnels. A section the member's role
+/// may not read is left out rather than shown as an error.
 /// </summary>
 public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IReadOnlyList<CohortCard> Cohorts)
 {
@@ -24,23 +27,37 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
     /// <summary>Cohorts shown; the rest are a click away on the cohorts page.</summary>
     public const int MaxCohorts = 6;
 
-    public static async Task<HomeDashboard> LoadAsync(PilotdeckClient api, CancellationToken cancellationToken)
+    /// <param name="admin">Whether to count what only admins look after: dead notifications and failed job runs.</param>
+    public static async Task<HomeDashboard> LoadAsync(PilotdeckClient api, bool admin, CancellationToken cancellationToken)
     {
         var attention = new List<AttentionItem>();
+        void Add(int count, bool more, string one, string many, string page, Dictionary<string, string>? route = null)
+        {
+            if (count > 0)
+            {
+                attention.Add(new(count, more, count == 1 ? one : many, page, route ?? []));
+            }
+        }
+
         var approvals = await ReadableAsync(() => api.Approvals.ListApprovalsAsync(
             new ListApprovalsRequest { AwaitingMe = true, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
-        if (approvals is { AwaitingMeCount: > 0 })
-        {
-            attention.Add(new(approvals.AwaitingMeCount, false, Plural(approvals.AwaitingMeCount, "approval request awaits", "approval requests await") + " your decision",
-                "/Approvals/Index", new Dictionary<string, string>()));
-        }
+        Add(approvals?.AwaitingMeCount ?? 0, false, "approval request awaits your decision", "approval requests await your decision", "/Approvals/Index");
 
         var planned = await ReadableAsync(() => api.Imports.ListImportsAsync(
             new ListImportsRequest { State = ImportState.Planned, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
-        if (planned is { Imports.Count: > 0 })
+        Add(planned?.Imports.Count ?? 0, planned?.NextPageToken.Length > 0, "import is planned but not committed", "imports are planned but not committed",
+            "/Imports/Index", new() { ["state"] = nameof(ImportState.Planned) });
+
+        if (admin)
         {
-            attention.Add(new(planned.Imports.Count, planned.NextPageToken.Length > 0, Plural(planned.Imports.Count, "import is", "imports are") + " planned but not committed",
-                "/Imports/Index", new Dictionary<string, string> { ["state"] = nameof(ImportState.Planned) }));
+            var outbox = await ReadableAsync(() => api.Notifications.ListMessagesAsync(new ListMessagesRequest { PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
+            Add(outbox?.DeadCount ?? 0, false, "notification was not delivered (dead letter)", "notifications were not delivered (dead letters)",
+                "/Admin/Notifications/Index", new() { ["state"] = nameof(MessageState.Dead) });
+
+            var failed = await ReadableAsync(() => api.Jobs.ListJobRunsAsync(
+                new ListJobRunsRequest { State = JobState.Failed, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
+            Add(failed?.JobRuns.Count ?? 0, failed?.NextPageToken.Length > 0, "job run failed", "job runs failed",
+                "/Admin/Jobs/Index", new() { ["state"] = nameof(JobState.Failed) });
         }
 
         var cohorts = new List<CohortCard>();
@@ -50,17 +67,12 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
             var followups = await ReadableAsync(() => api.Followups.ListFollowupsAsync(
                 new ListFollowupsRequest { Cohort = cohort.Slug, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
             cohorts.Add(new(cohort, followups?.DueCount));
-            if (followups is { DueCount: > 0 })
-            {
-                attention.Add(new(followups.DueCount, false, Plural(followups.DueCount, "follow-up is", "follow-ups are") + $" due in {cohort.Title}",
-                    "/Cohorts/Followups", new Dictionary<string, string> { ["slug"] = cohort.Slug }));
-            }
+            Add(followups?.DueCount ?? 0, false, $"follow-up is due in {cohort.Title}", $"follow-ups are due in {cohort.Title}",
+                "/Cohorts/Followups", new() { ["slug"] = cohort.Slug });
         }
 
         return new HomeDashboard(attention, cohorts);
     }
-
-    private static string Plural(int count, string one, string many) => count == 1 ? one : many;
 
     /// <summary>The answer, or null when the member's role may not read it.</summary>
     private static async Task<T?> ReadableAsync<T>(Func<Task<T>> call) where T : class
