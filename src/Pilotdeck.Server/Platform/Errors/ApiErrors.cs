@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Contracts.Api.V1;
 using Grpc.Core;
@@ -13,6 +15,9 @@ namespace Pilotdeck.Server.Platform.Errors;
 public static class ApiErrors
 {
     public const string Domain = "pilotdeck";
+
+    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default
+        .WithTypeRegistry(TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor)));
 
     public static RpcException Create(StatusCode code, ErrorReason reason, string message, IReadOnlyDictionary<string, string>? metadata = null, IEnumerable<FieldViolation>? violations = null)
     {
@@ -46,6 +51,22 @@ public static class ApiErrors
 
     public static RpcException NotFound(ErrorReason reason, string what, string id) =>
         Create(StatusCode.NotFound, reason, $"{what} '{id}' was not found in this tenant.", new Dictionary<string, string> { ["id"] = id });
+
+    /// <summary>
+    /// Answers an HTTP request with the error as the JSON routes answer theirs: the google.rpc.Status
+    /// as JSON, for a request refused before the transcoder (a route no one serves, a body that is not JSON).
+    /// The HTTP status is the caller's, already set or set here.
+    /// </summary>
+    public static Task WriteJsonAsync(HttpResponse response, RpcException error, int? httpStatus = null)
+    {
+        if (httpStatus is { } status)
+        {
+            response.StatusCode = status;
+        }
+
+        response.ContentType = "application/json; charset=utf-8";
+        return response.WriteAsync(StatusJson.Format(error.GetRpcStatus()!), response.HttpContext.RequestAborted);
+    }
 
     /// <summary>Reads the reason back from an exception; for tests.</summary>
     public static string? ReasonOf(RpcException exception) =>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -25,9 +23,6 @@ public static class ErrorPages
     // framework's re-execution only reroutes on the root pipeline. The branch gets the builder
     // back so that re-executing the status page's path routes it.
     private const string GlobalEndpointRouteBuilderKey = "__GlobalEndpointRouteBuilder";
-
-    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default
-        .WithTypeRegistry(TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor)));
 
     public static WebApplication UsePilotdeckErrorPages(this WebApplication app)
     {
@@ -99,8 +94,7 @@ public static class ErrorPages
             return;
         }
 
-        http.Response.ContentType = "application/json; charset=utf-8";
-        await http.Response.WriteAsync(StatusJson.Format(status.GetRpcStatus()!), http.RequestAborted);
+        await ApiErrors.WriteJsonAsync(http.Response, status);
     }
 
     private static bool AcceptsHtml(HttpRequest request) =>
