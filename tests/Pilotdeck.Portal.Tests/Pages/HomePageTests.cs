@@ -10,25 +10,19 @@ namespace Pilotdeck.Portal.Tests.Pages;
 [Collection(PortalCollection.Name)]
 public sealed class HomePageTests(PortalFixture fixture)
 {
+    private static readonly Regex PlannedImports = new(@"^\d+\+? imports? (is|are) planned but not committed$");
+
     [Fact]
     public async Task Home_PlannedImportNobodyCommitted_IsListedAndLinksToThePlannedImports()
     {
         var page = await fixture.NewPageAsync();
         await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
-        var fileName = $"home-{Guid.NewGuid():N}"[..13] + ".csv";
-        await page.GotoAsync("/imports/new");
-        await page.GetByLabel("Kind").SelectOptionAsync("identities");
-        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload
-        {
-            Name = fileName, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"userName,roles\n{fileName}@example.com,VIEWER\n"),
-        });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and dry run" }).ClickAsync();
-        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("planned");
+        var fileName = await PlanAnImportAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Dry run again" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Planned again against the current data");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Home", Exact = true }).ClickAsync();
-        var waiting = page.GetByTestId("attention").GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"^\d+\+? imports? (is|are) planned but not committed$") });
+        var waiting = page.GetByTestId("attention").GetByRole(AriaRole.Link, new() { NameRegex = PlannedImports });
         await waiting.ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex(@"/imports\?state=Planned$"));
@@ -63,24 +57,42 @@ public sealed class HomePageTests(PortalFixture fixture)
     }
 
     [Fact]
-    public async Task Home_DeadNotification_IsListedForAdminsOnly()
+    public async Task Home_DeadNotificationAndPlannedImport_AreListedOnlyForWhoCanActOnThem()
     {
         await NotificationsPageTests.AddDeadLetterAsync(fixture, "Home page dead letter");
         var deadLetters = new Regex(@"^\d+ notifications? (was|were) not delivered \(dead letters?\)$");
+        var admin = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(admin, PortalFixture.AdminEmail);
+        await PlanAnImportAsync(admin);
 
         var viewer = await fixture.NewPageAsync();
         await PortalFixture.SignInAsync(viewer, PortalFixture.ViewerEmail);
         await viewer.GotoAsync("/");
         await Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "Needs attention" })).ToBeVisibleAsync();
         await Expect(viewer.GetByRole(AriaRole.Link, new() { NameRegex = deadLetters })).ToHaveCountAsync(0);
+        await Expect(viewer.GetByRole(AriaRole.Link, new() { NameRegex = PlannedImports })).ToHaveCountAsync(0);
         await viewer.Context.CloseAsync();
 
-        var admin = await fixture.NewPageAsync();
-        await PortalFixture.SignInAsync(admin, PortalFixture.AdminEmail);
         await admin.GotoAsync("/");
+        await Expect(admin.GetByTestId("attention").GetByRole(AriaRole.Link, new() { NameRegex = PlannedImports })).ToHaveCountAsync(1);
         await admin.GetByTestId("attention").GetByRole(AriaRole.Link, new() { NameRegex = deadLetters }).ClickAsync();
         await Expect(admin).ToHaveURLAsync(new Regex(@"/admin/notifications\?state=Dead$"));
         await Expect(admin.GetByTestId("outbox")).ToContainTextAsync("Home page dead letter");
         await admin.Context.CloseAsync();
+    }
+
+    /// <summary>Uploads a one-row identities CSV as the signed-in admin and leaves its plan uncommitted; returns the file's name.</summary>
+    private static async Task<string> PlanAnImportAsync(IPage page)
+    {
+        var fileName = $"home-{Guid.NewGuid():N}"[..13] + ".csv";
+        await page.GotoAsync("/imports/new");
+        await page.GetByLabel("Kind").SelectOptionAsync("identities");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload
+        {
+            Name = fileName, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"userName,roles\n{fileName}@example.com,VIEWER\n"),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and dry run" }).ClickAsync();
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("planned");
+        return fileName;
     }
 }

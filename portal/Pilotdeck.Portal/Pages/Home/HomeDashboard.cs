@@ -5,6 +5,7 @@ using Pilotdeck.Contracts.Imports.V1;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Contracts.Notifications.V1;
 using Pilotdeck.Contracts.Policy.V1;
+using Pilotdeck.Portal.Infrastructure;
 using Pilotdeck.Portal.Pages.Cohorts;
 
 namespace Pilotdeck.Portal.Pages.Home;
@@ -14,8 +15,9 @@ namespace Pilotdeck.Portal.Pages.Home;
 public sealed record AttentionItem(int Count, bool More, string What, string Page, IReadOnlyDictionary<string, string> Route);
 
 /// <summary>
-/// What the home page shows a member: what is waiting (approvals they may decide, planned imports
-/// nobody committed, follow-ups due; for admins also dead notifications and failed job runs) and
+/// What the home page shows a member: what is waiting for them (approvals they may decide; for
+/// facilitators planned imports nobody committed and follow-ups due; for admins also dead
+/// notifications and failed job runs) and
 /// the cohorts under way (recruiting or running) with their funnels. A section the member's role
 /// may not read is left out rather than shown as an error.
 /// </summary>
@@ -27,8 +29,8 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
     /// <summary>Cohorts shown; the rest are a click away on the cohorts page.</summary>
     public const int MaxCohorts = 6;
 
-    /// <param name="admin">Whether to count what only admins look after: dead notifications and failed job runs.</param>
-    public static async Task<HomeDashboard> LoadAsync(PilotdeckClient api, bool admin, CancellationToken cancellationToken)
+    /// <summary>Counts only what <paramref name="user"/> can act on: imports and follow-ups for facilitators, dead notifications and failed job runs for admins.</summary>
+    public static async Task<HomeDashboard> LoadAsync(PilotdeckClient api, PortalUser user, CancellationToken cancellationToken)
     {
         var attention = new List<AttentionItem>();
         void Add(int count, bool more, string one, string many, string page, Dictionary<string, string>? route = null)
@@ -43,12 +45,15 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
             new ListApprovalsRequest { AwaitingMe = true, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
         Add(approvals?.AwaitingMeCount ?? 0, false, "approval request awaits your decision", "approval requests await your decision", "/Approvals/Index");
 
-        var planned = await ReadableAsync(() => api.Imports.ListImportsAsync(
-            new ListImportsRequest { State = ImportState.Planned, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
-        Add(planned?.Imports.Count ?? 0, planned?.NextPageToken.Length > 0, "import is planned but not committed", "imports are planned but not committed",
-            "/Imports/Index", new() { ["state"] = nameof(ImportState.Planned) });
+        if (user.CanFacilitate)
+        {
+            var planned = await ReadableAsync(() => api.Imports.ListImportsAsync(
+                new ListImportsRequest { State = ImportState.Planned, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
+            Add(planned?.Imports.Count ?? 0, planned?.NextPageToken.Length > 0, "import is planned but not committed", "imports are planned but not committed",
+                "/Imports/Index", new() { ["state"] = nameof(ImportState.Planned) });
+        }
 
-        if (admin)
+        if (user.IsAdmin)
         {
             var outbox = await ReadableAsync(() => api.Notifications.ListMessagesAsync(new ListMessagesRequest { PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
             Add(outbox?.DeadCount ?? 0, false, "notification was not delivered (dead letter)", "notifications were not delivered (dead letters)",
@@ -67,7 +72,7 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
             var followups = await ReadableAsync(() => api.Followups.ListFollowupsAsync(
                 new ListFollowupsRequest { Cohort = cohort.Slug, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
             cohorts.Add(new(cohort, followups?.DueCount));
-            Add(followups?.DueCount ?? 0, false, $"follow-up is due in {cohort.Title}", $"follow-ups are due in {cohort.Title}",
+            Add(user.CanFacilitate ? followups?.DueCount ?? 0 : 0, false, $"follow-up is due in {cohort.Title}", $"follow-ups are due in {cohort.Title}",
                 "/Cohorts/Followups", new() { ["slug"] = cohort.Slug });
         }
 

@@ -18,7 +18,7 @@ public sealed class IndexModel : PortalPageModel
             var caller = await Api.Identity.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken: Aborted);
             var name = caller.TenantId == CurrentUser.TenantId ? CurrentUser.TenantName : caller.TenantId;
             ViewModel = HomeViewModel.From(caller, name);
-            Dashboard = await HomeDashboard.LoadAsync(Api, CurrentUser.IsAdmin, Aborted);
+            Dashboard = await HomeDashboard.LoadAsync(Api, CurrentUser, Aborted);
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
         {
