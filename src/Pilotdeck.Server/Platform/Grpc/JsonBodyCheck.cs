@@ -114,11 +114,13 @@ public static class JsonBodyCheck
         }
 
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message)
+        var what = (cut > 0 ? message[..cut] : message)
             .Replace(" which is not supported in this mode. Change the reader options", "", StringComparison.Ordinal)
             .Replace(", when isFinalBlock is true", "", StringComparison.Ordinal)
             .Replace(" when isFinalBlock is true", "", StringComparison.Ordinal)
             .TrimEnd(' ', '.');
+        // It follows a colon: "The JSON object…" reads on as "the JSON object…"; "JSON…" stays.
+        return what.Length > 1 && char.IsUpper(what[0]) && char.IsLower(what[1]) ? char.ToLowerInvariant(what[0]) + what[1..] : what;
     }
 
     private static RpcException Invalid(JsonException ex)
