@@ -5,7 +5,8 @@ namespace Pilotdeck.Client.Tests;
 
 /// <summary>
 /// The SDK as partners get it: <c>dotnet pack</c> output, restored into a fresh console project
-/// whose Program.cs is the first C# example of the SDK's README, which must compile.
+/// whose Program.cs is the SDK README's first C# example followed by its uploads example (which
+/// uses the first one's client), and which must compile.
 /// </summary>
 public sealed partial class PackageTests
 {
@@ -22,9 +23,10 @@ public sealed partial class PackageTests
 
             var app = Directory.CreateDirectory(Path.Combine(work, "app")).FullName;
             var readme = await File.ReadAllTextAsync(Path.Combine(repo, "clients", "dotnet", "Pilotdeck.Client", "README.md"));
-            var example = CSharpBlock().Match(readme).Groups[1].Value;
-            Assert.Contains("PilotdeckClient.Create", example, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), example);
+            var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+            Assert.Contains("PilotdeckClient.Create", blocks[0], StringComparison.Ordinal);
+            var uploads = Assert.Single(blocks, b => b.Contains("UploadImportAsync", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program(blocks[0], uploads));
             // Its own packages folder, so a cached Pilotdeck.Client of the same version is never used;
             // everything else comes from the machine's cache when it is there.
             await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
@@ -55,6 +57,17 @@ public sealed partial class PackageTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    /// <summary>The examples one after the other, with their using directives first, as C# wants them.</summary>
+    private static string Program(params string[] examples)
+    {
+        var lines = examples.SelectMany(e => e.Split('\n')).ToList();
+        var usings = lines.Where(l => UsingDirective().IsMatch(l)).Distinct();
+        return string.Join('\n', [.. usings, .. lines.Where(l => !UsingDirective().IsMatch(l))]);
+    }
+
+    [GeneratedRegex(@"^using [A-Za-z0-9.]+;$")]
+    private static partial Regex UsingDirective();
 
     private static string RepoRoot()
     {
