@@ -167,7 +167,8 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Contains("/no-such-page", page, StringComparison.Ordinal);
     }
 
-    private static JsonElement ErrorInfoOf(JsonDocument status) =>
+    /// <summary>The ErrorInfo of a google.rpc.Status body; JsonBodyTests reads its errors with it too.</summary>
+    internal static JsonElement ErrorInfoOf(JsonDocument status) =>
         status.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
 
     private static HttpClient Http11() => new() { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };

@@ -77,6 +77,5 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()));
     }
 
-    private static JsonElement ErrorInfoOf(JsonDocument status) =>
-        status.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+    private static JsonElement ErrorInfoOf(JsonDocument status) => JsonApiTests.ErrorInfoOf(status);
 }
