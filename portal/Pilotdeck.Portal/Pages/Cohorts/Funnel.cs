@@ -19,6 +19,3 @@ public static class Funnel
 
     public static int Total(Cohort cohort) => cohort.StatusCounts.Sum(c => c.Count);
 }
-
-/// <summary>A cohort's card (the cohorts page, the home page): its funnel and, when known, how many follow-ups are due.</summary>
-public sealed record CohortCard(Cohort Cohort, int? FollowupsDue = null);
