@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.Net.Http.Headers;
@@ -10,12 +11,13 @@ using Pilotdeck.Server.Platform.Errors;
 namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
-/// Reads the body of a JSON route as plain JSON before the transcoder does, so that a body that is
-/// not JSON at all (a quote the shell ate, a trailing comma) is answered with where the parser
-/// stopped — reason REQUEST_JSON_INVALID, metadata <c>line</c> and <c>column</c> — instead of the
-/// transcoder's bare "Request JSON payload is not correctly formatted.". The transcoder parses
-/// strict JSON too (no comments, no trailing commas, one value), so nothing it would accept is
-/// refused here. The body is scanned as it streams in, token by token, and kept for the transcoder.
+/// Reads the body of a JSON route before the transcoder does, as it streams in (token by token; kept
+/// for the transcoder), and answers REQUEST_JSON_INVALID with the line and column of the first
+/// problem: a body that is not JSON at all (a quote the shell ate, a trailing comma), or JSON that
+/// does not fit the request message (<see cref="JsonBodyWalk"/>: an unknown field, a value of the
+/// wrong type), which the transcoder would answer with a bare "Request JSON payload is not correctly
+/// formatted." or, for an unknown field, not at all. The transcoder parses strict JSON too (no
+/// comments, no trailing commas, one value), so no body it would read correctly is refused here.
 /// </summary>
 public static class JsonBodyCheck
 {
@@ -27,7 +29,8 @@ public static class JsonBodyCheck
         app.UseWhen(HasJsonBody, check => check.Use(next => async http =>
         {
             http.Request.EnableBuffering();
-            var error = await FindSyntaxErrorAsync(http.Request.Body, http.RequestAborted);
+            var route = http.GetEndpoint()!.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>()!;
+            var error = await FindProblemAsync(http.Request.Body, route.MethodDescriptor.InputType, route.HttpRule.Body, http.RequestAborted);
             if (error is not null)
             {
                 await ApiErrors.WriteJsonAsync(http.Response, error, StatusCodes.Status400BadRequest);
@@ -44,10 +47,13 @@ public static class JsonBodyCheck
         && MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
         && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<RpcException?> FindSyntaxErrorAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>The first problem of a body read into <paramref name="request"/> (whole, or its field named by the rule's <paramref name="bodyField"/>), or null.</summary>
+    internal static async Task<RpcException?> FindProblemAsync(Stream body, MessageDescriptor request, string bodyField, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
         var (filled, state, start) = (0, new JsonReaderState(), true);
+        var walk = JsonBodyWalk.For(request, bodyField);
+        var place = new Place();
         try
         {
             while (true)
@@ -74,12 +80,20 @@ public static class JsonBodyCheck
                     (start, skip) = (false, buffer.AsSpan(0, filled).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0);
                 }
 
-                var consumed = skip + Scan(buffer.AsSpan(skip, filled - skip), isFinalBlock: read == 0, ref state);
+                var json = buffer.AsSpan(skip, filled - skip);
+                var (consumed, misfit) = Scan(json, isFinalBlock: read == 0, ref state, walk);
+                if (misfit is { } found)
+                {
+                    return DoesNotFit(request, found.Path, found.Problem, place.Of(json[..found.At]));
+                }
+
+                place.Advance(json[..consumed]);
                 if (read == 0)
                 {
                     return null;
                 }
 
+                consumed += skip;
                 buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                 filled -= consumed;
             }
@@ -94,15 +108,19 @@ public static class JsonBodyCheck
         }
     }
 
-    private static int Scan(ReadOnlySpan<byte> json, bool isFinalBlock, ref JsonReaderState state)
+    private static (int Consumed, (string Path, string Problem, int At)? Misfit) Scan(ReadOnlySpan<byte> json, bool isFinalBlock, ref JsonReaderState state, JsonBodyWalk? walk)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock, state);
         while (reader.Read())
         {
+            if (walk?.Step(ref reader) is { } misfit)
+            {
+                return (0, (misfit.Path, misfit.Problem, (int)reader.TokenStartIndex));
+            }
         }
 
         state = reader.CurrentState;
-        return (int)reader.BytesConsumed;
+        return ((int)reader.BytesConsumed, null);
     }
 
     /// <summary>The reader's message without what speaks to .NET programmers: its zero-based position, its options, its isFinalBlock.</summary>
@@ -134,5 +152,36 @@ public static class JsonBodyCheck
                 ["line"] = line.ToString(CultureInfo.InvariantCulture),
                 ["column"] = column.ToString(CultureInfo.InvariantCulture),
             });
+    }
+
+    private static RpcException DoesNotFit(MessageDescriptor request, string path, string problem, (long Line, long Column) at)
+    {
+        var where = string.Create(CultureInfo.InvariantCulture, $"line {at.Line}, column {at.Column}");
+        return ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.RequestJsonInvalid,
+            $"The request body does not fit {request.Name} at {(path.Length == 0 ? "its top" : path)} ({where}): {problem}{(problem.EndsWith('?') ? "" : ".")}",
+            new Dictionary<string, string>
+            {
+                ["line"] = at.Line.ToString(CultureInfo.InvariantCulture),
+                ["column"] = at.Column.ToString(CultureInfo.InvariantCulture),
+                ["field"] = path,
+            },
+            [new FieldViolation(path, problem)]);
+    }
+
+    /// <summary>Line and column (1-based, in bytes like the reader's own) of the bytes scanned so far, carried across reads.</summary>
+    private sealed class Place
+    {
+        private long line = 1;
+        private long column = 1;
+
+        public void Advance(ReadOnlySpan<byte> scanned) => (line, column) = Of(scanned);
+
+        public (long Line, long Column) Of(ReadOnlySpan<byte> before)
+        {
+            var lastBreak = before.LastIndexOf((byte)'\n');
+            return lastBreak < 0
+                ? (line, column + before.Length)
+                : (line + before.Count((byte)'\n'), before.Length - lastBreak);
+        }
     }
 }

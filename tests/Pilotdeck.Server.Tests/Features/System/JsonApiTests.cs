@@ -78,10 +78,8 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var details = json.RootElement.GetProperty("details").EnumerateArray().ToList();
-        Assert.Equal("FIELD_INVALID", details.Single(d => d.GetProperty("@type").GetString()!.EndsWith("ErrorInfo", StringComparison.Ordinal)).GetProperty("reason").GetString());
-        var violations = details.Single(d => d.GetProperty("@type").GetString()!.EndsWith("BadRequest", StringComparison.Ordinal)).GetProperty("fieldViolations");
-        Assert.Contains(violations.EnumerateArray(), v => v.GetProperty("field").GetString() == "email");
+        Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+        Assert.Contains(FieldViolationsOf(json), v => v.GetProperty("field").GetString() == "email");
     }
 
     [Fact]
@@ -168,8 +166,12 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
     }
 
     /// <summary>The ErrorInfo of a google.rpc.Status body; JsonBodyTests reads its errors with it too.</summary>
-    internal static JsonElement ErrorInfoOf(JsonDocument status) =>
-        status.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+    internal static JsonElement ErrorInfoOf(JsonDocument status) => DetailOf(status, "google.rpc.ErrorInfo");
+
+    internal static List<JsonElement> FieldViolationsOf(JsonDocument status) => [.. DetailOf(status, "google.rpc.BadRequest").GetProperty("fieldViolations").EnumerateArray()];
+
+    private static JsonElement DetailOf(JsonDocument status, string type) =>
+        status.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/" + type);
 
     private static HttpClient Http11() => new() { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 }

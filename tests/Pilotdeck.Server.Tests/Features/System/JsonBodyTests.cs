@@ -7,8 +7,9 @@ using Pilotdeck.Server.Tests.Hosting;
 namespace Pilotdeck.Server.Tests.Features.System;
 
 /// <summary>
-/// A JSON route's body that is not JSON gets REQUEST_JSON_INVALID with the line and column where
-/// the parser stopped; a body that is JSON reaches the transcoder whole, however it was cut into reads.
+/// A JSON route's body that is not JSON, or JSON that does not fit the request message (a field it
+/// lacks, a value of the wrong type), gets REQUEST_JSON_INVALID with the line and column, and the
+/// field's path; a body the transcoder reads reaches it whole, however it was cut into reads.
 /// </summary>
 public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<SqliteHostFixture>
 {
@@ -51,17 +52,72 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
     [InlineData(true)]
     public async Task CreateMember_ValidJsonWithALongValueOrAByteOrderMark_ReachesTheTranscoderWhole(bool byteOrderMark)
     {
-        // A string longer than the check's first buffer (in a field the transcoder ignores), then a field the handler refuses: its
+        // A value longer than the check's first buffer, which the handler then refuses: its
         // FIELD_INVALID proves the transcoder read the body the check had read before it.
-        var body = $$"""{"comment":"{{new string('x', 100_000)}}","email":"not-an-email","role":"TENANT_ROLE_VIEWER","initialPassword":"Viewer-Password-123"}""";
+        var body = $$"""{"email":"{{new string('x', 100_000)}}","role":"TENANT_ROLE_VIEWER","initialPassword":"Viewer-Password-123"}""";
         var bytes = Encoding.UTF8.GetBytes(body);
 
         var (status, json) = await PostMemberAsync(byteOrderMark ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
-        var badRequest = json.RootElement.GetProperty("details").EnumerateArray().Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest");
-        Assert.Equal("email", badRequest.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+        Assert.Equal("email", FieldViolationsOf(json)[0].GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"email":"not-an-email","role":1,"initial_password":"Viewer-Password-123"}""")]
+    [InlineData("""{"email":"not-an-email","role":"TENANT_ROLE_VIEWER","requestId":null,"initialPassword":"Viewer-Password-123"}""")]
+    [InlineData("""{ "email" : "not-an-email" , "role" : "TENANT_ROLE_VIEWER" , "initialPassword" : "Viewer-Password-123" }""")]
+    public async Task CreateMember_BodyTheTranscoderReads_ReachesTheHandler(string body)
+    {
+        var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task CreateMember_MisspeltField_IsRefusedWithTheNameItMeant()
+    {
+        // The transcoder alone skips a field it does not know: the member would be made without the role.
+        var body = "{\n  \"email\": \"new.viewer@example.com\",\n  \"rol\": \"TENANT_ROLE_VIEWER\"\n}";
+
+        var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var info = ErrorInfoOf(json);
+        Assert.Equal("REQUEST_JSON_INVALID", info.GetProperty("reason").GetString());
+        var metadata = info.GetProperty("metadata");
+        Assert.Equal(("3", "3", "rol"), (metadata.GetProperty("line").GetString(), metadata.GetProperty("column").GetString(), metadata.GetProperty("field").GetString()));
+        var violation = FieldViolationsOf(json).Single();
+        Assert.Equal("rol", violation.GetProperty("field").GetString());
+        Assert.Equal("CreateMemberRequest has no field \"rol\"; did you mean \"role\"?", violation.GetProperty("description").GetString());
+        Assert.StartsWith("The request body does not fit CreateMemberRequest at rol (line 3, column 3): ", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"title":"Fall","targetSize":"five"}""", "cohort.target_size", "expects a whole number (int32), not the string \"five\"")]
+    [InlineData("""{"title":"Fall","target_size":12.5}""", "cohort.target_size", "expects a whole number (int32), not the number 12.5")]
+    [InlineData("""{"title":["Fall"]}""", "cohort.title", "expects a string, not an array")]
+    [InlineData("""{"startDate":{"year":2026}}""", "cohort.start_date", "expects a string, not an object")]
+    [InlineData("""{"state":"RUNNING"}""", "cohort.state", "\"RUNNING\" is not a CohortState: use one of COHORT_STATE_UNSPECIFIED, COHORT_STATE_PLANNING, COHORT_STATE_RECRUITING, COHORT_STATE_RUNNING, COHORT_STATE_CLOSED (or its number)")]
+    [InlineData("""{"title":"Fall","targetsize":5}""", "cohort.targetsize", "Cohort has no field \"targetsize\"; did you mean \"targetSize\"?")]
+    public async Task UpdateCohort_ValueOfTheWrongType_NamesTheFieldItsPathAndWhatItTakes(string cohort, string field, string problem)
+    {
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(host.RestAddress, "/v1/cohorts/fall-2026?updateMask=title"))
+        {
+            Content = new StringContent(cohort, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.ClientTokenAsync(host.Demo));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("REQUEST_JSON_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+        var violation = FieldViolationsOf(json).Single();
+        Assert.Equal((field, problem), (violation.GetProperty("field").GetString(), violation.GetProperty("description").GetString()));
     }
 
     private async Task<(HttpStatusCode Status, JsonDocument Json)> PostMemberAsync(byte[] body)
@@ -78,4 +134,6 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
     }
 
     private static JsonElement ErrorInfoOf(JsonDocument status) => JsonApiTests.ErrorInfoOf(status);
+
+    private static List<JsonElement> FieldViolationsOf(JsonDocument status) => JsonApiTests.FieldViolationsOf(status);
 }
