@@ -57,6 +57,7 @@ public static class ErrorAdvice
         [ErrorReason.ParticipantExists] = "The cohort already has this participant ({participant_id}): update them with `pilotdeck cohort update {participant_id}`.",
         [ErrorReason.TransitionNotAllowed] = "It cannot move from {from} to {to}; allowed next: {allowed}.",
         [ErrorReason.RouteNotFound] = "The server has no HTTP route {method} {path}: check that --server names a Pilotdeck API as new as this CLI.",
+        [ErrorReason.QueryParameterInvalid] = "The server could not read the query parameter {parameter}: this CLI sends gRPC, so check that --server names a Pilotdeck gRPC endpoint.",
         [ErrorReason.RequestJsonInvalid] = "The server could not read the request's JSON (line {line}, column {column}): this CLI sends gRPC, so check that --server names a Pilotdeck gRPC endpoint.",
         [ErrorReason.ConcurrentUpdate] = "Someone changed the same record at the same moment: look at it again (`pilotdeck cohort show`), then repeat the command.",
         [ErrorReason.BacklogItemNotFound] = "No such backlog item in this tenant: `pilotdeck backlog list --cohort <slug>` shows ids.",

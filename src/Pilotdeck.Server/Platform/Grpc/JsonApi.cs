@@ -45,7 +45,7 @@ public static class JsonApi
 
     public static void MapPilotdeckJsonApi(this WebApplication app)
     {
-        app.UsePilotdeckJsonBodyCheck();
+        app.UsePilotdeckJsonRequestCheck();
         // The document and the reference page answer GETs only; every other request (each gRPC
         // call among them) skips their path matching.
         app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method), reference =>

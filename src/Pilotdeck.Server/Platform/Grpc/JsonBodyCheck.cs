@@ -3,52 +3,28 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
-using Microsoft.AspNetCore.Grpc.JsonTranscoding;
-using Microsoft.Net.Http.Headers;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
-/// Reads the body of a JSON route before the transcoder does, as it streams in (token by token; kept
-/// for the transcoder), and answers REQUEST_JSON_INVALID with the line and column of the first
-/// problem: a body that is not JSON at all (a quote the shell ate, a trailing comma), or JSON that
-/// does not fit the request message (<see cref="JsonBodyWalk"/>: an unknown field, a value of the
-/// wrong type), which the transcoder would answer with a bare "Request JSON payload is not correctly
-/// formatted." or, for an unknown field, not at all. The transcoder parses strict JSON too (no
-/// comments, no trailing commas, one value), so no body it would read correctly is refused here.
+/// Reads the body of a JSON route as it streams in, token by token, and finds the first problem
+/// with its line and column: a body that is not JSON at all (a quote the shell ate, a trailing
+/// comma), or JSON that does not fit the request message (<see cref="JsonBodyWalk"/>: an unknown
+/// field, a value of the wrong type). The transcoder would answer the first with a bare "Request
+/// JSON payload is not correctly formatted." and the second with that or, for an unknown field, not
+/// at all. It parses strict JSON too (no comments, no trailing commas, one value), so no body it
+/// would read correctly is refused here.
 /// </summary>
-public static class JsonBodyCheck
+internal static class JsonBodyCheck
 {
     private const int FirstBufferBytes = 16 * 1024;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    public static void UsePilotdeckJsonBodyCheck(this WebApplication app) =>
-        app.UseWhen(HasJsonBody, check => check.Use(next => async http =>
-        {
-            http.Request.EnableBuffering();
-            var route = http.GetEndpoint()!.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>()!;
-            var error = await FindProblemAsync(http.Request.Body, route.MethodDescriptor.InputType, route.HttpRule.Body, http.RequestAborted);
-            if (error is not null)
-            {
-                await ApiErrors.WriteJsonAsync(http.Response, error, StatusCodes.Status400BadRequest);
-                return;
-            }
-
-            http.Request.Body.Position = 0;
-            await next(http);
-        }));
-
-    /// <summary>A JSON route that takes a body (its rule's <c>body</c>), sent as JSON: the requests the transcoder parses.</summary>
-    private static bool HasJsonBody(HttpContext http) =>
-        http.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is { HttpRule.Body.Length: > 0 }
-        && MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
-        && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>The first problem of a body read into <paramref name="request"/> (whole, or its field named by the rule's <paramref name="bodyField"/>), or null.</summary>
-    internal static async Task<RpcException?> FindProblemAsync(Stream body, MessageDescriptor request, string bodyField, CancellationToken cancellationToken)
+    public static async Task<RpcException?> FindProblemAsync(Stream body, MessageDescriptor request, string bodyField, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
         var (filled, state, start) = (0, new JsonReaderState(), true);

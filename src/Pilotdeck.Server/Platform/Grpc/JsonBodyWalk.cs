@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf.Reflection;
@@ -17,8 +16,6 @@ namespace Pilotdeck.Server.Platform.Grpc;
 /// </summary>
 internal sealed class JsonBodyWalk
 {
-    private static readonly ConcurrentDictionary<MessageDescriptor, Dictionary<string, FieldDescriptor>> FieldsByName = new();
-
     private readonly Stack<Frame> open = new();
     private Expected? next;
     private int freeDepth = -1;
@@ -106,14 +103,9 @@ internal sealed class JsonBodyWalk
 
         var message = frame.Shape.Message!;
         var path = frame.Path.Length == 0 ? name : $"{frame.Path}.{name}";
-        var fields = FieldsByName.GetOrAdd(message, static m => m.Fields.InFieldNumberOrder()
-            .SelectMany(f => new[] { (f.Name, f), (f.JsonName, f) })
-            .DistinctBy(pair => pair.Item1)
-            .ToDictionary(pair => pair.Item1, pair => pair.Item2, StringComparer.Ordinal));
-        if (!fields.TryGetValue(name, out var field))
+        if (FieldNames.Find(message, name) is not { } field)
         {
-            var near = Nearest(name, fields.Keys);
-            return (path, $"{message.Name} has no field \"{name}\"" + (near is null ? "" : $"; did you mean \"{near}\"?"));
+            return (path, FieldNames.NoSuchField(message, name));
         }
 
         if (field.RealContainingOneof is { } oneof && !frame.SetOneof(oneof, field, out var earlier))
@@ -177,34 +169,6 @@ internal sealed class JsonBodyWalk
     };
 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    /// <summary>The known name a slip of the keyboard most likely meant: same letters in another case, or at most a third of them wrong.</summary>
-    private static string? Nearest(string name, IEnumerable<string> known) => known
-        .Select(candidate => (candidate, distance: string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name, candidate)))
-        .Where(c => c.distance <= Math.Max(1, name.Length / 3))
-        .OrderBy(c => c.distance)
-        .Select(c => c.candidate)
-        .FirstOrDefault();
-
-    /// <summary>Edits from one name to the other (insert, delete, replace, swap two neighbours: "valeu" is one from "value").</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            for (var j = 0; j <= b.Length; j++)
-            {
-                d[i, j] = i == 0 || j == 0 ? i + j
-                    : Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 
     private readonly record struct Expected(JsonShape Shape, string Path);
 

@@ -57,6 +57,7 @@ internal readonly record struct JsonShape(JsonKind Kind, MessageDescriptor? Mess
         JsonKind.Bool => "true or false",
         JsonKind.String => "a string",
         JsonKind.Bytes => "a base64 string",
+        JsonKind.Enum => $"a {Enum!.Name} name or number",
         JsonKind.Text => Message!.Name switch
         {
             "Timestamp" => "an RFC 3339 timestamp string such as \"2026-01-31T09:00:00Z\"",
