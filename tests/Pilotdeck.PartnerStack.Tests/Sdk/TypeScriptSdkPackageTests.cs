@@ -5,7 +5,9 @@ namespace Pilotdeck.PartnerStack.Tests.Sdk;
 
 /// <summary>
 /// What a partner does with the TypeScript SDK: installs the tarball `npm pack` makes into an empty
-/// project and runs the README's first example against the real host.
+/// project, runs the README's first example against the real host, and type-checks every example
+/// of the README (tsc on JavaScript, against the package's declarations) — the later ones use the
+/// first one's client, so they are checked as one module.
 /// </summary>
 public sealed partial class TypeScriptSdkPackageTests(TypeScriptSdkHost host) : IClassFixture<TypeScriptSdkHost>, IDisposable
 {
@@ -15,6 +17,37 @@ public sealed partial class TypeScriptSdkPackageTests(TypeScriptSdkHost host) : 
 
     [Fact]
     public async Task TypeScriptSdk_ReadmeExample_RunsFromThePackedTarball()
+    {
+        var app = await InstallPackedTarballAsync();
+        var example = Path.Combine(app, "members.mjs");
+        await File.WriteAllTextAsync(example, JavaScriptBlocks()[0]);
+
+        var result = await PeerProcess.RunAsync("node", [example], host.SdkEnvironment);
+
+        Succeeded(result);
+        Assert.Matches($@"^{Regex.Escape(host.TenantId)}: [1-9]\d* members$", result.Lines[0]);
+    }
+
+    [Fact]
+    public async Task TypeScriptSdk_EveryReadmeExample_TypeChecksAgainstThePackage()
+    {
+        var app = await InstallPackedTarballAsync();
+        var blocks = JavaScriptBlocks();
+        Assert.Contains(blocks, b => b.Contains("uploadImportRequests", StringComparison.Ordinal));
+        var examples = Path.Combine(app, "examples.mjs");
+        await File.WriteAllTextAsync(examples, OneModule(blocks));
+
+        // @types/node is the SDK's own dev dependency: the examples read files with node:fs.
+        var result = await PeerProcess.RunAsync(Path.Combine(SdkDirectory, "node_modules", ".bin", "tsc"),
+        [
+            "--noEmit", "--allowJs", "--checkJs", "--skipLibCheck", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext",
+            "--typeRoots", Path.Combine(SdkDirectory, "node_modules", "@types"), "--types", "node", examples,
+        ]);
+
+        Assert.True(result.ExitCode == 0, $"{result}\n--- examples.mjs ---\n{File.ReadAllText(examples)}");
+    }
+
+    private async Task<string> InstallPackedTarballAsync()
     {
         Assert.True(File.Exists(Path.Combine(SdkDirectory, "dist", "index.js")), "clients/typescript is not built: run scripts/install-prerequisites.sh");
         // --ignore-scripts: prepack would rebuild dist/ while other tests import it; it is built already.
@@ -26,25 +59,32 @@ public sealed partial class TypeScriptSdkPackageTests(TypeScriptSdkHost host) : 
         // version lists are not (`npm ci` reads versions from the lock file), so on a fresh machine npm asks the
         // registry for those, as a partner's install would; --offline failed there with ENOTCACHED.
         Succeeded(await PeerProcess.RunAsync("npm", ["install", "--prefix", app, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball]));
-        var example = Path.Combine(app, "members.mjs");
-        await File.WriteAllTextAsync(example, FirstJavaScriptBlock(await File.ReadAllTextAsync(Path.Combine(SdkDirectory, "README.md"))));
-
-        var result = await PeerProcess.RunAsync("node", [example], host.SdkEnvironment);
-
-        Succeeded(result);
-        Assert.Matches($@"^{Regex.Escape(host.TenantId)}: [1-9]\d* members$", result.Lines[0]);
+        return app;
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
     private static void Succeeded(PeerResult result) => Assert.True(result.ExitCode == 0, result.ToString());
 
-    private static string FirstJavaScriptBlock(string readme)
+    private static List<string> JavaScriptBlocks()
     {
-        var block = JsBlock().Match(readme);
-        Assert.True(block.Success, "README.md has no ```js block");
-        return block.Groups["code"].Value;
+        var blocks = JsBlock().Matches(File.ReadAllText(Path.Combine(SdkDirectory, "README.md"))).Select(m => m.Groups["code"].Value).ToList();
+        Assert.True(blocks.Count > 0, "README.md has no ```js block");
+        return blocks;
     }
+
+    /// <summary>The examples one after the other, their imports merged at the top (each name once per module).</summary>
+    private static string OneModule(List<string> blocks)
+    {
+        var lines = blocks.SelectMany(b => b.Split('\n')).ToList();
+        var imports = lines.Select(l => NamedImport().Match(l)).Where(m => m.Success)
+            .GroupBy(m => m.Groups["module"].Value)
+            .Select(g => $"import {{ {string.Join(", ", g.SelectMany(m => m.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries)).Distinct())} }} from '{g.Key}';");
+        return string.Join('\n', [.. imports, .. lines.Where(l => !NamedImport().IsMatch(l))]);
+    }
+
+    [GeneratedRegex(@"^import \{ (?<names>[^}]+) \} from '(?<module>[^']+)';$")]
+    private static partial Regex NamedImport();
 
     [GeneratedRegex(@"```js\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsBlock();

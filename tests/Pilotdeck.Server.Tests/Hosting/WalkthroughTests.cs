@@ -19,6 +19,7 @@ public sealed partial class WalkthroughTests(RunShHost host) : IClassFixture<Run
         Assert.Contains("\"tenantId\"", stdout, StringComparison.Ordinal);
         Assert.Contains("jaffle_shop", stdout, StringComparison.Ordinal);
         Assert.Contains("verified: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("ListParticipantsRequest has no field \"status\"; did you mean \"statuses\"?", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

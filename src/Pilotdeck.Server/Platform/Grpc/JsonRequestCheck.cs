@@ -37,9 +37,13 @@ public static class JsonRequestCheck
                 await next(http);
             }));
 
-    /// <summary>A route that takes a body (its rule's <c>body</c>), sent as JSON: the requests the transcoder parses.</summary>
+    /// <summary>
+    /// A route that takes a body (its rule's <c>body</c>), sent as JSON: the requests the transcoder
+    /// parses. A body in another charset than UTF-8 (which the transcoder converts) is left to it.
+    /// </summary>
     private static bool HasJsonBody(HttpContext http, GrpcJsonTranscodingMetadata route) =>
         route.HttpRule.Body.Length > 0
         && MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
-        && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+        && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
+        && (!type.Charset.HasValue || type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 }

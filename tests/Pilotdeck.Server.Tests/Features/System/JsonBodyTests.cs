@@ -77,6 +77,17 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
     }
 
     [Fact]
+    public async Task CreateMember_BodyInUtf16_IsLeftToTheTranscoderWhichConvertsIt()
+    {
+        var body = """{"email":"not-an-email","role":"TENANT_ROLE_VIEWER","initialPassword":"Viewer-Password-123"}""";
+
+        var (status, json) = await PostMemberAsync(Encoding.Unicode.GetBytes(body), "application/json; charset=utf-16");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task CreateMember_MisspeltField_IsRefusedWithTheNameItMeant()
     {
         // The transcoder alone skips a field it does not know: the member would be made without the role.
@@ -120,11 +131,11 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
         Assert.Equal((field, problem), (violation.GetProperty("field").GetString(), violation.GetProperty("description").GetString()));
     }
 
-    private async Task<(HttpStatusCode Status, JsonDocument Json)> PostMemberAsync(byte[] body)
+    private async Task<(HttpStatusCode Status, JsonDocument Json)> PostMemberAsync(byte[] body, string contentType = "application/json")
     {
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.RestAddress, "/v1/members")) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.ClientTokenAsync(host.Demo));
 
