@@ -1,5 +1,9 @@
+using System.Globalization;
+using Grpc.Core;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Server.Platform.Errors;
 
 namespace Pilotdeck.Server.Platform.Grpc;
@@ -24,7 +28,16 @@ public static class JsonRequestCheck
                 if (error is null && HasJsonBody(http, route))
                 {
                     http.Request.EnableBuffering();
-                    error = await JsonBodyCheck.FindProblemAsync(http.Request.Body, request, route.HttpRule.Body, http.RequestAborted);
+                    try
+                    {
+                        error = await JsonBodyCheck.FindProblemAsync(http.Request.Body, request, route.HttpRule.Body, http.RequestAborted);
+                    }
+                    catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                    {
+                        await ApiErrors.WriteJsonAsync(http.Response, TooLarge(http), StatusCodes.Status413PayloadTooLarge);
+                        return;
+                    }
+
                     http.Request.Body.Position = 0;
                 }
 
@@ -36,6 +49,16 @@ public static class JsonRequestCheck
 
                 await next(http);
             }));
+
+    /// <summary>Kestrel's own answer to a body over its limit is a bare 413; this one says what the limit is and what to do instead.</summary>
+    private static RpcException TooLarge(HttpContext http)
+    {
+        var max = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        return ApiErrors.Create(StatusCode.ResourceExhausted, ErrorReason.UploadTooLarge,
+            $"The request body is larger than the {max?.ToString(CultureInfo.InvariantCulture) ?? "?"} bytes this server reads in one HTTP request; "
+            + "send big files with the streaming uploads (UploadImport, UploadAttachment, AnalyzeProject), as the CLI and the SDKs do.",
+            max is { } bytes ? new Dictionary<string, string> { ["max_upload_bytes"] = bytes.ToString(CultureInfo.InvariantCulture) } : null);
+    }
 
     /// <summary>
     /// A route that takes a body (its rule's <c>body</c>), sent as JSON: the requests the transcoder
