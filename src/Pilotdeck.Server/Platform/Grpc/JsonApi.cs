@@ -37,7 +37,9 @@ public static class JsonApi
             var contractDocs = Path.Combine(AppContext.BaseDirectory, "Pilotdeck.Contracts.xml");
             if (File.Exists(contractDocs))
             {
+                // The first describes operations and services; the second, fields: the parameters and schemas.
                 swagger.IncludeGrpcXmlComments(contractDocs, includeControllerXmlComments: true);
+                swagger.IncludeXmlComments(contractDocs);
             }
         });
         return services;

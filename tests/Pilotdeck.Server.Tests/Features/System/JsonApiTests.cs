@@ -113,6 +113,20 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
     }
 
+    [Fact]
+    public async Task OpenApiDocument_DescribesQueryParametersAndFieldsWithTheProtoComments()
+    {
+        using var http = Http11();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(_host.RestAddress, "/openapi/v1.json")));
+
+        var statuses = json.RootElement.GetProperty("paths").GetProperty("/v1/participants").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => p.GetProperty("name").GetString() == "statuses");
+        Assert.Equal("Only these statuses; empty means all.", statuses.GetProperty("description").GetString());
+        var targetSize = json.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Cohort").GetProperty("properties").GetProperty("targetSize");
+        Assert.Equal("How many participants the pilot wants; 0 when not set.", targetSize.GetProperty("description").GetString());
+    }
+
     [Theory]
     [InlineData("GET", "/v1/no-such-route")]
     [InlineData("POST", "/v1/members/not/a/route")]
