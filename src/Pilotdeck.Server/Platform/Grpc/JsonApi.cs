@@ -1,3 +1,6 @@
+using Google.Api;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.OpenApi.Models;
 
 namespace Pilotdeck.Server.Platform.Grpc;
@@ -23,7 +26,9 @@ public static class JsonApi
             {
                 Title = "Pilotdeck API",
                 Version = "v1",
-                Description = "HTTP/JSON routes of the Pilotdeck gRPC API. Get a token with POST /oauth2/token (client_credentials) and send it as 'Authorization: Bearer <token>'.",
+                // Markdown: the reference page renders it, and would take a bare <token> for a tag.
+                Description = "HTTP/JSON routes of the Pilotdeck gRPC API. Get a token with `POST /oauth2/token` (`client_credentials`) and send it as `Authorization: Bearer <token>`. "
+                    + "A request is checked against its contract before it runs: an unknown field or query parameter is refused with the name it most likely meant.",
             });
             var bearer = new OpenApiSecurityScheme
             {
@@ -32,6 +37,7 @@ public static class JsonApi
                 BearerFormat = "JWT",
                 Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "bearer" },
             };
+            swagger.CustomOperationIds(OperationIdOf);
             swagger.AddSecurityDefinition("bearer", bearer);
             swagger.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
             var contractDocs = Path.Combine(AppContext.BaseDirectory, "Pilotdeck.Contracts.xml");
@@ -43,6 +49,23 @@ public static class JsonApi
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// "CohortsService_ListParticipants": client generators name their methods by it, and the
+    /// reference page's links (#/CohortsService/CohortsService_ListParticipants) use it. A method's
+    /// additional bindings get "_2", "_3", … so that every route has an id of its own.
+    /// </summary>
+    private static string? OperationIdOf(ApiDescription api)
+    {
+        if (api.ActionDescriptor.EndpointMetadata.OfType<GrpcJsonTranscodingMetadata>().FirstOrDefault() is not { } route)
+        {
+            return null;
+        }
+
+        var method = route.MethodDescriptor;
+        var binding = method.GetOptions()?.GetExtension(AnnotationsExtensions.Http)?.AdditionalBindings.IndexOf(route.HttpRule) ?? -1;
+        return binding < 0 ? $"{method.Service.Name}_{method.Name}" : $"{method.Service.Name}_{method.Name}_{binding + 2}";
     }
 
     public static void MapPilotdeckJsonApi(this WebApplication app)
@@ -58,6 +81,7 @@ public static class JsonApi
                 options.SwaggerEndpoint(DocumentPath, "Pilotdeck API v1");
                 options.RoutePrefix = ReferencePath;
                 options.DocumentTitle = "Pilotdeck API reference";
+                options.EnableDeepLinking(); // #/CohortsService/CohortsService_ListParticipants opens that route
             });
         });
     }

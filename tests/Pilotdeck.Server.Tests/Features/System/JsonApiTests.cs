@@ -127,6 +127,21 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal("How many participants the pilot wants; 0 when not set.", targetSize.GetProperty("description").GetString());
     }
 
+    [Fact]
+    public async Task OpenApiDocument_EveryRouteHasAnOperationIdOfItsOwn()
+    {
+        using var http = Http11();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri(_host.RestAddress, "/openapi/v1.json")));
+
+        var paths = json.RootElement.GetProperty("paths");
+        var ids = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).Select(o => o.Value.GetProperty("operationId").GetString()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal("CohortsService_ListParticipants", paths.GetProperty("/v1/participants").GetProperty("get").GetProperty("operationId").GetString());
+        Assert.Equal("ImportsService_CreateImport", paths.GetProperty("/v1/imports").GetProperty("post").GetProperty("operationId").GetString());
+        Assert.Equal("ImportsService_CreateImport_2", paths.GetProperty("/imports").GetProperty("post").GetProperty("operationId").GetString());
+    }
+
     [Theory]
     [InlineData("GET", "/v1/no-such-route")]
     [InlineData("POST", "/v1/members/not/a/route")]
