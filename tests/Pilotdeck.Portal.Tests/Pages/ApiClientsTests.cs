@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pilotdeck.Portal.Tests.Hosting;
@@ -28,12 +29,19 @@ public sealed class ApiClientsTests
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin/api-clients/secret$"));
         await Expect(page.GetByText("Copy the secret now. It will not be shown again.")).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "api-client-secret.png"), FullPage = true });
         var clientId = await page.GetByTestId("client-id").TextContentAsync();
         var secret = await page.GetByTestId("client-secret").InputValueAsync();
         Assert.False(string.IsNullOrWhiteSpace(clientId));
         Assert.True(secret.Length >= 20, $"secret '{secret}' looks too short");
+
+        // The page's first call, run as a partner pastes it: curl and jq against the real API.
+        var firstCall = await page.GetByTestId("first-call").InputValueAsync();
+        Assert.Contains(secret, firstCall, StringComparison.Ordinal);
+        var (exit, output) = await RunShellAsync(firstCall);
+        Assert.True(exit == 0, output);
+        Assert.Contains($"\"subject\":\"{clientId}\"", output, StringComparison.Ordinal);
 
         // Once: a reload finds nothing, and the list never carries it.
         await page.ReloadAsync();
@@ -121,6 +129,14 @@ public sealed class ApiClientsTests
         Assert.Equal(3, seen.Count(n => n.StartsWith(prefix, StringComparison.Ordinal)));
         Assert.Equal(seen.Count, seen.Distinct().Count());
         await page.Context.CloseAsync();
+    }
+
+    private static async Task<(int Exit, string Output)> RunShellAsync(string script)
+    {
+        using var shell = Process.Start(new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var (stdout, stderr) = (shell.StandardOutput.ReadToEndAsync(), shell.StandardError.ReadToEndAsync());
+        await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return (shell.ExitCode, await stdout + await stderr);
     }
 
     private static async Task<(string ClientId, string Secret)> CreateClientAsync(IPage page, string name)
