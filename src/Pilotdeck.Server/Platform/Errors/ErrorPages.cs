@@ -81,9 +81,7 @@ public static class ErrorPages
         var (method, path, allow) = (http.Request.Method, http.Request.Path.Value ?? "/", http.Response.Headers.Allow.ToString());
         var status = http.Response.StatusCode switch
         {
-            StatusCodes.Status404NotFound when http.GetEndpoint() is null => ApiErrors.Create(StatusCode.NotFound, ErrorReason.RouteNotFound,
-                $"No route answers {method} {path}. The HTTP/JSON routes are listed in {JsonApi.DocumentPath} (browsable at /{JsonApi.ReferencePath}).",
-                new Dictionary<string, string> { ["method"] = method, ["path"] = path }),
+            StatusCodes.Status404NotFound when http.GetEndpoint() is null => NotFound(http, method, path),
             StatusCodes.Status405MethodNotAllowed => ApiErrors.Create(StatusCode.Unimplemented, ErrorReason.RouteNotFound,
                 $"{path} answers {allow} only, not {method}. The HTTP/JSON routes are listed in {JsonApi.DocumentPath}.",
                 new Dictionary<string, string> { ["method"] = method, ["path"] = path, ["allow"] = allow }),
@@ -95,6 +93,20 @@ public static class ErrorPages
         }
 
         await ApiErrors.WriteJsonAsync(http.Response, status);
+    }
+
+    private static RpcException NotFound(HttpContext http, string method, string path)
+    {
+        var metadata = new Dictionary<string, string> { ["method"] = method, ["path"] = path };
+        var meant = RouteSpelling.Nearest(method, path, http.RequestServices.GetRequiredService<EndpointDataSource>());
+        if (meant is not null)
+        {
+            metadata["did_you_mean"] = meant;
+        }
+
+        return ApiErrors.Create(StatusCode.NotFound, ErrorReason.RouteNotFound,
+            $"No route answers {method} {path}.{(meant is null ? "" : $" Did you mean {meant}?")} The HTTP/JSON routes are listed in {JsonApi.DocumentPath} (browsable at /{JsonApi.ReferencePath}).",
+            metadata);
     }
 
     private static bool AcceptsHtml(HttpRequest request) =>

@@ -143,6 +143,23 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
     }
 
     [Theory]
+    [InlineData("/v1/participant", "/v1/participants")]
+    [InlineData("/v1/cohort/fall-2026", "/v1/cohorts/fall-2026")]
+    [InlineData("/v1/cohorts/fall-2026/participant", "/v1/cohorts/fall-2026/participants")]
+    [InlineData("/v1/imports/imp_123:comit", "/v1/imports/imp_123:commit")]
+    public async Task MistypedRoute_Is404WithTheRouteItMostLikelyMeant(string path, string meant)
+    {
+        using var http = Http11();
+
+        using var response = await http.SendAsync(new HttpRequestMessage(path.EndsWith(":comit", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, new Uri(_host.RestAddress, path)));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(meant, ErrorInfoOf(json).GetProperty("metadata").GetProperty("did_you_mean").GetString());
+        Assert.Contains($". Did you mean {meant}? ", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("GET", "/v1/no-such-route")]
     [InlineData("POST", "/v1/members/not/a/route")]
     public async Task UnknownRoute_Is404WithTheStatusAndReason(string method, string path)
@@ -161,6 +178,7 @@ public sealed class JsonApiTests : IClassFixture<SqliteHostFixture>
         Assert.Equal("ROUTE_NOT_FOUND", info.GetProperty("reason").GetString());
         Assert.Equal(method, info.GetProperty("metadata").GetProperty("method").GetString());
         Assert.Equal(path, info.GetProperty("metadata").GetProperty("path").GetString());
+        Assert.False(info.GetProperty("metadata").TryGetProperty("did_you_mean", out _), "no route is close to these");
     }
 
     [Fact]

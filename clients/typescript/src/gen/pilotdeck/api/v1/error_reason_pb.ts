@@ -337,8 +337,8 @@ export enum ErrorReason {
   CONCURRENT_UPDATE = 42,
 
   /**
-   * NOT_FOUND: no HTTP/JSON route answers this method and path (metadata `method`, `path`); the
-   * routes are listed in /openapi/v1.json. UNIMPLEMENTED (HTTP 405) when the path is a route for
+   * NOT_FOUND: no HTTP/JSON route answers this method and path (metadata `method`, `path`, and
+   * `did_you_mean`: a route a slip of the keyboard away); the routes are listed in /openapi/v1.json. UNIMPLEMENTED (HTTP 405) when the path is a route for
    * other methods (metadata `allow`).
    *
    * @generated from enum value: ERROR_REASON_ROUTE_NOT_FOUND = 43;
