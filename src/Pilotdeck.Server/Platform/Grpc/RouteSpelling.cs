@@ -42,8 +42,7 @@ internal static class RouteSpelling
                 var colon = verb.Length > 0 ? segments[i].LastIndexOf(':') : -1;
                 var value = colon >= 0 ? segments[i][..colon] : segments[i];
                 var sent = colon >= 0 ? segments[i][colon..] : "";
-                var off = verb.Length == 0 ? 0 : Spelling.Distance(verb, sent);
-                if (value.Length == 0 || off > Math.Max(1, verb.Length / 3))
+                if (value.Length == 0 || Edits(verb, sent) is not { } off)
                 {
                     return null;
                 }
@@ -52,8 +51,7 @@ internal static class RouteSpelling
                 continue;
             }
 
-            var edits = Spelling.Distance(part, segments[i]);
-            if (edits > Math.Max(1, part.Length / 3))
+            if (Edits(part, segments[i]) is not { } edits)
             {
                 return null;
             }
@@ -62,5 +60,22 @@ internal static class RouteSpelling
         }
 
         return ("/" + string.Join('/', meant), distance);
+    }
+
+    /// <summary>Edits from the route's text to the path's, or null beyond a slip (told by length first: a path may be long).</summary>
+    private static int? Edits(string route, string sent)
+    {
+        if (route.Length == 0 && sent.Length == 0)
+        {
+            return 0;
+        }
+
+        if (Math.Abs(route.Length - sent.Length) > Spelling.Reach(route))
+        {
+            return null;
+        }
+
+        var edits = Spelling.Distance(route, sent);
+        return edits <= Spelling.Reach(route) ? edits : null;
     }
 }

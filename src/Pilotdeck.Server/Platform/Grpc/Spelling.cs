@@ -5,11 +5,15 @@ internal static class Spelling
 {
     /// <summary>The known name a slip of the keyboard most likely meant: same letters in another case, or at most a third of them wrong.</summary>
     public static string? Nearest(string name, IEnumerable<string> known) => known
+        .Where(candidate => Math.Abs(candidate.Length - name.Length) <= Reach(name)) // no distance is computed for a name of another length
         .Select(candidate => (candidate, distance: string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name, candidate)))
-        .Where(c => c.distance <= Math.Max(1, name.Length / 3))
+        .Where(c => c.distance <= Reach(name))
         .OrderBy(c => c.distance)
         .Select(c => c.candidate)
         .FirstOrDefault();
+
+    /// <summary>How many edits still count as a slip: a third of the letters, at least one.</summary>
+    public static int Reach(string name) => Math.Max(1, name.Length / 3);
 
     /// <summary>Edits from one name to the other (insert, delete, replace, swap two neighbours: "valeu" is one from "value").</summary>
     public static int Distance(string a, string b)
