@@ -5,13 +5,13 @@ namespace Pilotdeck.Client.Tests;
 
 /// <summary>
 /// The SDK as partners get it: <c>dotnet pack</c> output, restored into a fresh console project
-/// whose Program.cs is the SDK README's first C# example followed by its uploads example (which
-/// uses the first one's client), and which must compile.
+/// whose Program.cs is the SDK README's first C# example followed by its uploads, dependency
+/// injection and error examples (which use the first one's client), and which must compile.
 /// </summary>
 public sealed partial class PackageTests
 {
     [Fact]
-    public async Task Package_ReadmeFirstExample_CompilesAgainstThePackage()
+    public async Task Package_ReadmeExamples_CompileAgainstThePackage()
     {
         var repo = RepoRoot();
         var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pilotdeck-pack-" + Guid.NewGuid().ToString("N"))).FullName;
@@ -26,7 +26,15 @@ public sealed partial class PackageTests
             var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
             Assert.Contains("PilotdeckClient.Create", blocks[0], StringComparison.Ordinal);
             var uploads = Assert.Single(blocks, b => b.Contains("UploadImportAsync", StringComparison.Ordinal));
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program(blocks[0], uploads));
+            var injection = Assert.Single(blocks, b => b.Contains("AddPilotdeckClient", StringComparison.Ordinal));
+            var errors = Assert.Single(blocks, b => b.StartsWith("catch (RpcException", StringComparison.Ordinal));
+            // The DI example's `builder` is an app's host builder: here just something with a service collection.
+            // The error example is the catch of a call: here the first example's client makes it.
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program(
+                blocks[0],
+                uploads,
+                "var builder = new { Services = new Microsoft.Extensions.DependencyInjection.ServiceCollection() };\n" + injection,
+                "using Grpc.Core;\ntry\n{\n    await pilotdeck.Identity.ListMembersAsync(new ListMembersRequest());\n}\n" + errors));
             // Its own packages folder, so a cached Pilotdeck.Client of the same version is never used;
             // everything else comes from the machine's cache when it is there.
             await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
