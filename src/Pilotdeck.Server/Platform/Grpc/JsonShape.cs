@@ -40,7 +40,8 @@ internal readonly record struct JsonShape(JsonKind Kind, MessageDescriptor? Mess
         "google.protobuf.Struct" or "google.protobuf.Any" => new JsonShape(JsonKind.FreeObject),
         "google.protobuf.ListValue" => new JsonShape(JsonKind.FreeList),
         "google.protobuf.Value" => new JsonShape(JsonKind.Free),
-        _ when message.File.Package == "google.protobuf" && message.Name.EndsWith("Value", StringComparison.Ordinal) => Of(message.FindFieldByNumber(1)),
+        // A wrapper (Int32Value, StringValue, …) reads as its one value; the file, not the name, tells one (EnumValue is no wrapper).
+        _ when message.File.Name == "google/protobuf/wrappers.proto" => Of(message.FindFieldByNumber(1)),
         _ => new JsonShape(JsonKind.Message, message),
     };
 
