@@ -9,27 +9,36 @@ using Pilotdeck.Server.Platform.Errors;
 namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
-/// Reads the body of a JSON route as it streams in, token by token, and finds the first problem
-/// with its line and column: a body that is not JSON at all (a quote the shell ate, a trailing
+/// Reads the body of a JSON route as it streams in, token by token, and finds its problems with
+/// their lines and columns: a body that is not JSON at all (a quote the shell ate, a trailing
 /// comma), or JSON that does not fit the request message (<see cref="JsonBodyWalk"/>: an unknown
-/// field, a value of the wrong type). The transcoder would answer the first with a bare "Request
-/// JSON payload is not correctly formatted." and the second with that or, for an unknown field, not
-/// at all. It parses strict JSON too (no comments, no trailing commas, one value), so no body it
-/// would read correctly is refused here.
+/// field, a value of the wrong type; every one up to <see cref="MaxMisfits"/>, so that one round
+/// trip shows them all). The transcoder would answer the first with a bare "Request JSON payload is
+/// not correctly formatted." and the second with that or, for an unknown field, not at all. It
+/// parses strict JSON too (no comments, no trailing commas, one value), so no body it would read
+/// correctly is refused here.
 /// </summary>
 internal static class JsonBodyCheck
 {
+    /// <summary>Misfits named in one answer; past them the body is not read further.</summary>
+    public const int MaxMisfits = 20;
+
     private const int FirstBufferBytes = 16 * 1024;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-    /// <summary>The first problem of a body read into <paramref name="request"/> (whole, or its field named by the rule's <paramref name="bodyField"/>), or null.</summary>
+    /// <summary>
+    /// The problems of a body read into <paramref name="request"/> (whole, or its field named by the
+    /// rule's <paramref name="bodyField"/>) as one error, or null: a syntax error alone, since what
+    /// follows it cannot be read; else the misfits, the first in the message and all in field violations.
+    /// </summary>
     public static async Task<RpcException?> FindProblemAsync(Stream body, MessageDescriptor request, string bodyField, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
         var (filled, state, start) = (0, new JsonReaderState(), true);
         var walk = JsonBodyWalk.For(request, bodyField);
         var place = new Place();
+        var misfits = new List<Misfit>();
         try
         {
             while (true)
@@ -57,10 +66,10 @@ internal static class JsonBodyCheck
                 }
 
                 var json = buffer.AsSpan(skip, filled - skip);
-                var (consumed, misfit) = Scan(json, isFinalBlock: read == 0, ref state, walk);
-                if (misfit is { } found)
+                var consumed = Scan(json, isFinalBlock: read == 0, ref state, walk, place, misfits);
+                if (misfits.Count == MaxMisfits || (read == 0 && misfits.Count > 0))
                 {
-                    return DoesNotFit(request, found.Path, found.Problem, place.Of(json[..found.At]));
+                    return DoesNotFit(request, misfits);
                 }
 
                 place.Advance(json[..consumed]);
@@ -84,19 +93,24 @@ internal static class JsonBodyCheck
         }
     }
 
-    private static (int Consumed, (string Path, string Problem, int At)? Misfit) Scan(ReadOnlySpan<byte> json, bool isFinalBlock, ref JsonReaderState state, JsonBodyWalk? walk)
+    /// <summary>Reads the tokens complete in <paramref name="json"/>, adding what does not fit to <paramref name="misfits"/>; returns the bytes read.</summary>
+    private static int Scan(ReadOnlySpan<byte> json, bool isFinalBlock, ref JsonReaderState state, JsonBodyWalk? walk, Place place, List<Misfit> misfits)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock, state);
         while (reader.Read())
         {
             if (walk?.Step(ref reader) is { } misfit)
             {
-                return (0, (misfit.Path, misfit.Problem, (int)reader.TokenStartIndex));
+                misfits.Add(new Misfit(misfit.Path, misfit.Problem, place.Of(json[..(int)reader.TokenStartIndex])));
+                if (misfits.Count == MaxMisfits)
+                {
+                    break;
+                }
             }
         }
 
         state = reader.CurrentState;
-        return ((int)reader.BytesConsumed, null);
+        return (int)reader.BytesConsumed;
     }
 
     /// <summary>The reader's message without what speaks to .NET programmers: its zero-based position, its options, its isFinalBlock.</summary>
@@ -130,19 +144,30 @@ internal static class JsonBodyCheck
             });
     }
 
-    private static RpcException DoesNotFit(MessageDescriptor request, string path, string problem, (long Line, long Column) at)
+    private static RpcException DoesNotFit(MessageDescriptor request, List<Misfit> misfits)
     {
-        var where = string.Create(CultureInfo.InvariantCulture, $"line {at.Line}, column {at.Column}");
+        var (path, problem, (line, column)) = misfits[0];
+        var more = misfits.Count switch
+        {
+            1 => "",
+            2 => " One more problem is in the field violations.",
+            MaxMisfits => $" The field violations list the first {MaxMisfits} problems; the body was not read further.",
+            _ => $" {misfits.Count - 1} more problems are in the field violations.",
+        };
         return ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.RequestJsonInvalid,
-            $"The request body does not fit {request.Name} at {(path.Length == 0 ? "its top" : path)} ({where}): {problem}{(problem.EndsWith('?') ? "" : ".")}",
+            string.Create(CultureInfo.InvariantCulture,
+                $"The request body does not fit {request.Name} at {(path.Length == 0 ? "its top" : path)} (line {line}, column {column}): {problem}{(problem.EndsWith('?') ? "" : ".")}{more}"),
             new Dictionary<string, string>
             {
-                ["line"] = at.Line.ToString(CultureInfo.InvariantCulture),
-                ["column"] = at.Column.ToString(CultureInfo.InvariantCulture),
+                ["line"] = line.ToString(CultureInfo.InvariantCulture),
+                ["column"] = column.ToString(CultureInfo.InvariantCulture),
                 ["field"] = path,
             },
-            [new FieldViolation(path, problem)]);
+            [.. misfits.Select(m => new FieldViolation(m.Path, m.Problem))]);
     }
+
+    /// <summary>A value that does not fit the request message: its field path, what is wrong, and where it starts.</summary>
+    private readonly record struct Misfit(string Path, string Problem, (long Line, long Column) At);
 
     /// <summary>Line and column (1-based, in bytes like the reader's own) of the bytes scanned so far, carried across reads.</summary>
     private sealed class Place

@@ -6,16 +6,20 @@ namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
 /// Follows a JSON route's body token by token against the protobuf message the transcoder reads it
-/// into, and names the first value that does not fit: a field the message lacks (the transcoder
+/// into, and names each value that does not fit: a field the message lacks (the transcoder
 /// skips those without a word, so a misspelt <c>dry_run</c> would commit), a value of the wrong JSON
 /// type, an enum name the enum lacks, a second member of one oneof. Everything the transcoder reads
 /// passes: fields by proto or JSON name, 32-bit integers as numbers, 64-bit ones as numbers or
 /// strings, floats as numbers or "NaN"/"Infinity", enums by name or number, null for any value.
 /// Where its rule is looser than that list (a timestamp's text, a map key) the value passes and the
-/// transcoder decides. Free-form values (Struct, Value, ListValue, Any) are skipped whole.
+/// transcoder decides. Free-form values (Struct, Value, ListValue, Any) are skipped whole, and so is
+/// a value that does not fit, so that the walk goes on to name the next problem.
 /// </summary>
 internal sealed class JsonBodyWalk
 {
+    /// <summary>The value of a field already refused: any JSON, not looked into.</summary>
+    private static readonly JsonShape Skipped = new(JsonKind.Free);
+
     private readonly Stack<Frame> open = new();
     private Expected? next;
     private int freeDepth = -1;
@@ -34,7 +38,7 @@ internal sealed class JsonBodyWalk
         return field is null ? null : new JsonBodyWalk(new Expected(JsonShape.Of(field), field.Name));
     }
 
-    /// <summary>Takes the reader's current token; returns what is wrong with it (and where, as a field path), or null.</summary>
+    /// <summary>Takes the reader's current token; returns what is wrong with it (and where, as a field path), or null. After a problem the walk skips the value and carries on.</summary>
     public (string Path, string Problem)? Step(ref Utf8JsonReader reader)
     {
         var token = reader.TokenType;
@@ -61,14 +65,9 @@ internal sealed class JsonBodyWalk
 
         var expected = ExpectedValue();
         var problem = Fits(expected.Shape, ref reader);
-        if (problem is not null)
-        {
-            return (expected.Path, problem);
-        }
-
         if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
-            if (expected.Shape.IsFree)
+            if (problem is not null || expected.Shape.IsFree)
             {
                 freeDepth = reader.CurrentDepth;
             }
@@ -78,7 +77,7 @@ internal sealed class JsonBodyWalk
             }
         }
 
-        return null;
+        return problem is null ? null : (expected.Path, problem);
     }
 
     private Expected ExpectedValue()
@@ -105,11 +104,13 @@ internal sealed class JsonBodyWalk
         var path = frame.Path.Length == 0 ? name : $"{frame.Path}.{name}";
         if (FieldNames.Find(message, name) is not { } field)
         {
+            next = new Expected(Skipped, path);
             return (path, FieldNames.NoSuchField(message, name));
         }
 
         if (field.RealContainingOneof is { } oneof && !frame.SetOneof(oneof, field, out var earlier))
         {
+            next = new Expected(Skipped, path);
             return (path, $"only one field of {oneof.Name} may be set, and \"{earlier}\" is");
         }
 

@@ -12,27 +12,36 @@ namespace Pilotdeck.Server.Platform.Grpc;
 /// <summary>
 /// Checks a JSON route's query string as the transcoder binds it — each name a field path of the
 /// request (proto or JSON names, dotted), for fields neither the path nor the body sets — and
-/// answers QUERY_PARAMETER_INVALID for the first parameter it would drop without a word (a misspelt
+/// answers QUERY_PARAMETER_INVALID for every parameter it would drop without a word (a misspelt
 /// filter lists everything) or refuse with a bare "The input string 'abc' was not in a correct
-/// format." (no parameter named). Values are read by the transcoder's rules; where a rule is looser
+/// format." (no parameter named): the first in the message, each in a field violation. Values are read by the transcoder's rules; where a rule is looser
 /// than a check here could tell (a timestamp's text) the value passes and the transcoder decides.
 /// </summary>
 internal static partial class JsonQueryCheck
 {
     public static RpcException? FindProblem(IQueryCollection query, MessageDescriptor request, HttpRule rule)
     {
-        foreach (var (name, values) in query)
+        var problems = query
+            .Select(parameter => (Name: parameter.Key, Found: Problem(parameter.Key, parameter.Value, request, rule)))
+            .Where(p => p.Found is not null)
+            .Select(p => (p.Name, p.Found!.Value.Field, p.Found.Value.Problem))
+            .ToList();
+        if (problems.Count == 0)
         {
-            if (Problem(name, values, request, rule) is { } found)
-            {
-                return ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.QueryParameterInvalid,
-                    $"The query parameter \"{name}\" does not fit {request.Name}: {found.Problem}{(found.Problem.EndsWith('?') ? "" : ".")}",
-                    new Dictionary<string, string> { ["parameter"] = name },
-                    [new FieldViolation(found.Field, found.Problem)]);
-            }
+            return null;
         }
 
-        return null;
+        var (name, _, problem) = problems[0];
+        var more = problems.Count switch
+        {
+            1 => "",
+            2 => " One more parameter is in the field violations.",
+            _ => $" {problems.Count - 1} more parameters are in the field violations.",
+        };
+        return ApiErrors.Create(StatusCode.InvalidArgument, ErrorReason.QueryParameterInvalid,
+            $"The query parameter \"{name}\" does not fit {request.Name}: {problem}{(problem.EndsWith('?') ? "" : ".")}{more}",
+            new Dictionary<string, string> { ["parameter"] = name },
+            [.. problems.Select(p => new FieldViolation(p.Field, p.Problem))]);
     }
 
     private static (string Field, string Problem)? Problem(string name, StringValues values, MessageDescriptor request, HttpRule rule)

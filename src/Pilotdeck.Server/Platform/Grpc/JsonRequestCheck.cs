@@ -11,8 +11,9 @@ namespace Pilotdeck.Server.Platform.Grpc;
 /// <summary>
 /// Checks what a JSON route's request carries before the transcoder reads it — its query string
 /// (<see cref="JsonQueryCheck"/>), then its JSON body (<see cref="JsonBodyCheck"/>, kept for the
-/// transcoder) — and answers the first problem as a google.rpc.Status with HTTP 400, naming the
-/// field, where the transcoder would drop it silently or refuse it without saying which (ADR 0032).
+/// transcoder) — and answers what is amiss as a google.rpc.Status with HTTP 400 (the query's
+/// problems, else the body's; one field violation each), naming the field where the transcoder would
+/// drop it silently or refuse it without saying which (ADR 0032).
 /// Routes without a query string or a body skip it on one metadata lookup.
 /// </summary>
 public static class JsonRequestCheck

@@ -155,6 +155,21 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
         Assert.Equal((field, problem), (violation.GetProperty("field").GetString(), violation.GetProperty("description").GetString()));
     }
 
+    [Fact]
+    public async Task CreateMember_ThreeMistakes_AreAllNamedInOneAnswer()
+    {
+        var body = "{\n  \"emial\": \"new.viewer@example.com\",\n  \"role\": \"VIEWER\",\n  \"initialPassword\": 12\n}";
+
+        var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["emial", "role", "initial_password"], FieldViolationsOf(json).Select(v => v.GetProperty("field").GetString()));
+        Assert.Equal("emial", ErrorInfoOf(json).GetProperty("metadata").GetProperty("field").GetString());
+        var message = json.RootElement.GetProperty("message").GetString()!;
+        Assert.StartsWith("The request body does not fit CreateMemberRequest at emial (line 2, column 3): ", message, StringComparison.Ordinal);
+        Assert.EndsWith(" 2 more problems are in the field violations.", message, StringComparison.Ordinal);
+    }
+
     private async Task<(HttpStatusCode Status, JsonDocument Json)> PostMemberAsync(byte[] body, string contentType = "application/json")
     {
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Api;
 using Google.Protobuf.Reflection;
+using Grpc.Core;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Grpc;
 
@@ -8,8 +9,8 @@ namespace Pilotdeck.Server.Tests.Features.System;
 
 /// <summary>
 /// The body walk on message shapes no Pilotdeck route has yet (a oneof, 64-bit integers, repeated
-/// scalars, google.protobuf.Any), over googleapis messages: what the transcoder reads passes, the
-/// first value it would not read is named by its path.
+/// scalars, google.protobuf.Any), over googleapis messages: what the transcoder reads passes, each
+/// value it would not read is named by its path.
 /// </summary>
 public sealed class JsonBodyWalkTests
 {
@@ -56,6 +57,58 @@ public sealed class JsonBodyWalkTests
         Assert.Contains("CustomHttpPattern has no field \"pth\"; did you mean \"path\"?", error.Status.Detail, StringComparison.Ordinal);
     }
 
-    private static Task<global::Grpc.Core.RpcException?> ProblemAsync(MessageDescriptor request, string body, string bodyField = "*") =>
+    [Fact]
+    public async Task Distribution_SeveralMisfits_AreAllNamedInOrderEachValueSkipped()
+    {
+        // The array for range and the object under the misspelt valeu are skipped, not looked into.
+        var body = """{"range":[0,{"x":1}],"count":"12x","exemplars":[{"valeu":{"deep":"x"}},{"value":"x"}],"mean":1}""";
+
+        var error = await ProblemAsync(Distribution.Descriptor, body);
+
+        Assert.NotNull(error);
+        Assert.Equal(["range", "count", "exemplars[0].valeu", "exemplars[1].value"], ViolationsOf(error).Select(v => v.Field));
+        Assert.Equal("range", ApiErrors.MetadataOf(error)["field"]);
+        Assert.EndsWith(" 3 more problems are in the field violations.", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HttpRule_OneofSetTwiceAndAMisspeltField_BothNamed()
+    {
+        // The second oneof member's value is skipped: its object would not fit a string.
+        var error = await ProblemAsync(HttpRule.Descriptor, """{"get":"/a","post":{"not":"a string"},"bdy":"*"}""");
+
+        Assert.NotNull(error);
+        Assert.Equal(["post", "bdy"], ViolationsOf(error).Select(v => v.Field));
+        Assert.EndsWith(" One more problem is in the field violations.", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Body_ManyMisfits_NamesTheFirstTwentyAndReadsNoFurther()
+    {
+        // Past the twentieth misfit the body is not read, so the trailing comma at its end goes unseen.
+        var body = "{" + string.Join(",", Enumerable.Range(1, 30).Select(i => $"\"unknown{i}\":{i}")) + ",}";
+
+        var error = await ProblemAsync(Distribution.Descriptor, body);
+
+        Assert.NotNull(error);
+        Assert.Equal(JsonBodyCheck.MaxMisfits, ViolationsOf(error).Count);
+        Assert.Equal("unknown20", ViolationsOf(error)[^1].Field);
+        Assert.EndsWith($" The field violations list the first {JsonBodyCheck.MaxMisfits} problems; the body was not read further.", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Body_MisfitThenASyntaxError_IsAnsweredWithTheSyntaxErrorAlone()
+    {
+        var error = await ProblemAsync(Distribution.Descriptor, """{"cont":1,"count":2,}""");
+
+        Assert.NotNull(error);
+        Assert.StartsWith("The request body is not valid JSON: ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(ViolationsOf(error));
+    }
+
+    private static List<Google.Rpc.BadRequest.Types.FieldViolation> ViolationsOf(RpcException error) =>
+        error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.ToList() ?? [];
+
+    private static Task<RpcException?> ProblemAsync(MessageDescriptor request, string body, string bodyField = "*") =>
         JsonBodyCheck.FindProblemAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), request, bodyField, CancellationToken.None);
 }

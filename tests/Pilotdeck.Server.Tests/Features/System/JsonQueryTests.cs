@@ -8,7 +8,7 @@ namespace Pilotdeck.Server.Tests.Features.System;
 /// <summary>
 /// A JSON route's query parameter that the transcoder would drop (a misspelt filter, a field the
 /// path or the body sets) or refuse without naming it (a value the field cannot take) gets
-/// QUERY_PARAMETER_INVALID naming the parameter and what its field takes; parameters the
+/// QUERY_PARAMETER_INVALID naming each such parameter and what its field takes; parameters the
 /// transcoder binds reach the handler.
 /// </summary>
 public sealed class JsonQueryTests(SqliteHostFixture host) : IClassFixture<SqliteHostFixture>
@@ -31,6 +31,17 @@ public sealed class JsonQueryTests(SqliteHostFixture host) : IClassFixture<Sqlit
         var violation = Assert.Single(JsonApiTests.FieldViolationsOf(json));
         Assert.Equal((field, problem), (violation.GetProperty("field").GetString(), violation.GetProperty("description").GetString()));
         Assert.StartsWith($"The query parameter \"{parameter}\" does not fit ", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_SeveralParametersAmiss_AreAllNamedInOneAnswer()
+    {
+        var (status, json) = await SendAsync(HttpMethod.Get, "/v1/participants?cohort=fall-2026&status=PARTICIPANT_STATUS_INVITED&pageSize=ten&serach=wei");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["status", "page_size", "serach"], JsonApiTests.FieldViolationsOf(json).Select(v => v.GetProperty("field").GetString()));
+        Assert.Equal("status", JsonApiTests.ErrorInfoOf(json).GetProperty("metadata").GetProperty("parameter").GetString());
+        Assert.EndsWith(" 2 more parameters are in the field violations.", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
