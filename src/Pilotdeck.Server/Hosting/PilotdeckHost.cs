@@ -28,6 +28,7 @@ public static class PilotdeckHost
         }
 
         app.UsePilotdeckErrorPages();
+        app.UsePilotdeckOAuthFormCheck();
         app.UsePilotdeckAuthentication();
         app.UsePilotdeckRequestLogging();
         app.MapPilotdeckServices();
