@@ -18,7 +18,6 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
     [InlineData("""{'email':'a@example.com'}""", 1, 2, "invalid start of a property name")]
     [InlineData("""{"email":"a@example.com"} {}""", 1, 27, "invalid after a single JSON value")]
     [InlineData("{\n  \"email\": \"a@example.com\",\n  \"role\": TENANT_ROLE_VIEWER\n}", 3, 11, "")]
-    [InlineData("", 1, 1, "the body is empty")]
     public async Task CreateMember_BodyIsNotJson_Is400WithWhereTheParserStopped(string body, int line, int column, string saying)
     {
         var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes(body));
@@ -109,6 +108,45 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    public async Task CreateMember_NoBodyAtAll_ReadsAsAnEmptyObjectAndReachesTheHandler(string? contentType)
+    {
+        // curl -X POST without -d; Content-Length: 0 with a JSON type reads the same way.
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.RestAddress, "/v1/members"));
+        if (contentType is not null)
+        {
+            request.Content = new ByteArrayContent([]);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.ClientTokenAsync(host.Demo));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+        Assert.Contains("email", FieldViolationsOf(json).Select(v => v.GetProperty("field").GetString()));
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    public async Task CreateMember_JsonSentAsAnotherType_Is415SayingHowToSendJson(string contentType)
+    {
+        // curl -d '{…}' without a content type sends it as a form.
+        var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes("""{"email":"a@example.com"}"""), contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        var info = ErrorInfoOf(json);
+        Assert.Equal("REQUEST_JSON_INVALID", info.GetProperty("reason").GetString());
+        Assert.Equal(contentType, info.GetProperty("metadata").GetProperty("content_type").GetString());
+        Assert.Contains("content-type: application/json", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
