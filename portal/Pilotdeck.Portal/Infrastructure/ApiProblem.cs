@@ -10,6 +10,9 @@ namespace Pilotdeck.Portal.Infrastructure;
 /// </summary>
 public sealed record ApiProblem(string Title, string Detail, string? Reason, IReadOnlyList<string> Unplaced)
 {
+    /// <summary>The API's status code: what the page's own HTTP status follows (<see cref="PortalPageFilter"/>).</summary>
+    public StatusCode Code { get; init; }
+
     /// <summary>Set when the tenant's policy holds the action for approval (or the request named is still waiting): the request to get approved.</summary>
     public string? ApprovalId { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record ApiProblem(string Title, string Detail, string? Reason, IRe
         var approval = reason == "APPROVAL_REQUIRED" || (reason == "APPROVAL_NOT_PENDING" && metadata.GetValueOrDefault("state") == "pending") ? metadata : null;
         return new ApiProblem(TitleFor(exception.StatusCode, reason), exception.Status.Detail, reason, unplaced)
         {
+            Code = exception.StatusCode,
             ApprovalId = approval?.GetValueOrDefault("approval_id"),
             ApproverRole = approval?.GetValueOrDefault("approver_role"),
         };

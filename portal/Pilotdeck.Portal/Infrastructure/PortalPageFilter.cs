@@ -54,9 +54,28 @@ internal sealed class PortalPageFilter : IAsyncPageFilter
 
         if (executed.Exception is null && executed.Result is PageResult && session.User is not null)
         {
+            if (HttpMethods.IsGet(http.Request.Method) && context.HandlerInstance is PortalPageModel { Problem: { } problem })
+            {
+                http.Response.StatusCode = StatusOf(problem.Code);
+            }
+
             await LoadLayoutAsync(http, session, executed);
         }
     }
+
+    /// <summary>
+    /// A page that could not show what its address names says so in its status too, as an unknown
+    /// address does (404), for bookmarks, link checkers and uptime probes; a form answered with a
+    /// problem stays 200, the page it re-renders being the answer.
+    /// </summary>
+    private static int StatusOf(StatusCode code) => code switch
+    {
+        StatusCode.NotFound => StatusCodes.Status404NotFound,
+        StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+        StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
+        StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status200OK,
+    };
 
     /// <summary>
     /// The portal needs no inline script, frames or third-party origins, so it forbids them all; served
