@@ -14,6 +14,23 @@ public sealed class ImportsCommandTests(TestHostFixture fixture) : IClassFixture
 
     private static void Ok(CliResult result) => Assert.True(result.Exit == 0, result.ToString());
 
+    [Theory]
+    [InlineData("cohort", "import", "missing.csv", "--cohort", "fall-2025")]
+    [InlineData("members", "import", "missing.csv", "--dry-run")]
+    [InlineData("policy", "apply", "missing.yaml")]
+    public async Task Command_GivenAFileThatIsNotThere_SaysSoWithoutAStackTrace(params string[] args)
+    {
+        using var cli = new CliRunner(Host.Address);
+        Ok(await cli.RunAsync("login", "--email", PilotdeckTestHost.OwnerEmail, "--password", PilotdeckTestHost.OwnerPassword));
+
+        var result = await cli.RunAsync(args);
+
+        Assert.Equal(1, result.Exit);
+        Assert.StartsWith($"error: Could not find file '{Path.Combine(Environment.CurrentDirectory, args[2])}'.", result.Err, StringComparison.Ordinal);
+        Assert.Contains("hint: A relative path is read from the current directory", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", result.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MembersImport_DryRunCommitReimport_AndTheManifestVerifiesOffline()
     {

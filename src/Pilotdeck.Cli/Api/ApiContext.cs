@@ -78,7 +78,7 @@ public sealed class ApiContext
             return await body(client, profile, output, cancellationToken);
         });
 
-    /// <summary>Runs a command body, reporting API and CLI failures with advice and the matching exit code.</summary>
+    /// <summary>Runs a command body, reporting API, CLI and file failures with advice and the matching exit code.</summary>
     public static async Task<int> RunAsync(ParseResult parse, Func<TextWriter, Action<Uri>, Task<int>> body)
     {
         Uri? server = null;
@@ -86,7 +86,7 @@ public sealed class ApiContext
         {
             return await body(parse.InvocationConfiguration.Output, s => server = s);
         }
-        catch (Exception ex) when (ex is RpcException or PilotdeckAuthException or HttpRequestException or CliException)
+        catch (Exception ex) when (ex is RpcException or PilotdeckAuthException or HttpRequestException or CliException or IOException or UnauthorizedAccessException)
         {
             return ErrorAdvice.Report(parse.InvocationConfiguration.Error, ex, server);
         }

@@ -148,6 +148,13 @@ public static class ErrorAdvice
                 WriteAdvice(error, cli.Advice, null, server);
                 return cli.ExitCode;
 
+            // A file the command was given that is not there or cannot be read or written: the
+            // system's own words ("Could not find file '/tmp/roster.csv'."), not a stack trace.
+            case IOException or UnauthorizedAccessException:
+                error.WriteLine($"error: {exception.Message}");
+                WriteAdvice(error, exception is FileNotFoundException or DirectoryNotFoundException ? $"A relative path is read from the current directory, {Environment.CurrentDirectory}." : null, null, server);
+                return ExitCodes.Usage;
+
             default:
                 throw exception;
         }
