@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Pilotdeck.TestSupport;
 
 namespace Pilotdeck.Cli.Tests;
@@ -111,6 +112,13 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var imported = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--out-dir", outDir);
         Ok(imported);
         Assert.Contains("committed; 2 created", imported.Out);
+        var imports = await cli.RunAsync("imports", "list", "--kind", "roster", "--limit", "1", "-o", "csv");
+        Ok(imports);
+        Assert.Contains($",roster,{slug},committed,pilot_cohort_seed.csv,", imports.Out);
+        var shown = await cli.RunAsync("imports", "show", Regex.Match(imports.Out, "imp_[0-9a-f]{32}").Value, "-o", "csv");
+        Ok(shown);
+        Assert.StartsWith("import_id,kind,cohort,state,", shown.Out, StringComparison.Ordinal);
+        Assert.Equal(2, shown.Out.Trim().Split('\n').Length);
         var list = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "csv");
         Ok(list);
         Assert.Contains("+8613800138000,zh-CN,invited,referral,wechat,wechat|vip", list.Out);

@@ -102,7 +102,7 @@ public static class CohortCommand
     private static Command ListCohorts(ApiContext api)
     {
         var limit = Paging.LimitOption("newest first", 50);
-        var output = Renderer.CreateOption(withCsv: true);
+        var output = Renderer.CreateOption();
         var command = new Command("cohorts", "List the tenant's cohorts with their funnel (participants per status).") { limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
@@ -181,7 +181,7 @@ public static class CohortCommand
         consent.AcceptOnlyFromAmong("given", "withdrawn", "unknown");
         var text = new Option<string?>("--search") { Description = "Text in alias, email or phone." };
         var limit = Paging.LimitOption("in the order they were added", 50);
-        var output = Renderer.CreateOption(withCsv: true);
+        var output = Renderer.CreateOption();
         var command = new Command("list", "List participants, filtered.") { cohort, status, tag, consent, text, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {

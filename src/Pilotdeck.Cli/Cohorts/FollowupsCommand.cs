@@ -141,7 +141,7 @@ public static class FollowupsCommand
     // The runbook writes --format; --output (-o) works as on every other command.
     private static Option<string> FormatOption()
     {
-        var option = Renderer.CreateOption(withCsv: true);
+        var option = Renderer.CreateOption();
         option.Aliases.Add("--format");
         return option;
     }

@@ -108,7 +108,7 @@ public static class FeedbackCommand
         var participant = new Option<string?>("--participant") { Description = "Only this participant's feedback." };
         var sentiment = new Option<string?>("--sentiment") { Description = "Only positive, neutral or negative feedback." };
         var limit = Paging.LimitOption("newest first", 50);
-        var output = Renderer.CreateOption(withCsv: true);
+        var output = Renderer.CreateOption();
         var command = new Command("list", "List feedback, newest first.") { cohort, participant, sentiment, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
@@ -130,7 +130,7 @@ public static class FeedbackCommand
     {
         var cohort = CohortCommand.CohortOption(required: false);
         var date = new Option<string?>("--date") { Description = "YYYY-MM-DD: the report the daily job stored that day (needs --cohort); default: the live report." };
-        var output = Renderer.CreateOption();
+        var output = Renderer.CreateOption(withCsv: false);
         output.Aliases.Add("--format");
         var command = new Command("report", "A cohort's feedback report (every cohort's without --cohort): ratings, sentiment per day and week, blockers grouped. JSON is the API's summary, for BI tools.")
         {

@@ -18,6 +18,7 @@ public static class ImportsCommand
     [
         new("import_id", i => i.ImportId),
         new("kind", i => i.Kind),
+        new("cohort", i => i.Options.TryGetValue("cohort", out var cohort) ? cohort : ""),
         new("state", i => i.State),
         new("source_file_name", i => i.SourceFileName),
         new("created", i => i.CreatedCount),

@@ -30,8 +30,9 @@ public static class Renderer
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary><c>--output table|json|markdown</c> (<c>-o</c>), default table; lists of records may also offer csv.</summary>
-    public static Option<string> CreateOption(bool withCsv = false)
+    /// <summary><c>--output table|json|markdown|csv</c> (<c>-o</c>), default table: a list's rows, or one record as a row.</summary>
+    /// <param name="withCsv">False for a command whose output is not rows (a YAML document, a report in prose).</param>
+    public static Option<string> CreateOption(bool withCsv = true)
     {
         string[] formats = withCsv ? ["table", "json", "markdown", "csv"] : ["table", "json", "markdown"];
         var option = new Option<string>("--output", "-o")
@@ -90,6 +91,12 @@ public static class Renderer
         if (format == OutputFormat.Json)
         {
             WriteJson(output, writer => WriteObject(writer, item, columns));
+            return;
+        }
+
+        if (format == OutputFormat.Csv)
+        {
+            WriteCsv(output, columns.Select(c => c.Name).ToList(), [columns.Select(c => CsvText(c.Value(item))).ToList()]);
             return;
         }
 

@@ -64,7 +64,7 @@ public static class PolicyCommand
     private static Command Show(ApiContext api)
     {
         var version = new Option<int>("--version") { Description = "A past version; default the one in force." };
-        var output = Renderer.CreateOption();
+        var output = Renderer.CreateOption(withCsv: false);
         var command = new Command("show", "Print the bundle in force (or --version N) as YAML; its version and hash go to stderr.") { version, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {

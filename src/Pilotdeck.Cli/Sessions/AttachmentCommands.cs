@@ -66,7 +66,7 @@ internal static class AttachmentCommands
         var participant = UatSessionsCommand.ParticipantOption(required: true);
         var session = new Option<string?>("--session") { Description = "Only the attachments of this session." };
         var limit = Paging.LimitOption("newest first", 50);
-        var output = Renderer.CreateOption(withCsv: true);
+        var output = Renderer.CreateOption();
         var command = new Command("attachments", "List a participant's attachments, newest first.") { participant, session, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {

@@ -61,7 +61,7 @@ public static class UatSessionsCommand
         var participant = ParticipantOption(required: false);
         var cohort = new Option<string?>("--cohort") { Description = "Only sessions with participants of this cohort (its slug)." };
         var limit = Paging.LimitOption("latest session first", 50);
-        var output = Renderer.CreateOption(withCsv: true);
+        var output = Renderer.CreateOption();
         var command = new Command("list", "List sessions, latest first, for a participant and/or a cohort.") { participant, cohort, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {

@@ -91,6 +91,11 @@ public sealed class CohortPagesTests
         await Expect(roster.Locator("tbody tr", new() { HasText = "ann@example.com" })).ToContainTextAsync("wechat");
         await Expect(roster.Locator("tbody tr", new() { HasText = "ann@example.com" })).ToContainTextAsync("vip");
         await Expect(roster.Locator("tbody tr", new() { HasText = "bo@example.com" })).ToContainTextAsync("Bo");
+
+        // The imports list says which cohort each roster went into, and leads back to it.
+        await page.GotoAsync("/imports");
+        await page.GetByTestId("imports").Locator("tbody tr").First.GetByRole(AriaRole.Link, new() { Name = $"cohort {slug}" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/cohorts/{slug}$"));
         await page.Context.CloseAsync();
     }
 }
