@@ -34,11 +34,12 @@ public static class PeerProcess
     /// <summary>Debian's interpreter, where apt puts python3-grpcio; a venv's python3 on PATH would lack it.</summary>
     public const string SystemPython = "/usr/bin/python3";
 
-    public static async Task<PeerResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <param name="workingDirectory">Default: the repository root.</param>
+    public static async Task<PeerResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = workingDirectory ?? RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -41,38 +41,41 @@ public sealed record HomeDashboard(IReadOnlyList<AttentionItem> Attention, IRead
             }
         }
 
-        var approvals = await ReadableAsync(() => api.Approvals.ListApprovalsAsync(
+        // Every count is its own call: sent together, the page waits for the slowest, not the sum.
+        var approvalsCall = ReadableAsync(() => api.Approvals.ListApprovalsAsync(
             new ListApprovalsRequest { AwaitingMe = true, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
+        var plannedCall = user.CanFacilitate
+            ? ReadableAsync(() => api.Imports.ListImportsAsync(new ListImportsRequest { State = ImportState.Planned, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync)
+            : Task.FromResult<ListImportsResponse?>(null);
+        var outboxCall = user.IsAdmin
+            ? ReadableAsync(() => api.Notifications.ListMessagesAsync(new ListMessagesRequest { PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync)
+            : Task.FromResult<ListMessagesResponse?>(null);
+        var failedCall = user.IsAdmin
+            ? ReadableAsync(() => api.Jobs.ListJobRunsAsync(new ListJobRunsRequest { State = JobState.Failed, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync)
+            : Task.FromResult<ListJobRunsResponse?>(null);
+        var cohortsCall = ReadableAsync(() => api.Cohorts.ListCohortsAsync(new ListCohortsRequest { PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
+
+        var underWay = ((await cohortsCall)?.Cohorts ?? []).Where(c => c.State is CohortState.Recruiting or CohortState.Running).Take(MaxCohorts).ToList();
+        var followups = await Task.WhenAll(underWay.Select(cohort => ReadableAsync(() => api.Followups.ListFollowupsAsync(
+            new ListFollowupsRequest { Cohort = cohort.Slug, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync)));
+
+        var approvals = await approvalsCall;
         Add(approvals?.AwaitingMeCount ?? 0, false, "approval request awaits your decision", "approval requests await your decision", "/Approvals/Index");
-
-        if (user.CanFacilitate)
-        {
-            var planned = await ReadableAsync(() => api.Imports.ListImportsAsync(
-                new ListImportsRequest { State = ImportState.Planned, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
-            Add(planned?.Imports.Count ?? 0, planned?.NextPageToken.Length > 0, "import is planned but not committed", "imports are planned but not committed",
-                "/Imports/Index", new() { ["state"] = nameof(ImportState.Planned) });
-        }
-
-        if (user.IsAdmin)
-        {
-            var outbox = await ReadableAsync(() => api.Notifications.ListMessagesAsync(new ListMessagesRequest { PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
-            Add(outbox?.DeadCount ?? 0, false, "notification was not delivered (dead letter)", "notifications were not delivered (dead letters)",
-                "/Admin/Notifications/Index", new() { ["state"] = nameof(MessageState.Dead) });
-
-            var failed = await ReadableAsync(() => api.Jobs.ListJobRunsAsync(
-                new ListJobRunsRequest { State = JobState.Failed, PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
-            Add(failed?.JobRuns.Count ?? 0, failed?.NextPageToken.Length > 0, "job run failed", "job runs failed",
-                "/Admin/Jobs/Index", new() { ["state"] = nameof(JobState.Failed) });
-        }
+        var planned = await plannedCall;
+        Add(planned?.Imports.Count ?? 0, planned?.NextPageToken.Length > 0, "import is planned but not committed", "imports are planned but not committed",
+            "/Imports/Index", new() { ["state"] = nameof(ImportState.Planned) });
+        var outbox = await outboxCall;
+        Add(outbox?.DeadCount ?? 0, false, "notification was not delivered (dead letter)", "notifications were not delivered (dead letters)",
+            "/Admin/Notifications/Index", new() { ["state"] = nameof(MessageState.Dead) });
+        var failed = await failedCall;
+        Add(failed?.JobRuns.Count ?? 0, failed?.NextPageToken.Length > 0, "job run failed", "job runs failed",
+            "/Admin/Jobs/Index", new() { ["state"] = nameof(JobState.Failed) });
 
         var cohorts = new List<CohortCard>();
-        var listed = await ReadableAsync(() => api.Cohorts.ListCohortsAsync(new ListCohortsRequest { PageSize = CountedPage }, cancellationToken: cancellationToken).ResponseAsync);
-        foreach (var cohort in (listed?.Cohorts ?? []).Where(c => c.State is CohortState.Recruiting or CohortState.Running).Take(MaxCohorts))
+        foreach (var (cohort, due) in underWay.Zip(followups.Select(f => f?.DueCount)))
         {
-            var followups = await ReadableAsync(() => api.Followups.ListFollowupsAsync(
-                new ListFollowupsRequest { Cohort = cohort.Slug, PageSize = 1 }, cancellationToken: cancellationToken).ResponseAsync);
-            cohorts.Add(new(cohort, followups?.DueCount));
-            Add(user.CanFacilitate ? followups?.DueCount ?? 0 : 0, false, $"follow-up is due in {cohort.Title}", $"follow-ups are due in {cohort.Title}",
+            cohorts.Add(new(cohort, due));
+            Add(user.CanFacilitate ? due ?? 0 : 0, false, $"follow-up is due in {cohort.Title}", $"follow-ups are due in {cohort.Title}",
                 "/Cohorts/Followups", new() { ["slug"] = cohort.Slug });
         }
 
