@@ -20,6 +20,9 @@ public abstract class PortalPageModel : PageModel
 
     public PortalUser CurrentUser => Session.User ?? throw new InvalidOperationException("No signed-in user on this request.");
 
+    /// <summary>Members' and API clients' names for the actor ids the page shows, once <see cref="NameActorsAsync"/> has run.</summary>
+    public ActorNames Actors { get; private set; } = ActorNames.None;
+
     /// <summary>The API error to show above the page's content, if the last call failed.</summary>
     public ApiProblem? Problem { get; protected set; }
 
@@ -37,6 +40,9 @@ public abstract class PortalPageModel : PageModel
         Problem = ApiProblem.From(exception, ModelState, fields);
         ProblemForm = form;
     }
+
+    /// <summary>Reads who the page's actor ids are (<see cref="ActorNames"/>), for pages that show who did what.</summary>
+    protected async Task NameActorsAsync() => Actors = await ActorNames.LoadAsync(Api, CurrentUser.IsAdmin, Aborted);
 
     /// <summary>A one-line confirmation shown on the next page (post/redirect/get).</summary>
     protected void FlashNext(string message) => TempData[FlashKey] = message;

@@ -98,4 +98,24 @@ public sealed class ReceiptsPageTests
         await Expect(row).ToContainTextAsync("its id does not match its text");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Receipts_TheActorShowsByEmail_AndTheEmailTypedFiltersByIt()
+    {
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        var slug = await CohortSteps.CreateCohortAsync(page, "Actor names", "email", "en");
+
+        await page.GotoAsync("/receipts");
+        await page.GetByLabel("Subject").FillAsync("cohorts/" + slug);
+        // As people know the actor: the email, in any case; the receipt itself holds only the user's id.
+        await page.GetByLabel("Actor").FillAsync(PortalFixture.AdminEmail.ToUpperInvariant());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        var rows = page.GetByTestId("receipts").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync(PortalFixture.AdminEmail);
+        await Expect(rows.First.Locator("span.actor")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^user:[0-9a-f]+$"));
+        await page.Context.CloseAsync();
+    }
 }

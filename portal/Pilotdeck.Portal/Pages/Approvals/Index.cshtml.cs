@@ -36,6 +36,7 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
             var request = new ListApprovalsRequest { AwaitingMe = State == ApprovalState.Unspecified, State = State, PageSize = options.PageSize, PageToken = PageToken ?? "" };
             var response = await Api.Approvals.ListApprovalsAsync(request, cancellationToken: Aborted);
             Approvals = response.Approvals;
+            await NameActorsAsync();
             AwaitingMe = response.AwaitingMeCount;
             Pager = new PagerViewModel("/Approvals/Index", PageToken, response.NextPageToken,
                 new Dictionary<string, string?> { ["state"] = State == ApprovalState.Unspecified ? null : State.ToString() });

@@ -47,7 +47,8 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
             Alerts = (await Api.Feedback.ListSentimentAlertsAsync(new ListSentimentAlertsRequest { Cohort = Slug, PageSize = AlertsShown }, cancellationToken: Aborted)).Alerts;
             var page = await Api.Feedback.ListFeedbackAsync(
                 new ListFeedbackRequest { Cohort = Slug, Sentiment = Sentiment ?? "", PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
-            Latest = new FeedbackList(page.Feedback, ShowParticipant: true, $"Feedback of {Slug}, newest first");
+            await NameActorsAsync();
+            Latest = new FeedbackList(page.Feedback, ShowParticipant: true, $"Feedback of {Slug}, newest first", Actors);
             Pager = new PagerViewModel("/Cohorts/Feedback", PageToken, page.NextPageToken, new Dictionary<string, string?> { ["slug"] = Slug, ["sentiment"] = Sentiment });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
@@ -62,4 +63,4 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
 public sealed record FeedbackSummaryView(GetFeedbackSummaryResponse Summary, string EmptyText);
 
 /// <summary>Feedback as a table, on the cohort dashboard (with the participant) and on a participant's page (without).</summary>
-public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, bool ShowParticipant, string Caption);
+public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, bool ShowParticipant, string Caption, ActorNames Actors);

@@ -41,7 +41,7 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
 
     public string Subject => "participants/" + Id;
 
-    public ReceiptTable ReceiptsTable => new(Receipts, $"Receipts of {Subject}, oldest first");
+    public ReceiptTable ReceiptsTable => new(Receipts, $"Receipts of {Subject}, oldest first", Actors);
 
     /// <summary>"given (signed form, 2025-09-01)", leaving out whichever of how and when was not recorded.</summary>
     public static string ConsentText(Consent? consent)
@@ -61,11 +61,12 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
         try
         {
             Detail = await Api.Cohorts.GetParticipantAsync(new GetParticipantRequest { ParticipantId = Id }, cancellationToken: Aborted);
+            await NameActorsAsync();
             (Receipts, var next) = await ReceiptTimeline.LoadAsync(Api, Subject, options.PageSize, null, Aborted);
             MoreReceipts = next.Length > 0;
             await LoadSessionsAsync(options.PageSize);
             var feedback = await Api.Feedback.ListFeedbackAsync(new ListFeedbackRequest { ParticipantId = Id, PageSize = options.PageSize }, cancellationToken: Aborted);
-            FeedbackGiven = new FeedbackList(feedback.Feedback, ShowParticipant: false, "Feedback from this participant, newest first");
+            FeedbackGiven = new FeedbackList(feedback.Feedback, ShowParticipant: false, "Feedback from this participant, newest first", Actors);
             MoreFeedback = feedback.NextPageToken.Length > 0;
             if (Feedback.RequestId.Length == 0)
             {

@@ -77,6 +77,7 @@ public sealed class IndexModel : PortalPageModel
     {
         Shown = (await Api.Policy.GetPolicyAsync(new GetPolicyRequest { Version = Version }, cancellationToken: Aborted)).Policy;
         Versions = (await Api.Policy.ListPolicyVersionsAsync(new ListPolicyVersionsRequest { PageSize = 200 }, cancellationToken: Aborted)).Versions;
+        await NameActorsAsync();
         if (Shown.Version > 1)
         {
             var before = (await Api.Policy.GetPolicyAsync(new GetPolicyRequest { Version = Shown.Version - 1 }, cancellationToken: Aborted)).Policy;

@@ -36,7 +36,7 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
 
     public PagerViewModel? Pager { get; private set; }
 
-    public ReceiptTable Table => new(Rows, "Receipts of this tenant, newest first");
+    public ReceiptTable Table => new(Rows, "Receipts of this tenant, newest first", Actors);
 
     public async Task OnGetAsync()
     {
@@ -44,7 +44,8 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
         {
             Log = await Api.Receipts.GetLogInfoAsync(new GetLogInfoRequest(), cancellationToken: Aborted);
             Checkpoint = await Api.Receipts.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: Aborted);
-            var request = new ListReceiptsRequest { PageSize = options.PageSize, PageToken = PageToken ?? "", Actor = Actor ?? "", Action = Action ?? "", Subject = Subject ?? "" };
+            await NameActorsAsync();
+            var request = new ListReceiptsRequest { PageSize = options.PageSize, PageToken = PageToken ?? "", Actor = Actors.IdOf(Actor), Action = Action ?? "", Subject = Subject ?? "" };
             var page = await Api.Receipts.ListReceiptsAsync(request, cancellationToken: Aborted);
             // One at a time: the session's client may renew its token, and renewals update the sign-in cookie.
             var rows = new List<ReceiptRow>(page.Receipts.Count);
@@ -75,7 +76,8 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
     {
         try
         {
-            var request = new ExportEvidenceBundleRequest { Subject = Subject ?? "", Action = Action ?? "", Actor = Actor ?? "" };
+            await NameActorsAsync();
+            var request = new ExportEvidenceBundleRequest { Subject = Subject ?? "", Action = Action ?? "", Actor = Actors.IdOf(Actor) };
             using var call = Api.Receipts.ExportEvidenceBundle(request, cancellationToken: Aborted);
             using var zip = new MemoryStream();
             await foreach (var chunk in call.ResponseStream.ReadAllAsync(Aborted))

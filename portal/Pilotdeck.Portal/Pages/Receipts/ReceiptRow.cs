@@ -1,5 +1,6 @@
 using Pilotdeck.Client.Receipts;
 using Pilotdeck.Contracts.Receipts.V1;
+using Pilotdeck.Portal.Infrastructure;
 
 namespace Pilotdeck.Portal.Pages.Receipts;
 
@@ -25,5 +26,5 @@ public sealed record ReceiptRow(string ReceiptId, DateTimeOffset? Created, strin
     public string ShortAction => Action[(Action.LastIndexOf('/') + 1)..];
 }
 
-/// <summary>What <c>_ReceiptTable</c> shows: the rows and the table's caption.</summary>
-public sealed record ReceiptTable(IReadOnlyList<ReceiptRow> Rows, string Caption);
+/// <summary>What <c>_ReceiptTable</c> shows: the rows, the table's caption and who the actors are.</summary>
+public sealed record ReceiptTable(IReadOnlyList<ReceiptRow> Rows, string Caption, ActorNames Actors);

@@ -20,13 +20,14 @@ public sealed class TimelineModel(PortalOptions options) : PortalPageModel
 
     public PagerViewModel? Pager { get; private set; }
 
-    public ReceiptTable Table => new(Rows, $"Receipts of {Subject}, oldest first");
+    public ReceiptTable Table => new(Rows, $"Receipts of {Subject}, oldest first", Actors);
 
     public async Task OnGetAsync()
     {
         try
         {
             (Rows, var next) = await ReceiptTimeline.LoadAsync(Api, Subject ?? "", options.PageSize, PageToken, Aborted);
+            await NameActorsAsync();
             Pager = new PagerViewModel("/Receipts/Timeline", PageToken, next, new Dictionary<string, string?> { ["subject"] = Subject });
         }
         catch (RpcException ex) when (ApiProblem.IsShowable(ex))
