@@ -44,6 +44,25 @@ public sealed class ReceiptsCommandTests(TestHostFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task List_ByAMembersEmail_ListsWhatThatMemberDid()
+    {
+        var (cli, receiptId) = await MemberAddedAsync();
+        using var _ = cli;
+        var whoami = await cli.RunAsync("whoami", "-o", "json");
+        var ownerId = JsonDocument.Parse(whoami.Out).RootElement.GetProperty("subject").GetString();
+
+        var byEmail = await cli.RunAsync("receipts", "list", "--actor", PilotdeckTestHost.OwnerEmail.ToUpperInvariant(), "--limit", "0", "-o", "json");
+        var unknown = await cli.RunAsync("receipts", "list", "--actor", "nobody@demo.test");
+
+        Assert.True(byEmail.Exit == 0, byEmail.ToString());
+        var receipts = JsonDocument.Parse(byEmail.Out).RootElement.EnumerateArray().ToList();
+        Assert.Contains(receipts, r => r.GetProperty("receipt_id").GetString() == receiptId);
+        Assert.All(receipts, r => Assert.Equal("user:" + ownerId, r.GetProperty("actor").GetString()));
+        Assert.Equal(5, unknown.Exit);
+        Assert.Contains("no member with email 'nobody@demo.test'", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_ALoggedReceipt_IsVerifiedAgainstTheSignedCheckpoint()
     {
         var (cli, receiptId) = await MemberAddedAsync();

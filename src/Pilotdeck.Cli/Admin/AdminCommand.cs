@@ -209,7 +209,8 @@ public static class AdminCommand
     private static Argument<string> ClientArgument() => new("client-id") { Description = "The API client's id (see `pilotdeck admin clients list`)." };
 
     /// <summary>Members are addressed by user id in the API; people think in emails, so an email is looked up first.</summary>
-    private static async Task<string> ResolveMemberAsync(Pilotdeck.Client.PilotdeckClient client, string member, CancellationToken cancellationToken)
+    /// <summary>A member as typed: an email is looked up (any case) and becomes the member's user id; anything else is taken as an id.</summary>
+    internal static async Task<string> ResolveMemberAsync(Pilotdeck.Client.PilotdeckClient client, string member, CancellationToken cancellationToken)
     {
         if (!member.Contains('@', StringComparison.Ordinal))
         {

@@ -17,7 +17,7 @@ public static class EvidenceCommands
     {
         var subject = new Option<string?>("--subject") { Description = "Only this resource, e.g. members/<user id>." };
         var action = new Option<string?>("--action") { Description = "Only this action (the RPC's full name, or a job's verb)." };
-        var actor = new Option<string?>("--actor") { Description = "Only this actor, e.g. user:<id> or client:<client id>." };
+        var actor = ReceiptsCommand.ActorOption();
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only receipts created at or after this time (ISO 8601)." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only receipts created before this time (ISO 8601)." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the bundle (a .zip).", Required = true };
@@ -30,7 +30,7 @@ public static class EvidenceCommands
             var origin = (await client.Receipts.GetLogInfoAsync(new GetLogInfoRequest(), cancellationToken: token)).Origin;
             var request = new ExportEvidenceBundleRequest
             {
-                Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = parse.GetValue(actor) ?? "",
+                Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = await ReceiptsCommand.ActorAsync(client, parse.GetValue(actor), token),
                 StartTime = parse.GetValue(since) is { } start ? Timestamp.FromDateTimeOffset(start) : null,
                 EndTime = parse.GetValue(until) is { } end ? Timestamp.FromDateTimeOffset(end) : null,
                 TrustedTreeSize = new TrustedCheckpoints(api.Environment.ConfigDirectory).TrustedSize(origin),

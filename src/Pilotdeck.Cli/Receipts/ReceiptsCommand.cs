@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Google.Protobuf.WellKnownTypes;
+using Pilotdeck.Cli.Admin;
 using Pilotdeck.Cli.Api;
 using Pilotdeck.Cli.Output;
+using Pilotdeck.Client;
 using Pilotdeck.Client.Receipts;
 using Pilotdeck.Contracts.Receipts.V1;
 
@@ -44,13 +46,13 @@ public static class ReceiptsCommand
     {
         var subject = new Option<string?>("--subject") { Description = "Only this resource, e.g. members/<user id>: its timeline." };
         var action = new Option<string?>("--action") { Description = "Only this action (the RPC's full name, or a job's verb)." };
-        var actor = new Option<string?>("--actor") { Description = "Only this actor, e.g. user:<id> or client:<client id>." };
+        var actor = ActorOption();
         var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();
         var command = new Command("list", "List the tenant's receipts, newest first.") { subject, action, actor, limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var request = new ListReceiptsRequest { Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = parse.GetValue(actor) ?? "" };
+            var request = new ListReceiptsRequest { Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = await ActorAsync(client, parse.GetValue(actor), token) };
             var receipts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
             {
                 request.PageSize = size;
@@ -64,6 +66,15 @@ public static class ReceiptsCommand
         }, ct));
         return command;
     }
+
+    internal static Option<string?> ActorOption() =>
+        new("--actor") { Description = "Only this actor: a member's email, user:<id>, client:<client id> or system:<job>." };
+
+    /// <summary>The actor id a filter means: a member's email becomes user:&lt;id&gt; (receipts hold ids only); anything else is taken as it is.</summary>
+    internal static async Task<string> ActorAsync(PilotdeckClient client, string? actor, CancellationToken cancellationToken) =>
+        actor is { } typed && typed.Contains('@', StringComparison.Ordinal) && !typed.Contains(':', StringComparison.Ordinal)
+            ? "user:" + await AdminCommand.ResolveMemberAsync(client, typed, cancellationToken)
+            : actor ?? "";
 
     private static Command Show(ApiContext api)
     {
