@@ -122,6 +122,12 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var list = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "csv");
         Ok(list);
         Assert.Contains("+8613800138000,zh-CN,invited,referral,wechat,wechat|vip", list.Out);
+        Assert.Empty(list.Err);
+        // Cut short by --limit: stdout is the one row, stderr says more match.
+        var first = await cli.RunAsync("cohort", "list", "--cohort", slug, "--limit", "1", "-o", "csv");
+        Ok(first);
+        Assert.Equal(2, first.Out.Trim().Split('\n').Length);
+        Assert.Equal("(the first 1 shown; more match: --limit N shows more, --limit 0 all)", first.Err.Trim());
 
         var again = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--channel", "wechat", "--locale", "zh-CN", "--out-dir", outDir);
         Ok(again);

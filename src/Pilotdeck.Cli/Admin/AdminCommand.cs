@@ -60,7 +60,7 @@ public static class AdminCommand
         list.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var role = parse.GetValue(roleFilter) is { } r ? Roles.Parse(r) : default;
-            var all = await Paging.CollectAsync(int.MaxValue, async (size, pageToken) =>
+            var all = await Paging.CollectAllAsync(async (size, pageToken) =>
             {
                 var page = await client.Identity.ListMembersAsync(new ListMembersRequest { PageSize = size, PageToken = pageToken, Role = role }, cancellationToken: token);
                 return (page.Members.AsEnumerable(), page.NextPageToken);
@@ -134,7 +134,7 @@ public static class AdminCommand
         list.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, output, token) =>
         {
             var revoked = parse.GetValue(showRevoked);
-            var all = await Paging.CollectAsync(int.MaxValue, async (size, pageToken) =>
+            var all = await Paging.CollectAllAsync(async (size, pageToken) =>
             {
                 var page = await client.Identity.ListApiClientsAsync(new ListApiClientsRequest { PageSize = size, PageToken = pageToken, ShowRevoked = revoked }, cancellationToken: token);
                 return (page.ApiClients.AsEnumerable(), page.NextPageToken);

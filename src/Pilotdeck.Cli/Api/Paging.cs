@@ -21,7 +21,27 @@ public static class Paging
         return limit;
     }
 
-    public static async Task<List<T>> CollectAsync<T>(int limit, Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> fetchPage)
+    /// <summary>
+    /// Up to the command's <c>--limit</c>; when more match than it shows, says so on stderr (stdout
+    /// stays the listing alone, parseable), so a cut-off list is never mistaken for the whole.
+    /// </summary>
+    public static async Task<List<T>> CollectAsync<T>(ParseResult parse, Option<int> limit, Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> fetchPage)
+    {
+        var wanted = parse.GetValue(limit);
+        var (items, more) = await CollectAsync(wanted, fetchPage);
+        if (more)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"(the first {wanted} shown; more match: --limit N shows more, --limit 0 all)");
+        }
+
+        return items;
+    }
+
+    /// <summary>Every item, for commands that show the whole listing.</summary>
+    public static async Task<List<T>> CollectAllAsync<T>(Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> fetchPage) =>
+        (await CollectAsync(0, fetchPage)).Items;
+
+    private static async Task<(List<T> Items, bool More)> CollectAsync<T>(int limit, Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> fetchPage)
     {
         var wanted = limit <= 0 ? int.MaxValue : limit;
         var items = new List<T>();
@@ -34,6 +54,6 @@ public static class Paging
         }
         while (token.Length > 0 && items.Count < wanted);
 
-        return items.Take(wanted).ToList();
+        return (items.Take(wanted).ToList(), items.Count > wanted || token.Length > 0);
     }
 }

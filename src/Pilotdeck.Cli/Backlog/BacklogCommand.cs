@@ -74,7 +74,7 @@ public static class BacklogCommand
                 Cohort = parse.GetValue(cohort)!, Owner = parse.GetValue(owner) ?? "", TargetRelease = parse.GetValue(release) ?? "", IncludeMerged = parse.GetValue(merged),
             };
             request.States.AddRange((parse.GetValue(state) ?? []).Select(StateOf));
-            var items = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var items = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

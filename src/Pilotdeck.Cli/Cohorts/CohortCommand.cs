@@ -106,7 +106,7 @@ public static class CohortCommand
         var command = new Command("cohorts", "List the tenant's cohorts with their funnel (participants per status).") { limit, output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var cohorts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var cohorts = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 var page = await client.Cohorts.ListCohortsAsync(new ListCohortsRequest { PageSize = size, PageToken = pageToken }, cancellationToken: token);
                 return (page.Cohorts.AsEnumerable(), page.NextPageToken);
@@ -187,7 +187,7 @@ public static class CohortCommand
         {
             var request = new ListParticipantsRequest { Cohort = parse.GetValue(cohort) ?? "", Tag = parse.GetValue(tag) ?? "", Consent = parse.GetValue(consent) ?? "", Text = parse.GetValue(text) ?? "" };
             request.Statuses.AddRange((parse.GetValue(status) ?? []).Select(s => System.Enum.Parse<ParticipantStatus>(s, ignoreCase: true)));
-            var participants = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var participants = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

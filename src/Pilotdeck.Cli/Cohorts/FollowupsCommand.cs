@@ -85,7 +85,7 @@ public static class FollowupsCommand
             var request = new ListFollowupsRequest { Cohort = parse.GetValue(cohort)! };
             request.Statuses.AddRange((parse.GetValue(status) ?? []).Select(s => System.Enum.Parse<ParticipantStatus>(s, ignoreCase: true)));
             var (total, dueNow) = (0, 0);
-            var followups = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var followups = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

@@ -113,7 +113,7 @@ public static class FeedbackCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListFeedbackRequest { Cohort = parse.GetValue(cohort) ?? "", ParticipantId = parse.GetValue(participant) ?? "", Sentiment = parse.GetValue(sentiment) ?? "" };
-            var feedback = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var feedback = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;
@@ -164,7 +164,7 @@ public static class FeedbackCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListFeedbackReportsRequest { Cohort = parse.GetValue(cohort)! };
-            var reports = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var reports = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;
@@ -186,7 +186,7 @@ public static class FeedbackCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListSentimentAlertsRequest { Cohort = parse.GetValue(cohort) ?? "" };
-            var alerts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var alerts = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

@@ -94,7 +94,7 @@ public static class ImportsCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListImportsRequest { Kind = parse.GetValue(kind) ?? "", State = Enum.TryParse<ImportState>(parse.GetValue(state), true, out var s) ? s : ImportState.Unspecified };
-            var imports = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var imports = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 (request.PageSize, request.PageToken) = (size, pageToken);
                 var page = await client.Imports.ListImportsAsync(request, cancellationToken: token);
@@ -131,7 +131,7 @@ public static class ImportsCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListImportRowsRequest { ImportId = parse.GetValue(id)!, Outcome = Enum.TryParse<RowOutcome>(parse.GetValue(outcome), true, out var o) ? o : RowOutcome.Unspecified };
-            var rows = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var rows = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 (request.PageSize, request.PageToken) = (size, pageToken);
                 var page = await client.Imports.ListImportRowsAsync(request, cancellationToken: token);

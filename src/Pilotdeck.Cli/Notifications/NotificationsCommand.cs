@@ -142,7 +142,7 @@ public static class NotificationsCommand
                 Channel = Enum.TryParse<ChannelKind>(parse.GetValue(channel), ignoreCase: true, out var c) ? c : ChannelKind.Unspecified,
             };
             ListMessagesResponse? last = null;
-            var messages = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var messages = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

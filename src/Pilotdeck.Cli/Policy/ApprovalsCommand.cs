@@ -57,7 +57,7 @@ public static class ApprovalsCommand
                 State = Enum.TryParse<ApprovalState>(parse.GetValue(state), ignoreCase: true, out var parsed) ? parsed : ApprovalState.Unspecified,
             };
             var awaiting = 0;
-            var approvals = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var approvals = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

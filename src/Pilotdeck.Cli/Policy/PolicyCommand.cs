@@ -160,7 +160,7 @@ public static class PolicyCommand
                 Action = parse.GetValue(action) ?? "",
                 Effect = parse.GetValue(effect) switch { "allow" => Effect.Allow, "deny" => Effect.Deny, "require_approval" => Effect.RequireApproval, _ => Effect.Unspecified },
             };
-            var decisions = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var decisions = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;
@@ -179,7 +179,7 @@ public static class PolicyCommand
         var command = new Command("versions", "List the tenant's policy versions, newest first.") { output };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
-            var versions = await Paging.CollectAsync(int.MaxValue, async (size, pageToken) =>
+            var versions = await Paging.CollectAllAsync(async (size, pageToken) =>
             {
                 var page = await client.Policy.ListPolicyVersionsAsync(new ListPolicyVersionsRequest { PageSize = size, PageToken = pageToken }, cancellationToken: token);
                 return (page.Versions.AsEnumerable(), page.NextPageToken);

@@ -53,7 +53,7 @@ public static class ReceiptsCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListReceiptsRequest { Subject = parse.GetValue(subject) ?? "", Action = parse.GetValue(action) ?? "", Actor = await ActorAsync(client, parse.GetValue(actor), token) };
-            var receipts = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var receipts = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

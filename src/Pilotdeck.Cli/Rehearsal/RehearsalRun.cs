@@ -198,7 +198,7 @@ public sealed partial class RehearsalRun(PilotdeckClient client, ImportRunner im
         await client.Cohorts.UpdateCohortAsync(new UpdateCohortRequest { Cohort = new Cohort { Slug = slug, State = state }, UpdateMask = new FieldMask { Paths = { "state" } } },
             cancellationToken: cancellationToken);
 
-    private static Task<List<T>> AllAsync<T>(Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> page) => Paging.CollectAsync(int.MaxValue, page);
+    private static Task<List<T>> AllAsync<T>(Func<int, string, Task<(IEnumerable<T> Items, string NextPageToken)>> page) => Paging.CollectAllAsync(page);
 
     private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Task> body) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, _) => await body(item));

@@ -71,7 +71,7 @@ internal static class AttachmentCommands
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListAttachmentsRequest { ParticipantId = parse.GetValue(participant)!, SessionId = parse.GetValue(session) ?? "" };
-            var attachments = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var attachments = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;

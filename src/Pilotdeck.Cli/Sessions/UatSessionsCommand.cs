@@ -66,7 +66,7 @@ public static class UatSessionsCommand
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ListSessionsRequest { ParticipantId = parse.GetValue(participant) ?? "", Cohort = parse.GetValue(cohort) ?? "" };
-            var sessions = await Paging.CollectAsync(parse.GetValue(limit), async (size, pageToken) =>
+            var sessions = await Paging.CollectAsync(parse, limit, async (size, pageToken) =>
             {
                 request.PageSize = size;
                 request.PageToken = pageToken;
