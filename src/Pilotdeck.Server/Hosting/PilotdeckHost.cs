@@ -28,7 +28,7 @@ public static class PilotdeckHost
         }
 
         app.UsePilotdeckErrorPages();
-        app.UsePilotdeckOAuthFormCheck();
+        app.UsePilotdeckFormLimitsCheck();
         app.UsePilotdeckAuthentication();
         app.UsePilotdeckRequestLogging();
         app.MapPilotdeckServices();

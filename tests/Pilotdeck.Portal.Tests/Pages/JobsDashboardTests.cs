@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Pilotdeck.Portal.Tests.Pages;
 
-/// <summary>Hangfire's dashboard at /jobs: installation operators reach it from the menu, everyone else is refused.</summary>
+/// <summary>Hangfire's dashboard at /jobs: installation operators reach it from the menu, everyone else is refused; a malformed form is a 400.</summary>
 [Collection(PortalCollection.Name)]
 public sealed class JobsDashboardTests
 {
@@ -54,6 +54,24 @@ public sealed class JobsDashboardTests
         await page.GotoAsync("/jobs");
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin\\?returnUrl=%2Fjobs"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task JobsDashboard_FormPastTheFormLimits_IsABadRequestNotAServerError()
+    {
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.OperatorEmail);
+
+        // What the dashboard's "Requeue" button posts, with a field name over the 2,048-character limit.
+        var response = await page.Context.APIRequest.PostAsync("/jobs/jobs/failed/requeue", new()
+        {
+            Headers = new Dictionary<string, string> { ["content-type"] = "application/x-www-form-urlencoded" },
+            Data = new string('k', 5_000) + "=1",
+            MaxRedirects = 0,
+        });
+
+        Assert.Equal((int)HttpStatusCode.BadRequest, response.Status);
         await page.Context.CloseAsync();
     }
 }

@@ -13,6 +13,9 @@ namespace Pilotdeck.Server.Platform.Auth;
 /// </summary>
 public static class TokenServerRegistration
 {
+    /// <summary>Where every OAuth endpoint below lives (the discovery documents aside).</summary>
+    public const string OAuthPathBase = "/oauth2";
+
     public const string TokenPath = "/oauth2/token";
     public const string RevocationPath = "/oauth2/revoke";
     public const string IntrospectionPath = "/oauth2/introspect";

@@ -11,7 +11,7 @@ namespace Pilotdeck.Server.Tests.Platform.Auth;
 /// (invalid_request, with the limit), where OpenIddict reading it would have thrown a 500; a form
 /// within them still reaches OpenIddict.
 /// </summary>
-public sealed class OAuthFormTests(SqliteHostFixture host) : IClassFixture<SqliteHostFixture>
+public sealed class OAuthFormLimitsTests(SqliteHostFixture host) : IClassFixture<SqliteHostFixture>
 {
     [Theory]
     [InlineData("/oauth2/token", "grant_type=password&", 5_000, "Form key length limit 2048 exceeded")]
