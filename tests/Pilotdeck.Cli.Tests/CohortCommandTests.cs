@@ -90,6 +90,27 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task CohortImport_FilePastTheJobThreshold_ShowsProgressOnStderrWhileItPlans()
+    {
+        using var cli = await OwnerAsync();
+        var slug = "big-" + Guid.NewGuid().ToString("N")[..8];
+        Ok(await cli.RunAsync("cohort", "create", slug, "--title", "Big"));
+        // 2.6 MB: past the 2 MiB above which a background job plans the file.
+        var file = Path.Combine(cli.ConfigHome, "big.csv");
+        await File.WriteAllLinesAsync(file, ["alias,email,locale,tags", .. Enumerable.Range(0, 60_000).Select(i => $"P{i},p{i}@example.com,en-GB,early")]);
+        Assert.True(new FileInfo(file).Length > 2 * 1024 * 1024);
+
+        var dryRun = await cli.RunAsync("cohort", "import", file, "--cohort", slug, "--dry-run");
+
+        Ok(dryRun);
+        Assert.Contains("60000 created, 0 updated, 0 unchanged, 0 rejected", dryRun.Out);
+        var progress = dryRun.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(@"^planned: 60000/60000 rows, \d+ rows/s, ETA -$", progress[^1]);
+        // While it plans, the total is an estimate from the bytes read, and says so.
+        Assert.All(progress.Where(line => Regex.IsMatch(line, @"^planning: \d+/")), line => Assert.Matches(@"^planning: \d+/~\d+ rows, ", line));
+    }
+
+    [Fact]
     public async Task CohortImport_DryRunThenImport_ShowsRejectedRows_AndTheSameFileAgainIsAllUnchanged()
     {
         using var cli = await OwnerAsync();

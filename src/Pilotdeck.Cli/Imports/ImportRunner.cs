@@ -122,7 +122,8 @@ public sealed class ImportRunner(PilotdeckClient client, TextWriter output, Text
         var state = import.State.ToString().ToLowerInvariant();
         var rate = import.RowsPerSecond.ToString("0", CultureInfo.InvariantCulture);
         var eta = import.EtaSeconds > 0 ? TimeSpan.FromSeconds(Math.Ceiling(import.EtaSeconds)).ToString(@"m\:ss", CultureInfo.InvariantCulture) : "-";
-        var counts = import.RowsTotal > 0 ? $"{import.RowsDone}/{import.RowsTotal}" : $"{import.RowsDone}";
+        // While planning, the total is estimated from the bytes read so far.
+        var counts = import.RowsTotal > 0 ? $"{import.RowsDone}/{(import.State == ImportState.Planning ? "~" : "")}{import.RowsTotal}" : $"{import.RowsDone}";
         if (!terminal)
         {
             progress.WriteLine($"{state}: {counts} rows, {rate} rows/s, ETA {eta}");

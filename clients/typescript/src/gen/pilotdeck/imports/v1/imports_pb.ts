@@ -100,7 +100,8 @@ export type Import = Message<"pilotdeck.imports.v1.Import"> & {
   rowsDone: bigint;
 
   /**
-   * Data rows of the file; 0 until known.
+   * Data rows of the file; 0 until known. While a dry-run plans (IMPORT_STATE_PLANNING) it is an
+   * estimate from the bytes read so far, exact once planned.
    *
    * @generated from field: int64 rows_total = 15;
    */
