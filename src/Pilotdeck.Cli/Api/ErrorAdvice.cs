@@ -55,7 +55,7 @@ public static class ErrorAdvice
         [ErrorReason.CohortExists] = "This tenant already has a cohort '{slug}': pick another slug, or use that cohort.",
         [ErrorReason.ParticipantNotFound] = "No such participant in this tenant: `pilotdeck cohort list --cohort <slug>` shows ids.",
         [ErrorReason.ParticipantExists] = "The cohort already has this participant ({participant_id}): update them with `pilotdeck cohort update {participant_id}`.",
-        [ErrorReason.TransitionNotAllowed] = "A step cannot be skipped or undone: move it to a state allowed next, one step at a time (a final state does not change).",
+        [ErrorReason.TransitionNotAllowed] = "States only move forward, to the ones the error lists as allowed next: go to one of those first, and on from there (a final state does not change).",
         [ErrorReason.RouteNotFound] = "The server has no HTTP route {method} {path}: check that --server names a Pilotdeck API as new as this CLI.",
         [ErrorReason.QueryParameterInvalid] = "The server could not read the query parameter {parameter}: this CLI sends gRPC, so check that --server names a Pilotdeck gRPC endpoint.",
         [ErrorReason.RequestJsonInvalid] = "The server could not read the request's JSON (line {line}, column {column}): this CLI sends gRPC, so check that --server names a Pilotdeck gRPC endpoint.",

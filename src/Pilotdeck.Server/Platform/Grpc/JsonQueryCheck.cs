@@ -14,8 +14,9 @@ namespace Pilotdeck.Server.Platform.Grpc;
 /// request (proto or JSON names, dotted), for fields neither the path nor the body sets — and
 /// answers QUERY_PARAMETER_INVALID for every parameter it would drop without a word (a misspelt
 /// filter lists everything) or refuse with a bare "The input string 'abc' was not in a correct
-/// format." (no parameter named): the first in the message, each in a field violation. Values are read by the transcoder's rules; where a rule is looser
-/// than a check here could tell (a timestamp's text) the value passes and the transcoder decides.
+/// format." (no parameter named): the first in the message, each in a field violation. Values are
+/// read by the transcoder's rules; where a rule is looser than a check here could tell (a
+/// timestamp's text) the value passes and the transcoder decides.
 /// </summary>
 internal static partial class JsonQueryCheck
 {
