@@ -200,7 +200,8 @@ public static class Renderer
         _ => value.ToString() ?? "",
     };
 
-    private static void Table(TextWriter output, bool markdown, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    /// <param name="columns">The line width to fit; default: the terminal's when <paramref name="output"/> is one, else no limit.</param>
+    internal static void Table(TextWriter output, bool markdown, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, int? columns = null)
     {
         if (markdown)
         {
@@ -215,15 +216,77 @@ public static class Renderer
         }
 
         var widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-        output.WriteLine(Line(headers.Select(h => h.ToUpperInvariant()).ToList(), widths));
+        var fitted = FitToWidth(widths, headers, columns ?? TerminalColumns(output));
+        output.WriteLine(Line(headers.Select(h => h.ToUpperInvariant()).ToList(), fitted));
         foreach (var row in rows)
         {
-            output.WriteLine(Line(row, widths));
+            output.WriteLine(Line(row, fitted));
         }
 
         static string Line(IReadOnlyList<string> cells, int[] widths) =>
-            string.Join("  ", cells.Select((c, i) => i == cells.Count - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
+            string.Join("  ", cells.Select((c, i) => i == cells.Count - 1 ? Clip(c, widths[i]) : Clip(c, widths[i]).PadRight(widths[i]))).TrimEnd();
+
+        static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
         static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    }
+
+    /// <summary>A column is never cut narrower than this: short columns (states, counts, dates) stay whole.</summary>
+    private const int NarrowestCut = 24;
+
+    /// <summary>
+    /// Column widths that fit a line of <paramref name="columns"/> characters: the widest column is
+    /// cut a character at a time (its cells then end in "…") until the table fits or no column is
+    /// left to cut. Ids are never cut (they are what a next command takes), nor any column below
+    /// <see cref="NarrowestCut"/>; a table still too wide wraps. Null columns (not a terminal) leave
+    /// the widths as they are, so a pipe or a file gets every character.
+    /// </summary>
+    private static int[] FitToWidth(int[] widths, IReadOnlyList<string> headers, int? columns)
+    {
+        var fitted = (int[])widths.Clone();
+        if (columns is not { } available)
+        {
+            return fitted;
+        }
+
+        var cuttable = headers.Select(h => !h.Equals("id", StringComparison.OrdinalIgnoreCase) && !h.EndsWith("_id", StringComparison.OrdinalIgnoreCase)).ToArray();
+        while (fitted.Sum() + (2 * (fitted.Length - 1)) > available)
+        {
+            var widest = -1;
+            for (var i = 0; i < fitted.Length; i++)
+            {
+                if (cuttable[i] && fitted[i] > NarrowestCut && (widest < 0 || fitted[i] > fitted[widest]))
+                {
+                    widest = i;
+                }
+            }
+
+            if (widest < 0)
+            {
+                break;
+            }
+
+            fitted[widest]--;
+        }
+
+        return fitted;
+    }
+
+    /// <summary>The terminal's width when <paramref name="output"/> is the console and the console a terminal; else null.</summary>
+    private static int? TerminalColumns(TextWriter output)
+    {
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -1,0 +1,52 @@
+using Pilotdeck.Cli.Output;
+
+namespace Pilotdeck.Cli.Tests;
+
+/// <summary>A table on a terminal fits its width: the widest columns are cut (never an id), their cells ending in "…"; elsewhere every character is kept.</summary>
+public sealed class RendererTests
+{
+    private static readonly IReadOnlyList<string> Headers = ["id", "state", "message"];
+
+    private static readonly IReadOnlyList<IReadOnlyList<string>> Rows =
+    [
+        ["imp_1", "planned", "Hi Fang, a quick reminder about the Fall pilot: we would love to have you. Reply to this message."],
+        ["imp_2", "failed", "short"],
+    ];
+
+    [Fact]
+    public void Table_WiderThanTheTerminal_CutsTheWidestColumnToFit()
+    {
+        using var output = new StringWriter();
+
+        Renderer.Table(output, markdown: false, Headers, Rows, columns: 60);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.True(line.TrimEnd('\r').Length <= 60, $"{line.Length}: {line}"));
+        Assert.StartsWith("imp_1  planned  Hi Fang, a quick reminder", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("…", lines[1].TrimEnd('\r'), StringComparison.Ordinal);
+        Assert.EndsWith("short", lines[2].TrimEnd('\r'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Table_NoWidthToFit_KeepsEveryCharacter()
+    {
+        using var output = new StringWriter();
+
+        // A StringWriter is not the console: as when stdout is a pipe or a file.
+        Renderer.Table(output, markdown: false, Headers, Rows);
+
+        Assert.Contains(Rows[0][2], output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("…", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Table_TerminalTooNarrow_CutsNoIdAndNoColumnBelowTwentyFour()
+    {
+        using var output = new StringWriter();
+        var id = "01a250c3-a43e-7075-977a-e126450327ed";
+
+        Renderer.Table(output, markdown: false, ["participant_id", "note"], [[id, new string('y', 60)]], columns: 40);
+
+        Assert.Equal($"{id}  {new string('y', 23)}…", output.ToString().Split('\n')[1].TrimEnd('\r'));
+    }
+}
