@@ -49,4 +49,28 @@ public sealed class RendererTests
 
         Assert.Equal($"{id}  {new string('y', 23)}…", output.ToString().Split('\n')[1].TrimEnd('\r'));
     }
+
+    [Fact]
+    public void Table_ChineseAliases_AlignByTheColumnsTheyTakeOnScreen()
+    {
+        using var output = new StringWriter();
+
+        // Each of 王芳 takes two terminal columns: "王芳" is as wide as "Lin " on screen.
+        Renderer.Table(output, markdown: false, ["alias", "channel"], [["王芳", "wechat"], ["Lin Wei", "email"]]);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(["ALIAS    CHANNEL", "王芳     wechat", "Lin Wei  email"], lines);
+    }
+
+    [Fact]
+    public void Table_ChineseTextCut_EndsWithinItsColumn()
+    {
+        using var output = new StringWriter();
+        var id = "01a250c3-a43e-7075-977a-e126450327ed";
+
+        Renderer.Table(output, markdown: false, ["participant_id", "message"], [[id, "您好！提醒您一下试用项目，我们很期待您的参与。直接回复本消息。"]], columns: 62);
+
+        // 24 columns for the message: eleven characters of two columns each, then the "…".
+        Assert.Equal($"{id}  您好！提醒您一下试用项…", output.ToString().Split('\n')[1].TrimEnd('\r'));
+    }
 }

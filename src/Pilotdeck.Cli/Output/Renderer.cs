@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using nietras.SeparatedValues;
+using Wcwidth;
 using Pilotdeck.Contracts.Csv;
 
 namespace Pilotdeck.Cli.Output;
@@ -215,7 +216,8 @@ public static class Renderer
             return;
         }
 
-        var widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        // Widths in terminal columns, not chars: a Chinese alias takes two per character.
+        var widths = headers.Select((h, i) => rows.Select(r => Width(r[i])).Append(h.Length).Max()).ToArray();
         var fitted = FitToWidth(widths, headers, columns ?? TerminalColumns(output));
         output.WriteLine(Line(headers.Select(h => h.ToUpperInvariant()).ToList(), fitted));
         foreach (var row in rows)
@@ -224,11 +226,48 @@ public static class Renderer
         }
 
         static string Line(IReadOnlyList<string> cells, int[] widths) =>
-            string.Join("  ", cells.Select((c, i) => i == cells.Count - 1 ? Clip(c, widths[i]) : Clip(c, widths[i]).PadRight(widths[i]))).TrimEnd();
+            string.Join("  ", cells.Select((c, i) => Padded(Clip(c, widths[i]), i == cells.Count - 1 ? 0 : widths[i]))).TrimEnd();
 
-        static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+        static string Padded(string text, int width) => text + new string(' ', Math.Max(0, width - Width(text)));
 
         static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    }
+
+    /// <summary>The terminal columns <paramref name="text"/> takes: two for a wide (East Asian) character, none for a combining mark.</summary>
+    private static int Width(string text)
+    {
+        var width = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            width += Math.Max(0, UnicodeCalculator.GetWidth(rune));
+        }
+
+        return width;
+    }
+
+    /// <summary><paramref name="text"/> within <paramref name="width"/> terminal columns, ending in "…" when cut.</summary>
+    private static string Clip(string text, int width)
+    {
+        if (Width(text) <= width)
+        {
+            return text;
+        }
+
+        var clipped = new StringBuilder();
+        var used = 1; // the "…"
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var next = Math.Max(0, UnicodeCalculator.GetWidth(rune));
+            if (used + next > width)
+            {
+                break;
+            }
+
+            clipped.Append(rune.ToString());
+            used += next;
+        }
+
+        return clipped.Append('…').ToString();
     }
 
     /// <summary>A column is never cut narrower than this: short columns (states, counts, dates) stay whole.</summary>
