@@ -73,6 +73,9 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         Assert.StartsWith("participant_id,alias,email,phone,locale,status", export.Out);
         Assert.Contains("Exported 2 participant(s)", export.Err);
         Assert.Contains("'=cmd|' /C calc'!A0", export.Out);
+        var forExcel = await cli.RunAsync("cohort", "export", "--cohort", slug, "--bom");
+        Ok(forExcel);
+        Assert.Equal("\uFEFF" + export.Out, forExcel.Out);
 
         var followups = await cli.RunAsync("followups", "--cohort", slug, "--status", "invited", "--format", "markdown");
         Ok(followups);

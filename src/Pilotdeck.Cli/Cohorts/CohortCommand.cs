@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Pilotdeck.Cli.Api;
@@ -225,18 +226,27 @@ public static class CohortCommand
         var status = new Option<string[]>("--status") { Description = "Only these statuses (repeatable).", AllowMultipleArgumentsPerToken = true };
         status.AcceptOnlyFromAmong("invited", "scheduled", "active", "completed", "dropped");
         var approval = ApprovalHeader.CreateOption();
-        var command = new Command("export", "Write a cohort's roster as CSV for a CRM (to stdout: `> roster.csv`). Formula-like cells are escaped.") { cohort, status, approval };
+        var bom = new Option<bool>("--bom") { Description = "Start with a UTF-8 byte order mark, for Excel, which otherwise misreads non-ASCII text such as Chinese names. The importers read it either way." };
+        var command = new Command("export", "Write a cohort's roster as CSV for a CRM (to stdout: `> roster.csv`). Formula-like cells are escaped.") { cohort, status, approval, bom };
         command.SetAction((parse, ct) => api.RunWithProfileAsync(parse, async (client, _, writer, token) =>
         {
             var request = new ExportParticipantsRequest { Cohort = parse.GetValue(cohort)! };
             request.Statuses.AddRange((parse.GetValue(status) ?? []).Select(s => System.Enum.Parse<ParticipantStatus>(s, ignoreCase: true)));
             using var call = client.Cohorts.ExportParticipants(request, ApprovalHeader.Of(parse, approval), cancellationToken: token);
             long rows = -1;
+            if (parse.GetValue(bom))
+            {
+                await writer.WriteAsync('\uFEFF');
+            }
+
+            // One decoder across chunks, so a character split between two chunks comes out whole.
+            var utf8 = Encoding.UTF8.GetDecoder();
             await foreach (var chunk in call.ResponseStream.ReadAllAsync(token))
             {
-                var text = chunk.CsvChunk.ToStringUtf8();
-                rows += text.Count(c => c == '\n');
-                await writer.WriteAsync(text);
+                var characters = new char[utf8.GetCharCount(chunk.CsvChunk.Span, flush: false)];
+                utf8.GetChars(chunk.CsvChunk.Span, characters, flush: false);
+                rows += characters.Count(c => c == '\n');
+                await writer.WriteAsync(characters);
             }
 
             await writer.FlushAsync(token);

@@ -46,7 +46,9 @@ public sealed class CohortPagesTests
         await Expect(page.GetByText("No participants match.")).ToBeVisibleAsync();
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
-        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]); // for Excel, which reads UTF-8 without it as the system's code page
+        var csv = System.Text.Encoding.UTF8.GetString(bytes[3..]);
         Assert.StartsWith("participant_id,alias,email,phone", csv);
         Assert.Single(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // the filter was "invited": only the header
 

@@ -69,6 +69,8 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         await LoadAsync();
     }
 
+    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
+
     /// <summary>The roster as CSV, streamed from the API's export as it arrives.</summary>
     public async Task<IActionResult> OnGetExportAsync()
     {
@@ -85,6 +87,9 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
             var first = await call.ResponseStream.MoveNext(Aborted) ? call.ResponseStream.Current.CsvChunk : null;
             Response.Headers.ContentDisposition = $"attachment; filename=\"{Slug}-roster.csv\"";
             Response.ContentType = "text/csv; charset=utf-8";
+            // A byte order mark first: a download is opened in a spreadsheet, and Excel reads UTF-8
+            // without one as the system's code page (Chinese names garbled). The importers skip it.
+            await Response.Body.WriteAsync(Utf8ByteOrderMark, Aborted);
             if (first is not null)
             {
                 await Response.Body.WriteAsync(first.Memory, Aborted);
