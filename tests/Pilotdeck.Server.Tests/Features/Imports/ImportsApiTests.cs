@@ -266,6 +266,23 @@ public abstract class ImportsApiTests<TFixture> : IClassFixture<TFixture>
         Assert.Equal("members.failed-rows.csv", failed.FileName);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FailedRows_StartWithAByteOrderMark_WhenTheFileDid(bool byteOrderMark)
+    {
+        // Excel saves "CSV UTF-8" with one, and needs it back to read the fixed rows' Chinese names.
+        var owner = await _support.OwnerAsync(_host.Acme);
+        var csv = ImportsTestSupport.Csv("王芳,,,,maybe,VIEWER");
+        var plan = await _support.DryRunAsync(owner, byteOrderMark ? [.. Encoding.UTF8.Preamble, .. csv] : csv);
+
+        var failed = (await _support.Imports.GetFailedRowsAsync(new GetFailedRowsRequest { ImportId = plan.ImportId }, owner)).Csv.ToByteArray();
+
+        Assert.Equal(byteOrderMark, failed.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        Assert.StartsWith(ImportsTestSupport.Header + ",reason", Encoding.UTF8.GetString(failed.AsSpan(byteOrderMark ? 3 : 0)), StringComparison.Ordinal);
+        Assert.Contains("王芳", Encoding.UTF8.GetString(failed), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task FailedRows_OfWrongWidthOrBrokenQuotes_KeepEveryCellAndTheReasonsInOneColumn()
     {

@@ -71,7 +71,18 @@ public sealed class ImportReports(PilotdeckDbContext db, ITenantContext tenant, 
             }
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        // As the file came: a file saved from Excel ("CSV UTF-8") starts with a byte order mark, and
+        // Excel needs it back to read the fixed rows' non-ASCII text; a script's file has none.
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        return await StartsWithByteOrderMarkAsync(import, cancellationToken) ? [.. Encoding.UTF8.Preamble, .. bytes] : bytes;
+    }
+
+    private async Task<bool> StartsWithByteOrderMarkAsync(ImportRecord import, CancellationToken cancellationToken)
+    {
+        await using var source = new StoredSource(db, import.Id);
+        var head = new byte[Encoding.UTF8.Preamble.Length];
+        return await source.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken) == head.Length
+            && head.AsSpan().SequenceEqual(Encoding.UTF8.Preamble);
     }
 
     /// <summary>
