@@ -31,6 +31,7 @@ internal static class JsonBodyCheck
     /// The problems of a body read into <paramref name="request"/> (whole, or its field named by the
     /// rule's <paramref name="bodyField"/>) as one error, or null: a syntax error alone, since what
     /// follows it cannot be read; else the misfits, the first in the message and all in field violations.
+    /// A body of no bytes at all has no problem here: it reads as <c>{}</c> (<see cref="JsonRequestCheck"/>).
     /// </summary>
     public static async Task<RpcException?> FindProblemAsync(Stream body, MessageDescriptor request, string bodyField, CancellationToken cancellationToken)
     {
@@ -54,6 +55,11 @@ internal static class JsonBodyCheck
 
                 var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken);
                 filled += read;
+                if (start && filled == 0)
+                {
+                    return null; // no bytes at all, however it was sent (chunked, an HTTP/2 DATA frame of none)
+                }
+
                 var skip = 0;
                 if (start)
                 {
@@ -118,7 +124,7 @@ internal static class JsonBodyCheck
     {
         if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
         {
-            return "the body is empty; the route takes a JSON object";
+            return "the body holds no JSON value, only white space; the route takes a JSON object";
         }
 
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);

@@ -54,6 +54,10 @@ public static class JsonRequestCheck
                         }
 
                         http.Request.Body.Position = 0;
+                        if (error is null && http.Request.Body.Length == 0)
+                        {
+                            ReadAsEmptyObject(http.Request);
+                        }
                     }
                 }
 
@@ -66,7 +70,7 @@ public static class JsonRequestCheck
                 await next(http);
             }));
 
-    /// <summary>A request with no body at all (no Content-Length, no chunks, no HTTP/2 data) reads as the empty message, as gRPC transcoding proxies read it.</summary>
+    /// <summary>A request with no body, or a body of no bytes, reads as the empty message, as gRPC transcoding proxies read it.</summary>
     private static void ReadAsEmptyObject(HttpRequest request)
     {
         request.ContentType = "application/json";

@@ -134,6 +134,33 @@ public sealed class JsonBodyTests(SqliteHostFixture host) : IClassFixture<Sqlite
         Assert.Contains("email", FieldViolationsOf(json).Select(v => v.GetProperty("field").GetString()));
     }
 
+    [Fact]
+    public async Task CreateMember_ChunkedBodyOfNoBytes_ReadsAsAnEmptyObjectToo()
+    {
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.RestAddress, "/v1/members")) { Content = new StreamContent(new MemoryStream()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.ClientTokenAsync(host.Demo));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("FIELD_INVALID", ErrorInfoOf(json).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task CreateMember_BodyOfWhiteSpaceOnly_IsNotValidJson()
+    {
+        var (status, json) = await PostMemberAsync(Encoding.UTF8.GetBytes("  \n "));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("the body holds no JSON value", json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var metadata = ErrorInfoOf(json).GetProperty("metadata");
+        Assert.Equal(("2", "2"), (metadata.GetProperty("line").GetString(), metadata.GetProperty("column").GetString()));
+    }
+
     [Theory]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("text/plain")]
