@@ -69,8 +69,6 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
         await LoadAsync();
     }
 
-    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
-
     /// <summary>The roster as CSV, streamed from the API's export as it arrives.</summary>
     public async Task<IActionResult> OnGetExportAsync()
     {
@@ -89,7 +87,7 @@ public sealed class RosterModel(PortalOptions options) : PortalPageModel
             Response.ContentType = "text/csv; charset=utf-8";
             // A byte order mark first: a download is opened in a spreadsheet, and Excel reads UTF-8
             // without one as the system's code page (Chinese names garbled). The importers skip it.
-            await Response.Body.WriteAsync(Utf8ByteOrderMark, Aborted);
+            await Response.Body.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), Aborted);
             if (first is not null)
             {
                 await Response.Body.WriteAsync(first.Memory, Aborted);

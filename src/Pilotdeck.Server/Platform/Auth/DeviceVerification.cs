@@ -94,8 +94,7 @@ public static class DeviceVerification
     /// the code, and whoever typed a wrong tenant (or a stranger guessing codes) must not end
     /// someone else's sign-in.
     /// </summary>
-    private static IResult Refuse(int status, string error, string description) =>
-        Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status);
+    private static IResult Refuse(int status, string error, string description) => OAuthErrorResponse.Of(status, error, description);
 
     /// <summary>
     /// Points the CLI at the portal page instead of the API endpoint: <c>Pilotdeck:Tokens:VerificationUri</c>,

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using OpenIddict.Abstractions;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Jobs;
 
@@ -41,7 +41,7 @@ public static class FormLimitsCheck
                 }
                 else if (IsOAuth(http.Request.Path))
                 {
-                    await RefuseAsOAuthAsync(http.Response, status, problem);
+                    await OAuthErrorResponse.Of(status, OpenIddictConstants.Errors.InvalidRequest, problem).ExecuteAsync(http);
                 }
                 else
                 {
@@ -50,16 +50,4 @@ public static class FormLimitsCheck
             }));
 
     private static bool IsOAuth(PathString path) => path.StartsWithSegments(TokenServerRegistration.OAuthPathBase);
-
-    private static Task RefuseAsOAuthAsync(HttpResponse response, int status, string description)
-    {
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        return response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["error"] = "invalid_request",
-            ["error_description"] = description,
-        }), response.HttpContext.RequestAborted);
-    }
 }
