@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pilotdeck.Cli.Output;
 using Pilotdeck.Guardian;
 using Pilotdeck.Guardian.Comparison;
 using Pilotdeck.Guardian.Configuration;
@@ -30,7 +31,7 @@ internal static class GuardianRenderer
         }
         var md = format == "markdown";
         Heading(output, md, $"dbt project {project.Name ?? "(unnamed)"}");
-        Table(output, md, ["", "value"],
+        Report(output, md, ["", "value"],
         [
             ["manifest", location.ManifestPath],
             ["catalog", location.CatalogPath ?? "none (run `dbt docs generate` for warehouse columns and types)"],
@@ -64,20 +65,20 @@ internal static class GuardianRenderer
         var delta = comparison is null ? null : new[] { comparison.Columns, comparison.Models, comparison.PrimaryKeys, comparison.UnitTests };
         string[] header = delta is null ? ["coverage", "covered", "total", "%"] : ["coverage", "covered", "total", "%", "change"];
         var figures = new[] { ("columns", c.Columns), ("models", c.Models), ("primary keys", c.PrimaryKeys), ("unit tests", c.UnitTests) };
-        Table(output, md, header, figures.Select((f, i) =>
+        Report(output, md, header, figures.Select((f, i) =>
         {
             string[] row = [f.Item1, Num(f.Item2.Covered), Num(f.Item2.Total), Pct(f.Item2)];
             return delta is null ? row : [.. row, Signed(delta[i].Change)];
         }).ToArray());
 
         Heading(output, md, "By directory", level: 3);
-        Table(output, md, ["directory", "resources tested", "columns tested", "column %"],
+        Report(output, md, ["directory", "resources tested", "columns tested", "column %"],
             c.Directories.Select(d => new[] { d.Key, $"{d.Resources.Covered}/{d.Resources.Total}", $"{d.Columns.Covered}/{d.Columns.Total}", Pct(d.Columns) }).ToArray());
 
         if (c.ResourceTypes.Count > 1 || c.Packages.Count > 1)
         {
             Heading(output, md, "By resource type and package", level: 3);
-            Table(output, md, ["group", "resources tested", "columns tested", "column %"],
+            Report(output, md, ["group", "resources tested", "columns tested", "column %"],
                 c.ResourceTypes.Select(g => new[] { g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) })
                     .Concat(c.Packages.Select(g => new[] { "package " + g.Key, $"{g.Resources.Covered}/{g.Resources.Total}", $"{g.Columns.Covered}/{g.Columns.Total}", Pct(g.Columns) }))
                     .ToArray());
@@ -90,7 +91,7 @@ internal static class GuardianRenderer
         Heading(output, md, title, level: 3);
         if (gaps.Count > 0)
         {
-            Table(output, md, ["P", "model", "column", "test", "why"],
+            Report(output, md, ["P", "model", "column", "test", "why"],
                 GapRows.Build(gaps, expand).Select(r => new[] { Num(r.Priority), r.Model, r.Column, r.Members.Count == 1 ? TestLabel(r.Members[0]) : r.Test, r.Rationale }).ToArray());
         }
         else
@@ -178,33 +179,9 @@ internal static class GuardianRenderer
         output.WriteLine();
     }
 
-    private static void Table(TextWriter output, bool markdown, string[] header, string[][] rows)
-    {
-        if (markdown)
-        {
-            output.WriteLine("| " + string.Join(" | ", header.Select(Escape)) + " |");
-            output.WriteLine("|" + string.Join("|", header.Select((_, i) => i == 0 || !IsNumericColumn(rows, i) ? "---" : "---:")) + "|");
-            foreach (var row in rows)
-            {
-                output.WriteLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
-            }
-            return;
-        }
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Length == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
-        string Format(string[] cells) => string.Join("  ", cells.Select((cell, i) =>
-            i == cells.Length - 1 ? cell : IsNumericColumn(rows, i) && i > 0 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
-        output.WriteLine(Format(header));
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-        {
-            output.WriteLine(Format(row));
-        }
-    }
-
-    private static bool IsNumericColumn(string[][] rows, int column) =>
-        rows.Length > 0 && rows.All(r => r[column] == "n/a" || (r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column][0] is '+' or '-' or '±')));
-
-    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
+    /// <summary>On a narrow terminal a gap's model and column, what a reader acts on, are never cut.</summary>
+    private static void Report(TextWriter output, bool markdown, string[] header, string[][] rows) =>
+        TextTable.Write(output, markdown, header, rows, TableStyle.Report, keepWhole: ["model", "column"]);
 
     private static void Warnings(TextWriter output, IReadOnlyList<string> warnings)
     {

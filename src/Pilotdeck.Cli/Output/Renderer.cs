@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using nietras.SeparatedValues;
-using Wcwidth;
 using Pilotdeck.Contracts.Csv;
 
 namespace Pilotdeck.Cli.Output;
@@ -84,7 +83,7 @@ public static class Renderer
             return;
         }
 
-        Table(output, format == OutputFormat.Markdown, columns.Select(c => c.Name).ToList(), rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList());
+        TextTable.Write(output, format == OutputFormat.Markdown, columns.Select(c => c.Name).ToList(), rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList());
     }
 
     public static void Record<T>(TextWriter output, OutputFormat format, T item, IReadOnlyList<Column<T>> columns)
@@ -101,7 +100,7 @@ public static class Renderer
             return;
         }
 
-        Table(output, format == OutputFormat.Markdown, ["field", "value"], columns.Select(c => (IReadOnlyList<string>)[c.Name, Text(c.Value(item))]).ToList());
+        TextTable.Write(output, format == OutputFormat.Markdown, ["field", "value"], columns.Select(c => (IReadOnlyList<string>)[c.Name, Text(c.Value(item))]).ToList());
     }
 
     /// <summary>RFC 4180 CSV with a header row; every cell spreadsheet-safe (see SpreadsheetCells).</summary>
@@ -200,132 +199,4 @@ public static class Renderer
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-
-    /// <param name="columns">The line width to fit; default: the terminal's when <paramref name="output"/> is one, else no limit.</param>
-    internal static void Table(TextWriter output, bool markdown, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, int? columns = null)
-    {
-        if (markdown)
-        {
-            output.WriteLine("| " + string.Join(" | ", headers.Select(Cell)) + " |");
-            output.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
-            foreach (var row in rows)
-            {
-                output.WriteLine("| " + string.Join(" | ", row.Select(Cell)) + " |");
-            }
-
-            return;
-        }
-
-        // Widths in terminal columns, not chars: a Chinese alias takes two per character.
-        var widths = headers.Select((h, i) => rows.Select(r => Width(r[i])).Append(h.Length).Max()).ToArray();
-        var fitted = FitToWidth(widths, headers, columns ?? TerminalColumns(output));
-        output.WriteLine(Line(headers.Select(h => h.ToUpperInvariant()).ToList(), fitted));
-        foreach (var row in rows)
-        {
-            output.WriteLine(Line(row, fitted));
-        }
-
-        static string Line(IReadOnlyList<string> cells, int[] widths) =>
-            string.Join("  ", cells.Select((c, i) => Padded(Clip(c, widths[i]), i == cells.Count - 1 ? 0 : widths[i]))).TrimEnd();
-
-        static string Padded(string text, int width) => text + new string(' ', Math.Max(0, width - Width(text)));
-
-        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-    }
-
-    /// <summary>The terminal columns <paramref name="text"/> takes: two for a wide (East Asian) character, none for a combining mark.</summary>
-    private static int Width(string text)
-    {
-        var width = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            width += Math.Max(0, UnicodeCalculator.GetWidth(rune));
-        }
-
-        return width;
-    }
-
-    /// <summary><paramref name="text"/> within <paramref name="width"/> terminal columns, ending in "…" when cut.</summary>
-    private static string Clip(string text, int width)
-    {
-        if (Width(text) <= width)
-        {
-            return text;
-        }
-
-        var clipped = new StringBuilder();
-        var used = 1; // the "…"
-        foreach (var rune in text.EnumerateRunes())
-        {
-            var next = Math.Max(0, UnicodeCalculator.GetWidth(rune));
-            if (used + next > width)
-            {
-                break;
-            }
-
-            clipped.Append(rune.ToString());
-            used += next;
-        }
-
-        return clipped.Append('…').ToString();
-    }
-
-    /// <summary>A column is never cut narrower than this: short columns (states, counts, dates) stay whole.</summary>
-    private const int NarrowestCut = 24;
-
-    /// <summary>
-    /// Column widths that fit a line of <paramref name="columns"/> characters: the widest column is
-    /// cut a character at a time (its cells then end in "…") until the table fits or no column is
-    /// left to cut. Ids are never cut (they are what a next command takes), nor any column below
-    /// <see cref="NarrowestCut"/>; a table still too wide wraps. Null columns (not a terminal) leave
-    /// the widths as they are, so a pipe or a file gets every character.
-    /// </summary>
-    private static int[] FitToWidth(int[] widths, IReadOnlyList<string> headers, int? columns)
-    {
-        var fitted = (int[])widths.Clone();
-        if (columns is not { } available)
-        {
-            return fitted;
-        }
-
-        var cuttable = headers.Select(h => !h.Equals("id", StringComparison.OrdinalIgnoreCase) && !h.EndsWith("_id", StringComparison.OrdinalIgnoreCase)).ToArray();
-        while (fitted.Sum() + (2 * (fitted.Length - 1)) > available)
-        {
-            var widest = -1;
-            for (var i = 0; i < fitted.Length; i++)
-            {
-                if (cuttable[i] && fitted[i] > NarrowestCut && (widest < 0 || fitted[i] > fitted[widest]))
-                {
-                    widest = i;
-                }
-            }
-
-            if (widest < 0)
-            {
-                break;
-            }
-
-            fitted[widest]--;
-        }
-
-        return fitted;
-    }
-
-    /// <summary>The terminal's width when <paramref name="output"/> is the console and the console a terminal; else null.</summary>
-    private static int? TerminalColumns(TextWriter output)
-    {
-        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
 }
