@@ -136,7 +136,7 @@ public abstract class PilotdeckDbContext : DbContext
             b.ToTable("job_runs");
             b.HasKey(r => r.JobId);
             b.Property(r => r.JobId).HasMaxLength(64);
-            b.Property(r => r.Name).HasMaxLength(200);
+            b.Property(r => r.Name).HasMaxLength(JobRunRecord.MaxNameLength);
             b.Property(r => r.State).HasMaxLength(32);
             b.Property(r => r.Detail).HasMaxLength(JobRunRecord.MaxDetailLength);
             // Listed newest first per tenant.

@@ -15,6 +15,7 @@ public sealed class JobRunRecord : ITenantOwned
     /// <summary>The job server's id.</summary>
     public required string JobId { get; init; }
 
+    /// <summary>What the job is called, with its arguments; shortened to <see cref="MaxNameLength"/>.</summary>
     public required string Name { get; init; }
 
     /// <summary>The job server's state name (Enqueued, Processing, Succeeded, Failed, ...).</summary>
@@ -26,5 +27,6 @@ public sealed class JobRunRecord : ITenantOwned
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    public const int MaxNameLength = 200;
     public const int MaxDetailLength = 1000;
 }

@@ -8,7 +8,6 @@ using Pilotdeck.Data;
 using Pilotdeck.Data.Imports;
 using Pilotdeck.Server.Features.Imports.Framework;
 using Pilotdeck.Server.Features.Imports.Manifest;
-using Pilotdeck.Server.Features.Retention;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Grpc;
 using Pilotdeck.Server.Platform.Paging;
@@ -126,18 +125,7 @@ public sealed class ImportsService(PilotdeckDbContext db, ImportCommands command
     {
         var import = await FindAsync(request.ImportId, context.CancellationToken);
         commands.AuthorizeFor(import);
-        if (import.State is not (ImportStates.Planned or ImportStates.Failed or ImportStates.Uploaded))
-        {
-            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
-                $"Import {import.Id} is {import.State}; only an uploaded, planned or failed import can be planned again.", new Dictionary<string, string> { ["state"] = import.State });
-        }
-
-        if (import.SourceSize > 0 && !await db.ImportChunks.AnyAsync(c => c.ImportId == import.Id, context.CancellationToken))
-        {
-            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
-                $"Import {import.Id} cannot be planned again. {PersonalDataEraser.FileRemoved}", new Dictionary<string, string> { ["state"] = "file_removed" });
-        }
-
+        await engine.EnsurePlannableAsync(import, byItsJob: false, context.CancellationToken);
         return new PlanImportResponse { Import = ToContract(await engine.PlanAsync(import.Id, context.CancellationToken)) };
     }
 

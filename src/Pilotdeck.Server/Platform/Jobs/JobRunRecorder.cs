@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Hangfire;
 using Hangfire.Common;
@@ -38,7 +39,7 @@ public sealed class JobRunRecorder(IServiceScopeFactory scopes, TimeProvider tim
             var row = db.JobRuns.SingleOrDefault(r => r.JobId == job.Id);
             if (row is null)
             {
-                row = new JobRunRecord { JobId = job.Id, Name = NameOf(job.Job), State = context.NewState.Name, CreatedAt = job.CreatedAt };
+                row = new JobRunRecord { JobId = job.Id, Name = Shortened(NameOf(job.Job), JobRunRecord.MaxNameLength), State = context.NewState.Name, CreatedAt = job.CreatedAt };
                 db.JobRuns.Add(row);
             }
 
@@ -57,10 +58,32 @@ public sealed class JobRunRecorder(IServiceScopeFactory scopes, TimeProvider tim
     {
     }
 
-    /// <summary>What a job is called on the Jobs page: its <see cref="JobDisplayNameAttribute"/>, else Type.Method.</summary>
-    public static string NameOf(Job? job) =>
-        job is null ? "(job type no longer exists)"
-        : job.Method.GetCustomAttribute<JobDisplayNameAttribute>()?.DisplayName ?? $"{job.Type.Name}.{job.Method.Name}";
+    /// <summary>
+    /// What a job is called on the Jobs page: its <see cref="JobDisplayNameAttribute"/> with the
+    /// job's arguments in its placeholders ("Import dry-run {0}" → the import's id), as Hangfire's
+    /// dashboard shows it; else Type.Method.
+    /// </summary>
+    public static string NameOf(Job? job)
+    {
+        if (job is null)
+        {
+            return "(job type no longer exists)";
+        }
+
+        if (job.Method.GetCustomAttribute<JobDisplayNameAttribute>()?.DisplayName is not { } format)
+        {
+            return $"{job.Type.Name}.{job.Method.Name}";
+        }
+
+        try
+        {
+            return string.Format(CultureInfo.InvariantCulture, format, [.. job.Args]);
+        }
+        catch (FormatException)
+        {
+            return format;
+        }
+    }
 
     private static string? TenantOf(ApplyStateContext context)
     {
@@ -79,6 +102,8 @@ public sealed class JobRunRecorder(IServiceScopeFactory scopes, TimeProvider tim
             SucceededState { Result: string result } => result,
             _ => state.Reason,
         };
-        return detail is { Length: > JobRunRecord.MaxDetailLength } ? detail[..(JobRunRecord.MaxDetailLength - 1)] + "…" : detail;
+        return detail is null ? null : Shortened(detail, JobRunRecord.MaxDetailLength);
     }
+
+    private static string Shortened(string text, int length) => text.Length > length ? text[..(length - 1)] + "…" : text;
 }

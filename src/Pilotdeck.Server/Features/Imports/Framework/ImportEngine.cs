@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Pilotdeck.Contracts.Api.V1;
 using Pilotdeck.Data;
 using Pilotdeck.Data.Imports;
+using Pilotdeck.Server.Features.Retention;
 using Pilotdeck.Server.Platform.Errors;
 using Pilotdeck.Server.Platform.Receipts;
 
@@ -54,6 +55,27 @@ public sealed class ImportEngine(PilotdeckDbContext db, ChangeReceipts receipts,
     public async Task<ImportRecord> FindAsync(string importId, CancellationToken cancellationToken) =>
         await db.Imports.SingleOrDefaultAsync(i => i.Id == importId, cancellationToken)
         ?? throw ApiErrors.NotFound(ErrorReason.ImportNotFound, "Import", importId);
+
+    /// <summary>
+    /// Refuses a dry-run an import cannot take: one committed or claimed by a commit (re-planning
+    /// would overwrite what the commit did — as a retried plan job on the Job runs page would), or
+    /// one whose file was erased. <paramref name="byItsJob"/>: the import's own plan job, which finds
+    /// it PLANNING (marked so when queued, or left so by a crash); anyone else waits for that job.
+    /// </summary>
+    public async Task EnsurePlannableAsync(ImportRecord import, bool byItsJob, CancellationToken cancellationToken)
+    {
+        if (import.State is not (ImportStates.Uploaded or ImportStates.Planned or ImportStates.Failed) && !(byItsJob && import.State == ImportStates.Planning))
+        {
+            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
+                $"Import {import.Id} is {import.State}; only an uploaded, planned or failed import can be planned again.", new Dictionary<string, string> { ["state"] = import.State });
+        }
+
+        if (import.SourceSize > 0 && !await db.ImportChunks.AnyAsync(c => c.ImportId == import.Id, cancellationToken))
+        {
+            throw ApiErrors.Create(StatusCode.FailedPrecondition, ErrorReason.ImportStateInvalid,
+                $"Import {import.Id} cannot be planned again. {PersonalDataEraser.FileRemoved}", new Dictionary<string, string> { ["state"] = "file_removed" });
+        }
+    }
 
     /// <summary>Dry-run: plans the import and stores its rows; the import ends PLANNED (or FAILED, rethrown).</summary>
     public async Task<ImportRecord> PlanAsync(string importId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hangfire;
 using Pilotdeck.Data.Imports;
 using Pilotdeck.Server.Platform.Receipts;
@@ -33,19 +34,26 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportEngine engine, C
         return jobId;
     }
 
+    /// <returns>What the job did, for its run on the Job runs page.</returns>
     [JobDisplayName("Import dry-run {0}")]
     [AutomaticRetry(Attempts = 0)]
-    public async Task PlanJobAsync(string importId, CancellationToken cancellationToken)
+    public async Task<string> PlanJobAsync(string importId, CancellationToken cancellationToken)
     {
         receipts.ForJob(JobActor);
-        await engine.PlanAsync(importId, cancellationToken);
+        await engine.EnsurePlannableAsync(await engine.FindAsync(importId, cancellationToken), byItsJob: true, cancellationToken);
+        var import = await engine.PlanAsync(importId, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{import.RowsTotal:N0} rows planned: {import.CreatedCount:N0} to create, {import.UpdatedCount:N0} to update, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
     }
 
+    /// <returns>What the job did, for its run on the Job runs page.</returns>
     [JobDisplayName("Import commit {0}")]
     [AutomaticRetry(Attempts = 0)]
-    public async Task CommitJobAsync(string importId, string planHash, CancellationToken cancellationToken)
+    public async Task<string> CommitJobAsync(string importId, string planHash, CancellationToken cancellationToken)
     {
         receipts.ForJob(JobActor);
-        await engine.CommitAsync(importId, planHash, cancellationToken);
+        var import = await engine.CommitAsync(importId, planHash, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{import.RowsTotal:N0} rows committed: {import.CreatedCount:N0} created, {import.UpdatedCount:N0} updated, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
     }
 }
