@@ -18,6 +18,7 @@ using Pilotdeck.Server.Features.Sessions;
 using Pilotdeck.Server.Features.System;
 using Pilotdeck.Server.Platform.Auth;
 using Pilotdeck.Server.Platform.Grpc;
+using Pilotdeck.Server.Platform.Grpc.Connect;
 using Pilotdeck.Server.Platform.Idempotency;
 using Pilotdeck.Server.Platform.Jobs;
 using Pilotdeck.Server.Platform.Notifications;
@@ -89,6 +90,7 @@ public static class ServiceRegistration
         if (EndpointConfiguration.HostsApi(app.Configuration))
         {
             app.UsePilotdeckGrpcWeb();
+            app.UsePilotdeckConnect();
             app.MapPilotdeckJsonApi();
             app.MapPilotdeckService<SystemService>(Contracts.System.V1.SystemService.Descriptor);
             app.MapPilotdeckService<IdentityService>(Contracts.Identity.V1.IdentityService.Descriptor);

@@ -8,15 +8,17 @@ using Pilotdeck.PartnerStack.Tests.Hosting;
 namespace Pilotdeck.PartnerStack.Tests.Peers;
 
 /// <summary>
-/// buf curl (connect-go's gRPC and gRPC-Web clients) as the third partner stack, schema from the
-/// server's reflection. gRPC-Web is sent over HTTP/2 prior knowledge, so these also prove that
-/// every service really answers gRPC-Web on the h2c port, not only that it is mapped.
+/// buf curl (connect-go's gRPC, gRPC-Web and Connect clients) as the third partner stack, schema
+/// from the server's reflection. gRPC-Web is sent over HTTP/2 prior knowledge, so these also prove
+/// that every service really answers gRPC-Web on the h2c port, not only that it is mapped. Connect
+/// is buf curl's default protocol: "connect" runs it without --protocol, as people type it.
 /// </summary>
 public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
 {
     [Theory]
     [InlineData("grpc")]
     [InlineData("grpcweb")]
+    [InlineData("connect")]
     public async Task BufCurl_GetCallerIdentity_ReportsTenantAndSubject(string protocol)
     {
         var result = await CurlAsync(protocol, "pilotdeck.identity.v1.IdentityService/GetCallerIdentity", "{}", await host.TokenAsync(), verbose: true);
@@ -26,7 +28,14 @@ public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
         // e.g. "buf: < (#2) Content-Type: application/grpc-web"; the last one answers the RPC itself.
         var answered = Regex.Matches(result.Stderr, @"^buf: < \(#\d+\) Content-Type: (?<type>\S+)", RegexOptions.Multiline | RegexOptions.IgnoreCase);
         Assert.True(answered.Count >= 2, result.ToString());
-        Assert.All(answered, m => Assert.Equal(protocol == "grpc" ? "application/grpc" : "application/grpc-web", m.Groups["type"].Value));
+        var (reflection, call) = protocol switch
+        {
+            "grpc" => ("application/grpc", "application/grpc"),
+            "grpcweb" => ("application/grpc-web", "application/grpc-web"),
+            _ => ("application/connect+proto", "application/proto"), // a streaming call, then a unary one
+        };
+        Assert.All(answered.SkipLast(1), m => Assert.Equal(reflection, m.Groups["type"].Value));
+        Assert.Equal(call, answered[^1].Groups["type"].Value);
         var json = JsonDocument.Parse(result.Stdout).RootElement;
         Assert.Equal(host.TenantId, json.GetProperty("tenantId").GetString());
         Assert.Equal(host.ClientId, json.GetProperty("subject").GetString());
@@ -36,6 +45,7 @@ public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
     [Theory]
     [InlineData("grpc")]
     [InlineData("grpcweb")]
+    [InlineData("connect")]
     public async Task BufCurl_AnalyzeProjectInChunks_ReturnsTheAnalysis(string protocol)
     {
         var project = $"buf-{protocol}-{Guid.NewGuid():N}"[..24];
@@ -71,6 +81,7 @@ public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
     [Theory]
     [InlineData("grpc")]
     [InlineData("grpcweb")]
+    [InlineData("connect")]
     public async Task BufCurl_CreateMemberWithInvalidEmail_PrintsInvalidArgumentWithErrorInfo(string protocol)
     {
         var result = await CurlAsync(protocol, "pilotdeck.identity.v1.IdentityService/CreateMember",
@@ -94,6 +105,7 @@ public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
     [Theory]
     [InlineData("grpc")]
     [InlineData("grpcweb")]
+    [InlineData("connect")]
     public async Task BufCurl_WithoutToken_IsUnauthenticated(string protocol)
     {
         var result = await CurlAsync(protocol, "pilotdeck.identity.v1.IdentityService/GetCallerIdentity", "{}", token: null);
@@ -105,9 +117,15 @@ public sealed class BufCurlTests(PartnerHost host) : IClassFixture<PartnerHost>
     // Connect prints unpadded base64 for bytes; .NET's decoder wants the padding.
     private static string Pad(string base64) => base64.Replace('-', '+').Replace('_', '/').PadRight((base64.Length + 3) / 4 * 4, '=');
 
+    /// <param name="protocol">grpc or grpcweb; connect leaves buf curl's default (the Connect protocol).</param>
     private Task<PeerResult> CurlAsync(string protocol, string method, string data, string? token, bool verbose = false)
     {
-        var args = new List<string> { "curl", "--protocol", protocol, "--http2-prior-knowledge", "-d", data };
+        var args = new List<string> { "curl", "--http2-prior-knowledge", "-d", data };
+        if (protocol != "connect")
+        {
+            args.AddRange(["--protocol", protocol]);
+        }
+
         if (verbose)
         {
             args.Add("-v");

@@ -35,17 +35,19 @@ public sealed class RawHttp2Tests(PartnerHost host) : IClassFixture<PartnerHost>
         await AssertGoodCallAsync(http, connections);
     }
 
+    // application/json is a Connect unary call (ADR 0033), whose body must then be JSON; text/plain is no protocol's.
     [Theory]
-    [InlineData("application/json")]
-    [InlineData("text/plain")]
-    public async Task GrpcPost_WrongContentType_Is415AndConnectionServesOn(string contentType)
+    [InlineData("application/json", HttpStatusCode.BadRequest)]
+    [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType)]
+    public async Task GrpcPost_WrongContentType_IsRefusedAndConnectionServesOn(string contentType, HttpStatusCode refused)
     {
         var connections = new ConnectionCounter();
         using var http = connections.CreateHttpClient();
 
         using var response = await http.SendAsync(GrpcWire.Request(host.Address, CallerIdentity, GrpcWire.Frame(new GetCallerIdentityRequest()), await host.TokenAsync(), contentType));
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(refused, response.StatusCode);
+        Assert.Equal("invalid_argument", System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
         await AssertGoodCallAsync(http, connections);
     }
 

@@ -17,6 +17,8 @@ public sealed partial class WalkthroughTests(RunShHost host) : IClassFixture<Run
 
         Assert.Contains("pilotdeck.system.v1.SystemService/GetServerInfo", stdout, StringComparison.Ordinal);
         Assert.Contains("\"tenantId\"", stdout, StringComparison.Ordinal);
+        // curl posting JSON to the health method's own path: a Connect call (ADR 0033).
+        Assert.Contains("{ \"status\": \"SERVING\" }", stdout, StringComparison.Ordinal);
         Assert.Contains("jaffle_shop", stdout, StringComparison.Ordinal);
         Assert.Contains("verified: ", stdout, StringComparison.Ordinal);
         Assert.Contains("ListParticipantsRequest has no field \"status\"; did you mean \"statuses\"?", stdout, StringComparison.Ordinal);

@@ -16,8 +16,10 @@ public static class ApiErrors
 {
     public const string Domain = "pilotdeck";
 
-    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default
-        .WithTypeRegistry(TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor)));
+    /// <summary>The details an error carries: what a JSON writer must know to write them out of their Any.</summary>
+    public static readonly TypeRegistry DetailTypes = TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor);
+
+    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default.WithTypeRegistry(DetailTypes));
 
     public static RpcException Create(StatusCode code, ErrorReason reason, string message, IReadOnlyDictionary<string, string>? metadata = null, IEnumerable<FieldViolation>? violations = null)
     {

@@ -23,9 +23,7 @@ public static class GrpcRegistration
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             grpc.ResponseCompressionAlgorithm = options.ResponseCompression;
             grpc.EnableDetailedErrors = options.DetailedErrors;
-        }).AddJsonTranscoding(json =>
-            // Error bodies carry these details as google.protobuf.Any; the JSON writer must know them.
-            json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor));
+        }).AddJsonTranscoding(json => json.TypeRegistry = ApiErrors.DetailTypes);
         services.AddGrpcReflection();
         services.AddPilotdeckJsonApi();
         services.AddPilotdeckHealth(configuration);

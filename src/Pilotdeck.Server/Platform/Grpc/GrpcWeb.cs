@@ -2,7 +2,8 @@ namespace Pilotdeck.Server.Platform.Grpc;
 
 /// <summary>
 /// gRPC-Web for browsers and <c>buf curl --protocol grpcweb</c>, with CORS for the origins listed in
-/// <c>Pilotdeck:Cors:AllowedOrigins</c> (none by default: same-origin and non-browser callers only).
+/// <c>Pilotdeck:Cors:AllowedOrigins</c> (none by default: same-origin and non-browser callers only),
+/// which browser clients of the Connect protocol (ADR 0033) use as well.
 /// </summary>
 public static class GrpcWeb
 {
@@ -14,7 +15,7 @@ public static class GrpcWeb
         services.AddCors(cors => cors.AddPolicy(PolicyName, policy => policy
             .WithOrigins(origins)
             .AllowAnyMethod()
-            .WithHeaders("authorization", "content-type", "x-grpc-web", "x-user-agent", "grpc-timeout")
+            .WithHeaders("authorization", "content-type", "x-grpc-web", "x-user-agent", "grpc-timeout", "connect-protocol-version", "connect-timeout-ms")
             .WithExposedHeaders("grpc-status", "grpc-message", "grpc-status-details-bin")));
         return services;
     }
