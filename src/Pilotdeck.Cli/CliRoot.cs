@@ -46,6 +46,7 @@ public static class CliRoot
         root.Subcommands.Add(Backlog.BacklogCommand.Create(api));
         root.Subcommands.Add(NotificationsCommand.Create(api));
         root.Subcommands.Add(ImportsCommand.Create(api));
+        root.Subcommands.Add(Jobs.JobsCommand.Create(api));
         root.Subcommands.Add(MembersCommand.Create(api));
         root.Subcommands.Add(UatSessionsCommand.Create(api));
         root.Subcommands.Add(RetentionCommand.Create(api));

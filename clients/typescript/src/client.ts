@@ -30,11 +30,14 @@ export interface PilotdeckClientOptions {
   readonly credentials?: Credentials;
   /** Deadline of a call that sets no `timeoutMs`, covering token requests, retries and backoff. Default 30 000 ms. */
   readonly defaultDeadlineMs?: number;
-  /** `'grpc'` (default; Node only, HTTP/2) or `'grpc-web'` (browsers, and Node). */
-  readonly transport?: 'grpc' | 'grpc-web';
   /**
-   * Node only: the HTTP version for gRPC-Web and the token endpoint. Default `'2'`, because the API
-   * port speaks HTTP/2 alone; `'1.1'` for the API's HTTP/1.1 endpoint. Browsers choose for themselves.
+   * `'grpc'` (default; Node only, HTTP/2), `'grpc-web'` (browsers, and Node) or `'connect'` (the
+   * Connect protocol in its binary form; browsers, and Node: unary calls are plain HTTP requests).
+   */
+  readonly transport?: 'grpc' | 'grpc-web' | 'connect';
+  /**
+   * Node only: the HTTP version for gRPC-Web, Connect and the token endpoint. Default `'2'`, because
+   * the API port speaks HTTP/2 alone; `'1.1'` for the API's HTTP/1.1 endpoint. Browsers choose for themselves.
    */
   readonly httpVersion?: '1.1' | '2';
   /** Total attempts of an idempotent unary call failing with UNAVAILABLE. Default 4. */

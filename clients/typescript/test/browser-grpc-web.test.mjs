@@ -18,6 +18,12 @@ test('browser build: gRPC-Web over fetch lists members, with a token fetched ove
   assert.ok(page.members.length > 0);
 });
 
+test('browser build: Connect over fetch lists members', async () => {
+  const page = await browserClient('connect').identity.listMembers({ pageSize: 10 });
+
+  assert.ok(page.members.length > 0);
+});
+
 test('browser build: gRPC is refused with a hint to use gRPC-Web', () => {
   assert.throws(() => browserClient('grpc'), /grpc-web/);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { partnerClient } from './support.mjs';
 
-for (const transport of ['grpc', 'grpc-web']) {
+for (const transport of ['grpc', 'grpc-web', 'connect']) {
   test(`list members over ${transport}`, async () => {
     const client = partnerClient({ transport });
 

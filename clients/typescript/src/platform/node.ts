@@ -1,9 +1,9 @@
 import { connect } from 'node:http2';
 import type { Transport } from '@connectrpc/connect';
-import { createGrpcTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import type { HttpAnswer, HttpRequest, TransportSettings } from './types.js';
 
-/** Node: gRPC and gRPC-Web both over node's http2 (or http for httpVersion '1.1'). */
+/** Node: gRPC, gRPC-Web and Connect over node's http2 (or http for httpVersion '1.1'). */
 export function createTransport(settings: TransportSettings): Transport {
   const options = {
     baseUrl: settings.baseUrl,
@@ -11,9 +11,15 @@ export function createTransport(settings: TransportSettings): Transport {
     defaultTimeoutMs: settings.defaultTimeoutMs,
     writeMaxBytes: settings.writeMaxBytes,
   };
-  return settings.kind === 'grpc'
-    ? createGrpcTransport(options) // gRPC needs HTTP/2: connect-node's gRPC transport always uses it.
-    : createGrpcWebTransport({ ...options, httpVersion: settings.httpVersion });
+  switch (settings.kind) {
+    case 'grpc':
+      return createGrpcTransport(options); // gRPC needs HTTP/2: connect-node's gRPC transport always uses it.
+    case 'grpc-web':
+      return createGrpcWebTransport({ ...options, httpVersion: settings.httpVersion });
+    case 'connect':
+      // Binary: the server takes streaming Connect calls as protobuf only.
+      return createConnectTransport({ ...options, httpVersion: settings.httpVersion, useBinaryFormat: true });
+  }
 }
 
 /**

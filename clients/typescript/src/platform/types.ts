@@ -2,7 +2,7 @@ import type { Interceptor } from '@connectrpc/connect';
 
 /** What a platform (Node or a browser) needs to build a transport. */
 export interface TransportSettings {
-  readonly kind: 'grpc' | 'grpc-web';
+  readonly kind: 'grpc' | 'grpc-web' | 'connect';
   readonly baseUrl: string;
   /** Node only: the Pilotdeck API port speaks HTTP/2 alone (h2c on http://), hence '2' by default. */
   readonly httpVersion: '1.1' | '2';

@@ -43,7 +43,7 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportEngine engine, C
         await engine.EnsurePlannableAsync(await engine.FindAsync(importId, cancellationToken), byItsJob: true, cancellationToken);
         var import = await engine.PlanAsync(importId, cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{import.RowsTotal:N0} rows planned: {import.CreatedCount:N0} to create, {import.UpdatedCount:N0} to update, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
+            $"{Rows(import.RowsTotal)} planned: {import.CreatedCount:N0} to create, {import.UpdatedCount:N0} to update, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
     }
 
     /// <returns>What the job did, for its run on the Job runs page.</returns>
@@ -54,6 +54,8 @@ public sealed class ImportJobs(IBackgroundJobClient jobs, ImportEngine engine, C
         receipts.ForJob(JobActor);
         var import = await engine.CommitAsync(importId, planHash, cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{import.RowsTotal:N0} rows committed: {import.CreatedCount:N0} created, {import.UpdatedCount:N0} updated, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
+            $"{Rows(import.RowsTotal)} committed: {import.CreatedCount:N0} created, {import.UpdatedCount:N0} updated, {import.UnchangedCount:N0} unchanged, {import.RejectedCount:N0} rejected");
     }
+
+    private static string Rows(long count) => string.Create(CultureInfo.InvariantCulture, $"{count:N0} row{(count == 1 ? "" : "s")}");
 }
