@@ -76,6 +76,8 @@ public sealed class PortalFixture : IAsyncLifetime
             // The job runs page's tests wait for real jobs; poll in fractions of a second, not 1 or 15 s.
             "--Pilotdeck:Jobs:PollInterval=00:00:00.200",
             "--Pilotdeck:Jobs:QueuePollInterval=00:00:00.200",
+            // An import of more than 64 KiB runs as a job (the default is 2 MiB), so a test can follow one.
+            "--Pilotdeck:Imports:JobThresholdBytes=65536",
         ]);
         await _server.StartAsync();
         var addresses = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();

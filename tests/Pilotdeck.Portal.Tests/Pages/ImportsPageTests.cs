@@ -57,6 +57,32 @@ public sealed class ImportsPageTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task JobRunImport_LinksToItsJobRuns_WhichSayWhatTheDryRunDid()
+    {
+        var page = await fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        var domain = $"j{Guid.NewGuid():N}"[..10] + ".example.com";
+        var rows = Enumerable.Range(0, 1500).Select(i => $"member{i:D5}@{domain},,true,VIEWER");
+        var csv = new FilePayload { Name = "big-team.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(string.Join("\n", ["userName,emails,active,roles", .. rows]) + "\n") };
+        Assert.True(csv.Buffer.Length > 65536);
+
+        await page.GotoAsync("/imports/new");
+        await page.GetByLabel("Kind").SelectOptionAsync("identities");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(csv);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and dry run" }).ClickAsync();
+        // The page follows the job until the plan is ready.
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1500 / 0 / 0 / 0");
+        var importId = page.Url[(page.Url.LastIndexOf('/') + 1)..].Split('?')[0];
+
+        await page.GetByTestId("import-job-runs").ClickAsync();
+
+        var run = page.GetByTestId("job-runs").GetByRole(AriaRole.Row).Filter(new() { HasText = "Import dry-run " + importId });
+        await Expect(run).ToContainTextAsync("Succeeded");
+        await Expect(run).ToContainTextAsync("1,500 rows planned: 1,500 to create, 0 to update, 0 unchanged, 0 rejected");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Commit_HeldByThePolicy_ShowsApprovalRequiredWithTheRequest()
     {
         // Holds only imports of exactly four rows, which no other portal test makes.
