@@ -146,8 +146,15 @@ internal static class ConnectProtocol
         }
 
         var message = body.ToArray();
+        var compressed = http.Request.Headers["grpc-encoding"] is { Count: > 0 } encoding && encoding != "identity";
         if (codec == ConnectCodec.UnaryJson)
         {
+            if (compressed)
+            {
+                await ConnectResponse.WriteUnaryErrorAsync(http, StatusCode.InvalidArgument, "A JSON body is read uncompressed: send it without content-encoding.", httpStatus: StatusCodes.Status415UnsupportedMediaType);
+                return null;
+            }
+
             try
             {
                 var text = System.Text.Encoding.UTF8.GetString(message);
@@ -161,7 +168,7 @@ internal static class ConnectProtocol
         }
 
         var framed = new byte[5 + message.Length];
-        framed[0] = http.Request.Headers.ContainsKey("grpc-encoding") ? (byte)1 : (byte)0;
+        framed[0] = compressed ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)message.Length);
         message.CopyTo(framed, 5);
         return framed;
