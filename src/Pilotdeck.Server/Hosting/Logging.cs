@@ -1,3 +1,4 @@
+using Pilotdeck.Server.Platform.Grpc.Connect;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
@@ -103,9 +104,15 @@ public static class Logging
         return properties;
     }
 
-    // Trailers-only responses carry grpc-status as a header; the others as a trailer.
+    // Trailers-only responses carry grpc-status as a header; the others as a trailer; a Connect
+    // call's is kept aside, since Connect sends it in the body.
     private static string? GrpcStatusOf(HttpContext http)
     {
+        if (http.Items.TryGetValue(ConnectResponse.StatusItem, out var connect))
+        {
+            return (string?)connect;
+        }
+
         var header = http.Response.Headers["grpc-status"];
         if (header.Count > 0)
         {

@@ -19,7 +19,7 @@ public sealed class LoggedHostFixture : HostFixture
 
 /// <summary>
 /// The per-request line in the rolling JSON file (CLEF), as an operator reads it: method, path,
-/// outcome (the grpc-status of a gRPC call), duration, tenant and actor; never the token.
+/// outcome (the grpc-status of a gRPC or Connect call), duration, tenant and actor; never the token.
 /// </summary>
 public sealed class RequestLogTests(LoggedHostFixture host) : IClassFixture<LoggedHostFixture>
 {
@@ -56,6 +56,27 @@ public sealed class RequestLogTests(LoggedHostFixture host) : IClassFixture<Logg
         Assert.Equal("16", line.GetProperty("GrpcStatus").GetString());
         Assert.Equal("grpc-status 16", line.GetProperty("Outcome").GetString());
         Assert.False(line.TryGetProperty("Tenant", out _));
+    }
+
+    [Fact]
+    public async Task ConnectCall_ReportsItsGrpcStatus_ThoughConnectSendsItInTheBody()
+    {
+        // A streaming Connect call refused for its missing token: HTTP 200, the status in the body.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Address, "/pilotdeck.imports.v1.ImportsService/WatchImport"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/connect+proto");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        var line = await LineAsync("/pilotdeck.imports.v1.ImportsService/WatchImport");
+
+        Assert.Equal("16", line.GetProperty("GrpcStatus").GetString());
+        Assert.Equal("grpc-status 16", line.GetProperty("Outcome").GetString());
     }
 
     [Fact]

@@ -18,6 +18,12 @@ namespace Pilotdeck.Server.Platform.Grpc.Connect;
 /// </summary>
 internal sealed class ConnectResponse : IHttpResponseBodyFeature, IHttpResponseTrailersFeature
 {
+    /// <summary>
+    /// <see cref="HttpContext.Items"/> key of a Connect call's gRPC status code, kept for the request
+    /// log line: Connect carries the status in the body, where the log cannot see it.
+    /// </summary>
+    public const string StatusItem = "pilotdeck.connect.grpc-status";
+
     private const byte EndOfStream = 0x02;
 
     private readonly HttpContext _http;
@@ -75,6 +81,7 @@ internal sealed class ConnectResponse : IHttpResponseBodyFeature, IHttpResponseT
 
         _finished = true;
         var status = TakeStatus();
+        _http.Items[StatusItem] = ((int)status.Code).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (_held is null)
         {
             await WriteEndOfStreamAsync(status);
