@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using Pilotdeck.Contracts.Identity.V1;
@@ -73,25 +72,14 @@ public sealed class ConnectWireTests(PartnerHost host) : IClassFixture<PartnerHo
 
     private static HttpClient NewClient() => new();
 
+    /// <summary>GrpcWire's HTTP/2 POST with Connect's headers; a unary body's encoding is its Content-Encoding.</summary>
     private HttpRequestMessage Request(string method, byte[] body, string contentType, string? token, string? encoding = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Address, method))
-        {
-            Version = HttpVersion.Version20, // h2c by prior knowledge: the API port speaks HTTP/2 alone
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var request = GrpcWire.Request(host.Address, method, body, token, contentType);
         request.Headers.Add("Connect-Protocol-Version", "1");
         if (encoding is not null)
         {
-            // Unary Connect compresses the whole body; streaming names its envelopes' encoding.
-            request.Content.Headers.ContentEncoding.Add(encoding);
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Content!.Headers.ContentEncoding.Add(encoding);
         }
 
         return request;
