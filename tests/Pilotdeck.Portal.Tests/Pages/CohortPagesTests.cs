@@ -62,10 +62,17 @@ public sealed class CohortPagesTests
         await Expect(page.GetByTestId("participant-status")).ToHaveTextAsync("active");
         await Expect(page.GetByTestId("profile")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"given \(portal, \d{4}-\d{2}-\d{2}\)"));
         await Expect(page.GetByTestId("notes")).ToContainTextAsync("joined the first session");
+        // Unset values read as a dash in their own row; times say whose clock they are.
+        await Expect(Fact(page, "Source")).ToHaveTextAsync("–");
+        await Expect(Fact(page, "Channel")).ToHaveTextAsync("wechat");
+        await Expect(page.GetByTestId("notes").Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$"));
         await Expect(page.GetByTestId("status-history").Locator("li")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("receipts").Locator("tbody tr")).ToHaveCountAsync(3);
         await page.Context.CloseAsync();
     }
+
+    private static ILocator Fact(IPage page, string term) =>
+        page.GetByTestId("profile").Locator($"dt:text-is('{term}') + dd");
 
     [Fact]
     public async Task Roster_ImportParticipants_DryRunThenCommit_ShowsThemOnTheRoster()

@@ -89,7 +89,7 @@ public sealed class FollowupsModel(PortalOptions options) : PortalPageModel
     public static string NextDue(Followup followup) =>
         followup.Exhausted ? "no nudges left"
         : followup.Due ? "due now"
-        : followup.NextDueTime?.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm 'UTC'") ?? "–";
+        : Display.TimeText(followup.NextDueTime);
 
     public static string ChannelLabel(string channel) => channel == "*" ? "any channel" : channel;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Pilotdeck.Contracts.Guardian.V1;
+using Pilotdeck.Portal.Infrastructure;
 
 namespace Pilotdeck.Portal.Pages.Guardian;
 
@@ -32,8 +33,7 @@ public static class GuardianFormat
         string.Create(CultureInfo.InvariantCulture, $"{figure?.Covered ?? 0} of {figure?.Total ?? 0}");
 
     /// <summary>With seconds: a project re-analysed after a quick fix has two analyses in the same minute.</summary>
-    public static string Date(Timestamp? time) =>
-        time is null ? "" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    public static string Date(Timestamp? time) => Display.TimeText(time, seconds: true);
 
     /// <summary>What each priority stands for under the built-in rules (docs/guardian.md).</summary>
     public static string PriorityMeaning(int priority) => priority switch
