@@ -57,7 +57,7 @@ public sealed class ImportsPageTests(PortalFixture fixture)
     }
 
     [Fact]
-    public async Task JobRunImport_LinksToItsJobRuns_WhichSayWhatTheDryRunDid()
+    public async Task JobRunImport_LinksToItsJobRuns_WhichSayWhatTheDryRunDid_AndLinkBack()
     {
         var page = await fixture.NewPageAsync();
         await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
@@ -79,6 +79,11 @@ public sealed class ImportsPageTests(PortalFixture fixture)
         var run = page.GetByTestId("job-runs").GetByRole(AriaRole.Row).Filter(new() { HasText = "Import dry-run " + importId });
         await Expect(run).ToContainTextAsync("Succeeded");
         await Expect(run).ToContainTextAsync("1,500 rows planned: 1,500 to create, 0 to update, 0 unchanged, 0 rejected");
+
+        // And back: the run's name opens its import.
+        await run.GetByTestId("job-import").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/imports/{importId}$"));
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1500 / 0 / 0 / 0");
         await page.Context.CloseAsync();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Pilotdeck.Contracts.Jobs.V1;
 using Pilotdeck.Portal.Infrastructure;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 
 namespace Pilotdeck.Portal.Pages.Admin.Jobs;
@@ -77,10 +78,16 @@ public sealed class IndexModel(PortalOptions options) : PortalPageModel
 }
 
 /// <summary>One run as the table shows it.</summary>
-public sealed record JobRunRow(string JobId, string Name, JobState State, string Detail, DateTimeOffset? Created, DateTimeOffset? Updated)
+public sealed partial record JobRunRow(string JobId, string Name, JobState State, string Detail, DateTimeOffset? Created, DateTimeOffset? Updated)
 {
     public static JobRunRow From(JobRun run) =>
         new(run.JobId, run.Name, run.State, run.Detail, run.CreateTime?.ToDateTimeOffset(), run.UpdateTime?.ToDateTimeOffset());
+
+    /// <summary>The import an import job runs for: its name carries the import's id ("Import commit imp_…").</summary>
+    public string? ImportId => ImportIdPattern().Match(Name) is { Success: true } match ? match.Value : null;
+
+    [GeneratedRegex(@"\bimp_[0-9a-f]{32}\b")]
+    private static partial Regex ImportIdPattern();
 
     public string StateLabel => Label(State);
 
