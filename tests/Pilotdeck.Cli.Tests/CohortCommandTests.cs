@@ -48,6 +48,9 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var scheduled = await cli.RunAsync("cohort", "list", "--cohort", slug, "--status", "scheduled", "-o", "markdown");
         Ok(scheduled);
         Assert.Contains("| wechat, vip |", scheduled.Out);
+        // Nobody in the cohort has replied or been erased: a table leaves those columns out, CSV keeps them.
+        Assert.DoesNotContain("reply_time", scheduled.Out);
+        Assert.DoesNotContain("erase_time", scheduled.Out);
         var shown = await cli.RunAsync("cohort", "show", linId);
         Ok(shown);
         Assert.Contains("booked for Tuesday", shown.Out);
@@ -65,6 +68,7 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var csv = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "csv");
         Ok(csv);
         Assert.StartsWith("participant_id,cohort,alias,email", csv.Out);
+        Assert.Contains(",reply_time,erase_time", csv.Out);
         Assert.Contains("wechat|vip", csv.Out);
         Assert.Contains("'=cmd|' /C calc'!A0", csv.Out);
 

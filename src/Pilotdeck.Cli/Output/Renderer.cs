@@ -23,8 +23,9 @@ public sealed record Column<T>(string Name, Func<T, object?> Value);
 /// The one place the API commands format results. A list renders as an aligned text table, a
 /// Markdown table, or a JSON array of objects; a single record as a two-column field/value table
 /// or a JSON object. Values: strings, numbers, booleans, enums (snake_case names), timestamps
-/// (ISO 8601, UTC) and string lists (joined in tables, arrays in JSON). JSON keeps every column,
-/// empty ones as null, so scripts can rely on the keys.
+/// (ISO 8601, UTC) and string lists (joined in tables, arrays in JSON). A list's text and Markdown
+/// tables leave out columns empty in every row; JSON keeps every column, empty ones as null, and CSV
+/// every column, so scripts can rely on the keys.
 /// </summary>
 public static class Renderer
 {
@@ -83,7 +84,15 @@ public static class Renderer
             return;
         }
 
-        TextTable.Write(output, format == OutputFormat.Markdown, columns.Select(c => c.Name).ToList(), rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList());
+        var cells = rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList();
+        // A column empty in every row tells a reader nothing and costs a table its fit on the terminal
+        // (a new cohort's reply and erase times); JSON and CSV keep it, for scripts that rely on it.
+        var shown = Enumerable.Range(0, columns.Count).Where(i => cells.Count == 0 || cells.Any(row => row[i].Length > 0)).ToList();
+        TextTable.Write(
+            output,
+            format == OutputFormat.Markdown,
+            shown.Select(i => columns[i].Name).ToList(),
+            cells.Select(row => (IReadOnlyList<string>)shown.Select(i => row[i]).ToList()).ToList());
     }
 
     public static void Record<T>(TextWriter output, OutputFormat format, T item, IReadOnlyList<Column<T>> columns)
