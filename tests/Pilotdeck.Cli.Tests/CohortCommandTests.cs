@@ -30,7 +30,7 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var lin = await cli.RunAsync("cohort", "add", "--cohort", slug, "--email", "lin@example.com", "--alias", "Lin", "--tags", "vip|early", "-o", "json");
         Ok(lin);
         var linId = JsonDocument.Parse(lin.Out).RootElement.GetProperty("participant_id").GetString()!;
-        Ok(await cli.RunAsync("cohort", "add", "--cohort", slug, "--email", "mei@example.com", "--alias", "=cmd|' /C calc'!A0"));
+        Ok(await cli.RunAsync("cohort", "add", "--cohort", slug, "--email", "mei@example.com", "--alias", "=cmd|' /C calc'!A0", "--source", "referral"));
 
         var invited = await cli.RunAsync("cohort", "list", "--cohort", slug, "--status", "invited", "--limit", "20", "-o", "json");
         Ok(invited);
@@ -38,6 +38,15 @@ public sealed class CohortCommandTests(TestHostFixture fixture) : IClassFixture<
         var all = await cli.RunAsync("cohort", "list", "--cohort", slug, "--limit", "0", "-o", "json");
         Ok(all);
         Assert.Equal(2, JsonDocument.Parse(all.Out).RootElement.GetArrayLength());
+        // The default table leaves the wide columns out; -o wide shows them.
+        var table = await cli.RunAsync("cohort", "list", "--cohort", slug);
+        Ok(table);
+        Assert.Contains("EMAIL", table.Out);
+        Assert.DoesNotContain("SOURCE", table.Out);
+        var wide = await cli.RunAsync("cohort", "list", "--cohort", slug, "-o", "wide");
+        Ok(wide);
+        Assert.Contains("SOURCE", wide.Out);
+        Assert.Contains("referral", wide.Out);
         var negative = await cli.RunAsync("cohort", "list", "--cohort", slug, "--limit", "-1");
         Assert.NotEqual(0, negative.Exit);
         Assert.Contains("--limit must be 0 (all) or more", negative.Err);

@@ -52,7 +52,11 @@ public sealed class UatSessionsCommandTests(TestHostFixture fixture) : IClassFix
         var attachments = await cli.RunAsync("uat-sessions", "attachments", "--participant", participant);
         Ok(attachments);
         Assert.Contains("session-1.vtt", attachments.Out);
-        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(transcript))), attachments.Out);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(transcript)));
+        Assert.DoesNotContain(sha256, attachments.Out); // a wide column
+        var wide = await cli.RunAsync("uat-sessions", "attachments", "--participant", participant, "-o", "wide");
+        Ok(wide);
+        Assert.Contains(sha256, wide.Out);
 
         var copy = Path.Combine(cli.ConfigHome, "copy.vtt");
         var downloaded = await cli.RunAsync("uat-sessions", "download", attachmentId, "--output", copy);

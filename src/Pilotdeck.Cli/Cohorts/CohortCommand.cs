@@ -24,13 +24,13 @@ public static class CohortCommand
         new("phone", p => p.Phone),
         new("locale", p => p.Locale),
         new("status", p => p.Status),
-        new("source", p => p.Source),
+        new("source", p => p.Source, Wide: true),
         new("channel", p => p.Channel),
         new("tags", p => p.Tags.ToList()),
         new("consent", p => p.Consent is null ? null : p.Consent.Given),
         new("last_contact_time", p => p.LastContactTime?.ToDateTimeOffset()),
-        new("reply_time", p => p.ReplyTime?.ToDateTimeOffset()),
-        new("erase_time", p => p.EraseTime?.ToDateTimeOffset()),
+        new("reply_time", p => p.ReplyTime?.ToDateTimeOffset(), Wide: true),
+        new("erase_time", p => p.EraseTime?.ToDateTimeOffset(), Wide: true),
     ];
 
     // One participant at a time has room for how and when consent was recorded.

@@ -25,10 +25,10 @@ public static class ImportsCommand
         new("updated", i => i.UpdatedCount),
         new("unchanged", i => i.UnchangedCount),
         new("rejected", i => i.RejectedCount),
-        new("plan_hash", i => i.PlanHash),
-        new("source_sha256", i => i.SourceSha256),
+        new("plan_hash", i => i.PlanHash, Wide: true),
+        new("source_sha256", i => i.SourceSha256, Wide: true),
         new("failure", i => i.Failure),
-        new("created_by", i => i.CreatedBy),
+        new("created_by", i => i.CreatedBy, Wide: true),
         new("create_time", i => i.CreateTime?.ToDateTimeOffset()),
     ];
 

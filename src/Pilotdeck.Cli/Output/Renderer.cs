@@ -11,31 +11,35 @@ namespace Pilotdeck.Cli.Output;
 public enum OutputFormat
 {
     Table,
+
+    /// <summary>A table with every column, also those a list leaves out to fit a terminal (hashes, full actor ids).</summary>
+    Wide,
     Json,
     Markdown,
     Csv,
 }
 
 /// <summary>One column of output: a snake_case name (the JSON key and the table header) and how to read it from an item.</summary>
-public sealed record Column<T>(string Name, Func<T, object?> Value);
+/// <param name="Wide">Left out of a list's default table (shown by <c>-o wide</c>, a single record, Markdown, JSON and CSV): what few read in a list and many columns would wrap for.</param>
+public sealed record Column<T>(string Name, Func<T, object?> Value, bool Wide = false);
 
 /// <summary>
 /// The one place the API commands format results. A list renders as an aligned text table, a
 /// Markdown table, or a JSON array of objects; a single record as a two-column field/value table
 /// or a JSON object. Values: strings, numbers, booleans, enums (snake_case names), timestamps
 /// (ISO 8601, UTC) and string lists (joined in tables, arrays in JSON). A list's text and Markdown
-/// tables leave out columns empty in every row; JSON keeps every column, empty ones as null, and CSV
-/// every column, so scripts can rely on the keys.
+/// tables leave out columns empty in every row, and its default table the wide ones; JSON keeps every
+/// column, empty ones as null, and CSV every column, so scripts can rely on the keys.
 /// </summary>
 public static class Renderer
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary><c>--output table|json|markdown|csv</c> (<c>-o</c>), default table: a list's rows, or one record as a row.</summary>
-    /// <param name="withCsv">False for a command whose output is not rows (a YAML document, a report in prose).</param>
+    /// <summary><c>--output table|wide|json|markdown|csv</c> (<c>-o</c>), default table: a list's rows, or one record as a row.</summary>
+    /// <param name="withCsv">False for a command whose output is not rows (a YAML document, a report in prose): no wide, no csv.</param>
     public static Option<string> CreateOption(bool withCsv = true)
     {
-        string[] formats = withCsv ? ["table", "json", "markdown", "csv"] : ["table", "json", "markdown"];
+        string[] formats = withCsv ? ["table", "wide", "json", "markdown", "csv"] : ["table", "json", "markdown"];
         var option = new Option<string>("--output", "-o")
         {
             Description = "Output format: " + string.Join(", ", formats[..^1]) + " or " + formats[^1] + ".",
@@ -48,6 +52,7 @@ public static class Renderer
     /// <summary>The format chosen with an option made by <see cref="CreateOption"/>.</summary>
     public static OutputFormat FormatOf(ParseResult parse, Option<string> option) => parse.GetValue(option) switch
     {
+        "wide" => OutputFormat.Wide,
         "json" => OutputFormat.Json,
         "markdown" => OutputFormat.Markdown,
         "csv" => OutputFormat.Csv,
@@ -87,7 +92,9 @@ public static class Renderer
         var cells = rows.Select(item => columns.Select(c => Text(c.Value(item))).ToList()).ToList();
         // A column empty in every row tells a reader nothing and costs a table its fit on the terminal
         // (a new cohort's reply and erase times); JSON and CSV keep it, for scripts that rely on it.
-        var shown = Enumerable.Range(0, columns.Count).Where(i => cells.Count == 0 || cells.Any(row => row[i].Length > 0)).ToList();
+        var shown = Enumerable.Range(0, columns.Count)
+            .Where(i => (format != OutputFormat.Table || !columns[i].Wide) && (cells.Count == 0 || cells.Any(row => row[i].Length > 0)))
+            .ToList();
         TextTable.Write(
             output,
             format == OutputFormat.Markdown,

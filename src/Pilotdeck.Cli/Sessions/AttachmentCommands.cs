@@ -24,7 +24,7 @@ internal static class AttachmentCommands
         new("file_name", a => a.FileName),
         new("content_type", a => a.ContentType),
         new("size_bytes", a => a.SizeBytes),
-        new("sha256", a => a.Sha256),
+        new("sha256", a => a.Sha256, Wide: true),
         new("uploaded_by", a => a.UploadedBy),
         new("create_time", a => a.CreateTime?.ToDateTimeOffset()),
     ];
