@@ -104,8 +104,10 @@ class FakeSystem(system_pb2_grpc.SystemServiceServicer):
         return pd.system_pb2.GetServerInfoResponse()
 
 
-class OfflineTests(unittest.TestCase):
-    def setUp(self):
+class FakeHost:
+    """Starts the fakes a test calls: the token endpoint and a grpcio server with the two services."""
+
+    def start_fakes(self):
         FakeTokenEndpoint.issued, FakeTokenEndpoint.expires_in = [], 3600
         self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeTokenEndpoint)
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
@@ -118,12 +120,18 @@ class OfflineTests(unittest.TestCase):
         self.port = self.grpc.add_insecure_port("127.0.0.1:0")
         self.grpc.start()
         self.addCleanup(self.grpc.stop, None)
+        self.server_url = "http://127.0.0.1:%d" % self.port
+        self.auth_url = "http://127.0.0.1:%d" % self.http.server_address[1]
+
+
+class OfflineTests(FakeHost, unittest.TestCase):
+    def setUp(self):
+        self.start_fakes()
 
     def connect(self, credentials=None, **kwargs):
         if credentials is None:
             credentials = pd.client_credentials("pdc_id", "secret")
-        api = pd.connect("http://127.0.0.1:%d" % self.port, credentials,
-                         auth_url="http://127.0.0.1:%d" % self.http.server_address[1], **kwargs)
+        api = pd.connect(self.server_url, credentials, auth_url=self.auth_url, **kwargs)
         self.addCleanup(api.close)
         return api
 
@@ -198,8 +206,7 @@ class OfflineTests(unittest.TestCase):
         self.assertEqual([], FakeTokenEndpoint.issued)
 
     def test_unreachable_token_endpoint_fails_the_call_unavailable(self):
-        api = pd.connect("http://127.0.0.1:%d" % self.port, pd.client_credentials("pdc_id", "secret"),
-                         auth_url="http://127.0.0.1:%d" % self.http.server_address[1] + "/nowhere", max_attempts=1)
+        api = pd.connect(self.server_url, pd.client_credentials("pdc_id", "secret"), auth_url=self.auth_url + "/nowhere", max_attempts=1)
         self.addCleanup(api.close)
 
         with self.assertRaises(grpc.RpcError) as raised:
@@ -218,13 +225,77 @@ class OfflineTests(unittest.TestCase):
         self.assertEqual([("email", "not an email")], error.field_violations)
 
     def test_anonymous_connection_sends_no_token(self):
-        api = pd.connect("http://127.0.0.1:%d" % self.port)
+        api = pd.connect(self.server_url)
         self.addCleanup(api.close)
 
         api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
 
         self.assertEqual([""], self.identity.seen_tokens)
         self.assertIsNone(api.tokens)
+
+
+class AsyncOfflineTests(FakeHost, unittest.IsolatedAsyncioTestCase):
+    """connect_async(): the same behaviour on a grpc.aio channel, every call awaited."""
+
+    def setUp(self):
+        self.start_fakes()
+
+    def connect(self, credentials=None, **kwargs):
+        api = pd.connect_async(self.server_url, credentials or pd.client_credentials("pdc_id", "secret"), auth_url=self.auth_url, **kwargs)
+        self.addAsyncCleanup(api.close)
+        return api
+
+    async def test_idempotent_call_is_retried_on_unavailable(self):
+        await self.connect().system.GetServerInfo(pd.system_pb2.GetServerInfoRequest())
+
+        self.assertEqual(3, self.system.attempts)
+
+    async def test_call_with_side_effects_is_sent_once(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            await self.connect().identity.DeleteMember(pd.identity_pb2.DeleteMemberRequest(user_id="u1"))
+
+        self.assertEqual(grpc.StatusCode.UNAVAILABLE, raised.exception.code())
+        self.assertEqual(1, self.identity.deletes)
+
+    async def test_create_gets_a_request_id_and_errors_decode(self):
+        request = pd.identity_pb2.CreateMemberRequest(email="bad")
+
+        with self.assertRaises(grpc.aio.AioRpcError) as raised:
+            await self.connect().identity.CreateMember(request)
+
+        self.assertEqual("", request.request_id)
+        self.assertEqual(36, len(self.identity.request_ids[0]))
+        error = pd.decode_error(raised.exception)
+        self.assertEqual(("FIELD_INVALID", [("email", "not an email")]), (error.reason, error.field_violations))
+
+    async def test_default_timeout_is_the_deadline_of_a_call_without_one(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            await self.connect(default_timeout=0.3).identity.GetMember(pd.identity_pb2.GetMemberRequest(user_id="u1"))
+
+        self.assertEqual(grpc.StatusCode.DEADLINE_EXCEEDED, raised.exception.code())
+
+    async def test_token_expired_answer_renews_once_and_sends_the_call_again(self):
+        api = self.connect()
+        await api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+        self.identity.expired_tokens.add("t1")
+
+        me = await api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+        self.assertEqual("pdc_id", me.subject)
+        self.assertEqual(["t1", "t1", "t2"], self.identity.seen_tokens)
+
+    async def test_refused_grant_fails_the_call_unauthenticated(self):
+        api = self.connect(pd.client_credentials("pdc_id", "wrong"))
+
+        with self.assertRaises(grpc.RpcError) as raised:
+            await api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+        with self.assertRaises(grpc.RpcError) as streamed:
+            await api.guardian.AnalyzeProject(pd.analyze_project_requests(b"{}"))
+
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, raised.exception.code())
+        self.assertEqual("invalid_client", raised.exception.auth_error.error)
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, streamed.exception.code())
+        self.assertEqual([], FakeTokenEndpoint.issued)
 
 
 class UploadRequestTests(unittest.TestCase):

@@ -12,6 +12,7 @@ Configuration comes from the environment (the .NET test Sdk/Python/PythonSdkTest
 Run one: python -m unittest test_scenarios.ScenarioTests.test_list_members -v
 """
 
+import asyncio
 import os
 import tempfile
 import time
@@ -106,6 +107,33 @@ class ScenarioTests(unittest.TestCase):
         self.assertEqual([2], [r.row_number for r in rejected])
         print("import_id=%s created=%d rejected=%d plan_hash=%s" % (planned.import_id, planned.created_count,
                                                                     planned.rejected_count, planned.plan_hash))
+
+    def test_async_client_streams_an_import_watches_it_and_reads_errors(self):
+        asyncio.run(self._async_import())
+
+    async def _async_import(self):
+        name = "python-aio-%s" % uuid.uuid4().hex[:8]
+        async with pd.connect_async(env("PILOTDECK_SERVER_URL"), pd.client_credentials(self.client_id, env("PILOTDECK_CLIENT_SECRET")),
+                                    auth_url=env("PILOTDECK_AUTH_URL"), default_timeout=20) as api:
+            members, me = await asyncio.gather(  # two calls in flight on one channel
+                api.identity.ListMembers(pd.identity_pb2.ListMembersRequest(page_size=50)),
+                api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest()))
+            csv = ("userName,roles\n%s@example.com,ANALYST\nnot-an-email,ANALYST\n" % name).encode()
+            planned = getattr(await api.imports.UploadImport(pd.upload_import_requests("identities", csv, file_name="people.csv", chunk_bytes=16)), "import")
+            watched = [getattr(update, "import") async for update in api.imports.WatchImport(
+                pd.imports_pb2.WatchImportRequest(import_id=planned.import_id))]
+            with self.assertRaises(grpc.aio.AioRpcError) as raised:
+                await api.identity.CreateMember(pd.identity_pb2.CreateMemberRequest(
+                    email="not-an-email", role=pd.access_pb2.TENANT_ROLE_VIEWER, initial_password="Correct-Horse-Battery-9"))
+
+        self.assertGreater(len(members.members), 0)
+        self.assertEqual(self.client_id, me.subject)
+        self.assertEqual((1, 1), (planned.created_count, planned.rejected_count))
+        self.assertEqual(pd.imports_pb2.IMPORT_STATE_PLANNED, watched[-1].state)
+        error = pd.decode_error(raised.exception)
+        self.assertEqual(("FIELD_INVALID", True), (error.reason, "email" in error.fields))
+        print("aio import_id=%s created=%d rejected=%d watched=%d reason=%s" % (
+            planned.import_id, planned.created_count, planned.rejected_count, len(watched), error.reason))
 
     def test_rejected_request_has_a_field_violation_decode_error_reads(self):
         request = pd.identity_pb2.CreateMemberRequest(email="not-an-email", role=pd.access_pb2.TENANT_ROLE_VIEWER,

@@ -4,10 +4,12 @@
     with pd.connect("http://127.0.0.1:5080", pd.client_credentials(ID, SECRET),
                     auth_url="http://127.0.0.1:5082") as api:
         me = api.identity.GetCallerIdentity(pd.identity_pb2.GetCallerIdentityRequest())
+
+On asyncio, `async with pd.connect_async(...) as api:` and `await` each call.
 """
 
 from .calls import retryable_methods, service_config
-from .client import Pilotdeck, connect
+from .client import AsyncPilotdeck, Pilotdeck, connect, connect_async
 from .credentials import Credentials, client_credentials, password, token
 from .errors import PilotdeckError, decode_error, reason_of
 from .protos.pilotdeck.api.v1 import access_pb2, error_reason_pb2
@@ -27,7 +29,7 @@ from .protos.pilotdeck.system.v1 import system_pb2
 from .tokens import AuthError, TokenSet
 from .uploads import analyze_project_requests, upload_attachment_requests, upload_import_requests
 
-__all__ = ["connect", "Pilotdeck", "Credentials", "client_credentials", "password", "token", "decode_error",
+__all__ = ["connect", "connect_async", "Pilotdeck", "AsyncPilotdeck", "Credentials", "client_credentials", "password", "token", "decode_error",
            "reason_of", "analyze_project_requests", "upload_attachment_requests", "upload_import_requests", "PilotdeckError",
            "AuthError", "TokenSet", "retryable_methods", "service_config",
            "access_pb2", "approvals_pb2", "backlog_pb2", "cohorts_pb2", "error_reason_pb2", "feedback_pb2", "followups_pb2",

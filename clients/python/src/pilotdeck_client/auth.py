@@ -41,7 +41,7 @@ class RefusedCall(grpc.RpcError, grpc.Call, grpc.Future):
         return grpc.StatusCode.UNAUTHENTICATED
 
     def details(self):
-        return "the token endpoint refused the grant: %s" % self.auth_error
+        return _refused_details(self.auth_error)
 
     def initial_metadata(self):
         return ()
@@ -90,3 +90,15 @@ class RefusedCall(grpc.RpcError, grpc.Call, grpc.Future):
 
     def __str__(self):
         return "<RefusedCall UNAUTHENTICATED: %s>" % self.details()
+
+
+class RefusedAioCall(grpc.aio.AioRpcError):
+    """RefusedCall for the asyncio channel: raised before the call is sent, `auth_error` the AuthError."""
+
+    def __init__(self, auth_error):
+        super().__init__(grpc.StatusCode.UNAUTHENTICATED, grpc.aio.Metadata(), grpc.aio.Metadata(), _refused_details(auth_error))
+        self.auth_error = auth_error
+
+
+def _refused_details(auth_error) -> str:
+    return "the token endpoint refused the grant: %s" % auth_error

@@ -1,4 +1,4 @@
-"""`connect()`: one channel to the API with typed stubs for every service."""
+"""`connect()` and `connect_async()`: one channel to the API with typed stubs for every service."""
 
 import ipaddress
 import urllib.parse
@@ -34,16 +34,10 @@ CONTRACTS = (system_pb2.DESCRIPTOR, identity_pb2.DESCRIPTOR, guardian_pb2.DESCRI
              retention_pb2.DESCRIPTOR)
 
 
-class Pilotdeck:
-    """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
+class _Services:
+    """The generated stubs of every service over one channel, blocking or asyncio."""
 
-    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, backlog, notifications, imports, sessions, retention: the generated stubs
-    (e.g. `identity.ListMembers(request)`),
-    over one channel that carries the token, deadline, request_id and retry behaviour.
-    tokens: the TokenManager, or None for an anonymous connection.
-    """
-
-    def __init__(self, channel: grpc.Channel, tokens: Optional[TokenManager]):
+    def __init__(self, channel, tokens: Optional[TokenManager]):
         self.channel = channel
         self.tokens = tokens
         self.system = system_pb2_grpc.SystemServiceStub(channel)
@@ -62,6 +56,16 @@ class Pilotdeck:
         self.sessions = sessions_pb2_grpc.SessionsServiceStub(channel)
         self.retention = retention_pb2_grpc.RetentionServiceStub(channel)
 
+
+class Pilotdeck(_Services):
+    """A connection to one Pilotdeck API. Close it (or use `with`) to release the channel.
+
+    system, identity, guardian, jobs, receipts, policy, approvals, cohorts, followups, feedback, backlog, notifications, imports, sessions, retention: the generated stubs
+    (e.g. `identity.ListMembers(request)`),
+    over one channel that carries the token, deadline, request_id and retry behaviour.
+    tokens: the TokenManager, or None for an anonymous connection.
+    """
+
     def close(self):
         self.channel.close()
 
@@ -70,6 +74,22 @@ class Pilotdeck:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class AsyncPilotdeck(_Services):
+    """Pilotdeck on asyncio (grpc.aio): the same stubs and behaviour, each call awaited
+    (`await api.identity.ListMembers(request)`; a streaming answer is read with `async for`).
+    Close it with `await api.close()` or `async with`.
+    """
+
+    async def close(self):
+        await self.channel.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
 
 
 def connect(server_url: str, credentials: Optional[Credentials] = None, default_timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
@@ -90,10 +110,33 @@ def connect(server_url: str, credentials: Optional[Credentials] = None, default_
       both together); a larger one fails in the client with RESOURCE_EXHAUSTED and is never sent.
       None leaves the limit to the server.
     """
+    target, channel_credentials, tokens, channel_options = _prepare(
+        server_url, credentials, default_timeout, auth_url, max_attempts, options, max_send_message_bytes)
+    channel = (grpc.secure_channel(target, channel_credentials, options=channel_options) if channel_credentials
+               else grpc.insecure_channel(target, options=channel_options))
+    return Pilotdeck(grpc.intercept_channel(channel, calls.CallPolicy(default_timeout, tokens)), tokens)
+
+
+def connect_async(server_url: str, credentials: Optional[Credentials] = None, default_timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
+                  auth_url: Optional[str] = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS, options=(),
+                  max_send_message_bytes: Optional[int] = DEFAULT_MAX_SEND_MESSAGE_BYTES) -> AsyncPilotdeck:
+    """connect() for asyncio: the same arguments, a grpc.aio channel. Call it on the event loop
+    that makes the calls (`async with pd.connect_async(...) as api:`). Token requests run in a
+    worker thread, never on the loop."""
+    target, channel_credentials, tokens, channel_options = _prepare(
+        server_url, credentials, default_timeout, auth_url, max_attempts, options, max_send_message_bytes)
+    interceptors = calls.async_call_policy(default_timeout, tokens)
+    channel = (grpc.aio.secure_channel(target, channel_credentials, options=channel_options, interceptors=interceptors)
+               if channel_credentials
+               else grpc.aio.insecure_channel(target, options=channel_options, interceptors=interceptors))
+    return AsyncPilotdeck(channel, tokens)
+
+
+def _prepare(server_url, credentials, default_timeout, auth_url, max_attempts, options, max_send_message_bytes):
+    """What either channel is made of: target, channel credentials (None: insecure), token manager, options."""
     url = urllib.parse.urlsplit(server_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ValueError("server_url must be http://host:port or https://host:port, got %r" % server_url)
-    target = url.netloc
     tokens = None
     if credentials is not None:
         if auth_url is None and url.scheme == "https":
@@ -107,15 +150,14 @@ def connect(server_url: str, credentials: Optional[Credentials] = None, default_
     channel_options = [("grpc.enable_retries", 1),
                        ("grpc.service_config", calls.service_config(CONTRACTS, max_attempts)),
                        ("grpc.max_send_message_length", -1 if max_send_message_bytes is None else max_send_message_bytes)] + list(options)
-    channel = _channel(target, url.scheme == "https", url.hostname, tokens, channel_options)
-    return Pilotdeck(grpc.intercept_channel(channel, calls.CallPolicy(default_timeout, tokens)), tokens)
+    return url.netloc, _channel_credentials(url.scheme == "https", url.hostname, tokens), tokens, channel_options
 
 
-def _channel(target, tls, host, tokens, options):
+def _channel_credentials(tls, host, tokens):
     if tls:
         channel_credentials = grpc.ssl_channel_credentials()
     elif tokens is None:
-        return grpc.insecure_channel(target, options=options)
+        return None
     else:
         if not _is_loopback(host):
             raise ValueError("tokens are sent only over TLS or to a loopback address; use https:// for %s" % host)
@@ -123,7 +165,7 @@ def _channel(target, tls, host, tokens, options):
     if tokens is not None:
         channel_credentials = grpc.composite_channel_credentials(
             channel_credentials, grpc.metadata_call_credentials(BearerTokenPlugin(tokens), name="pilotdeck"))
-    return grpc.secure_channel(target, channel_credentials, options=options)
+    return channel_credentials
 
 
 def _is_loopback(host: str) -> bool:

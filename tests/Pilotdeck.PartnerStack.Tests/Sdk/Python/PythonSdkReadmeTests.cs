@@ -10,7 +10,7 @@ namespace Pilotdeck.PartnerStack.Tests.Sdk.Python;
 /// The Python SDK README's examples, run as printed against the real host with an API client holding
 /// the scopes the README names: the first as a script (its placeholders — the API client, the
 /// addresses — filled in, its files beside it), the import example inside the first one's
-/// <c>with</c> block, whose <c>api</c> it uses.
+/// <c>with</c> block, whose <c>api</c> it uses; then the asyncio example as a script of its own.
 /// </summary>
 public sealed partial class PythonSdkReadmeTests(PythonSdkHost host) : IClassFixture<PythonSdkHost>, IDisposable
 {
@@ -20,7 +20,7 @@ public sealed partial class PythonSdkReadmeTests(PythonSdkHost host) : IClassFix
     public async Task PythonSdk_ReadmeExamples_RunAsPrinted()
     {
         var blocks = PythonBlocks();
-        Assert.Equal(2, blocks.Count);
+        Assert.Equal(3, blocks.Count);
         Directory.CreateDirectory(Path.Combine(_work, "target"));
         File.Copy(PeerProcess.Manifest, Path.Combine(_work, "target", "manifest.json"));
         File.Copy(Path.Combine(PeerProcess.RepoRoot, "docs", "runbooks", "pilot_cohort_seed.csv"), Path.Combine(_work, "pilot_cohort_seed.csv"));
@@ -36,6 +36,14 @@ public sealed partial class PythonSdkReadmeTests(PythonSdkHost host) : IClassFix
         Assert.StartsWith("StatusCode.INVALID_ARGUMENT FIELD_INVALID [('email', ", result.Lines[2], StringComparison.Ordinal);
         // Planned (3), created and rejected counts, the plan hash; the commit after it raises unless it applies.
         Assert.Matches(@"^3 [1-9]\d* \d+ [0-9a-f]{64}$", result.Lines[3]);
+
+        var asyncScript = Path.Combine(_work, "readme_async.py");
+        await File.WriteAllTextAsync(asyncScript, Filled(blocks[2], client));
+        var asyncResult = await PeerProcess.RunAsync(await PythonSdkVenv.PythonAsync(), [asyncScript], workingDirectory: _work);
+
+        Assert.True(asyncResult.ExitCode == 0, $"{asyncResult}\n--- readme_async.py ---\n{File.ReadAllText(asyncScript)}");
+        // The watched import ends planned; the two calls made together both answered.
+        Assert.Matches($@"^IMPORT_STATE_PLANNED [1-9]\d* {client.Id}$", asyncResult.Lines[^1]);
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

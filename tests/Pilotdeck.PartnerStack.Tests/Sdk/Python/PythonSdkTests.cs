@@ -33,6 +33,10 @@ public abstract class PythonSdkTests<THost>(THost host) : IClassFixture<THost>
         RunScenarioAsync("test_import_streams_a_csv_file_in_chunks_and_plans_it", "created=1 rejected=1");
 
     [Fact]
+    public Task PythonSdk_Asyncio_StreamsAnImportWatchesItAndReadsErrors() =>
+        RunScenarioAsync("test_async_client_streams_an_import_watches_it_and_reads_errors", "created=1 rejected=1 watched=");
+
+    [Fact]
     public Task PythonSdk_RejectedRequest_DecodeErrorReadsFieldViolation() =>
         RunScenarioAsync("test_rejected_request_has_a_field_violation_decode_error_reads", "code=INVALID_ARGUMENT reason=FIELD_INVALID fields=email");
 
