@@ -16,7 +16,7 @@ public static class EvidenceCommands
     public static Command Export(ApiContext api)
     {
         var subject = new Option<string?>("--subject") { Description = "Only this resource, e.g. members/<user id>." };
-        var action = new Option<string?>("--action") { Description = "Only this action (the RPC's full name, or a job's verb)." };
+        var action = new Option<string?>("--action") { Description = "Only this action: the RPC's full name or its method name alone (CreateMember), or a job's verb." };
         var actor = ReceiptsCommand.ActorOption();
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only receipts created at or after this time (ISO 8601)." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only receipts created before this time (ISO 8601)." };

@@ -45,7 +45,7 @@ public static class ReceiptsCommand
     private static Command List(ApiContext api)
     {
         var subject = new Option<string?>("--subject") { Description = "Only this resource, e.g. members/<user id>: its timeline." };
-        var action = new Option<string?>("--action") { Description = "Only this action (the RPC's full name, or a job's verb)." };
+        var action = new Option<string?>("--action") { Description = "Only this action: the RPC's full name or its method name alone (CreateMember), or a job's verb." };
         var actor = ActorOption();
         var limit = Paging.LimitOption("newest first", 50);
         var output = Renderer.CreateOption();

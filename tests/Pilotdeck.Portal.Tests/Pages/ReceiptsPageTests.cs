@@ -118,4 +118,28 @@ public sealed class ReceiptsPageTests
         await Expect(rows.First.Locator("span.actor")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^user:[0-9a-f]+$"));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Receipts_TheActionAsShown_FiltersByIt_TypedOrFollowed()
+    {
+        var page = await _fixture.NewPageAsync();
+        await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
+        var slug = await CohortSteps.CreateCohortAsync(page, "Action names", "email", "en");
+
+        // The table shows the method's name; typing exactly that finds its receipts.
+        await page.GotoAsync("/receipts");
+        await page.GetByLabel("Subject").FillAsync("cohorts/" + slug);
+        await page.GetByLabel("Action").FillAsync("CreateCohort");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var rows = page.GetByTestId("receipts").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First.GetByRole(AriaRole.Link, new() { Name = "Receipts of CreateCohort" })).ToHaveAttributeAsync("title", "/pilotdeck.cohorts.v1.CohortsService/CreateCohort");
+
+        // Following an action's link lists every receipt of that action, this cohort's among them.
+        await rows.First.GetByRole(AriaRole.Link, new() { Name = "Receipts of CreateCohort" }).ClickAsync();
+        await Expect(page.GetByLabel("Action")).ToHaveValueAsync("CreateCohort");
+        await Expect(page.GetByTestId("receipts").Locator("tbody tr").Filter(new() { HasText = "cohorts/" + slug })).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("receipts").Locator("tbody th a").Filter(new() { HasNotText = "CreateCohort" })).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
 }

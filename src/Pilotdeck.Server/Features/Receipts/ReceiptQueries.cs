@@ -8,7 +8,12 @@ namespace Pilotdeck.Server.Features.Receipts;
 /// <summary>What the receipt RPCs share: the list and export filter, and the receipt as the API returns it.</summary>
 internal static class ReceiptQueries
 {
-    /// <summary>Only receipts matching every non-empty filter field exactly; the time range is [start, end).</summary>
+    /// <summary>
+    /// Only receipts matching every non-empty filter field exactly; the time range is [start, end).
+    /// An action that is a bare method name ("CreateParticipant") also matches the RPC receipts of
+    /// that method ("/pilotdeck.cohorts.v1.CohortsService/CreateParticipant"): the portal shows the
+    /// method name, and people filter by what they see.
+    /// </summary>
     public static IQueryable<ReceiptRecord> Matching(this IQueryable<ReceiptRecord> query, string actor, string action, string subject,
         DateTimeOffset? start = null, DateTimeOffset? end = null)
     {
@@ -17,7 +22,12 @@ internal static class ReceiptQueries
             query = query.Where(r => r.Actor == actor);
         }
 
-        if (action.Length > 0)
+        if (action.Length > 0 && IsMethodName(action))
+        {
+            var path = "/" + action;
+            query = query.Where(r => r.Action == action || r.Action.EndsWith(path));
+        }
+        else if (action.Length > 0)
         {
             query = query.Where(r => r.Action == action);
         }
@@ -39,6 +49,9 @@ internal static class ReceiptQueries
 
         return query;
     }
+
+    /// <summary>A method name: letters and digits only, unlike a path (slashes) or a domain verb ("imports.commit").</summary>
+    private static bool IsMethodName(string action) => action.All(char.IsAsciiLetterOrDigit);
 
     public static Receipt ToContract(ReceiptRecord receipt)
     {

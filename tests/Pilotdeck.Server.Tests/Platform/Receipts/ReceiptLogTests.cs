@@ -136,6 +136,23 @@ public abstract class ReceiptLogTests<TFixture> : IClassFixture<TFixture>
     private static string NoteBody(string signedNote) => signedNote[..(signedNote.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
 
     [Fact]
+    public async Task ListByAction_TheMethodNameAlone_FindsThatRpcsReceipts_AndOnlyThose()
+    {
+        var owner = await OwnerOfAsync(_host.Acme);
+        var receiptId = await CreateMemberReceiptAsync(owner);
+
+        async Task<List<Receipt>> ListedAsync(string action) =>
+            [.. (await Receipts.ListReceiptsAsync(new ListReceiptsRequest { Action = action, PageSize = 200 }, owner)).Receipts];
+        var byPath = await ListedAsync("/pilotdeck.identity.v1.IdentityService/CreateMember");
+        var byName = await ListedAsync("CreateMember");
+
+        Assert.Contains(byName, r => r.ReceiptId == receiptId);
+        Assert.Equal(byPath.Select(r => r.ReceiptId), byName.Select(r => r.ReceiptId));
+        Assert.All(byName, r => Assert.Equal("/pilotdeck.identity.v1.IdentityService/CreateMember", r.Action));
+        Assert.Empty(await ListedAsync("Member")); // a name matches whole, not as a suffix of another
+    }
+
+    [Fact]
     public async Task AnotherTenantsReceipt_IsNotFound_AndItsLogIsItsOwn()
     {
         var acmeOwner = await OwnerOfAsync(_host.Acme);

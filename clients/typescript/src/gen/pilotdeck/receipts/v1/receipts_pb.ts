@@ -319,7 +319,7 @@ export type ListReceiptsRequest = Message<"pilotdeck.receipts.v1.ListReceiptsReq
   actor: string;
 
   /**
-   * Only this action (exact).
+   * Only this action: exact, or a method name alone ("CreateParticipant") for that method's receipts.
    *
    * @generated from field: string action = 4;
    */
@@ -494,7 +494,7 @@ export type ExportEvidenceBundleRequest = Message<"pilotdeck.receipts.v1.ExportE
   actor: string;
 
   /**
-   * Only this action (exact).
+   * Only this action: exact, or a method name alone ("CreateParticipant") for that method's receipts.
    *
    * @generated from field: string action = 3;
    */
