@@ -51,7 +51,7 @@ export interface PilotdeckClientOptions {
   /** Called with every new token set; persist it if you store tokens (refresh tokens are single-use). */
   readonly onTokens?: (tokens: TokenSet) => void;
   /**
-   * Node only: the largest request message sent, default 4 MiB (the server's default receive limit:
+   * The largest request message sent, default 4 MiB (the server's default receive limit:
    * raise both together). A larger one fails in the client with RESOURCE_EXHAUSTED instead of being
    * sent; `null` leaves the limit to the server.
    */

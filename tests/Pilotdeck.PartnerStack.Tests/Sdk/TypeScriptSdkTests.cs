@@ -19,7 +19,7 @@ public sealed partial class TypeScriptSdkTests(TypeScriptSdkHost host) : IClassF
     public Task TypeScriptSdk_ListMembers_OverGrpcGrpcWebAndConnect() => RunScenarioAsync("list-members.test.mjs", expectedTests: 4);
 
     [Fact]
-    public Task TypeScriptSdk_BrowserBuild_GrpcWebAndConnectOverFetchOnTheHttp11Endpoint() => RunScenarioAsync("browser-grpc-web.test.mjs", expectedTests: 3, "--conditions=browser");
+    public Task TypeScriptSdk_BrowserBuild_GrpcWebAndConnectOverFetchOnTheHttp11Endpoint_UploadsIncluded() => RunScenarioAsync("browser-grpc-web.test.mjs", expectedTests: 7, "--conditions=browser");
 
     [Fact]
     public Task TypeScriptSdk_CreateApiClientTwiceWithOneRequestId_CreatesOne() => RunScenarioAsync("idempotent-create.test.mjs", expectedTests: 2);

@@ -8,7 +8,7 @@ export interface TransportSettings {
   readonly httpVersion: '1.1' | '2';
   readonly interceptors: Interceptor[];
   readonly defaultTimeoutMs: number;
-  /** Node only: the largest message sent (connect-node's `writeMaxBytes`); undefined for no limit. */
+  /** The largest message sent (connect's `writeMaxBytes`); undefined for no limit. */
   readonly writeMaxBytes: number | undefined;
 }
 
