@@ -24,7 +24,7 @@ public static class FeedbackCommand
         new("highlights", f => f.Highlights.ToList()),
         new("blockers", f => f.Blockers.ToList()),
         new("given_date", f => f.GivenDate),
-        new("submitted_by", f => f.SubmittedBy),
+        new("submitted_by", f => f.SubmittedBy, Wide: true),
         new("create_time", f => f.CreateTime?.ToDateTimeOffset()),
     ];
 

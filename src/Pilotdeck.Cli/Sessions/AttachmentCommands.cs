@@ -25,7 +25,7 @@ internal static class AttachmentCommands
         new("content_type", a => a.ContentType),
         new("size_bytes", a => a.SizeBytes),
         new("sha256", a => a.Sha256, Wide: true),
-        new("uploaded_by", a => a.UploadedBy),
+        new("uploaded_by", a => a.UploadedBy, Wide: true),
         new("create_time", a => a.CreateTime?.ToDateTimeOffset()),
     ];
 

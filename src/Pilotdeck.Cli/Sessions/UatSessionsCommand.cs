@@ -22,7 +22,7 @@ public static class UatSessionsCommand
         new("trust", s => s.Trust),
         new("summary", s => s.Summary),
         new("follow_up", s => s.FollowUp),
-        new("facilitator", s => s.Facilitator),
+        new("facilitator", s => s.Facilitator, Wide: true),
     ];
 
     public static Command Create(ApiContext api) => new("uat-sessions", "UAT sessions with participants, and their attachments (transcripts, recordings).")
