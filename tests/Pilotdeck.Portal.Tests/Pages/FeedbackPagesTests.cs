@@ -135,6 +135,10 @@ public sealed class FeedbackPagesTests(PortalFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex("sentiment=negative"));
         await Expect(page.GetByTestId("feedback").Locator("tbody tr")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("feedback").Locator("tbody tr:not([data-sentiment=negative])")).ToHaveCountAsync(0);
+        // Who said it, by the name the roster gives them (the id on hover, the link to their page).
+        var said = await page.GetByTestId("feedback").Locator("[data-field=participant]").AllInnerTextsAsync();
+        Assert.Equal(3, said.Count);
+        Assert.All(said, name => Assert.Contains(name.Trim(), new[] { "Ana", "Bo" }));
         await page.Context.CloseAsync();
     }
 

@@ -107,9 +107,9 @@ public sealed class ReceiptsPageTests
         var slug = await CohortSteps.CreateCohortAsync(page, "Actor names", "email", "en");
 
         await page.GotoAsync("/receipts");
-        await page.GetByLabel("Subject").FillAsync("cohorts/" + slug);
+        await page.GetByLabel("Subject", new() { Exact = true }).FillAsync("cohorts/" + slug);
         // As people know the actor: the email, in any case; the receipt itself holds only the user's id.
-        await page.GetByLabel("Actor").FillAsync(PortalFixture.AdminEmail.ToUpperInvariant());
+        await page.GetByLabel("Actor", new() { Exact = true }).FillAsync(PortalFixture.AdminEmail.ToUpperInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
         var rows = page.GetByTestId("receipts").Locator("tbody tr");
@@ -128,16 +128,16 @@ public sealed class ReceiptsPageTests
 
         // The table shows the method's name; typing exactly that finds its receipts.
         await page.GotoAsync("/receipts");
-        await page.GetByLabel("Subject").FillAsync("cohorts/" + slug);
-        await page.GetByLabel("Action").FillAsync("CreateCohort");
+        await page.GetByLabel("Subject", new() { Exact = true }).FillAsync("cohorts/" + slug);
+        await page.GetByLabel("Action", new() { Exact = true }).FillAsync("CreateCohort");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         var rows = page.GetByTestId("receipts").Locator("tbody tr");
         await Expect(rows).ToHaveCountAsync(1);
-        await Expect(rows.First.GetByRole(AriaRole.Link, new() { Name = "Receipts of CreateCohort" })).ToHaveAttributeAsync("title", "/pilotdeck.cohorts.v1.CohortsService/CreateCohort");
+        await Expect(rows.First.GetByRole(AriaRole.Link, new() { Name = "CreateCohort", Exact = true })).ToHaveAttributeAsync("title", "/pilotdeck.cohorts.v1.CohortsService/CreateCohort");
 
         // Following an action's link lists every receipt of that action, this cohort's among them.
-        await rows.First.GetByRole(AriaRole.Link, new() { Name = "Receipts of CreateCohort" }).ClickAsync();
-        await Expect(page.GetByLabel("Action")).ToHaveValueAsync("CreateCohort");
+        await rows.First.GetByRole(AriaRole.Link, new() { Name = "CreateCohort", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("Action", new() { Exact = true })).ToHaveValueAsync("CreateCohort");
         await Expect(page.GetByTestId("receipts").Locator("tbody tr").Filter(new() { HasText = "cohorts/" + slug })).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("receipts").Locator("tbody th a").Filter(new() { HasNotText = "CreateCohort" })).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
