@@ -9,7 +9,8 @@ namespace Pilotdeck.Portal.Tests.Pages;
 /// A facilitator records UAT sessions on a participant's page in a real browser: a date without its
 /// offset and a score of 0 are refused at their fields, a session with a transcript is kept with the
 /// offset as typed and the transcript downloads byte for byte, and a "recording" that is really text
-/// is refused with the session still recorded.
+/// is refused with the session still recorded; the cohort's sessions page lists both, naming whom
+/// each was held with and who held it.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class UatSessionPagesTests(PortalFixture fixture)
@@ -22,7 +23,8 @@ public sealed class UatSessionPagesTests(PortalFixture fixture)
         var page = await fixture.NewPageAsync();
         await PortalFixture.SignInAsync(page, PortalFixture.AdminEmail);
         await page.GotoAsync("/cohorts");
-        await page.GetByLabel("Slug").FillAsync("uat-" + Guid.NewGuid().ToString("N")[..6]);
+        var slug = "uat-" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("Slug").FillAsync(slug);
         await page.GetByLabel("Title").FillAsync("UAT round");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create cohort" }).ClickAsync();
         await page.GetByLabel("Email").FillAsync("lin@example.com");
@@ -67,6 +69,15 @@ public sealed class UatSessionPagesTests(PortalFixture fixture)
         await Expect(page.GetByTestId("attachments").Locator("li")).ToHaveCountAsync(1);
         await Expect(page.GetByLabel("Session date")).ToBeEmptyAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PortalFixture.ArtifactsDirectory, "uat-sessions.png"), FullPage = true });
+
+        // The cohort's sessions, latest first, each naming the participant and who recorded it.
+        await page.GotoAsync($"/cohorts/{slug}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "UAT sessions", Exact = true }).ClickAsync();
+        var sessions = page.GetByTestId("sessions").Locator("tbody tr");
+        await Expect(sessions).ToHaveCountAsync(2);
+        await Expect(sessions.First).ToContainTextAsync("2025-11-12T09:00:00-05:00");
+        await Expect(sessions.Locator("[data-field=participant]")).ToHaveTextAsync(["Lin", "Lin"]);
+        await Expect(sessions.Locator("[data-field=facilitator]")).ToHaveTextAsync([PortalFixture.AdminEmail, PortalFixture.AdminEmail]);
         await page.Context.CloseAsync();
     }
 }
