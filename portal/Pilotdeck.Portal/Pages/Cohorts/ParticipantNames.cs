@@ -5,10 +5,10 @@ using Pilotdeck.Contracts.Cohorts.V1;
 namespace Pilotdeck.Portal.Pages.Cohorts;
 
 /// <summary>
-/// The participants a page lists by id (feedback), named as the roster names them. Only the ids on
-/// the page are looked up, each with its own call, side by side: a page holds a few dozen at most,
-/// where reading a whole roster could mean thousands. Names are a convenience, like ActorNames: one
-/// that cannot be read leaves its id, unless the session ended.
+/// The participants a page lists by id (feedback, UAT sessions), named as the roster names them.
+/// Only the ids on the page are looked up, each with its own call, side by side: a page holds a few
+/// dozen at most, where reading a whole roster could mean thousands. Names are a convenience, like
+/// ActorNames: one that cannot be read leaves its id, unless the session ended.
 /// </summary>
 public sealed class ParticipantNames
 {
