@@ -48,7 +48,7 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
             var page = await Api.Feedback.ListFeedbackAsync(
                 new ListFeedbackRequest { Cohort = Slug, Sentiment = Sentiment ?? "", PageSize = options.PageSize, PageToken = PageToken ?? "" }, cancellationToken: Aborted);
             await NameActorsAsync();
-            Latest = new FeedbackList(page.Feedback, ShowParticipant: true, $"Feedback of {Slug}, newest first", Actors)
+            Latest = new FeedbackList(page.Feedback, $"Feedback of {Slug}, newest first", Actors)
             {
                 Participants = await ParticipantNames.LoadAsync(Api, page.Feedback.Select(f => f.ParticipantId), Aborted),
             };
@@ -66,8 +66,8 @@ public sealed class CohortFeedbackModel(PortalOptions options) : PortalPageModel
 public sealed record FeedbackSummaryView(GetFeedbackSummaryResponse Summary, string EmptyText);
 
 /// <summary>Feedback as a table, on the cohort dashboard (with the participant) and on a participant's page (without).</summary>
-public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, bool ShowParticipant, string Caption, ActorNames Actors)
+public sealed record FeedbackList(IReadOnlyList<Contracts.Feedback.V1.Feedback> Items, string Caption, ActorNames Actors)
 {
-    /// <summary>The names of the participants in <see cref="Items"/>, when <see cref="ShowParticipant"/>.</summary>
-    public ParticipantNames Participants { get; init; } = ParticipantNames.None;
+    /// <summary>With it, a column naming who gave each piece (as <see cref="SessionTable"/> has).</summary>
+    public ParticipantNames? Participants { get; init; }
 }

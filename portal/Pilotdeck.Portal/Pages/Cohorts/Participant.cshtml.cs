@@ -66,7 +66,7 @@ public sealed partial class ParticipantModel(PortalOptions options) : PortalPage
             MoreReceipts = next.Length > 0;
             await LoadSessionsAsync(options.PageSize);
             var feedback = await Api.Feedback.ListFeedbackAsync(new ListFeedbackRequest { ParticipantId = Id, PageSize = options.PageSize }, cancellationToken: Aborted);
-            FeedbackGiven = new FeedbackList(feedback.Feedback, ShowParticipant: false, "Feedback from this participant, newest first", Actors);
+            FeedbackGiven = new FeedbackList(feedback.Feedback, "Feedback from this participant, newest first", Actors);
             MoreFeedback = feedback.NextPageToken.Length > 0;
             if (Feedback.RequestId.Length == 0)
             {

@@ -12,8 +12,6 @@ namespace Pilotdeck.Portal.Pages.Cohorts;
 /// </summary>
 public sealed class ParticipantNames
 {
-    public static readonly ParticipantNames None = new(new Dictionary<string, string>());
-
     private readonly IReadOnlyDictionary<string, string> _names;
 
     private ParticipantNames(IReadOnlyDictionary<string, string> names) => _names = names;
