@@ -29,9 +29,23 @@ public sealed class JobsCommandTests : IAsyncLifetime
         Ok(dryRun);
         var importId = Regex.Match(dryRun.Out, "imp_[0-9a-f]{32}").Value;
 
-        var listed = await cli.RunAsync("jobs", "list", "--name", importId, "-o", "json");
-        Ok(listed);
-        var run = Assert.Single(JsonDocument.Parse(listed.Out).RootElement.EnumerateArray());
+        // The import is planned inside the job; the run's row records the job's Succeeded just after
+        // (beside the job server's transaction, JobRunRecorder), so a loaded machine may list it
+        // still processing for a moment.
+        var until = DateTime.UtcNow.AddSeconds(20);
+        JsonElement run;
+        while (true)
+        {
+            var listed = await cli.RunAsync("jobs", "list", "--name", importId, "-o", "json");
+            Ok(listed);
+            run = Assert.Single(JsonDocument.Parse(listed.Out).RootElement.EnumerateArray()).Clone();
+            if (run.GetProperty("state").GetString() != "processing" || DateTime.UtcNow > until)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
         var jobId = run.GetProperty("job_id").GetString()!;
         Assert.Equal(("Import dry-run " + importId, "succeeded"), (run.GetProperty("name").GetString(), run.GetProperty("state").GetString()));
         Assert.Equal("1 row planned: 1 to create, 0 to update, 0 unchanged, 0 rejected", run.GetProperty("detail").GetString());
